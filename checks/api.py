@@ -1,0 +1,139 @@
+"""The plugin API: what a check declares and what it is handed when it runs."""
+from __future__ import annotations
+
+import asyncio
+import datetime as _dt
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Iterable, Mapping
+
+from .model import Finding
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .case import Case
+    from .inventory import Cluster, Inventory
+
+
+@dataclass(frozen=True)
+class Area:
+    id: str
+    title: str
+    description: str
+
+
+#: The product's checklists. Every check belongs to exactly one.
+AREAS: dict[str, Area] = {a.id: a for a in (
+    Area("urls", "Interface URLs (/v2.0/)", "Xsi-Actions, Xsi-Events and Auth Service URLs as entered in Partner Hub."),
+    Area("mtls", "XSP mTLS and certificates", "Server certificates, TLS versions and client-certificate trust on each XSP interface."),
+    Area("connectivity", "Cluster connectivity", "DNS, TCP, TLS and HTTP reachability of every interface on every XSP node."),
+    Area("client-logs", "Client logs", "Webex app logs: version, sign-in, BroadWorks token and registration failures."),
+    Area("blf", "BLF and server prerequisites", "BroadWorks patches, activatable features, device types and config tags."),
+    Area("har", "Control Hub / Partner Hub errors", "HAR captures of failing admin operations."),
+    Area("provisioning", "Provisioning", "Flowthrough provisioning and user onboarding."),
+)}
+
+
+class SkipCheck(Exception):
+    """Raise from ``run()`` when the check cannot decide; the message is the reason."""
+
+
+@dataclass(frozen=True)
+class CheckOption:
+    """An input a check accepts. The CLI turns each into a ``--name`` flag of ``run``.
+
+    ``kind`` is ``"str"``, ``"path"`` (a file that must exist) or ``"flag"``.
+    Several checks may declare the same option; the first declaration wins the help text.
+    """
+
+    name: str
+    help: str
+    kind: str = "str"
+    multiple: bool = False
+    metavar: str | None = None
+
+    @property
+    def dest(self) -> str:
+        return self.name.replace("-", "_")
+
+
+ProgressCallback = Callable[[str], None]
+
+
+@dataclass
+class CheckContext:
+    """Everything a check may use. All fields are injectable so tests pass fakes or loopback peers.
+
+    ``options`` holds the values of declared :class:`CheckOption` s by their ``dest``
+    name (lists for ``multiple`` options). ``services`` is a bag of shared engine
+    services (probe layer, credential store …) that later layers add to.
+    """
+
+    case: "Case | None" = None
+    cluster: "Cluster | None" = None
+    inventory: "Inventory | None" = None
+    options: dict[str, Any] = field(default_factory=dict)
+    services: dict[str, Any] = field(default_factory=dict)
+    clock: Callable[[], _dt.datetime] = lambda: _dt.datetime.now(_dt.timezone.utc)
+    progress_cb: ProgressCallback | None = None
+    cancel_event: asyncio.Event | None = None
+
+    def option(self, name: str, default: Any = None) -> Any:
+        value = self.options.get(name.replace("-", "_"))
+        if value is None or value == [] or value == ():
+            return default
+        return value
+
+    def has(self, need: str) -> bool:
+        """Whether an input named in a check's ``needs`` is present."""
+        if need == "cluster":
+            return self.cluster is not None
+        if need == "case":
+            return self.case is not None
+        return self.option(need) not in (None, False)
+
+    def progress(self, message: str) -> None:
+        if self.progress_cb is not None:
+            self.progress_cb(message)
+
+    @property
+    def cancelled(self) -> bool:
+        return self.cancel_event is not None and self.cancel_event.is_set()
+
+
+#: What ``needs`` entries mean, in words a user understands (for skip reasons).
+NEED_DESCRIPTIONS: dict[str, str] = {
+    "cluster": "a cluster (--inventory FILE --cluster NAME, or the interface URLs such as --xsi-actions)",
+    "case": "a case (--case ID)",
+}
+
+
+class Check:
+    """Base class for checks. Subclasses set the metadata and implement :meth:`run`.
+
+    A check never prints and never builds its own HTTP client or TLS settings: it asks
+    the context. It returns findings; an empty list means everything it looked at is fine.
+    """
+
+    id: ClassVar[str]
+    title: ClassVar[str]
+    area: ClassVar[str]
+    description: ClassVar[str] = ""
+    needs: ClassVar[tuple[str, ...]] = ()
+    timeout_s: ClassVar[float] = 30.0
+    options: ClassVar[tuple[CheckOption, ...]] = ()
+
+    def applies(self, ctx: CheckContext) -> str | None:
+        """Return ``None`` when the check can run, else the reason it is skipped."""
+        missing = [n for n in self.needs if not ctx.has(n)]
+        if missing:
+            wanted = "; ".join(NEED_DESCRIPTIONS.get(n, f"--{n.replace('_', '-')}") for n in missing)
+            return f"needs {wanted}"
+        return None
+
+    async def run(self, ctx: CheckContext) -> Iterable[Finding]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    @classmethod
+    def describe(cls) -> Mapping[str, Any]:
+        return {"id": cls.id, "area": cls.area, "title": cls.title, "description": cls.description,
+                "needs": list(cls.needs), "timeout_s": cls.timeout_s,
+                "options": [o.name for o in cls.options]}

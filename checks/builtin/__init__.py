@@ -1,0 +1,1 @@
+"""Built-in checks, one module per check, registered via the ``wxtriage.checks`` entry points."""

@@ -1,0 +1,172 @@
+"""``xsp.urls``: lint a cluster's interface URLs as entered in Partner Hub, offline.
+
+The rules (codes, wording, severities, sources) live in ``catalog/url_rules.toml``;
+this module only decides which rule fires.
+"""
+from __future__ import annotations
+
+import ipaddress
+from typing import Any, Iterable
+from urllib.parse import urlsplit, urlunsplit
+
+from ..api import Check, CheckContext
+from ..catalog import load_catalog
+from ..model import Evidence, Finding, Remediation, Severity
+
+_INTERNAL_SUFFIXES = (".local", ".internal", ".lan", ".corp", ".localdomain", ".home.arpa")
+
+
+class _Fmt(dict):
+    """str.format_map that leaves unknown placeholders visible instead of failing."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def make_finding(rule: dict[str, Any], subject: str = "", severity: str | None = None,
+                 evidence: Iterable[Evidence] = (), **values: Any) -> Finding:
+    """Build a finding from a catalog rule, filling its ``{placeholders}`` from ``values``."""
+    fmt = _Fmt(values)
+    steps = tuple(s.format_map(fmt) for s in rule.get("steps", ()))
+    return Finding(
+        code=rule["code"],
+        severity=Severity(severity or rule["severity"]),
+        title=rule["title"].format_map(fmt),
+        detail=rule.get("detail", "").format_map(fmt),
+        evidence=tuple(evidence),
+        remediation=Remediation(summary=rule["remediation"].format_map(fmt), steps=steps,
+                                command=rule.get("command"), doc=rule.get("doc")),
+        source=rule["source"],
+        data={k: v for k, v in values.items() if k not in ("example", "label", "suggestion")} | (
+            {"interface": subject} if subject else {}),
+    )
+
+
+def safe_url(url: str) -> str:
+    """The URL with any ``user:password@`` replaced, so credentials are never echoed."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "<unparseable URL>"
+    if "@" not in parts.netloc:
+        return url
+    return urlunsplit(parts._replace(netloc="<redacted>@" + parts.netloc.rpartition("@")[2]))
+
+
+def _is_public_name(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+        return False
+    except ValueError:
+        pass
+    h = host.lower().rstrip(".")
+    return "." in h and h != "localhost" and not h.endswith(_INTERNAL_SUFFIXES)
+
+
+def lint_http_url(name: str, url: str, catalog: dict[str, Any]) -> list[Finding]:
+    rules = catalog["rules"]
+    spec = catalog["interfaces"].get(name, {})
+    label = spec.get("label", name)
+    shown = safe_url(url)
+    ctx: dict[str, Any] = {"label": label, "example": spec.get("example", ""), "url": shown}
+    ev = [Evidence(label, shown, source="cluster configuration")]
+
+    def hit(rule: str, severity: str | None = None, **extra: Any) -> Finding:
+        return make_finding(rules[rule], name, severity, ev, **(ctx | extra))
+
+    out: list[Finding] = []
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError as exc:
+        if "port" in str(exc).lower():
+            raw_port = urlsplit(url.strip()).netloc.rpartition(":")[2]
+            return [hit("port", port=raw_port)]
+        return [hit("host")]
+    if parts.scheme.lower() != "https":
+        out.append(hit("scheme"))
+    if parts.username is not None or parts.password is not None:
+        out.append(hit("credentials"))
+    host = parts.hostname or ""
+    if not host:
+        out.append(hit("host"))
+        return out
+    if not _is_public_name(host):
+        out.append(hit("host_not_fqdn", host=host))
+    if parts.query or parts.fragment:
+        out.append(hit("query"))
+    if port is not None:
+        if port == 0:
+            out.append(hit("port", port=port))
+        elif port == 80:
+            out.append(hit("port_http", port=port))
+        elif port != 443:
+            out.append(hit("port_unusual", port=port))
+    path = parts.path or "/"
+    app_path = spec.get("app_path")
+    if app_path and app_path.lower() not in path.lower():
+        out.append(hit("app_path", spec.get("app_path_severity"), app_path=app_path))
+    suffix = spec.get("required_suffix")
+    wrong_app = bool(app_path) and app_path.lower() not in path.lower()
+    if suffix and not wrong_app and not path.endswith(suffix):
+        if (path + "/").endswith(suffix):
+            fixed_path = path + "/"
+            rule = "trailing_slash"
+        else:
+            # Keep everything up to the application name, then append /v2.0/.
+            cut = path.lower().index(app_path.lower()) + len(app_path) if app_path else len(path)
+            fixed_path = path[:cut].rstrip("/") + "/v2.0/"
+            rule = "v2_suffix"
+        # The suggestion is what to type: no credentials, no query, the corrected path.
+        netloc = parts.netloc.rpartition("@")[2]
+        fixed = urlunsplit(parts._replace(netloc=netloc, path=fixed_path, query="", fragment=""))
+        out.append(hit(rule, suggestion=fixed))
+    return out
+
+
+def lint_cti(value: str, catalog: dict[str, Any]) -> list[Finding]:
+    rules = catalog["rules"]
+    ev = [Evidence("CTI interface", value, source="cluster configuration")]
+    text = value.strip()
+    if "://" in text:  # tolerate a scheme, but a path means it is not host:port
+        parts = urlsplit(text)
+        if parts.path not in ("", "/"):
+            return [make_finding(rules["cti_format"], "cti", None, ev, value=safe_url(text))]
+        text = parts.netloc.rpartition("@")[2]
+    host, sep, port = text.rpartition(":")
+    if not sep or "]" in port:
+        return [make_finding(rules["cti_port"], "cti", None, ev, value=text)]
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        return [make_finding(rules["cti_format"], "cti", None, ev, value=text)]
+    if int(port) != 8012:
+        return [make_finding(rules["cti_port_unusual"], "cti", None, ev, port=int(port))]
+    return []
+
+
+class XspUrlsCheck(Check):
+    id = "xsp.urls"
+    title = "Cluster interface URLs (/v2.0/ and format)"
+    area = "urls"
+    description = ("Lints the Xsi-Actions, Xsi-Events, DAS, Auth Service, DMS and CTI values of a cluster "
+                   "without touching the network: https, host, no credentials, no query, port, /v2.0/.")
+    needs = ("cluster",)
+    timeout_s = 5.0
+
+    async def run(self, ctx: CheckContext) -> list[Finding]:
+        catalog = load_catalog("url_rules")
+        cluster = ctx.cluster
+        assert cluster is not None  # guaranteed by needs
+        findings: list[Finding] = []
+        for name, value in cluster.interfaces().items():
+            ctx.progress(f"linting {name}")
+            findings += lint_cti(value, catalog) if name == "cti" else lint_http_url(name, value, catalog)
+        rule = catalog["rules"]["customers"]
+        if cluster.customers is not None and cluster.customers > rule["limit"]:
+            findings.append(make_finding(rule, "", None, (), customers=cluster.customers, limit=rule["limit"],
+                                         cluster=cluster.name))
+        hosts = {n: urlsplit(v).hostname for n, v in cluster.interfaces().items()
+                 if n in ("xsi-actions", "xsi-events")}
+        if len(hosts) == 2 and None not in hosts.values() and hosts["xsi-actions"] != hosts["xsi-events"]:
+            findings.append(make_finding(catalog["rules"]["same_host"], "", None, (),
+                                         host_a=hosts["xsi-actions"], host_b=hosts["xsi-events"]))
+        return findings

@@ -1,0 +1,109 @@
+"""The TAC bundle: a zip TAC can act on — case fields, findings, a readable report, checksums.
+
+Files are assembled in memory as ``name → bytes``, every text file passes the
+``before_write`` hooks (redaction/leak scanning plug in there), and the zip is written
+to a temporary name in the target folder and renamed, so it appears complete or not at all.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import json
+import os
+import tempfile
+import zipfile
+from pathlib import Path
+from typing import Callable, Mapping, Sequence
+
+from . import __version__
+from .case import Case
+from .model import CheckResult
+from .report import TOOL, render_markdown
+
+#: Called with (file name, content) for every file before the bundle is written; raise to refuse.
+BundleHook = Callable[[str, bytes], None]
+
+
+class BundleError(RuntimeError):
+    """The bundle could not be written; the message says why and nothing was left behind."""
+
+
+def _json_bytes(obj: object) -> bytes:
+    return (json.dumps(obj, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def bundle_files(case: Case, results: Sequence[CheckResult],
+                 extra: Mapping[str, bytes] | None = None) -> dict[str, bytes]:
+    """Every file of the bundle except the manifest."""
+    files = {
+        "findings.json": _json_bytes({"case_id": case.id, "checks": [r.to_dict() for r in results]}),
+        "report.md": render_markdown(results, case).encode("utf-8"),
+    }
+    for name, content in (extra or {}).items():
+        if name in files or name == "manifest.json":
+            raise BundleError(f"bundle file name {name!r} is reserved")
+        files[name] = content
+    return files
+
+
+def build_manifest(case: Case, results: Sequence[CheckResult], files: Mapping[str, bytes],
+                   created_at: str | None = None) -> dict[str, object]:
+    return {
+        "tool": TOOL,
+        "version": __version__,
+        "created_at": created_at or _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        "case": case.to_dict(),
+        "checks": [{"id": r.check_id, "area": r.area, "status": r.status.value, "reason": r.reason,
+                    "started_at": r.started_at, "duration_s": round(r.duration_s, 4),
+                    "findings": len(r.findings)} for r in results],
+        "files": {name: {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+                  for name, data in sorted(files.items())},
+    }
+
+
+def write_bundle(case: Case, results: Sequence[CheckResult], out: Path | str,
+                 extra: Mapping[str, bytes] | None = None,
+                 hooks: Sequence[BundleHook] = ()) -> Path:
+    """Write the bundle to ``out`` atomically and return its path."""
+    out = Path(out)
+    if out.is_dir():
+        raise BundleError(f"{out} is a folder; give a file name such as {out / ('wxtriage-' + case.id + '.zip')}")
+    if not out.parent.exists():
+        raise BundleError(f"folder {out.parent} does not exist")
+    files = bundle_files(case, results, extra)
+    manifest = _json_bytes(build_manifest(case, results, files))
+    for name, data in [*files.items(), ("manifest.json", manifest)]:
+        for hook in hooks:
+            hook(name, data)
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh, zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+            zf.writestr("manifest.json", manifest)
+            for name, data in files.items():
+                zf.writestr(name, data)
+        os.replace(tmp, out)
+    except BaseException as exc:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        if isinstance(exc, OSError):
+            raise BundleError(f"cannot write {out}: {exc.strerror or exc}") from None
+        raise
+    return out
+
+
+def verify_bundle(path: Path | str) -> list[str]:
+    """Problems found when checking a bundle's manifest checksums (empty list: all good)."""
+    problems: list[str] = []
+    with zipfile.ZipFile(path) as zf:
+        manifest = json.loads(zf.read("manifest.json"))
+        names = set(zf.namelist()) - {"manifest.json"}
+        for name, meta in manifest["files"].items():
+            if name not in names:
+                problems.append(f"{name}: listed in the manifest but missing")
+                continue
+            if hashlib.sha256(zf.read(name)).hexdigest() != meta["sha256"]:
+                problems.append(f"{name}: checksum does not match the manifest")
+        problems += [f"{n}: in the zip but not in the manifest" for n in sorted(names - set(manifest["files"]))]
+    return problems

@@ -1,0 +1,111 @@
+"""Cluster inventory: the SP's XSP/ADP clusters as a TOML file (see examples/inventory.toml)."""
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+from .paths import config_dir
+
+AUTH_MODES = ("ci-token", "mtls")
+_KNOWN_KEYS = {"name", "xsi_actions", "xsi_events", "auth_service", "auth_mode", "cti", "dms", "das",
+               "nodes", "customers"}
+
+
+class InventoryError(ValueError):
+    """The inventory file is missing or malformed; the message names the file and the problem."""
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """One Partner Hub cluster (an XSP/ADP farm) and its interfaces."""
+
+    name: str
+    xsi_actions: str = ""
+    xsi_events: str = ""
+    auth_service: str = ""
+    auth_mode: str = "ci-token"
+    cti: str = ""  # host:port
+    dms: str = ""
+    das: str = ""
+    nodes: tuple[str, ...] = ()  # XSP node addresses (IPs or host names) behind the interface names
+    customers: int | None = None
+
+    def interfaces(self) -> dict[str, str]:
+        """Configured interface name → URL (CTI as ``host:port``), in Partner Hub's order."""
+        order = (("xsi-actions", self.xsi_actions), ("xsi-events", self.xsi_events), ("das", self.das),
+                 ("cti", self.cti), ("auth-service", self.auth_service), ("dms", self.dms))
+        return {k: v for k, v in order if v}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "xsi_actions": self.xsi_actions, "xsi_events": self.xsi_events,
+                "auth_service": self.auth_service, "auth_mode": self.auth_mode, "cti": self.cti,
+                "dms": self.dms, "das": self.das, "nodes": list(self.nodes), "customers": self.customers}
+
+    @classmethod
+    def from_mapping(cls, d: Mapping[str, Any], where: str = "cluster") -> "Cluster":
+        unknown = set(d) - _KNOWN_KEYS
+        if unknown:
+            raise InventoryError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}; "
+                                 f"known: {', '.join(sorted(_KNOWN_KEYS))}")
+        name = d.get("name")
+        if not isinstance(name, str) or not name.strip():
+            raise InventoryError(f"{where}: every cluster needs a name")
+        for key in ("xsi_actions", "xsi_events", "auth_service", "auth_mode", "cti", "dms", "das"):
+            if key in d and not isinstance(d[key], str):
+                raise InventoryError(f"{where} ({name}): {key} must be a string")
+        mode = d.get("auth_mode", "ci-token")
+        if mode not in AUTH_MODES:
+            raise InventoryError(f"{where} ({name}): auth_mode {mode!r} is not one of {', '.join(AUTH_MODES)}")
+        nodes = d.get("nodes", [])
+        if not isinstance(nodes, list) or not all(isinstance(n, str) for n in nodes):
+            raise InventoryError(f"{where} ({name}): nodes must be a list of addresses")
+        customers = d.get("customers")
+        if customers is not None and (not isinstance(customers, int) or isinstance(customers, bool) or customers < 0):
+            raise InventoryError(f"{where} ({name}): customers must be a whole number")
+        return cls(name=name.strip(), xsi_actions=d.get("xsi_actions", ""), xsi_events=d.get("xsi_events", ""),
+                   auth_service=d.get("auth_service", ""), auth_mode=mode, cti=d.get("cti", ""),
+                   dms=d.get("dms", ""), das=d.get("das", ""), nodes=tuple(nodes), customers=customers)
+
+
+@dataclass(frozen=True)
+class Inventory:
+    clusters: tuple[Cluster, ...] = ()
+    path: Path | None = None
+
+    def cluster(self, name: str) -> Cluster:
+        for c in self.clusters:
+            if c.name == name:
+                return c
+        known = ", ".join(c.name for c in self.clusters) or "(none)"
+        raise InventoryError(f"no cluster named {name!r} in {self.path or 'the inventory'}; known: {known}")
+
+
+def default_inventory_path() -> Path:
+    return config_dir() / "inventory.toml"
+
+
+def load_inventory(path: Path | str | None = None) -> Inventory:
+    """Load ``path`` or, when None, the default file (an empty inventory if it does not exist)."""
+    explicit = path is not None
+    p = Path(path) if explicit else default_inventory_path()
+    if not p.exists():
+        if explicit:
+            raise InventoryError(f"{p}: no such file")
+        return Inventory(path=p)
+    try:
+        raw = tomllib.loads(p.read_bytes().decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise InventoryError(f"{p}: not a text file (expected TOML)") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise InventoryError(f"{p}: not valid TOML: {exc}") from None
+    items = raw.get("cluster", [])
+    if not isinstance(items, list):
+        raise InventoryError(f"{p}: clusters must be written as [[cluster]] tables")
+    clusters = tuple(Cluster.from_mapping(c, f"{p} cluster #{i + 1}") for i, c in enumerate(items))
+    names = [c.name for c in clusters]
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        raise InventoryError(f"{p}: duplicate cluster name(s) {', '.join(dupes)}")
+    return Inventory(clusters=clusters, path=p)

@@ -1,0 +1,121 @@
+"""Render results for people (flutter-doctor-style text, Markdown) and machines (JSON).
+
+The CLI, the TUI and the bundle all render through here, so they say the same thing.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+from typing import Any, Iterable, Sequence
+
+from . import __version__
+from .case import Case
+from .catalog import describe_source
+from .model import CheckResult, Finding, Severity
+
+TOOL = "wxtriage"
+JSON_SCHEMA_VERSION = 1
+
+_SEVERITY_MARK = {Severity.INFO: "•", Severity.WARNING: "!", Severity.ERROR: "✗", Severity.CRITICAL: "✗✗"}
+
+
+def _indent(text: str, prefix: str) -> list[str]:
+    return [prefix + line if line else prefix.rstrip() for line in text.splitlines()]
+
+
+def finding_lines(f: Finding, prefix: str = "    ", evidence_limit: int = 6) -> list[str]:
+    lines = [f"{prefix}{_SEVERITY_MARK[f.severity]} [{f.severity.value}] {f.title}  ({f.code})"]
+    inner = prefix + "  "
+    if f.detail:
+        lines += _indent(f.detail, inner)
+    for ev in f.evidence[:evidence_limit]:
+        content = ev.content if len(ev.content) <= 400 else ev.content[:400] + " …"
+        first, *rest = content.splitlines() or [""]
+        lines.append(f"{inner}evidence: {ev.label}: {first}")
+        lines += [f"{inner}  {r}" for r in rest[:8]]
+    if len(f.evidence) > evidence_limit:
+        lines.append(f"{inner}(+{len(f.evidence) - evidence_limit} more evidence items; see --json)")
+    if f.remediation:
+        lines.append(f"{inner}fix: {f.remediation.summary}")
+        lines += [f"{inner}  {i}. {s}" for i, s in enumerate(f.remediation.steps, 1)]
+        if f.remediation.command:
+            lines.append(f"{inner}  $ {f.remediation.command}")
+        if f.remediation.doc:
+            lines.append(f"{inner}  see: {f.remediation.doc}")
+    if f.source:
+        lines.append(f"{inner}source: {describe_source(f.source)}")
+    return lines
+
+
+def render_text(results: Sequence[CheckResult], case: Case | None = None) -> str:
+    lines: list[str] = []
+    if case is not None:
+        lines.append(f"Case {case.id}" + (f" · org {case.org_id}" if case.org_id else ""))
+    for r in results:
+        head = f"[{r.status.symbol}] {r.title} ({r.check_id})"
+        if r.reason:
+            head += f" — {r.reason}"
+        lines.append(head)
+        for f in sorted(r.findings, key=lambda f: -f.severity.rank):
+            lines += finding_lines(f)
+    counts = summary_counts(results)
+    lines.append("")
+    lines.append("• " + ", ".join(f"{n} {k}" for k, n in counts.items() if n) if any(counts.values())
+                 else "• no checks ran")
+    return "\n".join(lines)
+
+
+def summary_counts(results: Iterable[CheckResult]) -> dict[str, int]:
+    counts = {"pass": 0, "warn": 0, "fail": 0, "skip": 0, "error": 0}
+    for r in results:
+        counts[r.status.value] += 1
+    return counts
+
+
+def json_document(results: Sequence[CheckResult], case: Case | None = None) -> dict[str, Any]:
+    """The ``--json`` document (schema in docs/json-schema.md)."""
+    return {
+        "tool": TOOL,
+        "version": __version__,
+        "schema": JSON_SCHEMA_VERSION,
+        "generated_at": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        "case": case.to_dict() if case else None,
+        "summary": summary_counts(results),
+        "checks": [r.to_dict() for r in results],
+    }
+
+
+def render_markdown(results: Sequence[CheckResult], case: Case | None = None) -> str:
+    out = ["# wxtriage report", ""]
+    if case is not None:
+        out += ["## Case", "", "| field | value |", "|---|---|"]
+        rows = [("Case ID", case.id), ("Customer org ID", case.org_id), ("Partner org ID", case.partner_org_id),
+                ("Tracking IDs", ", ".join(case.tracking_ids)), ("Affected users", ", ".join(case.emails)),
+                ("Client versions", ", ".join(case.client_versions)), ("BroadWorks release", case.release),
+                ("Time window", " – ".join(v or "…" for v in case.time_window.to_dict().values())
+                 if case.time_window.start or case.time_window.end else ""),
+                ("Description", case.description.replace("\n", " "))]
+        out += [f"| {k} | {v.replace('|', '/') if v else '—'} |" for k, v in rows]
+        out.append("")
+    out += ["## Checks", "", "| | check | status | findings | duration |", "|---|---|---|---|---|"]
+    for r in results:
+        out.append(f"| {r.status.symbol} | {r.check_id} | {r.status.value}{' — ' + r.reason if r.reason else ''} "
+                   f"| {len(r.findings)} | {r.duration_s:.2f} s |")
+    out.append("")
+    findings = [(r, f) for r in results for f in r.findings]
+    if findings:
+        out += ["## Findings", ""]
+        for r, f in sorted(findings, key=lambda rf: -rf[1].severity.rank):
+            out += [f"### [{f.severity.value}] {f.title}", "", f"`{f.code}` from `{r.check_id}`", ""]
+            if f.detail:
+                out += [f.detail, ""]
+            for ev in f.evidence:
+                out += [f"**{ev.label}**" + (f" ({ev.source})" if ev.source else ""), "", "```", ev.content, "```", ""]
+            if f.remediation:
+                out += [f"**Fix:** {f.remediation.summary}", ""]
+                out += [f"{i}. {s}" for i, s in enumerate(f.remediation.steps, 1)]
+                if f.remediation.command:
+                    out += ["", "```", f.remediation.command, "```"]
+                out.append("")
+            if f.source:
+                out += [f"_Source: {describe_source(f.source)}_", ""]
+    return "\n".join(out)

@@ -1,0 +1,103 @@
+"""Run checks concurrently with a bound, a timeout each, and progress events.
+
+Whatever a check does — raise, hang, get cancelled — the runner returns one
+:class:`CheckResult` for it; a crash or timeout becomes status ``error`` with the message.
+"""
+from __future__ import annotations
+
+import asyncio
+import datetime as _dt
+import time
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+from .api import Check, CheckContext, SkipCheck
+from .model import CheckResult, Status, status_for
+from .registry import LoadFailure
+
+
+@dataclass(frozen=True)
+class CheckStarted:
+    check_id: str
+
+
+@dataclass(frozen=True)
+class CheckProgress:
+    check_id: str
+    message: str
+
+
+@dataclass(frozen=True)
+class CheckFinished:
+    result: CheckResult
+
+
+RunEvent = CheckStarted | CheckProgress | CheckFinished
+EventCallback = Callable[[RunEvent], None]
+
+
+def _now() -> str:
+    return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def load_failure_result(f: LoadFailure) -> CheckResult:
+    return CheckResult(check_id=f.name, title=f"plugin {f.target}", area="", status=Status.ERROR,
+                       reason=f"plugin failed to load: {f.message}", started_at=_now())
+
+
+async def run_one(check_cls: type[Check], ctx: CheckContext, on_event: EventCallback | None = None) -> CheckResult:
+    emit = on_event or (lambda e: None)
+    started = _now()
+    t0 = time.perf_counter()
+    base = dict(check_id=check_cls.id, title=check_cls.title, area=check_cls.area, started_at=started)
+
+    def done(status: Status, findings=(), reason: str = "") -> CheckResult:
+        r = CheckResult(status=status, findings=tuple(findings), reason=reason,
+                        duration_s=time.perf_counter() - t0, **base)
+        emit(CheckFinished(r))
+        return r
+
+    emit(CheckStarted(check_cls.id))
+    if ctx.cancelled:
+        return done(Status.SKIP, reason="cancelled before it started")
+    # Each check gets its own view of the context so progress is attributed to it.
+    own = CheckContext(**{**ctx.__dict__, "progress_cb": lambda m: emit(CheckProgress(check_cls.id, m))})
+    try:
+        check = check_cls()
+        reason = check.applies(own)
+        if reason:
+            return done(Status.SKIP, reason=reason)
+        async with asyncio.timeout(check_cls.timeout_s):
+            findings = list(await check.run(own))
+    except SkipCheck as exc:
+        return done(Status.SKIP, reason=str(exc) or "the check could not decide")
+    except TimeoutError:
+        return done(Status.ERROR, reason=f"timed out after {check_cls.timeout_s:g} s")
+    except asyncio.CancelledError:
+        done(Status.SKIP, reason="cancelled")
+        raise
+    except Exception as exc:  # noqa: BLE001 - any crash is reported, never propagated
+        return done(Status.ERROR, reason=f"{type(exc).__name__}: {exc}")
+    return done(status_for(findings), findings)
+
+
+async def run_checks(checks: Sequence[type[Check]], ctx: CheckContext, *, concurrency: int = 8,
+                     on_event: EventCallback | None = None,
+                     load_failures: Sequence[LoadFailure] = ()) -> list[CheckResult]:
+    """Run ``checks`` (at most ``concurrency`` at once); results come back in input order.
+
+    If the surrounding task is cancelled, checks not yet finished are reported as
+    skipped with reason "cancelled" through ``on_event`` and the cancellation propagates.
+    """
+    sem = asyncio.Semaphore(max(1, concurrency))
+
+    async def guarded(c: type[Check]) -> CheckResult:
+        async with sem:
+            return await run_one(c, ctx, on_event)
+
+    results = [load_failure_result(f) for f in load_failures]
+    for r in results:
+        if on_event:
+            on_event(CheckFinished(r))
+    results += await asyncio.gather(*(guarded(c) for c in checks))
+    return results

@@ -1,0 +1,106 @@
+"""SQLite case store: every change is written at once, so nothing typed is lost.
+
+One file in the user data dir (``WXTRIAGE_HOME`` overrides). Cases are stored as
+JSON documents; each check run appends a row to ``results`` so history is kept.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+from contextlib import closing
+from pathlib import Path
+from typing import Iterable
+
+from .case import Case
+from .model import CheckResult
+from .paths import data_dir
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS cases (
+    id TEXT PRIMARY KEY,
+    doc TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS results (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    case_id TEXT NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+    check_id TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    doc TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS results_case ON results(case_id, check_id, seq);
+"""
+
+
+class StoreError(RuntimeError):
+    """The store cannot be opened or a case does not exist."""
+
+
+def default_store_path() -> Path:
+    return data_dir() / "cases.sqlite3"
+
+
+class CaseStore:
+    def __init__(self, path: Path | str | None = None):
+        self.path = Path(path) if path else default_store_path()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with closing(self._connect()) as db, db:
+                db.executescript(SCHEMA)
+        except (OSError, sqlite3.DatabaseError) as exc:
+            raise StoreError(f"cannot open the case store {self.path}: {exc}") from None
+
+    def _connect(self) -> sqlite3.Connection:
+        db = sqlite3.connect(self.path, timeout=10)
+        db.execute("PRAGMA foreign_keys = ON")
+        db.execute("PRAGMA journal_mode = WAL")  # a crash mid-write never corrupts earlier saves
+        return db
+
+    def save(self, case: Case) -> Case:
+        doc = json.dumps(case.to_dict(), ensure_ascii=False)
+        with closing(self._connect()) as db, db:
+            db.execute(
+                "INSERT INTO cases(id, doc, created_at, updated_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT(id) DO UPDATE SET doc = excluded.doc, updated_at = excluded.updated_at",
+                (case.id, doc, case.created_at, case.updated_at))
+        return case
+
+    def get(self, case_id: str) -> Case:
+        with closing(self._connect()) as db:
+            row = db.execute("SELECT doc FROM cases WHERE id = ?", (case_id,)).fetchone()
+            if row is None:
+                # Let people type a unique prefix, as with git hashes.
+                rows = db.execute("SELECT doc FROM cases WHERE id LIKE ? || '%'", (case_id,)).fetchall()
+                if len(rows) == 1:
+                    row = rows[0]
+        if row is None:
+            raise StoreError(f"no case {case_id!r} in {self.path}; `wxtriage case list` shows the cases")
+        return Case.from_dict(json.loads(row[0]))
+
+    def list(self) -> list[Case]:
+        with closing(self._connect()) as db:
+            rows = db.execute("SELECT doc FROM cases ORDER BY updated_at DESC, id").fetchall()
+        return [Case.from_dict(json.loads(r[0])) for r in rows]
+
+    def delete(self, case_id: str) -> None:
+        with closing(self._connect()) as db, db:
+            db.execute("DELETE FROM cases WHERE id = ?", (case_id,))
+
+    def add_results(self, case_id: str, results: Iterable[CheckResult]) -> None:
+        rows = [(case_id, r.check_id, r.started_at, json.dumps(r.to_dict(), ensure_ascii=False)) for r in results]
+        with closing(self._connect()) as db, db:
+            if db.execute("SELECT 1 FROM cases WHERE id = ?", (case_id,)).fetchone() is None:
+                raise StoreError(f"no case {case_id!r} in {self.path}")
+            db.executemany("INSERT INTO results(case_id, check_id, started_at, doc) VALUES (?, ?, ?, ?)", rows)
+            db.execute("UPDATE cases SET updated_at = (SELECT max(started_at) FROM results WHERE case_id = ?) "
+                       "WHERE id = ? AND updated_at < (SELECT max(started_at) FROM results WHERE case_id = ?)",
+                       (case_id, case_id, case_id))
+
+    def latest_results(self, case_id: str) -> list[CheckResult]:
+        """The most recent result of each check run in this case."""
+        with closing(self._connect()) as db:
+            rows = db.execute(
+                "SELECT doc FROM results WHERE seq IN (SELECT max(seq) FROM results WHERE case_id = ? "
+                "GROUP BY check_id) ORDER BY seq", (case_id,)).fetchall()
+        return [CheckResult.from_dict(json.loads(r[0])) for r in rows]

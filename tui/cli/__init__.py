@@ -1,0 +1,66 @@
+"""``wxtriage`` command line. Headless: nothing here imports Textual except ``wxtriage`` with
+no arguments, which starts the app.
+
+Each sub-command lives in its own module with a ``register(subparsers)`` function; add a
+module to :data:`COMMAND_MODULES` to add a command.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from typing import Sequence
+
+from checks import __version__
+
+from .common import CliError, EXPECTED_ERRORS
+
+COMMAND_MODULES = (
+    "tui.cli.checks_cmd",
+    "tui.cli.run_cmd",
+    "tui.cli.case_cmd",
+    "tui.cli.bundle_cmd",
+    "tui.cli.inventory_cmd",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="wxtriage",
+        description="Troubleshooting console for Webex for Cisco BroadWorks. "
+                    "Run without a command to open the terminal UI.")
+    parser.add_argument("--version", action="version", version=f"wxtriage {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if not args_list:
+        from tui.app import run_app  # the only path that imports Textual
+
+        return run_app()
+    parser = build_parser()
+    args = parser.parse_args(args_list)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.func(args) or 0)
+    except CliError as exc:
+        print(f"wxtriage: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except EXPECTED_ERRORS as exc:
+        print(f"wxtriage: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("wxtriage: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,111 @@
+"""``wxtriage case new|list|show|set``: the case store from the command line."""
+from __future__ import annotations
+
+import argparse
+
+from checks.case import Case
+from checks.report import render_text
+
+from .common import add_store_arg, open_store, print_json
+
+
+def _add_fields(p: argparse.ArgumentParser, creating: bool) -> None:
+    p.add_argument("--org-id", default="" if creating else None, help="customer org ID (UUID or Hydra ID)")
+    p.add_argument("--partner-org-id", default="" if creating else None, help="partner org ID")
+    p.add_argument("--tracking-id", dest="tracking_ids", action="append", default=[], metavar="ID",
+                   help="tracking ID, e.g. ATLAS_<uuid>_30 (repeatable)")
+    p.add_argument("--email", dest="emails", action="append", default=[], metavar="ADDR",
+                   help="affected user's e-mail (repeatable)")
+    p.add_argument("--client-version", dest="client_versions", action="append", default=[], metavar="VER",
+                   help="Webex app version (repeatable)")
+    p.add_argument("--release", default="" if creating else None, help="BroadWorks release, e.g. R24")
+    p.add_argument("--description", default="" if creating else None, help="the problem in a few words")
+    p.add_argument("--since", default="" if creating else None, metavar="ISO", help="start of the time window")
+    p.add_argument("--until", default="" if creating else None, metavar="ISO", help="end of the time window")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("case", help="create, list and show cases")
+    csub = p.add_subparsers(dest="case_command", metavar="ACTION", required=True)
+    new = csub.add_parser("new", help="open a new case; prints its ID last")
+    _add_fields(new, creating=True)
+    add_store_arg(new)
+    new.set_defaults(func=cmd_new)
+    upd = csub.add_parser("set", help="change fields of a case (lists given are appended)")
+    upd.add_argument("case_id", metavar="ID")
+    _add_fields(upd, creating=False)
+    add_store_arg(upd)
+    upd.set_defaults(func=cmd_set)
+    ls = csub.add_parser("list", help="list cases, newest first")
+    ls.add_argument("--json", action="store_true")
+    add_store_arg(ls)
+    ls.set_defaults(func=cmd_list)
+    show = csub.add_parser("show", help="show a case and its latest results")
+    show.add_argument("case_id", metavar="ID")
+    show.add_argument("--json", action="store_true")
+    add_store_arg(show)
+    show.set_defaults(func=cmd_show)
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    case = Case.create(org_id=args.org_id, partner_org_id=args.partner_org_id, tracking_ids=args.tracking_ids,
+                       emails=args.emails, client_versions=args.client_versions, release=args.release,
+                       description=args.description, since=args.since, until=args.until)
+    open_store(args).save(case)
+    print(f"Created case {case.id}")
+    return 0
+
+
+def cmd_set(args: argparse.Namespace) -> int:
+    store = open_store(args)
+    old = store.get(args.case_id)
+    tw = old.time_window.to_dict()
+    merged = Case.create(
+        id=old.id,
+        org_id=old.org_id if args.org_id is None else args.org_id,
+        partner_org_id=old.partner_org_id if args.partner_org_id is None else args.partner_org_id,
+        tracking_ids=[*old.tracking_ids, *args.tracking_ids], emails=[*old.emails, *args.emails],
+        client_versions=[*old.client_versions, *args.client_versions],
+        release=old.release if args.release is None else args.release,
+        description=old.description if args.description is None else args.description,
+        since=(tw["start"] or "") if args.since is None else args.since,
+        until=(tw["end"] or "") if args.until is None else args.until)
+    store.save(old.updated(**{k: getattr(merged, k) for k in (
+        "org_id", "partner_org_id", "tracking_ids", "emails", "client_versions", "release", "description",
+        "time_window")}))
+    print(f"Updated case {old.id}")
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    cases = open_store(args).list()
+    if args.json:
+        print_json({"cases": [c.to_dict() for c in cases]})
+        return 0
+    if not cases:
+        print("No cases yet. Open one with: wxtriage case new --org-id <org ID>")
+        return 0
+    for c in cases:
+        desc = c.description.splitlines()[0][:50] if c.description else ""
+        print(f"{c.id}  {c.updated_at[:16]}  {c.org_id or '(no org ID)':<36}  {desc}")
+    return 0
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    store = open_store(args)
+    case = store.get(args.case_id)
+    results = store.latest_results(case.id)
+    if args.json:
+        print_json({"case": case.to_dict(), "checks": [r.to_dict() for r in results]})
+        return 0
+    for label, value in (("Case", case.id), ("Customer org ID", case.org_id),
+                         ("Partner org ID", case.partner_org_id), ("Tracking IDs", ", ".join(case.tracking_ids)),
+                         ("Affected users", ", ".join(case.emails)),
+                         ("Client versions", ", ".join(case.client_versions)),
+                         ("BroadWorks release", case.release), ("Description", case.description),
+                         ("Created", case.created_at), ("Updated", case.updated_at)):
+        print(f"{label + ':':<20}{value or '—'}")
+    if results:
+        print()
+        print(render_text(results))
+    return 0

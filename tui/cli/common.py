@@ -1,0 +1,124 @@
+"""Pieces shared by CLI commands: errors, the case store, building a CheckContext from flags."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from checks.api import CheckContext, CheckOption
+from checks.bundle import BundleError
+from checks.case import CaseFieldError
+from checks.inventory import AUTH_MODES, Cluster, InventoryError, load_inventory
+from checks.registry import Registry, UnknownCheckError
+from checks.store import CaseStore, StoreError
+
+
+class CliError(Exception):
+    """A user-facing error: printed as one line, exit code 2 unless given."""
+
+    def __init__(self, message: str, exit_code: int = 2):
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+#: Engine errors whose message is already a clear one-line answer for the user.
+EXPECTED_ERRORS: tuple[type[Exception], ...] = (
+    CaseFieldError, InventoryError, StoreError, UnknownCheckError, BundleError)
+
+
+def add_store_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--store", metavar="FILE", help="case store SQLite file (default: in the user data dir)")
+
+
+def open_store(args: argparse.Namespace) -> CaseStore:
+    return CaseStore(getattr(args, "store", None))
+
+
+def print_json(doc: Any) -> None:
+    json.dump(doc, sys.stdout, indent=2, ensure_ascii=False)
+    sys.stdout.write("\n")
+
+
+def add_cluster_args(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("cluster (from the inventory, or given explicitly)")
+    g.add_argument("--inventory", metavar="FILE", help="cluster inventory TOML (default: user config dir)")
+    g.add_argument("--cluster", metavar="NAME", help="cluster name in the inventory")
+    g.add_argument("--xsi-actions", metavar="URL", help="Xsi-Actions URL")
+    g.add_argument("--xsi-events", metavar="URL", help="Xsi-Events URL")
+    g.add_argument("--auth-service", metavar="URL", help="Authentication Service URL")
+    g.add_argument("--auth-mode", choices=AUTH_MODES, help="Auth Service mode (default ci-token)")
+    g.add_argument("--cti", metavar="HOST:PORT", help="CTI interface")
+    g.add_argument("--dms", metavar="URL", help="DMS URL")
+    g.add_argument("--das", metavar="URL", help="DAS URL")
+    g.add_argument("--node", dest="nodes", action="append", default=[], metavar="ADDR",
+                   help="XSP node address (repeatable)")
+    g.add_argument("--customers", type=int, metavar="N", help="number of customers served by the cluster")
+
+
+_EXPLICIT = ("xsi_actions", "xsi_events", "auth_service", "cti", "dms", "das")
+
+
+def resolve_cluster(args: argparse.Namespace) -> tuple[Cluster | None, Any]:
+    """The cluster the flags describe (or None) and the inventory it came from."""
+    explicit = {k: getattr(args, k) for k in _EXPLICIT if getattr(args, k, None)}
+    if explicit and args.cluster:
+        raise CliError("give either --cluster NAME or interface URLs such as --xsi-actions, not both")
+    if explicit:
+        inv = load_inventory(args.inventory) if args.inventory else None
+        return Cluster(name="command line", auth_mode=args.auth_mode or "ci-token", nodes=tuple(args.nodes),
+                       customers=args.customers, **explicit), inv
+    if not args.cluster and not args.inventory:
+        return None, None
+    inv = load_inventory(args.inventory)
+    if args.cluster:
+        cluster = inv.cluster(args.cluster)
+    elif len(inv.clusters) == 1:
+        cluster = inv.clusters[0]
+    else:
+        names = ", ".join(c.name for c in inv.clusters) or "(none)"
+        raise CliError(f"{inv.path} holds {len(inv.clusters)} clusters; pick one with --cluster NAME ({names})")
+    return cluster, inv
+
+
+def add_check_options(p: argparse.ArgumentParser, registry: Registry) -> None:
+    """Expose every option the registered checks declare as a flag."""
+    opts = registry.options()
+    if not opts:
+        return
+    g = p.add_argument_group("check inputs (declared by the checks)")
+    for o in opts:
+        flag = f"--{o.name}"
+        if o.kind == "flag":
+            g.add_argument(flag, dest=o.dest, action="store_true", help=o.help)
+        elif o.multiple:
+            g.add_argument(flag, dest=o.dest, action="append", default=[], metavar=o.metavar or "VALUE",
+                           help=o.help)
+        else:
+            g.add_argument(flag, dest=o.dest, metavar=o.metavar or "VALUE", help=o.help)
+
+
+def collect_options(args: argparse.Namespace, registry: Registry) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for o in registry.options():
+        v = getattr(args, o.dest, None)
+        if o.kind == "path" and v:
+            for path in (v if isinstance(v, list) else [v]):
+                _require_file(o, path)
+        values[o.dest] = v
+    return values
+
+
+def _require_file(o: CheckOption, path: str) -> None:
+    p = Path(path)
+    if not p.exists():
+        raise CliError(f"--{o.name} {path}: no such file")
+    if not p.is_file():
+        raise CliError(f"--{o.name} {path}: not a file")
+
+
+def build_context(args: argparse.Namespace, registry: Registry, case=None) -> CheckContext:
+    cluster, inventory = resolve_cluster(args)
+    return CheckContext(case=case, cluster=cluster, inventory=inventory,
+                        options=collect_options(args, registry))
