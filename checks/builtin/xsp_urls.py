@@ -104,18 +104,20 @@ def lint_http_url(name: str, url: str, catalog: dict[str, Any]) -> list[Finding]
             out.append(hit("port_unusual", port=port))
     path = parts.path or "/"
     app_path = spec.get("app_path")
-    if app_path and app_path.lower() not in path.lower():
+    # Compare with a slash appended so ".../com.broadsoft.xsi-actions" still names the application.
+    wrong_app = bool(app_path) and app_path.lower() not in path.lower() + "/"
+    if wrong_app:
         out.append(hit("app_path", spec.get("app_path_severity"), app_path=app_path))
     suffix = spec.get("required_suffix")
-    wrong_app = bool(app_path) and app_path.lower() not in path.lower()
     if suffix and not wrong_app and not path.endswith(suffix):
         if (path + "/").endswith(suffix):
             fixed_path = path + "/"
             rule = "trailing_slash"
         else:
             # Keep everything up to the application name, then append /v2.0/.
-            cut = path.lower().index(app_path.lower()) + len(app_path) if app_path else len(path)
-            fixed_path = path[:cut].rstrip("/") + "/v2.0/"
+            slashed = path + "/"
+            cut = slashed.lower().index(app_path.lower()) + len(app_path) if app_path else len(slashed)
+            fixed_path = slashed[:cut].rstrip("/") + "/v2.0/"
             rule = "v2_suffix"
         # The suggestion is what to type: no credentials, no query, the corrected path.
         netloc = parts.netloc.rpartition("@")[2]

@@ -1,0 +1,47 @@
+"""Bundle writer: checksums, atomic write, refusal hooks leave nothing behind."""
+from __future__ import annotations
+
+import json
+import zipfile
+
+import pytest
+
+from checks.bundle import BundleError, verify_bundle, write_bundle
+from checks.case import Case
+from checks.model import CheckResult, Finding, Severity, Status
+from checks.redact import LeakError, LeakScanner
+
+
+def _case():
+    return Case.create(org_id="1eb65fdf-9643-417f-9974-ad72cae0e10f", description="d")
+
+
+def test_manifest_checksums_and_tamper_detection(tmp_path):
+    res = [CheckResult("xsp.urls", "t", "urls", Status.FAIL, (Finding("a.b", Severity.ERROR, "x"),), "", "now", 0.2)]
+    out = write_bundle(_case(), res, tmp_path / "b.zip")
+    assert verify_bundle(out) == []
+    with zipfile.ZipFile(out) as zf:
+        m = json.loads(zf.read("manifest.json"))
+        assert set(m["files"]) == {"findings.json", "report.md"}
+        assert m["checks"][0]["duration_s"] == 0.2 and m["tool"] == "wxtriage"
+        entries = {n: zf.read(n) for n in zf.namelist()}
+    entries["report.md"] += b"tampered"
+    with zipfile.ZipFile(tmp_path / "t.zip", "w") as zf:
+        for n, d in entries.items():
+            zf.writestr(n, d)
+    assert verify_bundle(tmp_path / "t.zip") == ["report.md: checksum does not match the manifest"]
+
+
+def test_leak_hook_refuses_and_leaves_nothing(tmp_path):
+    jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"
+    case = Case.create(description=f"token {jwt}")
+    with pytest.raises(LeakError, match="JWT"):
+        write_bundle(case, [], tmp_path / "b.zip", hooks=[LeakScanner().check])
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_bad_destinations(tmp_path):
+    with pytest.raises(BundleError, match="is a folder"):
+        write_bundle(_case(), [], tmp_path)
+    with pytest.raises(BundleError, match="does not exist"):
+        write_bundle(_case(), [], tmp_path / "x" / "b.zip")

@@ -1,0 +1,84 @@
+"""xsp.urls rules: each fires on its own input and stays quiet on a correct cluster."""
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from checks.api import CheckContext
+from checks.builtin.xsp_urls import XspUrlsCheck
+from checks.inventory import Cluster
+
+GOOD = dict(
+    xsi_actions="https://xsp.example.com/com.broadsoft.xsi-actions/v2.0/",
+    xsi_events="https://xsp.example.com/com.broadsoft.xsi-events/v2.0/",
+    auth_service="https://xsp.example.com/authService/v2.0/",
+    cti="xsp.example.com:8012",
+    dms="https://dms.example.com/dms/",
+)
+
+
+def run(**overrides):
+    cluster = Cluster(name="c", **(GOOD | overrides))
+    findings = asyncio.run(XspUrlsCheck().run(CheckContext(cluster=cluster)))
+    return {f.code: f for f in findings}
+
+
+def test_correct_cluster_has_no_findings():
+    assert run() == {}
+
+
+@pytest.mark.parametrize("field,value,code", [
+    ("xsi_actions", "https://xsp.example.com/com.broadsoft.xsi-actions/", "url.path.missing_v2"),
+    ("xsi_actions", "https://xsp.example.com/com.broadsoft.xsi-actions", "url.path.missing_v2"),
+    ("xsi_events", "https://xsp.example.com/com.broadsoft.xsi-events/v2.0", "url.path.missing_trailing_slash"),
+    ("xsi_events", "https://xsp.example.com/com.broadsoft.xsi-actions/v2.0/", "url.path.wrong_application"),
+    ("xsi_actions", "http://xsp.example.com/com.broadsoft.xsi-actions/v2.0/", "url.scheme.not_https"),
+    ("xsi_actions", "https:///com.broadsoft.xsi-actions/v2.0/", "url.host.missing"),
+    ("xsi_actions", "https://xsp.example.com/com.broadsoft.xsi-actions/v2.0/?a=1", "url.query_or_fragment"),
+    ("xsi_actions", "https://xsp.example.com:99999/com.broadsoft.xsi-actions/v2.0/", "url.port.invalid"),
+    ("xsi_actions", "https://xsp.example.com:8443/com.broadsoft.xsi-actions/v2.0/", "url.port.unusual"),
+    ("xsi_actions", "https://10.0.0.5/com.broadsoft.xsi-actions/v2.0/", "url.host.not_public_name"),
+    ("auth_service", "https://xsp.example.com/authService", "url.path.missing_v2"),
+    ("auth_service", "https://xsp.example.com/auth/v2.0/", "url.path.wrong_application"),
+    ("cti", "xsp.example.com", "url.cti.port_missing"),
+    ("cti", "xsp.example.com:abc", "url.cti.invalid"),
+    ("cti", "xsp.example.com:9012", "url.cti.port_unusual"),
+])
+def test_each_rule(field, value, code):
+    assert code in run(**{field: value})
+
+
+def test_missing_v2_suggests_the_fixed_url_and_cites_the_seed():
+    f = run(xsi_actions="https://xsp.example.com:8443/com.broadsoft.xsi-actions/")["url.path.missing_v2"]
+    assert f.severity.value == "error"
+    assert "https://xsp.example.com:8443/com.broadsoft.xsi-actions/v2.0/" in f.remediation.summary
+    assert f.source.startswith("S4")
+    assert f.data["interface"] == "xsi-actions"
+
+
+def test_credentials_are_flagged_and_never_echoed():
+    findings = run(xsi_actions="https://admin:Sup3rSecret@xsp.example.com/com.broadsoft.xsi-actions/")
+    assert findings["url.credentials_in_url"].severity.value == "critical"
+    text = repr([f.to_dict() for f in findings.values()])
+    assert "Sup3rSecret" not in text and "admin:" not in text
+
+
+def test_auth_service_wrong_app_is_only_a_warning():
+    assert run(auth_service="https://xsp.example.com/auth/v2.0/")["url.path.wrong_application"].severity.value == "warning"
+
+
+def test_customers_over_50():
+    assert "cluster.customers_over_50" not in run(customers=50)
+    f = run(customers=51)["cluster.customers_over_50"]
+    assert "TAC" in f.remediation.summary and f.data["customers"] == 51
+
+
+def test_every_rule_has_a_source_and_is_documented():
+    from pathlib import Path
+
+    from checks.catalog import load_catalog
+    doc = (Path(__file__).parent.parent / "docs" / "findings.md").read_text()
+    for name, rule in load_catalog("url_rules")["rules"].items():
+        assert rule["source"].split()[0] in ("S0", "S1", "S2", "S3", "S4", "pub", "inf"), name
+        assert f"`{rule['code']}`" in doc, f"{rule['code']} missing from docs/findings.md"
