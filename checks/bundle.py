@@ -1,8 +1,9 @@
 """The TAC bundle: a zip TAC can act on — case fields, findings, a readable report, checksums.
 
-Files are assembled in memory as ``name → bytes``, every text file passes the
-``before_write`` hooks (redaction/leak scanning plug in there), and the zip is written
-to a temporary name in the target folder and renamed, so it appears complete or not at all.
+Files are assembled in memory as ``name → bytes``; every file is redacted with the shared
+:class:`~checks.redact.Redactor` and then scanned by a :class:`~checks.redact.LeakScanner`
+(any hit refuses the whole bundle); only then is the zip written to a temporary name in the
+target folder and renamed, so it appears complete or not at all.
 """
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from typing import Callable, Mapping, Sequence
 from . import __version__
 from .case import Case
 from .model import CheckResult
+from .redact import LeakScanner, Redactor
 from .report import TOOL, render_markdown
 
 #: Called with (file name, content) for every file before the bundle is written; raise to refuse.
@@ -61,18 +63,39 @@ def build_manifest(case: Case, results: Sequence[CheckResult], files: Mapping[st
     }
 
 
+def redact_files(files: Mapping[str, bytes], redactor: Redactor) -> dict[str, bytes]:
+    """Text files pass through the redactor; binary files are kept as they are (and still scanned)."""
+    out: dict[str, bytes] = {}
+    for name, data in files.items():
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            out[name] = data
+            continue
+        out[name] = redactor.redact_text(text).encode("utf-8")
+    return out
+
+
 def write_bundle(case: Case, results: Sequence[CheckResult], out: Path | str,
                  extra: Mapping[str, bytes] | None = None,
-                 hooks: Sequence[BundleHook] = ()) -> Path:
-    """Write the bundle to ``out`` atomically and return its path."""
+                 hooks: Sequence[BundleHook] = (), scanner: LeakScanner | None = None) -> Path:
+    """Redact, scan, then write the bundle to ``out`` atomically; return its path.
+
+    Raises :class:`~checks.redact.LeakError` (nothing written) when the scanner finds a secret.
+    """
     out = Path(out)
     if out.is_dir():
         raise BundleError(f"{out} is a folder; give a file name such as {out / ('wxtriage-' + case.id + '.zip')}")
     if not out.parent.exists():
         raise BundleError(f"folder {out.parent} does not exist")
-    files = bundle_files(case, results, extra)
-    manifest = _json_bytes(build_manifest(case, results, files))
+    redactor = Redactor()
+    files = redact_files(bundle_files(case, results, extra), redactor)
+    manifest = redact_files({"manifest.json": _json_bytes(build_manifest(case, results, files))}, redactor)[
+        "manifest.json"]
+    scanner = scanner or LeakScanner()
+    scanner.add(redactor.removed)  # a value removed anywhere must not survive anywhere else
     for name, data in [*files.items(), ("manifest.json", manifest)]:
+        scanner.check(name, data)
         for hook in hooks:
             hook(name, data)
     fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent)

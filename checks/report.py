@@ -84,6 +84,27 @@ def json_document(results: Sequence[CheckResult], case: Case | None = None) -> d
     }
 
 
+def finding_markdown(f: Finding, check_id: str = "", level: int = 2) -> list[str]:
+    """One finding as Markdown lines: title, detail, evidence, fix, source."""
+    out = [f"{'#' * level} [{f.severity.value}] {f.title}", "",
+           f"`{f.code}`" + (f" from `{check_id}`" if check_id else ""), ""]
+    if f.detail:
+        out += [f.detail, ""]
+    if f.remediation:
+        out += [f"**Fix:** {f.remediation.summary}", ""]
+        out += [f"{i}. {s}" for i, s in enumerate(f.remediation.steps, 1)]
+        if f.remediation.command:
+            out += ["", "```", f.remediation.command, "```"]
+        if f.remediation.doc:
+            out += ["", f"See: {f.remediation.doc}"]
+        out.append("")
+    for ev in f.evidence:
+        out += [f"**{ev.label}**" + (f" ({ev.source})" if ev.source else ""), "", "```", ev.content, "```", ""]
+    if f.source:
+        out += [f"_Source: {describe_source(f.source)}_", ""]
+    return out
+
+
 def render_markdown(results: Sequence[CheckResult], case: Case | None = None) -> str:
     out = ["# wxtriage report", ""]
     if case is not None:
@@ -105,17 +126,5 @@ def render_markdown(results: Sequence[CheckResult], case: Case | None = None) ->
     if findings:
         out += ["## Findings", ""]
         for r, f in sorted(findings, key=lambda rf: -rf[1].severity.rank):
-            out += [f"### [{f.severity.value}] {f.title}", "", f"`{f.code}` from `{r.check_id}`", ""]
-            if f.detail:
-                out += [f.detail, ""]
-            for ev in f.evidence:
-                out += [f"**{ev.label}**" + (f" ({ev.source})" if ev.source else ""), "", "```", ev.content, "```", ""]
-            if f.remediation:
-                out += [f"**Fix:** {f.remediation.summary}", ""]
-                out += [f"{i}. {s}" for i, s in enumerate(f.remediation.steps, 1)]
-                if f.remediation.command:
-                    out += ["", "```", f.remediation.command, "```"]
-                out.append("")
-            if f.source:
-                out += [f"_Source: {describe_source(f.source)}_", ""]
+            out += finding_markdown(f, r.check_id, level=3)
     return "\n".join(out)

@@ -32,11 +32,21 @@ def test_manifest_checksums_and_tamper_detection(tmp_path):
     assert verify_bundle(tmp_path / "t.zip") == ["report.md: checksum does not match the manifest"]
 
 
-def test_leak_hook_refuses_and_leaves_nothing(tmp_path):
+def test_secrets_in_case_text_are_redacted_consistently(tmp_path):
     jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"
-    case = Case.create(description=f"token {jwt}")
-    with pytest.raises(LeakError, match="JWT"):
-        write_bundle(case, [], tmp_path / "b.zip", hooks=[LeakScanner().check])
+    case = Case.create(description=f"pasted {jwt} and password=hunter2hunter2")
+    out = write_bundle(case, [], tmp_path / "b.zip")
+    with zipfile.ZipFile(out) as zf:
+        blob = b"".join(zf.read(n) for n in zf.namelist())
+    assert jwt.encode() not in blob and b"hunter2hunter2" not in blob
+    assert b"<redacted:jwt:1>" in blob and b"<redacted:secret:1>" in blob
+    assert verify_bundle(out) == []
+
+
+def test_known_secret_refuses_and_leaves_nothing(tmp_path):
+    case = Case.create(description="the test user's password is Wint3rIsComing")
+    with pytest.raises(LeakError, match="known secret"):
+        write_bundle(case, [], tmp_path / "b.zip", scanner=LeakScanner(["Wint3rIsComing"]))
     assert list(tmp_path.iterdir()) == []
 
 

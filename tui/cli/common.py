@@ -12,6 +12,7 @@ from checks.bundle import BundleError
 from checks.case import CaseFieldError
 from checks.inventory import AUTH_MODES, Cluster, InventoryError, load_inventory
 from checks.registry import Registry, UnknownCheckError
+from checks.redact import LeakError
 from checks.store import CaseStore, StoreError
 
 
@@ -25,7 +26,7 @@ class CliError(Exception):
 
 #: Engine errors whose message is already a clear one-line answer for the user.
 EXPECTED_ERRORS: tuple[type[Exception], ...] = (
-    CaseFieldError, InventoryError, StoreError, UnknownCheckError, BundleError)
+    CaseFieldError, InventoryError, StoreError, UnknownCheckError, BundleError, LeakError)
 
 
 def add_store_arg(p: argparse.ArgumentParser) -> None:

@@ -1,0 +1,140 @@
+"""The wxtriage Textual app: a shell that holds the current case and pushes screens.
+
+All domain logic lives in the engine (``checks``); screens only collect input, call it
+and show what it returns.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.app import App
+from textual.binding import Binding
+
+from checks import __version__
+from checks.case import Case
+from checks.inventory import Inventory, InventoryError, load_inventory
+from checks.model import CheckResult
+from checks.registry import Registry
+from checks.store import CaseStore
+
+from .commands import WxTriageCommands
+
+
+class WxTriageApp(App):
+    TITLE = "wxtriage"
+    SUB_TITLE = "Webex for BroadWorks troubleshooting"
+    CSS_PATH = "app.tcss"
+    COMMANDS = App.COMMANDS | {WxTriageCommands}
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", id="quit", tooltip="Leave wxtriage (the case is already saved)"),
+        Binding("f1", "home", "Home", id="home", tooltip="Back to the three ways in"),
+    ]
+
+    def __init__(self, store: CaseStore | None = None, registry: Registry | None = None,
+                 inventory_path: Path | str | None = None) -> None:
+        super().__init__()
+        self.store = store or CaseStore()
+        self.registry = registry or Registry.discover()
+        self.inventory_path = inventory_path
+        self.case: Case | None = None
+        self.inventory_error: str = ""
+        self.inventory = self._load_inventory()
+
+    def _load_inventory(self) -> Inventory:
+        try:
+            return load_inventory(self.inventory_path)
+        except InventoryError as exc:
+            self.inventory_error = str(exc)
+            return Inventory()
+
+    def on_mount(self) -> None:
+        from .screens.home import HomeScreen
+
+        self.push_screen(HomeScreen())
+        if self.inventory_error:
+            self.notify(self.inventory_error, title="Inventory not loaded", severity="error", timeout=10)
+
+    # Current case --------------------------------------------------------------------
+    def ensure_case(self) -> Case:
+        """The current case, creating (and saving) an empty one so nothing is lost."""
+        if self.case is None:
+            self.case = self.store.save(Case())
+        self.sub_title = f"case {self.case.id}"
+        return self.case
+
+    def open_case(self, case_id: str) -> Case:
+        self.case = self.store.get(case_id)
+        self.sub_title = f"case {self.case.id}"
+        return self.case
+
+    def save_case(self, case: Case) -> None:
+        self.case = self.store.save(case)
+
+    def latest_results(self) -> list[CheckResult]:
+        return self.store.latest_results(self.case.id) if self.case else []
+
+    # Actions used by keys and the command palette -------------------------------------
+    def action_home(self) -> None:
+        from .screens.home import HomeScreen
+
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        if not isinstance(self.screen, HomeScreen):
+            self.push_screen(HomeScreen())
+
+    def action_live(self) -> None:
+        from .screens.case import CaseScreen
+
+        self.ensure_case()
+        self.push_screen(CaseScreen(next_screen="checks"))
+
+    def action_guided(self) -> None:
+        from .screens.guided import GuidedScreen
+
+        self.ensure_case()
+        self.push_screen(GuidedScreen())
+
+    def action_edit_case(self) -> None:
+        from .screens.case import CaseScreen
+
+        self.ensure_case()
+        self.push_screen(CaseScreen())
+
+    def action_checks(self, check_ids: tuple[str, ...] = (), areas: tuple[str, ...] = (),
+                      autorun: bool = False) -> None:
+        from .screens.checks import ChecksScreen
+
+        self.ensure_case()
+        self.push_screen(ChecksScreen(check_ids=check_ids, areas=areas, autorun=autorun))
+
+    def action_run_check(self, check_id: str) -> None:
+        self.action_checks(check_ids=(check_id,), autorun=True)
+
+    def action_export_bundle(self) -> None:
+        from .screens.bundle import BundleScreen
+
+        self.push_screen(BundleScreen())
+
+
+def make_app(store_path: Path | str | None = None, inventory_path: Path | str | None = None,
+             registry: Registry | None = None) -> WxTriageApp:
+    """Factory shared by ``wxtriage``, the tests and the screenshot script."""
+    return WxTriageApp(store=CaseStore(store_path) if store_path else None, registry=registry,
+                       inventory_path=inventory_path)
+
+
+def run_app() -> int:
+    from checks.store import StoreError
+
+    try:
+        app = make_app()
+    except StoreError as exc:
+        import sys
+
+        print(f"wxtriage: error: {exc}", file=sys.stderr)
+        return 2
+    app.run()
+    return 0
+
+
+__all__ = ["WxTriageApp", "make_app", "run_app", "__version__"]

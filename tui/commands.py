@@ -1,0 +1,33 @@
+"""Command palette: "run: <check>", "export: TAC bundle", "go: …" and "case: …" commands."""
+from __future__ import annotations
+
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+
+class WxTriageCommands(Provider):
+    def _commands(self) -> list[tuple[str, object, str]]:
+        app = self.app
+        cmds: list[tuple[str, object, str]] = [
+            ("export: TAC bundle", app.action_export_bundle, "Write the zip for Cisco TAC"),
+            ("case: edit fields", app.action_edit_case, "Org IDs, tracking IDs, users, versions"),
+            ("go: home", app.action_home, "The three ways in"),
+            ("go: live session", app.action_live, "Support engineer flow: case, then every check"),
+            ("go: guided self-service", app.action_guided, "Checklists in plain language"),
+            ("go: all checks", app.action_checks, "Run any check"),
+        ]
+        for check in app.registry.all():
+            cmds.append((f"run: {check.id}", partial(app.action_run_check, check.id), check.title))
+        return cmds
+
+    async def discover(self) -> Hits:
+        for name, callback, help_text in self._commands():
+            yield DiscoveryHit(name, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for name, callback, help_text in self._commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), callback, help=help_text)

@@ -1,0 +1,71 @@
+"""Export the TAC bundle for the current case (or pick one)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Select, Static
+
+from checks.bundle import BundleError, write_bundle
+from checks.redact import LeakError
+
+
+class BundleScreen(ModalScreen[str | None]):
+    BINDINGS = [Binding("escape", "dismiss", "Close", id="bundle.close")]
+
+    def compose(self) -> ComposeResult:
+        cases = self.app.store.list()
+        current = self.app.case.id if self.app.case else (cases[0].id if cases else None)
+        with Vertical(id="bundle-dialog", classes="dialog"):
+            yield Static("[b]TAC bundle[/]\nA zip with the case fields, every check result and a readable "
+                         "report, with a checksum for each file. Secrets are refused, never written.")
+            if not cases:
+                yield Label("No cases yet: open a case first (Live session or Guided).", id="bundle-message")
+                yield Button("Close", id="close")
+                return
+            yield Label("Case")
+            yield Select([(f"{c.id}  {c.org_id or '(no org ID)'}", c.id) for c in cases], value=current,
+                         allow_blank=False, id="bundle-case")
+            yield Label("Write to")
+            yield Input(str(Path.cwd() / f"wxtriage-{current}.zip"), id="bundle-path")
+            yield Label("", id="bundle-message")
+            with Horizontal(classes="buttons"):
+                yield Button("Export", id="export", variant="primary")
+                yield Button("Close", id="close")
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        path = self.query_one("#bundle-path", Input)
+        path.value = str(Path(path.value).with_name(f"wxtriage-{event.value}.zip"))
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "close":
+            self.dismiss(None)
+        elif event.button.id == "export":
+            case_id = str(self.query_one("#bundle-case", Select).value)
+            out = Path(self.query_one("#bundle-path", Input).value.strip()).expanduser()
+            self.query_one("#bundle-message", Label).update("writing …")
+            self._export(case_id, out)
+
+    @work(thread=True, exclusive=True, group="bundle")
+    def _export(self, case_id: str, out: Path) -> None:
+        store = self.app.store
+        try:
+            case = store.get(case_id)
+            path = write_bundle(case, store.latest_results(case_id), out)
+        except (BundleError, LeakError) as exc:
+            self.app.call_from_thread(self._show, str(exc), error=True)
+            return
+        self.app.call_from_thread(self._done, str(path))
+
+    def _show(self, text: str, error: bool = False) -> None:
+        label = self.query_one("#bundle-message", Label)
+        label.update(text)
+        label.set_class(error, "error")
+
+    def _done(self, path: str) -> None:
+        self._show(f"Wrote {path}")
+        self.app.notify(f"Wrote {path}", title="TAC bundle")

@@ -1,0 +1,75 @@
+"""Case screen: edit the case with live validation; every valid change is saved at once."""
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Input, Label, Static
+
+from checks.case import CASE_FIELDS, CaseFieldError, field_text, parse_field, with_fields
+
+
+class CaseScreen(Screen):
+    BINDINGS = [
+        Binding("ctrl+r", "continue", "Run checks", id="case.checks", tooltip="Go to the checks"),
+        Binding("escape", "app.pop_screen", "Back", id="case.back"),
+    ]
+
+    def __init__(self, next_screen: str | None = None) -> None:
+        super().__init__()
+        self.next_screen = next_screen
+        self.errors: dict[str, str] = {}
+
+    def compose(self) -> ComposeResult:
+        case = self.app.ensure_case()
+        yield Header()
+        with VerticalScroll(id="case-form"):
+            yield Static(f"Case [b]{case.id}[/] — saved as you type. TAC needs the org IDs, a tracking ID, "
+                         "the affected user and the client version.", id="case-intro")
+            for f in CASE_FIELDS:
+                with Vertical(classes="field"):
+                    yield Label(f.label, classes="field-label")
+                    yield Input(field_text(case, f.name), placeholder=f.placeholder, id=f"f-{f.name}")
+                    yield Label("", id=f"e-{f.name}", classes="field-error")
+            with Horizontal(id="case-buttons"):
+                yield Button("Run checks", id="to-checks", variant="primary")
+                yield Button("Export TAC bundle", id="to-bundle")
+        yield Footer()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        name = (event.input.id or "").removeprefix("f-")
+        if not any(f.name == name for f in CASE_FIELDS):
+            return
+        error_label = self.query_one(f"#e-{name}", Label)
+        try:
+            value = parse_field(name, event.value)
+            case = with_fields(self.app.case, {name: value})
+        except CaseFieldError as exc:
+            self.errors[name] = str(exc)
+            error_label.update(str(exc))
+            event.input.add_class("invalid")
+            return
+        self.errors.pop(name, None)
+        error_label.update("")
+        event.input.remove_class("invalid")
+        if case != self.app.case and _differs(case, self.app.case):
+            self.app.save_case(case)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "to-checks":
+            self.action_continue()
+        elif event.button.id == "to-bundle":
+            self.app.action_export_bundle()
+
+    def action_continue(self) -> None:
+        if self.errors:
+            self.notify("Fix the fields marked in red first (they are not saved yet).", severity="warning")
+            return
+        self.app.action_checks()
+
+
+def _differs(a, b) -> bool:
+    keys = ("org_id", "partner_org_id", "tracking_ids", "emails", "client_versions", "release", "description",
+            "time_window")
+    return any(getattr(a, k) != getattr(b, k) for k in keys)

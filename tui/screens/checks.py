@@ -1,0 +1,254 @@
+"""Checks screen: pick inputs, run checks in a worker, watch results arrive, read each finding."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Markdown, Select, Static, Tree
+from textual.widgets.tree import TreeNode
+from textual.worker import Worker, WorkerState
+
+from checks.api import AREAS, Check, CheckContext, CheckOption
+from checks.inventory import AUTH_MODES, Cluster
+from checks.model import CheckResult, Finding, Status
+from checks.report import finding_markdown, summary_counts
+from checks.runner import CheckFinished, CheckProgress, CheckStarted
+
+from ..background import BackgroundRun
+from ..messages import CheckEventMessage, RunCompleted
+
+CLUSTER_FIELDS = (("xsi_actions", "Xsi-Actions URL"), ("xsi_events", "Xsi-Events URL"),
+                  ("auth_service", "Auth Service URL"), ("cti", "CTI host:port"), ("dms", "DMS URL"))
+TYPED = "__typed__"
+HINT = "Select a finding to read what it means and how to fix it."
+
+
+class ChecksScreen(Screen):
+    BINDINGS = [
+        Binding("ctrl+r", "run", "Run", id="checks.run", tooltip="Run the checks listed"),
+        Binding("ctrl+x", "cancel", "Cancel", id="checks.cancel", tooltip="Stop the running checks"),
+        Binding("ctrl+e", "app.export_bundle", "Bundle", id="checks.bundle", tooltip="Export the TAC bundle"),
+        Binding("escape", "app.pop_screen", "Back", id="checks.back"),
+    ]
+
+    def __init__(self, check_ids: tuple[str, ...] = (), areas: tuple[str, ...] = (), autorun: bool = False,
+                 guided: bool = False) -> None:
+        super().__init__()
+        self.check_ids, self.areas, self.autorun, self.guided = check_ids, areas, autorun, guided
+        self.background = BackgroundRun()
+        self.nodes: dict[str, TreeNode] = {}
+
+    @property
+    def selected_checks(self) -> list[type[Check]]:
+        return self.app.registry.select(self.check_ids, self.areas)
+
+    def _options(self) -> list[CheckOption]:
+        seen: dict[str, CheckOption] = {}
+        for c in self.selected_checks:
+            for o in c.options:
+                seen.setdefault(o.name, o)
+        return list(seen.values())
+
+    def _needs_cluster(self) -> bool:
+        return any("cluster" in c.needs for c in self.selected_checks)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="checks-body"):
+            with VerticalScroll(id="inputs"):
+                yield Static(self._heading(), id="checks-heading")
+                if self._needs_cluster():
+                    yield Label("Cluster", classes="section-title")
+                    choices = [(c.name, c.name) for c in self.app.inventory.clusters] + [("typed below", TYPED)]
+                    yield Select(choices, value=choices[0][1], allow_blank=False, id="cluster")
+                    for name, label in CLUSTER_FIELDS:
+                        yield Input(placeholder=label, id=f"c-{name}", tooltip=label)
+                    yield Select([(m, m) for m in AUTH_MODES], value=AUTH_MODES[0], allow_blank=False,
+                                 id="c-auth_mode", tooltip="Auth Service mode")
+                options = self._options()
+                if options:
+                    yield Label("Inputs", classes="section-title")
+                for o in options:
+                    if o.kind == "flag":
+                        yield Checkbox(o.help, id=f"o-{o.dest}")
+                    else:
+                        yield Input(placeholder=f"{o.name}: {o.help}" + (" (comma-separated)" if o.multiple else ""),
+                                    id=f"o-{o.dest}", tooltip=o.help)
+                with Horizontal(id="run-buttons"):
+                    yield Button("Run", id="run", variant="primary")
+                    yield Button("Cancel", id="cancel", disabled=True)
+                yield Static("", id="run-status")
+            with Vertical(id="results-pane"):
+                tree: Tree[Finding | CheckResult | None] = Tree("checks", id="results")
+                tree.show_root = False
+                yield tree
+                with VerticalScroll(id="detail-scroll"):
+                    yield Markdown(HINT, id="detail")
+        yield Footer()
+
+    def _heading(self) -> str:
+        if self.areas and len(self.areas) == 1:
+            area = AREAS[self.areas[0]]
+            return f"[b]{area.title}[/]\n{area.description}"
+        return "[b]Checks[/] " + ", ".join(c.id for c in self.selected_checks)
+
+    def on_mount(self) -> None:
+        self._fill_cluster_inputs()
+        tree = self.query_one("#results", Tree)
+        previous = {r.check_id: r for r in self.app.latest_results()}
+        for c in self.selected_checks:
+            self.nodes[c.id] = tree.root.add(f"  {c.title} [dim]({c.id})[/]", data=None, expand=True)
+            if c.id in previous:
+                self._show_result(previous[c.id])
+        if self.autorun:
+            self.action_run()
+
+    # Inputs ------------------------------------------------------------------------
+    def _fill_cluster_inputs(self) -> None:
+        if not self._needs_cluster():
+            return
+        chosen = self.query_one("#cluster", Select).value
+        cluster = next((c for c in self.app.inventory.clusters if c.name == chosen), None)
+        for name, _ in CLUSTER_FIELDS:
+            self.query_one(f"#c-{name}", Input).value = getattr(cluster, name) if cluster else ""
+        if cluster:
+            self.query_one("#c-auth_mode", Select).value = cluster.auth_mode
+
+    @on(Select.Changed, "#cluster")
+    def _cluster_changed(self) -> None:
+        self._fill_cluster_inputs()
+
+    def _cluster(self) -> Cluster | None:
+        if not self._needs_cluster():
+            return None
+        chosen = self.query_one("#cluster", Select).value
+        base = next((c for c in self.app.inventory.clusters if c.name == chosen), None)
+        typed = {name: self.query_one(f"#c-{name}", Input).value.strip() for name, _ in CLUSTER_FIELDS}
+        if not any(typed.values()):
+            return None
+        mode = str(self.query_one("#c-auth_mode", Select).value)
+        if base:
+            return Cluster(**(base.to_dict() | typed | {"auth_mode": mode, "nodes": base.nodes}))
+        return Cluster(name="typed", auth_mode=mode, **typed)
+
+    def _option_values(self) -> dict[str, object] | None:
+        values: dict[str, object] = {}
+        for o in self._options():
+            if o.kind == "flag":
+                values[o.dest] = self.query_one(f"#o-{o.dest}", Checkbox).value
+                continue
+            raw = self.query_one(f"#o-{o.dest}", Input).value.strip()
+            items = [p.strip() for p in raw.split(",") if p.strip()] if o.multiple else ([raw] if raw else [])
+            if o.kind == "path":
+                for item in items:
+                    if not Path(item).expanduser().is_file():
+                        self.notify(f"{o.name}: {item} is not a file", severity="error")
+                        return None
+                items = [str(Path(i).expanduser()) for i in items]
+            values[o.dest] = items if o.multiple else (items[0] if items else None)
+        return values
+
+    # Running -----------------------------------------------------------------------
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "run":
+            self.action_run()
+        elif event.button.id == "cancel":
+            self.action_cancel()
+
+    def action_run(self) -> None:
+        options = self._option_values()
+        if options is None:
+            return
+        ctx = CheckContext(case=self.app.case, cluster=self._cluster(), inventory=self.app.inventory, options=options)
+        for c in self.selected_checks:
+            node = self.nodes[c.id]
+            node.remove_children()
+            node.set_label(f"… {c.title} [dim]({c.id})[/] waiting")
+        self.query_one("#run", Button).disabled = True
+        self.query_one("#cancel", Button).disabled = False
+        self.query_one("#run-status", Static).update("running …")
+        self._run(ctx)
+
+    @work(thread=True, exclusive=True, group="checks")
+    def _run(self, ctx: CheckContext) -> None:
+        results, cancelled = self.background.run(
+            self.selected_checks, ctx, on_event=lambda ev: self.post_message(CheckEventMessage(ev)),
+            load_failures=self.app.registry.failures_for(self.check_ids, self.areas))
+        self.post_message(RunCompleted(results, cancelled))
+
+    def action_cancel(self) -> None:
+        if self.background.cancel():
+            self.query_one("#run-status", Static).update("cancelling …")
+
+    def on_check_event_message(self, message: CheckEventMessage) -> None:
+        ev = message.event
+        if isinstance(ev, CheckStarted) and ev.check_id in self.nodes:
+            check = self.app.registry.checks[ev.check_id]
+            self.nodes[ev.check_id].set_label(f"⟳ {check.title} [dim]({check.id})[/] running")
+        elif isinstance(ev, CheckProgress):
+            self.query_one("#run-status", Static).update(f"{ev.check_id}: {ev.message}")
+        elif isinstance(ev, CheckFinished):
+            self._show_result(ev.result)
+
+    def on_run_completed(self, message: RunCompleted) -> None:
+        self.query_one("#run", Button).disabled = False
+        self.query_one("#cancel", Button).disabled = True
+        if self.app.case and message.results:
+            self.app.store.add_results(self.app.case.id, message.results)
+        counts = summary_counts(message.results)
+        text = ", ".join(f"{n} {k}" for k, n in counts.items() if n) or "nothing ran"
+        self.query_one("#run-status", Static).update(("cancelled: " if message.cancelled else "done: ") + text)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # The one place a crashed worker becomes a visible message.
+        if event.state is WorkerState.ERROR:
+            self.query_one("#run", Button).disabled = False
+            self.query_one("#cancel", Button).disabled = True
+            self.notify(f"The run failed: {event.worker.error}", severity="error", timeout=10)
+
+    # Results -----------------------------------------------------------------------
+    def _show_result(self, r: CheckResult) -> None:
+        node = self.nodes.get(r.check_id)
+        if node is None:  # e.g. a plugin that failed to load
+            node = self.nodes[r.check_id] = self.query_one("#results", Tree).root.add("", expand=True)
+        node.remove_children()
+        label = f"{r.status.symbol} {r.title} [dim]({r.check_id})[/]"
+        if r.reason:
+            label += f" — {r.reason}"
+        elif r.status is not Status.ERROR:
+            label += f" [dim]{len(r.findings)} finding{'s' if len(r.findings) != 1 else ''}[/]"
+        node.set_label(label)
+        node.data = r
+        groups: dict[str, TreeNode] = {}
+        for f in sorted(r.findings, key=lambda f: -f.severity.rank):
+            parent = node
+            group = " · ".join(str(f.data[k]) for k in ("interface", "node", "step") if f.data.get(k))
+            if group:
+                if group not in groups:
+                    groups[group] = node.add(group, expand=True)
+                parent = groups[group]
+            parent.add_leaf(f"[{_SEVERITY_STYLE[f.severity.value]}]{f.severity.value:<8}[/] {f.title}", data=f)
+
+    def on_tree_node_highlighted(self, event: Tree.NodeHighlighted) -> None:
+        data = event.node.data
+        md = self.query_one("#detail", Markdown)
+        if isinstance(data, Finding):
+            md.update("\n".join(finding_markdown(data)))
+        elif isinstance(data, CheckResult):
+            check = self.app.registry.checks.get(data.check_id)
+            md.update(f"## {data.title}\n\n{check.description if check else ''}\n\n"
+                      f"**Status:** {data.status.value}" + (f" — {data.reason}" if data.reason else "")
+                      + f"\n\n{HINT}")
+
+    def on_tree_node_selected(self, event: Tree.NodeSelected) -> None:
+        if isinstance(event.node.data, Finding):
+            from .finding import FindingScreen
+
+            self.app.push_screen(FindingScreen(event.node.data))
+
+
+_SEVERITY_STYLE = {"info": "$text-muted", "warning": "$warning", "error": "$error", "critical": "bold $error"}

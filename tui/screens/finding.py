@@ -1,0 +1,28 @@
+"""A finding in full: what it means, the evidence, how to fix it, where the rule comes from."""
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Markdown
+
+from checks.model import Finding
+from checks.report import finding_markdown
+
+
+class FindingScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape", "dismiss", "Close", id="finding.close")]
+
+    def __init__(self, finding: Finding) -> None:
+        super().__init__()
+        self.finding = finding
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="finding-dialog", classes="dialog"):
+            with VerticalScroll():
+                yield Markdown("\n".join(finding_markdown(self.finding)), id="finding-md")
+            yield Button("Close", id="close", variant="primary")
+
+    def on_button_pressed(self) -> None:
+        self.dismiss()
