@@ -18,17 +18,31 @@ class Area:
     id: str
     title: str
     description: str
+    guide: str = ""  # plain-language "what you need and what happens", for guided self-service
 
 
 #: The product's checklists. Every check belongs to exactly one.
 AREAS: dict[str, Area] = {a.id: a for a in (
-    Area("urls", "Interface URLs (/v2.0/)", "Xsi-Actions, Xsi-Events and Auth Service URLs as entered in Partner Hub."),
-    Area("mtls", "XSP mTLS and certificates", "Server certificates, TLS versions and client-certificate trust on each XSP interface."),
-    Area("connectivity", "Cluster connectivity", "DNS, TCP, TLS and HTTP reachability of every interface on every XSP node."),
-    Area("client-logs", "Client logs", "Webex app logs: version, sign-in, BroadWorks token and registration failures."),
-    Area("blf", "BLF and server prerequisites", "BroadWorks patches, activatable features, device types and config tags."),
-    Area("har", "Control Hub / Partner Hub errors", "HAR captures of failing admin operations."),
-    Area("provisioning", "Provisioning", "Flowthrough provisioning and user onboarding."),
+    Area("urls", "Interface URLs (/v2.0/)", "Xsi-Actions, Xsi-Events and Auth Service URLs as entered in Partner Hub.",
+         "Copy the cluster's URLs from Partner Hub (Services → BroadWorks Calling → View → your cluster) "
+         "or pick the cluster from your inventory. Nothing is sent over the network."),
+    Area("mtls", "XSP mTLS and certificates", "Server certificates, TLS versions and client-certificate trust on each XSP interface.",
+         "Pick the cluster. For CTI and an Auth Service in mTLS mode, also give the Webex CA chain file you "
+         "downloaded from Partner Hub. wxtriage connects to each XSP node the way Webex does."),
+    Area("connectivity", "Cluster connectivity", "DNS, TCP, TLS and HTTP reachability of every interface on every XSP node.",
+         "Pick the cluster. Run this from a machine outside your network if you can: Webex reaches the "
+         "XSPs over the public internet."),
+    Area("client-logs", "Client logs", "Webex app logs: version, sign-in, BroadWorks token and registration failures.",
+         "Point at the user's Webex app log folder or the zip they sent. Windows: "
+         "C:\\Users\\<user>\\AppData\\Local\\CiscoSpark; Mac: ~/Library/Logs/SparkMacDesktop."),
+    Area("blf", "BLF and server prerequisites", "BroadWorks patches, activatable features, device types and config tags.",
+         "Run the BroadWorks CLI commands each step names and save or paste their output; wxtriage tells "
+         "you exactly which patches, features and tags are missing."),
+    Area("har", "Control Hub / Partner Hub errors", "HAR captures of failing admin operations.",
+         "Reproduce the error in the browser with developer tools recording, export the HAR, and point "
+         "wxtriage at it. Secrets in it are redacted on your machine."),
+    Area("provisioning", "Provisioning", "Flowthrough provisioning and user onboarding.",
+         "Give the patch lists from the Application Server; wxtriage checks the flowthrough prerequisites."),
 )}
 
 

@@ -31,7 +31,7 @@ class BundleScreen(ModalScreen[str | None]):
             yield Select([(f"{c.id}  {c.org_id or '(no org ID)'}", c.id) for c in cases], value=current,
                          allow_blank=False, id="bundle-case")
             yield Label("Write to")
-            yield Input(str(Path.cwd() / f"wxtriage-{current}.zip"), id="bundle-path")
+            yield Input(f"~/wxtriage-{current}.zip", id="bundle-path")
             yield Label("", id="bundle-message")
             with Horizontal(classes="buttons"):
                 yield Button("Export", id="export", variant="primary")

@@ -28,10 +28,12 @@ class CaseScreen(Screen):
             yield Static(f"Case [b]{case.id}[/] — saved as you type. TAC needs the org IDs, a tracking ID, "
                          "the affected user and the client version.", id="case-intro")
             for f in CASE_FIELDS:
-                with Vertical(classes="field"):
+                with Horizontal(classes="field"):
                     yield Label(f.label, classes="field-label")
-                    yield Input(field_text(case, f.name), placeholder=f.placeholder, id=f"f-{f.name}")
-                    yield Label("", id=f"e-{f.name}", classes="field-error")
+                    with Vertical(classes="field-input"):
+                        yield Input(field_text(case, f.name), placeholder=f.placeholder, id=f"f-{f.name}",
+                                    compact=True)
+                        yield Label("", id=f"e-{f.name}", classes="field-error")
             with Horizontal(id="case-buttons"):
                 yield Button("Run checks", id="to-checks", variant="primary")
                 yield Button("Export TAC bundle", id="to-bundle")

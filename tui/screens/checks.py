@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual import on, work
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -64,20 +65,22 @@ class ChecksScreen(Screen):
                 if self._needs_cluster():
                     yield Label("Cluster", classes="section-title")
                     choices = [(c.name, c.name) for c in self.app.inventory.clusters] + [("typed below", TYPED)]
-                    yield Select(choices, value=choices[0][1], allow_blank=False, id="cluster")
+                    yield Select(choices, value=choices[0][1], allow_blank=False, id="cluster", compact=True)
                     for name, label in CLUSTER_FIELDS:
-                        yield Input(placeholder=label, id=f"c-{name}", tooltip=label)
+                        yield Label(label, classes="input-label")
+                        yield Input(placeholder=label, id=f"c-{name}", tooltip=label, compact=True)
+                    yield Label("Auth Service mode", classes="input-label")
                     yield Select([(m, m) for m in AUTH_MODES], value=AUTH_MODES[0], allow_blank=False,
-                                 id="c-auth_mode", tooltip="Auth Service mode")
+                                 id="c-auth_mode", tooltip="Auth Service mode", compact=True)
                 options = self._options()
                 if options:
                     yield Label("Inputs", classes="section-title")
                 for o in options:
                     if o.kind == "flag":
-                        yield Checkbox(o.help, id=f"o-{o.dest}")
+                        yield Checkbox(o.help, id=f"o-{o.dest}", compact=True)
                     else:
-                        yield Input(placeholder=f"{o.name}: {o.help}" + (" (comma-separated)" if o.multiple else ""),
-                                    id=f"o-{o.dest}", tooltip=o.help)
+                        yield Label(o.name + (" (comma-separated)" if o.multiple else ""), classes="input-label")
+                        yield Input(placeholder=o.help, id=f"o-{o.dest}", tooltip=o.help, compact=True)
                 with Horizontal(id="run-buttons"):
                     yield Button("Run", id="run", variant="primary")
                     yield Button("Cancel", id="cancel", disabled=True)
@@ -93,15 +96,15 @@ class ChecksScreen(Screen):
     def _heading(self) -> str:
         if self.areas and len(self.areas) == 1:
             area = AREAS[self.areas[0]]
-            return f"[b]{area.title}[/]\n{area.description}"
-        return "[b]Checks[/] " + ", ".join(c.id for c in self.selected_checks)
+            return f"[b]{area.title}[/]\n{area.description}" + (f"\n\n{area.guide}" if self.guided else "")
+        return "[b]Checks:[/] " + ", ".join(c.id for c in self.selected_checks)
 
     def on_mount(self) -> None:
         self._fill_cluster_inputs()
         tree = self.query_one("#results", Tree)
         previous = {r.check_id: r for r in self.app.latest_results()}
         for c in self.selected_checks:
-            self.nodes[c.id] = tree.root.add(f"  {c.title} [dim]({c.id})[/]", data=None, expand=True)
+            self.nodes[c.id] = tree.root.add(_check_label(" ", c.title, c.id), data=None, expand=True)
             if c.id in previous:
                 self._show_result(previous[c.id])
         if self.autorun:
@@ -167,7 +170,7 @@ class ChecksScreen(Screen):
         for c in self.selected_checks:
             node = self.nodes[c.id]
             node.remove_children()
-            node.set_label(f"… {c.title} [dim]({c.id})[/] waiting")
+            node.set_label(_check_label("…", c.title, c.id, "waiting"))
         self.query_one("#run", Button).disabled = True
         self.query_one("#cancel", Button).disabled = False
         self.query_one("#run-status", Static).update("running …")
@@ -188,7 +191,7 @@ class ChecksScreen(Screen):
         ev = message.event
         if isinstance(ev, CheckStarted) and ev.check_id in self.nodes:
             check = self.app.registry.checks[ev.check_id]
-            self.nodes[ev.check_id].set_label(f"⟳ {check.title} [dim]({check.id})[/] running")
+            self.nodes[ev.check_id].set_label(_check_label("⟳", check.title, check.id, "running"))
         elif isinstance(ev, CheckProgress):
             self.query_one("#run-status", Static).update(f"{ev.check_id}: {ev.message}")
         elif isinstance(ev, CheckFinished):
@@ -216,12 +219,9 @@ class ChecksScreen(Screen):
         if node is None:  # e.g. a plugin that failed to load
             node = self.nodes[r.check_id] = self.query_one("#results", Tree).root.add("", expand=True)
         node.remove_children()
-        label = f"{r.status.symbol} {r.title} [dim]({r.check_id})[/]"
-        if r.reason:
-            label += f" — {r.reason}"
-        elif r.status is not Status.ERROR:
-            label += f" [dim]{len(r.findings)} finding{'s' if len(r.findings) != 1 else ''}[/]"
-        node.set_label(label)
+        n = len(r.findings)
+        note = f"— {r.reason}" if r.reason else f"{n} finding{'s' if n != 1 else ''}"
+        node.set_label(_check_label(r.status.symbol, r.title, r.check_id, note, _STATUS_STYLE[r.status.value]))
         node.data = r
         groups: dict[str, TreeNode] = {}
         for f in sorted(r.findings, key=lambda f: -f.severity.rank):
@@ -229,9 +229,10 @@ class ChecksScreen(Screen):
             group = " · ".join(str(f.data[k]) for k in ("interface", "node", "step") if f.data.get(k))
             if group:
                 if group not in groups:
-                    groups[group] = node.add(group, expand=True)
+                    groups[group] = node.add(Text(group, style="bold"), expand=True)
                 parent = groups[group]
-            parent.add_leaf(f"[{_SEVERITY_STYLE[f.severity.value]}]{f.severity.value:<8}[/] {f.title}", data=f)
+            parent.add_leaf(Text.assemble((f"{f.severity.value:<8} ", _SEVERITY_STYLE[f.severity.value]), f.title),
+                            data=f)
 
     def on_tree_node_highlighted(self, event: Tree.NodeHighlighted) -> None:
         data = event.node.data
@@ -251,4 +252,10 @@ class ChecksScreen(Screen):
             self.app.push_screen(FindingScreen(event.node.data))
 
 
-_SEVERITY_STYLE = {"info": "$text-muted", "warning": "$warning", "error": "$error", "critical": "bold $error"}
+_SEVERITY_STYLE = {"info": "dim", "warning": "yellow", "error": "red", "critical": "bold red"}
+_STATUS_STYLE = {"pass": "green", "warn": "yellow", "fail": "red", "skip": "dim", "error": "bold magenta"}
+
+
+def _check_label(symbol: str, title: str, check_id: str, note: str = "", style: str = "") -> Text:
+    # Text objects, not markup: titles and reasons may contain brackets.
+    return Text.assemble((f"{symbol} ", style), title, (f" ({check_id})", "dim"), (f" {note}" if note else "", "dim"))

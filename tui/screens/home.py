@@ -11,6 +11,16 @@ INTRO = ("Troubleshoot Webex for Cisco BroadWorks: cluster interfaces, XSP certi
          "client logs, HAR captures and server prerequisites — then hand TAC a clean bundle.")
 
 
+WAYS = (
+    ("live", "Live session", "For a support engineer with an SP admin: fill in the case, run every check, "
+                             "read findings with evidence."),
+    ("guided", "Guided self-service", "For an SP admin: pick a checklist; each step says what to check "
+                                      "and how to fix it, in plain words."),
+    ("bundle", "TAC bundle", "For Cisco TAC: the org IDs, tracking IDs and findings in one zip, "
+                             "redacted and leak-checked."),
+)
+
+
 class HomeScreen(Screen):
     BINDINGS = [
         Binding("l", "app.live", "Live session", id="home.live", tooltip="Support engineer with an SP admin"),
@@ -24,9 +34,10 @@ class HomeScreen(Screen):
         with Vertical(id="home"):
             yield Static(INTRO, id="intro")
             with Horizontal(id="ways"):
-                yield Button("Live session\n[dim]support engineer[/]", id="live", variant="primary")
-                yield Button("Guided self-service\n[dim]SP admin[/]", id="guided")
-                yield Button("TAC bundle\n[dim]for Cisco TAC[/]", id="bundle")
+                for button_id, label, text in WAYS:
+                    with Vertical(classes="way"):
+                        yield Button(label, id=button_id, variant="primary" if button_id == "live" else "default")
+                        yield Static(text, classes="way-text")
             yield Static("Recent cases (enter to reopen)", classes="section-title")
             yield DataTable(id="cases", cursor_type="row", zebra_stripes=True)
         yield Footer()

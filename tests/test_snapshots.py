@@ -1,0 +1,60 @@
+"""Snapshot tests guard the look of the main screens (pytest-textual-snapshot).
+
+Update after an intended change: pytest tests/test_snapshots.py --snapshot-update
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from tui.demo import DEMO_CASE_ID, demo_app
+from tui.screenshots import wait_for_run
+
+SIZE = (120, 36)
+
+
+def test_home(snap_compare, tmp_path: Path):
+    assert snap_compare(demo_app(tmp_path), terminal_size=SIZE)
+
+
+def test_case_screen(snap_compare, tmp_path: Path):
+    async def open_case(pilot):
+        pilot.app.open_case(DEMO_CASE_ID)
+        pilot.app.action_edit_case()
+        await pilot.pause()
+
+    assert snap_compare(demo_app(tmp_path), terminal_size=SIZE, run_before=open_case)
+
+
+def test_case_screen_invalid_org_id(snap_compare, tmp_path: Path):
+    async def type_bad(pilot):
+        pilot.app.open_case(DEMO_CASE_ID)
+        pilot.app.action_edit_case()
+        await pilot.pause()
+        pilot.app.screen.query_one("#f-org_id").value = "not-an-org"
+        await pilot.pause()
+
+    assert snap_compare(demo_app(tmp_path), terminal_size=SIZE, run_before=type_bad)
+
+
+def test_checks_screen_with_findings(snap_compare, tmp_path: Path):
+    async def run_urls(pilot):
+        pilot.app.open_case(DEMO_CASE_ID)
+        pilot.app.action_checks(check_ids=("xsp.urls",))
+        await pilot.pause()
+        await pilot.click("#run")
+        await wait_for_run(pilot)
+        tree = pilot.app.screen.query_one("#results")
+        tree.focus()
+        tree.cursor_line = 2
+        await pilot.pause()
+
+    assert snap_compare(demo_app(tmp_path), terminal_size=SIZE, run_before=run_urls)
+
+
+def test_guided(snap_compare, tmp_path: Path):
+    async def guided(pilot):
+        pilot.app.open_case(DEMO_CASE_ID)
+        pilot.app.action_guided()
+        await pilot.pause()
+
+    assert snap_compare(demo_app(tmp_path), terminal_size=SIZE, run_before=guided)

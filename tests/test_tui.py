@@ -1,0 +1,160 @@
+"""The Textual app driven with Pilot: the same flow a support engineer walks."""
+from __future__ import annotations
+
+import json
+import zipfile
+from pathlib import Path
+
+from textual.widgets import Input, Label, Static, Tree
+
+from checks.bundle import verify_bundle
+from checks.model import Finding
+from tui.demo import DEMO_CASE_ID, demo_app
+from tui.screens.bundle import BundleScreen
+from tui.screens.case import CaseScreen
+from tui.screens.checks import ChecksScreen
+from tui.screens.finding import FindingScreen
+from tui.screens.home import HomeScreen
+from tui.screenshots import wait_for_run
+
+SIZE = (120, 36)
+
+
+async def test_live_session_flow_case_checks_finding_bundle(tmp_path: Path):
+    app = demo_app(tmp_path / "ws")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        await pilot.press("n")  # new case, live session
+        await pilot.pause()
+        assert isinstance(app.screen, CaseScreen)
+        new_id = app.case.id
+        assert new_id != DEMO_CASE_ID
+
+        # An invalid org ID shows the message and is not saved.
+        await pilot.click("#f-org_id")
+        await pilot.press(*"acme-corp")
+        await pilot.pause()
+        message = str(app.screen.query_one("#e-org_id", Label).render())
+        assert "is not an org ID" in message and "Y2lzY29zcGFyazovL3VzL09SR0FOSVpBVElPTi8" in message
+        assert app.store.get(new_id).org_id == ""
+        await pilot.press("ctrl+r")  # refused while a field is invalid
+        await pilot.pause()
+        assert isinstance(app.screen, CaseScreen)
+
+        # A valid one (upper case, no hyphens) is normalised and saved at once.
+        app.screen.query_one("#f-org_id", Input).value = "1EB65FDF9643417F9974AD72CAE0E10F"
+        await pilot.pause()
+        assert str(app.screen.query_one("#e-org_id", Label).render()) == ""
+        assert app.store.get(new_id).org_id == "1eb65fdf-9643-417f-9974-ad72cae0e10f"
+        app.screen.query_one("#f-emails", Input).value = "a@example.com, b@example.com"
+        await pilot.pause()
+        assert app.store.get(new_id).emails == ("a@example.com", "b@example.com")
+
+        # Run the URL check against the demo inventory cluster.
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert isinstance(app.screen, ChecksScreen)
+        app.pop_screen()
+        app.action_checks(check_ids=("xsp.urls",))
+        await pilot.pause()
+        await pilot.click("#run")
+        await wait_for_run(pilot)
+        await pilot.pause()
+        assert str(app.screen.query_one("#run-status", Static).render()) == "done: 1 fail"
+        tree = app.screen.query_one("#results", Tree)
+        findings = []
+
+        def walk(node):
+            if isinstance(node.data, Finding):
+                findings.append(node.data)
+            for child in node.children:
+                walk(child)
+        walk(tree.root)
+        assert "url.path.missing_v2" in {f.code for f in findings}
+        # Results are stored in the case.
+        assert [r.check_id for r in app.store.latest_results(new_id)] == ["xsp.urls"]
+
+        # Open the finding's detail with its remediation.
+        tree.focus()
+        tree.cursor_line = 2
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, FindingScreen)
+        assert app.screen.finding.code == "url.path.missing_v2"
+        assert "Add /v2.0/" in app.screen.finding.remediation.summary
+        await pilot.press("escape")
+        await pilot.pause()
+
+        # Export the TAC bundle.
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        assert isinstance(app.screen, BundleScreen)
+        out = tmp_path / "tac.zip"
+        app.screen.query_one("#bundle-path", Input).value = str(out)
+        await pilot.click("#export")
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if out.exists():
+                break
+        await pilot.pause(0.1)
+        assert "Wrote" in str(app.screen.query_one("#bundle-message", Label).render())
+    assert verify_bundle(out) == []
+    with zipfile.ZipFile(out) as zf:
+        manifest = json.loads(zf.read("manifest.json"))
+    assert manifest["case"]["id"] == new_id and manifest["checks"][0]["id"] == "xsp.urls"
+
+
+async def test_bundle_error_is_visible(tmp_path: Path):
+    app = demo_app(tmp_path / "ws")
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_case(DEMO_CASE_ID)
+        app.action_export_bundle()
+        await pilot.pause()
+        app.screen.query_one("#bundle-path", Input).value = str(tmp_path / "missing" / "x.zip")
+        await pilot.click("#export")
+        for _ in range(60):
+            await pilot.pause(0.05)
+            if "does not exist" in str(app.screen.query_one("#bundle-message", Label).render()):
+                break
+        assert "does not exist" in str(app.screen.query_one("#bundle-message", Label).render())
+
+
+async def test_command_palette_runs_a_check(tmp_path: Path):
+    app = demo_app(tmp_path / "ws")
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_case(DEMO_CASE_ID)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"run: xsp.urls")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ChecksScreen)
+        await wait_for_run(pilot)
+        assert app.store.latest_results(DEMO_CASE_ID)[0].check_id == "xsp.urls"
+
+
+async def test_reopen_case_from_home(tmp_path: Path):
+    app = demo_app(tmp_path / "ws")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.screen.query_one("#cases").focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, CaseScreen)
+        assert app.case.id == DEMO_CASE_ID
+        assert app.screen.query_one("#f-release", Input).value == "R24"
+
+
+async def test_broken_inventory_is_reported_not_fatal(tmp_path: Path):
+    from tui.app import make_app
+
+    bad = tmp_path / "inv.toml"
+    bad.write_text("[[cluster]]\nname = 3\n")
+    app = make_app(store_path=tmp_path / "s.sqlite3", inventory_path=bad)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert any("every cluster needs a name" in n.message for n in app._notifications)

@@ -1,0 +1,53 @@
+"""A reproducible demo workspace (case store + inventory) for screenshots and snapshot tests.
+
+Fixed IDs and timestamps make the screens render identically on every run.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from checks.case import Case
+from checks.store import CaseStore
+
+from .app import WxTriageApp, make_app
+
+DEMO_CASE_ID = "c0ffee000001"
+DEMO_INVENTORY = """\
+[[cluster]]
+name = "demo-east"
+xsi_actions = "https://xsp.demo-sp.example.com/com.broadsoft.xsi-actions/"
+xsi_events = "https://xsp.demo-sp.example.com/com.broadsoft.xsi-events/v2.0"
+auth_service = "https://xsp.demo-sp.example.com/authService/v2.0/"
+auth_mode = "ci-token"
+cti = "xsp.demo-sp.example.com:8012"
+customers = 64
+
+[[cluster]]
+name = "demo-west"
+xsi_actions = "https://xsp-w.demo-sp.example.com/com.broadsoft.xsi-actions/v2.0/"
+xsi_events = "https://xsp-w.demo-sp.example.com/com.broadsoft.xsi-events/v2.0/"
+auth_service = "https://xsp-w.demo-sp.example.com/authService/v2.0/"
+cti = "xsp-w.demo-sp.example.com:8012"
+"""
+
+
+def demo_case() -> Case:
+    case = Case.create(id=DEMO_CASE_ID, org_id="1eb65fdf-9643-417f-9974-ad72cae0e10f",
+                       partner_org_id="6f0e2a52-3c5f-4b8e-9d7a-0c1b2d3e4f50",
+                       tracking_ids=["ATLAS_8666bff8-a5f2-4a6c-a31d-c7dccea7315c_30"],
+                       emails=["alex.doe@customer.example.com"], client_versions=["44.10.0.31234"],
+                       release="R24", description="Partner Hub shows Error for the Xsi-Actions interface")
+    return replace(case, created_at="2026-11-20T09:00:00+00:00", updated_at="2026-11-20T09:30:00+00:00")
+
+
+def demo_app(workdir: Path | str) -> WxTriageApp:
+    """An app on a fresh demo store and inventory in ``workdir`` (created if needed)."""
+    workdir = Path(workdir)
+    workdir.mkdir(parents=True, exist_ok=True)
+    inventory = workdir / "inventory.toml"
+    inventory.write_text(DEMO_INVENTORY, encoding="utf-8")
+    store_path = workdir / "cases.sqlite3"
+    store_path.unlink(missing_ok=True)
+    CaseStore(store_path).save(demo_case())
+    return make_app(store_path=store_path, inventory_path=inventory)

@@ -1,0 +1,86 @@
+"""Regenerate ``screenshots/*.svg`` from the real screens: ``python -m tui.screenshots``.
+
+Drives the app with Pilot at 120×36 on the demo workspace (see ``tui.demo``).
+"""
+from __future__ import annotations
+
+import asyncio
+import sys
+import tempfile
+from pathlib import Path
+
+from .demo import DEMO_CASE_ID, demo_app
+
+SIZE = (120, 36)
+
+
+async def _settle(pilot, seconds: float = 0.3) -> None:
+    await pilot.pause()
+    await pilot.wait_for_scheduled_animations()
+    await asyncio.sleep(seconds)
+    await pilot.pause()
+
+
+async def wait_for_run(pilot, timeout: float = 30.0) -> None:
+    """Wait until the checks screen reports the run finished."""
+    from textual.widgets import Static
+
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while loop.time() < deadline:
+        status = str(pilot.app.screen.query_one("#run-status", Static).render())
+        if status.startswith(("done", "cancelled")):
+            return
+        await asyncio.sleep(0.05)
+    raise TimeoutError("checks did not finish")
+
+
+async def capture(out_dir: Path) -> list[Path]:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        app = demo_app(tmp)
+
+        def shot(name: str) -> None:
+            written.append(Path(app.save_screenshot(f"{name}.svg", str(out_dir))))
+
+        async with app.run_test(size=SIZE) as pilot:
+            await _settle(pilot)
+            shot("home")
+            app.open_case(DEMO_CASE_ID)
+            app.action_edit_case()
+            await _settle(pilot)
+            shot("case")
+            app.pop_screen()
+            app.action_checks(check_ids=("xsp.urls",))
+            await _settle(pilot)
+            await pilot.click("#run")
+            await wait_for_run(pilot)
+            await _settle(pilot)
+            tree = app.screen.query_one("#results")
+            tree.focus()
+            tree.cursor_line = 2  # the first finding under its interface
+            await _settle(pilot)
+            shot("checks")
+            await pilot.press("enter")
+            await _settle(pilot)
+            shot("finding")
+            await pilot.press("escape")
+            app.action_guided()
+            await _settle(pilot)
+            shot("guided")
+            app.action_export_bundle()
+            await _settle(pilot)
+            shot("bundle")
+    return written
+
+
+def main() -> int:
+    out = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parent.parent / "screenshots"
+    for path in asyncio.run(capture(out)):
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
