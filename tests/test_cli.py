@@ -110,3 +110,49 @@ def test_case_set_appends_and_validates(wxtriage_home):
     assert doc["case"]["emails"] == ["a@example.com", "b@example.com"] and doc["case"]["org_id"] == UUID
     r = wxtriage("case", "set", case_id, "--email", "not-an-email", home=wxtriage_home)
     assert r.code == 2 and "not an e-mail" in r.err
+
+
+def _install_fake_plugin(site, name: str, module_src: str, target: str):
+    """A real installed distribution: a module plus a dist-info with entry_points.txt."""
+    site.mkdir(exist_ok=True)
+    (site / f"{name}.py").write_text(module_src)
+    info = site / f"{name}-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.0\n")
+    (info / "entry_points.txt").write_text(f"[wxtriage.checks]\n{target}\n")
+
+
+def test_third_party_plugins_load_or_fail_visibly(wxtriage_home, tmp_path, monkeypatch):
+    import os
+    site = tmp_path / "site"
+    _install_fake_plugin(site, "acme_plugin", '''
+from checks import Check, CheckOption, Finding, Severity, SkipCheck
+
+class DndSyncCheck(Check):
+    id = "acme.dnd_sync"
+    title = "DND sync toggle"
+    area = "provisioning"
+    options = (CheckOption("template-export", "Partner Hub template export", kind="path"),)
+
+    async def run(self, ctx):
+        path = ctx.option("template-export")
+        if path is None:
+            raise SkipCheck("give --template-export FILE")
+        return [Finding("acme.dnd.disabled", Severity.ERROR, "DND sync is off", source="inf")]
+''', "acme.dnd_sync = acme_plugin:DndSyncCheck")
+    _install_fake_plugin(site, "broken_plugin", "import does_not_exist_anywhere\n",
+                         "broken.check = broken_plugin:Nope")
+    monkeypatch.setenv("PYTHONPATH", str(site) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    listing = wxtriage("checks", home=wxtriage_home)
+    assert "acme.dnd_sync" in listing.out and "provisioning" in listing.out
+    assert "broken.check" in listing.out and "does_not_exist_anywhere" in listing.out
+    r = wxtriage("run", "--check", "acme.dnd_sync", home=wxtriage_home)
+    assert r.code == 0 and "give --template-export FILE" in r.out
+    template = tmp_path / "t.csv"
+    template.write_text("x")
+    r = wxtriage("run", "--check", "acme.dnd_sync", "--template-export", str(template), home=wxtriage_home)
+    assert r.code == 1 and "acme.dnd.disabled" in r.out
+    r = wxtriage("run", "--check", "acme.dnd_sync", "--template-export", str(tmp_path / "nope"), home=wxtriage_home)
+    assert r.code == 2 and "no such file" in r.err
+    r = wxtriage("run", "--area", "provisioning", home=wxtriage_home)
+    assert "[☠]" in r.out and "does_not_exist_anywhere" in r.out and r.code == 1
