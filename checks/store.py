@@ -30,6 +30,12 @@ CREATE TABLE IF NOT EXISTS results (
     doc TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS results_case ON results(case_id, check_id, seq);
+CREATE TABLE IF NOT EXISTS drafts (
+    case_id TEXT NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+    field TEXT NOT NULL,
+    text TEXT NOT NULL,
+    PRIMARY KEY (case_id, field)
+);
 """
 
 
@@ -86,6 +92,21 @@ class CaseStore:
     def delete(self, case_id: str) -> None:
         with closing(self._connect()) as db, db:
             db.execute("DELETE FROM cases WHERE id = ?", (case_id,))
+
+    # Drafts: text typed into a field that does not validate yet. Kept so nothing typed is lost;
+    # never part of the case itself, so never in a bundle.
+    def save_draft(self, case_id: str, field: str, text: str) -> None:
+        with closing(self._connect()) as db, db:
+            db.execute("INSERT INTO drafts(case_id, field, text) VALUES (?, ?, ?) "
+                       "ON CONFLICT(case_id, field) DO UPDATE SET text = excluded.text", (case_id, field, text))
+
+    def clear_draft(self, case_id: str, field: str) -> None:
+        with closing(self._connect()) as db, db:
+            db.execute("DELETE FROM drafts WHERE case_id = ? AND field = ?", (case_id, field))
+
+    def drafts(self, case_id: str) -> dict[str, str]:
+        with closing(self._connect()) as db:
+            return dict(db.execute("SELECT field, text FROM drafts WHERE case_id = ?", (case_id,)).fetchall())
 
     def add_results(self, case_id: str, results: Iterable[CheckResult]) -> None:
         rows = [(case_id, r.check_id, r.started_at, json.dumps(r.to_dict(), ensure_ascii=False)) for r in results]

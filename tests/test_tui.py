@@ -158,3 +158,27 @@ async def test_broken_inventory_is_reported_not_fatal(tmp_path: Path):
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
         assert any("every cluster needs a name" in n.message for n in app._notifications)
+
+
+async def test_invalid_text_survives_a_closed_terminal(tmp_path: Path):
+    """Text that does not validate yet is kept as a draft and shown again on reopening."""
+    app = demo_app(tmp_path / "ws")
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_case(DEMO_CASE_ID)
+        app.action_edit_case()
+        await pilot.pause()
+        app.screen.query_one("#f-emails", Input).value = "alex.doe@customer.example.com, half-typed@"
+        await pilot.pause()
+    store_path = tmp_path / "ws" / "cases.sqlite3"
+    from checks.store import CaseStore
+    from tui.app import make_app
+
+    assert CaseStore(store_path).get(DEMO_CASE_ID).emails == ("alex.doe@customer.example.com",)
+    again = make_app(store_path=store_path, inventory_path=tmp_path / "ws" / "inventory.toml")
+    async with again.run_test(size=SIZE) as pilot:
+        again.open_case(DEMO_CASE_ID)
+        again.action_edit_case()
+        await pilot.pause()
+        assert again.screen.query_one("#f-emails", Input).value.endswith("half-typed@")
+        await pilot.pause()
+        assert "not an e-mail" in str(again.screen.query_one("#e-emails", Label).render())

@@ -8,7 +8,7 @@ import sys
 from checks.model import exit_code_for
 from checks.registry import Registry
 from checks.report import json_document, render_text
-from checks.runner import CheckFinished, CheckStarted, run_checks
+from checks.runner import CheckStarted, run_checks
 
 from .common import add_check_options, add_cluster_args, add_store_arg, build_context, open_store, print_json
 

@@ -23,6 +23,7 @@ class CaseScreen(Screen):
 
     def compose(self) -> ComposeResult:
         case = self.app.ensure_case()
+        drafts = self.app.store.drafts(case.id)
         yield Header()
         with VerticalScroll(id="case-form"):
             yield Static(f"Case [b]{case.id}[/] — saved as you type. TAC needs the org IDs, a tracking ID, "
@@ -31,8 +32,8 @@ class CaseScreen(Screen):
                 with Horizontal(classes="field"):
                     yield Label(f.label, classes="field-label")
                     with Vertical(classes="field-input"):
-                        yield Input(field_text(case, f.name), placeholder=f.placeholder, id=f"f-{f.name}",
-                                    compact=True)
+                        yield Input(drafts.get(f.name, field_text(case, f.name)), placeholder=f.placeholder,
+                                    id=f"f-{f.name}", compact=True)
                         yield Label("", id=f"e-{f.name}", classes="field-error")
             with Horizontal(id="case-buttons"):
                 yield Button("Run checks", id="to-checks", variant="primary")
@@ -41,21 +42,25 @@ class CaseScreen(Screen):
 
     def on_input_changed(self, event: Input.Changed) -> None:
         name = (event.input.id or "").removeprefix("f-")
-        if not any(f.name == name for f in CASE_FIELDS):
-            return
+        if any(f.name == name for f in CASE_FIELDS):
+            self._validate_and_save(name, event.input)
+
+    def _validate_and_save(self, name: str, field_input: Input) -> None:
         error_label = self.query_one(f"#e-{name}", Label)
+        store, case_id = self.app.store, self.app.case.id
         try:
-            value = parse_field(name, event.value)
-            case = with_fields(self.app.case, {name: value})
+            case = with_fields(self.app.case, {name: parse_field(name, field_input.value)})
         except CaseFieldError as exc:
             self.errors[name] = str(exc)
             error_label.update(str(exc))
-            event.input.add_class("invalid")
+            field_input.add_class("invalid")
+            store.save_draft(case_id, name, field_input.value)  # keep what was typed
             return
         self.errors.pop(name, None)
         error_label.update("")
-        event.input.remove_class("invalid")
-        if case != self.app.case and _differs(case, self.app.case):
+        field_input.remove_class("invalid")
+        store.clear_draft(case_id, name)
+        if _differs(case, self.app.case):
             self.app.save_case(case)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
