@@ -107,6 +107,12 @@ class WxTriageApp(App):
         self.ensure_case()
         self.push_screen(ChecksScreen(check_ids=check_ids, areas=areas, autorun=autorun))
 
+    def action_area(self, area_id: str) -> None:
+        from .screens import screen_for_area
+
+        self.ensure_case()
+        self.push_screen(screen_for_area(area_id))
+
     def action_run_check(self, check_id: str) -> None:
         self.action_checks(check_ids=(check_id,), autorun=True)
 

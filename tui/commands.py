@@ -5,6 +5,8 @@ from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from checks.api import AREAS
+
 
 class WxTriageCommands(Provider):
     def _commands(self) -> list[tuple[str, object, str]]:
@@ -17,6 +19,9 @@ class WxTriageCommands(Provider):
             ("go: guided self-service", app.action_guided, "Checklists in plain language"),
             ("go: all checks", app.action_checks, "Run any check"),
         ]
+        for area in AREAS.values():
+            if any(c.area == area.id for c in app.registry.all()):
+                cmds.append((f"checklist: {area.title}", partial(app.action_area, area.id), area.description))
         for check in app.registry.all():
             cmds.append((f"run: {check.id}", partial(app.action_run_check, check.id), check.title))
         return cmds

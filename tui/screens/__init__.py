@@ -1,1 +1,21 @@
-"""One screen per module."""
+"""One screen per module.
+
+:data:`AREA_SCREENS` lets a checklist (an area of ``checks.api.AREAS``) open its own screen
+instead of the generic :class:`~tui.screens.checks.ChecksScreen` — e.g. a HAR viewer or a
+paste-box workflow. Values are ``"module:Class"`` strings (imported lazily); the class is
+constructed with ``areas=(area_id,), guided=<bool>`` like ``ChecksScreen``.
+"""
+from __future__ import annotations
+
+import importlib
+
+from textual.screen import Screen
+
+AREA_SCREENS: dict[str, str] = {}
+
+
+def screen_for_area(area_id: str, guided: bool = False) -> Screen:
+    target = AREA_SCREENS.get(area_id, "tui.screens.checks:ChecksScreen")
+    module, _, name = target.partition(":")
+    cls = getattr(importlib.import_module(module), name)
+    return cls(areas=(area_id,), guided=guided)

@@ -45,6 +45,6 @@ class GuidedScreen(Screen):
         ol.highlighted = highlighted
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        from .checks import ChecksScreen
+        from . import screen_for_area
 
-        self.app.push_screen(ChecksScreen(areas=(event.option.id,), guided=True))
+        self.app.push_screen(screen_for_area(event.option.id, guided=True))
