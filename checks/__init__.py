@@ -5,7 +5,7 @@ The names below are the plugin API (see README, "Writing a check plugin").
 """
 from __future__ import annotations
 
-from .api import AREAS, Area, Check, CheckContext, CheckOption, SkipCheck
+from .api import AREAS, Area, Check, CheckContext, CheckOption, GuidedStep, InputError, SkipCheck
 from .case import Case, CaseFieldError, TimeWindow
 from .inventory import Cluster, Inventory, InventoryError, load_inventory
 from .model import CheckResult, Evidence, Finding, Remediation, Severity, Status
@@ -14,6 +14,6 @@ __version__ = "0.1.0"
 
 __all__ = [
     "AREAS", "Area", "Case", "CaseFieldError", "Check", "CheckContext", "CheckOption", "CheckResult",
-    "Cluster", "Evidence", "Finding", "Inventory", "InventoryError", "Remediation", "Severity",
+    "Cluster", "Evidence", "Finding", "GuidedStep", "InputError", "Inventory", "InventoryError", "Remediation", "Severity",
     "SkipCheck", "Status", "TimeWindow", "__version__", "load_inventory",
 ]

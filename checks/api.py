@@ -50,6 +50,11 @@ class SkipCheck(Exception):
     """Raise from ``run()`` when the check cannot decide; the message is the reason."""
 
 
+class InputError(ValueError):
+    """Bad input from the user (an unreadable paste or file): the message is one line that names
+    the file and says what was expected. The CLI prints it and exits 2; the TUI shows it."""
+
+
 @dataclass(frozen=True)
 class CheckOption:
     """An input a check accepts. The CLI turns each into a ``--name`` flag of ``run``.
@@ -63,6 +68,12 @@ class CheckOption:
     kind: str = "str"
     multiple: bool = False
     metavar: str | None = None
+    #: Optional ``validate(value)`` (for ``path`` options the value is the path): raises
+    #: :class:`InputError` when the value or file is not what the option expects. The CLI calls it
+    #: before any check runs, so bad input exits 2 instead of becoming a crashed check.
+    validate: Callable[[str], Any] | None = field(default=None, compare=False, repr=False)
+    #: For ``str`` options: the accepted values (the CLI enforces them).
+    choices: tuple[str, ...] | None = None
 
     @property
     def dest(self) -> str:
@@ -70,6 +81,22 @@ class CheckOption:
 
 
 ProgressCallback = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class GuidedStep:
+    """Something a check cannot read remotely: the admin runs ``command`` and pastes its output.
+
+    The TUI renders one paste box per step, stores the paste as a file, sets the check option
+    ``option`` to it (appending for ``multiple`` options) and re-runs the check.
+    """
+
+    id: str
+    label: str
+    command: str
+    option: str
+    help: str = ""
+    multiple: bool = False
 
 
 @dataclass
@@ -134,6 +161,8 @@ class Check:
     needs: ClassVar[tuple[str, ...]] = ()
     timeout_s: ClassVar[float] = 30.0
     options: ClassVar[tuple[CheckOption, ...]] = ()
+    #: Paste steps for evidence only an admin can produce (see :class:`GuidedStep`).
+    guided_steps: ClassVar[tuple[GuidedStep, ...]] = ()
 
     def applies(self, ctx: CheckContext) -> str | None:
         """Return ``None`` when the check can run, else the reason it is skipped."""

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from checks.api import CheckContext, CheckOption
+from checks.api import CheckContext, CheckOption, InputError
 from checks.bundle import BundleError
 from checks.case import CaseFieldError
 from checks.inventory import AUTH_MODES, Cluster, InventoryError, load_inventory
@@ -26,7 +26,7 @@ class CliError(Exception):
 
 #: Engine errors whose message is already a clear one-line answer for the user.
 EXPECTED_ERRORS: tuple[type[Exception], ...] = (
-    CaseFieldError, InventoryError, StoreError, UnknownCheckError, BundleError, LeakError)
+    CaseFieldError, InventoryError, StoreError, UnknownCheckError, BundleError, LeakError, InputError)
 
 
 def add_store_arg(p: argparse.ArgumentParser) -> None:
@@ -95,18 +95,20 @@ def add_check_options(p: argparse.ArgumentParser, registry: Registry) -> None:
             g.add_argument(flag, dest=o.dest, action="store_true", help=o.help)
         elif o.multiple:
             g.add_argument(flag, dest=o.dest, action="append", default=[], metavar=o.metavar or "VALUE",
-                           help=o.help)
+                           help=o.help, choices=o.choices)
         else:
-            g.add_argument(flag, dest=o.dest, metavar=o.metavar or "VALUE", help=o.help)
+            g.add_argument(flag, dest=o.dest, metavar=o.metavar or "VALUE", help=o.help, choices=o.choices)
 
 
 def collect_options(args: argparse.Namespace, registry: Registry) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for o in registry.options():
         v = getattr(args, o.dest, None)
-        if o.kind == "path" and v:
-            for path in (v if isinstance(v, list) else [v]):
-                _require_file(o, path)
+        for item in (v if isinstance(v, list) else [v] if v else []):
+            if o.kind == "path":
+                _require_file(o, item)
+            if o.validate is not None:  # an unreadable paste is bad input (exit 2), not a failed check
+                o.validate(item)
         values[o.dest] = v
     return values
 

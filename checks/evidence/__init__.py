@@ -1,0 +1,1 @@
+"""Parsers for evidence admins paste or save (BroadWorks CLI output, logs, exports)."""
