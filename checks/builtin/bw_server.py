@@ -196,7 +196,9 @@ class _Eval:
         sources = ", ".join(pl.source for pl in lists)
         installed_states = set(self.data["installed_states"])
         by_name = {p.name.lower(): (p, pl.source) for pl in lists for p in pl.patches}
-        roles_seen = {p.role for pl in lists for p in pl.patches if p.major == major}
+        # Roles with any patch in the pasted lists (of any release: a list of another release was
+        # still pasted for that server, and the mismatch is reported above).
+        roles_seen = {p.role for pl in lists for p in pl.patches}
         role_labels = self.data["roles"]
         for e in entries:
             platform = e.get("platform")
