@@ -200,6 +200,7 @@ class _Eval:
         # still pasted for that server, and the mismatch is reported above).
         roles_seen = {p.role for pl in lists for p in pl.patches}
         role_labels = self.data["roles"]
+        listed: dict[str, list[str]] = {}
         for e in entries:
             platform = e.get("platform")
             if platform and (platforms is None or platform not in platforms):
@@ -216,10 +217,10 @@ class _Eval:
                         # No patch at all of this role: that server's list was not pasted.
                         self._missing_role(role, release, entries, platforms)
                         continue
-                    same_role = sorted(p.name for pl in lists for p in pl.patches
-                                       if p.role == role and p.major == major)
+                    same_role = listed.setdefault(role, sorted(
+                        p.name for pl in lists for p in pl.patches if p.role == role and p.major == major))
                     ev = [self.ev(f"{role_labels.get(role, role)} patches listed ({len(same_role)})",
-                                  "\n".join(same_role), sources)]
+                                  _clip(same_role), sources)]
                     self.hit("patch_missing", ev, **vals)
                     continue
                 rec, src = found
@@ -243,13 +244,13 @@ class _Eval:
                 same = [a for a in have_apps if a.app.lower() == need.app.lower() and a.major == need.major]
                 vals = dict(app=need.app, minimum=need.name, release=release)
                 if not same:
-                    listed = "\n".join(sorted(a.name for a in have_apps))
-                    self.hit("app_missing", [self.ev("ADP applications listed", listed, sources)], **vals)
+                    listed_apps = _clip(sorted(a.name for a in have_apps))
+                    self.hit("app_missing", [self.ev("ADP applications listed", listed_apps, sources)], **vals)
                     continue
                 newest = max(same, key=lambda a: a.key)
                 if newest.key < need.key:
                     self.hit("app_old", [self.ev(f"{need.app} builds listed",
-                                                 "\n".join(sorted(a.name for a in same)), sources)],
+                                                 _clip(sorted(a.name for a in same)), sources)],
                              found=newest.name, **vals)
 
     def _missing_role(self, role: str, release: str, entries: list[dict[str, Any]],
@@ -353,6 +354,12 @@ class _Eval:
             self.out.append(make_finding(rule, "", None, (), **(self.base | {"title": m["title"],
                                                                              "detail": m["detail"],
                                                                              "step": m["id"]})))
+
+
+def _clip(names: list[str], limit: int = 30) -> str:
+    """A list for evidence: long patch lists are cut (the full paste is in the case/bundle)."""
+    shown = "\n".join(names[:limit])
+    return shown + (f"\n… and {len(names) - limit} more" if len(names) > limit else "")
 
 
 class _Missing(dict):

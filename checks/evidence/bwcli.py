@@ -250,7 +250,7 @@ def parse_patches(text: str, source: str = "paste") -> PatchEvidence:
             in_bundle_table = True
             kinds.add("listBundle")
             continue
-        if re.search(r"\bpatch\s+name\b", low) and "state" in low:
+        if "state" in low and re.search(r"\bpatch\s+name\b", low):
             in_bundle_table = False
             kinds.add("table")
             continue
@@ -264,7 +264,7 @@ def parse_patches(text: str, source: str = "paste") -> PatchEvidence:
             # The same patch on two servers: keep the row that is not installed, so it is reported.
             if prev is None or (prev.state in (None, "installed") and rec.state not in (None, "installed")):
                 patches[rec.name] = rec
-        for m in BWAR_RE.finditer(line):
+        for m in (BWAR_RE.finditer(line) if "bwar" in low else ()):  # the regex is costly; most lines lack it
             found = True
             app = BwarRecord(app=m.group("app"), major=int(m.group("major")), stream=m.group("stream"),
                              version=m.group("version"))
