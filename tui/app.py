@@ -113,6 +113,12 @@ class WxTriageApp(App):
         self.ensure_case()
         self.push_screen(screen_for_area(area_id))
 
+    def action_paste_steps(self, check_ids: tuple[str, ...] = (), areas: tuple[str, ...] = ()) -> None:
+        from .screens.paste import PasteStepsScreen
+
+        self.ensure_case()
+        self.push_screen(PasteStepsScreen(check_ids=check_ids, areas=areas))
+
     def action_run_check(self, check_id: str) -> None:
         self.action_checks(check_ids=(check_id,), autorun=True)
 

@@ -24,6 +24,9 @@ class WxTriageCommands(Provider):
                 cmds.append((f"checklist: {area.title}", partial(app.action_area, area.id), area.description))
         for check in app.registry.all():
             cmds.append((f"run: {check.id}", partial(app.action_run_check, check.id), check.title))
+            if check.guided_steps:
+                cmds.append((f"paste: {check.id}", partial(app.action_paste_steps, (check.id,)),
+                             "Paste server output step by step; the check re-runs on each paste"))
         return cmds
 
     async def discover(self) -> Hits:

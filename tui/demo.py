@@ -51,3 +51,48 @@ def demo_app(workdir: Path | str) -> WxTriageApp:
     store_path.unlink(missing_ok=True)
     CaseStore(store_path).save(demo_case())
     return make_app(store_path=store_path, inventory_path=inventory)
+
+
+#: What an SP admin pastes for ``bw.blf`` on the demo case: an R23 XSP system missing one AS patch,
+#: with feature 101642 off and supportRemotePartyInfo false (the three problems the console lists).
+DEMO_BLF_PASTES = {
+    "as_patches": """[bwadmin@as1 ~]$ /usr/local/broadworks/patchtool/sbin/listPatch.pl
+Patch Name                                  State
+====================================================
+AP.as.23.0.1075.ap368814                    installed
+AP.as.23.0.1075.ap382053                    installed
+AP.as.23.0.1075.ap382362                    installed
+AP.as.23.0.1075.ap383459                    installed
+AP.platform.23.0.1075.ap382053              installed
+5 entries found.
+""",
+    "xsp_patches": """XSP_CLI/Maintenance/Patching> detail PB.xsp.23.0.1075
+  Patch Name                          State
+  ============================================
+  AP.xsp.23.0.1075.ap382053           installed
+  AP.xsp.23.0.1075.ap382362           installed
+  AP.platform.23.0.1075.ap382053      installed
+3 entries found.
+""",
+    "features": """AS_CLI/System/ActivatableFeature> get
+  Feature Id  Activated  Description
+  =============================================================
+    101642    false      Enhanced Xsi mechanism for team telephony
+1 entry found.
+""",
+    "device_type": """AS_CLI/System/DeviceType/SIP> get "Business Communicator - PC"
+    supportRemotePartyInfo = false
+""",
+    "config_wxt": """<busy-lamp-field enabled="true">
+  <display-caller enabled="true"/>
+</busy-lamp-field>
+""",
+}
+
+
+def load_demo_pastes(screen) -> None:
+    """Fill a paste-steps screen with :data:`DEMO_BLF_PASTES` (screenshots, snapshot tests)."""
+    from textual.widgets import TextArea
+
+    for step_id, text in DEMO_BLF_PASTES.items():
+        screen.query_one(f"#p-{step_id}", TextArea).load_text(text)

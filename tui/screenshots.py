@@ -9,7 +9,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .demo import DEMO_CASE_ID, demo_app
+from .demo import DEMO_CASE_ID, demo_app, load_demo_pastes
 
 SIZE = (120, 36)
 
@@ -72,6 +72,14 @@ async def capture(out_dir: Path) -> list[Path]:
             app.action_export_bundle()
             await _settle(pilot)
             shot("bundle")
+            app.pop_screen()
+            # Last, so the bw.blf results it stores do not change the screens above.
+            app.action_paste_steps(check_ids=("bw.blf",))
+            await _settle(pilot)
+            load_demo_pastes(app.screen)
+            await wait_for_run(pilot)
+            await _settle(pilot)
+            shot("paste")
     return written
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import PurePath
 from typing import Any, ClassVar, Iterable
 
 from ..api import Check, CheckContext, CheckOption, GuidedStep, InputError
@@ -76,6 +77,12 @@ class BwInputs:
     custom_tags: dict[str, str] | None = None
 
 
+def _shown(source: str) -> str:
+    """A paste's file name without its directory: enough to recognise it, and no local paths
+    (home directories, temp folders) end up in reports or bundles."""
+    return PurePath(source).name or source
+
+
 class _Eval:
     """One evaluation of one feature: holds the catalogs, the redactor and the findings."""
 
@@ -87,7 +94,7 @@ class _Eval:
         self.inp = inputs
         self.redactor = Redactor()
         self.out: list[Finding] = []
-        self.base = {"feature": self.feature["title"]}
+        self.base = {"feature": self.feature["title"], "short": self.feature.get("short", feature_key)}
         self._unlisted_roles: set[str] = set()  # roles whose patch list was not pasted
 
     def hit(self, rule: str, evidence: Iterable[Evidence] = (), *, command: str | None = None,
@@ -103,6 +110,7 @@ class _Eval:
 
     def ev(self, label: str, content: str, source: str) -> Evidence:
         return Evidence(label, self.redactor.redact_text(content), source=source)
+
 
     # -- release and platform ------------------------------------------------------------------
     def records(self) -> list[Any]:
@@ -193,9 +201,9 @@ class _Eval:
         if other_builds:
             self.hit("build_mismatch", release=release, build=rel["build"], found=", ".join(sorted(other_builds)))
         platforms = self.decide_platforms(release, rel)
-        sources = ", ".join(pl.source for pl in lists)
+        sources = ", ".join(_shown(pl.source) for pl in lists)
         installed_states = set(self.data["installed_states"])
-        by_name = {p.name.lower(): (p, pl.source) for pl in lists for p in pl.patches}
+        by_name = {p.name.lower(): (p, _shown(pl.source)) for pl in lists for p in pl.patches}
         # Roles with any patch in the pasted lists (of any release: a list of another release was
         # still pasted for that server, and the mismatch is reported above).
         roles_seen = {p.role for pl in lists for p in pl.patches}
@@ -277,7 +285,7 @@ class _Eval:
             if state is None:
                 self.hit("feature_absent", count=len(fe.features), **vals)
             elif not state:
-                self.hit("feature_off", [self.ev("ActivatableFeature get", fe.lines[w["id"]], fe.source)],
+                self.hit("feature_off", [self.ev("ActivatableFeature get", fe.lines[w["id"]], _shown(fe.source))],
                          command=w["command"], state=fe.raw_states[w["id"]], **vals)
 
     def check_device_type(self) -> None:
@@ -293,7 +301,7 @@ class _Eval:
             if rec.enabled:
                 continue
             name = rec.name if rec.name != "<device type>" else "<device_profile_type>"
-            self.hit("remote_party_off", [self.ev(f"DeviceType/SIP get {name}", rec.line, dt.source)],
+            self.hit("remote_party_off", [self.ev(f"DeviceType/SIP get {name}", rec.line, _shown(dt.source))],
                      command=spec["command"].format(device_type=_quote_arg(name)), device_type=name,
                      device_type_arg=_quote_arg(name),
                      attribute=spec["attribute"], value=rec.support_remote_party_info, label=spec["label"],
@@ -312,7 +320,7 @@ class _Eval:
         elements = cfg.elements if cfg else {}
         tags = {**(cfg.tags if cfg else {}), **extra}
         have_tags = bool(tags)
-        src = cfg.source if cfg else "custom tags"
+        src = _shown(cfg.source) if cfg else "custom tags"
         for s in specs:
             vals = dict(element=s["element"], attribute=s["attribute"], tag=s["tag"])
             attrs = elements.get(s["element"])
@@ -353,7 +361,7 @@ class _Eval:
                 rule["command"] = m["command"]
             self.out.append(make_finding(rule, "", None, (), **(self.base | {"title": m["title"],
                                                                              "detail": m["detail"],
-                                                                             "step": m["id"]})))
+                                                                             "manual_step": m["id"]})))
 
 
 def _clip(names: list[str], limit: int = 30) -> str:

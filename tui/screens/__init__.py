@@ -11,7 +11,10 @@ import importlib
 
 from textual.screen import Screen
 
-AREA_SCREENS: dict[str, str] = {}
+AREA_SCREENS: dict[str, str] = {
+    # BLF prerequisites are read from pasted BroadWorks CLI output: one paste box per guided step.
+    "blf": "tui.screens.paste:PasteStepsScreen",
+}
 
 
 def screen_for_area(area_id: str, guided: bool = False) -> Screen:

@@ -1,0 +1,81 @@
+"""The paste-steps screen (Pilot): one box per guided step; each paste re-runs bw.blf."""
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from textual.widgets import OptionList, Static, TextArea, Tree
+
+from checks.model import Finding
+from tui.demo import DEMO_CASE_ID, demo_app
+from tui.screens.paste import PasteStepsScreen
+
+from . import bwfixtures as fx
+
+SIZE = (120, 36)
+
+
+def findings_in(screen) -> list[Finding]:
+    out: list[Finding] = []
+
+    def walk(node) -> None:
+        if isinstance(node.data, Finding):
+            out.append(node.data)
+        for child in node.children:
+            walk(child)
+    walk(screen.query_one("#results", Tree).root)
+    return out
+
+
+async def wait_status(pilot, prefix: str = "done", timeout: float = 20.0) -> str:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while loop.time() < deadline:
+        text = str(pilot.app.screen.query_one("#run-status", Static).render())
+        if text.startswith(prefix):
+            return text
+        await asyncio.sleep(0.05)
+    raise TimeoutError(f"no run status starting {prefix!r}")
+
+
+async def test_guided_blf_paste_boxes_rerun_and_bad_paste(tmp_path: Path) -> None:
+    app = demo_app(tmp_path / "ws")
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_case(DEMO_CASE_ID)
+        app.action_guided()
+        await pilot.pause()
+        areas = app.screen.query_one("#areas", OptionList)
+        areas.highlighted = next(i for i in range(areas.option_count) if areas.get_option_at_index(i).id == "blf")
+        areas.action_select()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, PasteStepsScreen)
+        boxes = [b.id for b in screen.query(TextArea)]
+        assert boxes == ["p-as_patches", "p-xsp_patches", "p-features", "p-device_type", "p-config_wxt",
+                         "p-custom_tags"]
+        assert "listPatch.pl" in str(screen.query_one("#step-as_patches .paste-command", Static).render())
+
+        # Paste the R23 XSP system of the acceptance scenario, box by box (no Run button pressed).
+        as_list = fx.listpatch([n for n in fx.BLF["R23"] if n != "AP.as.23.0.1075.ap383520"] + fx.OTHER["R23"])
+        screen.query_one("#p-as_patches", TextArea).load_text(as_list)
+        screen.query_one("#p-xsp_patches", TextArea).load_text(
+            fx.detail("PB.xsp", fx.BLF["R23-xsp"] + ["AP.platform.23.0.1075.ap382053"], cli="XSP_CLI", crlf=True))
+        screen.query_one("#p-features", TextArea).load_text(fx.features({"101642": False}))
+        screen.query_one("#p-device_type", TextArea).load_text(fx.device_type(rpi="false"))
+        screen.query_one("#p-config_wxt", TextArea).load_text(fx.CONFIG_RESOLVED)
+        await wait_status(pilot)
+        problems = sorted(f.code for f in findings_in(screen) if f.severity.value != "info")
+        assert problems == ["bw.device_type.remote_party_info_disabled", "bw.feature.not_activated",
+                            "bw.patch.missing"]
+        assert (Path(app.store.path).parent / "pastes" / DEMO_CASE_ID / "features.txt").is_file()
+        assert [r.check_id for r in app.store.latest_results(DEMO_CASE_ID)] == ["bw.blf"]
+
+        # A paste of the wrong command: a visible message under that box, the rest still checked.
+        screen.query_one("#run-status", Static).update("")
+        screen.query_one("#p-features", TextArea).load_text(fx.device_type(rpi="true"))
+        await wait_status(pilot)
+        message = str(screen.query_one("#s-features", Static).render())
+        assert "AS_CLI/System/ActivatableFeature> get" in message and "looks like" in message
+        assert screen.query_one("#s-features", Static).has_class("error")
+        codes = {f.code for f in findings_in(screen)}
+        assert "bw.feature.not_activated" not in codes and "bw.evidence.missing" in codes

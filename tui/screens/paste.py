@@ -1,0 +1,170 @@
+"""Paste steps: for server output only an admin can produce (BroadWorks CLI), one paste box per
+guided step of the checks. Each paste is saved with the case, read by the engine's parser (a paste
+it cannot read gets its message under the box) and the checks re-run on their own.
+
+The steps come from the checks' ``guided_steps`` (:class:`checks.api.GuidedStep`); results show
+exactly as on the checks screen, whose behaviour this screen inherits.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.timer import Timer
+from textual.widgets import Button, Footer, Header, Input, Label, Markdown, Select, Static, TextArea, Tree
+
+from checks.api import CheckOption, GuidedStep, InputError
+from checks.model import CheckResult, Finding
+
+from .checks import HINT, ChecksScreen
+
+AUTO = "__auto__"
+RERUN_DELAY_S = 0.6  # wait for the paste to finish arriving before re-reading it
+
+
+def steps_for(checks) -> list[GuidedStep]:
+    """The guided steps of these checks, each once, in declaration order."""
+    seen: dict[str, GuidedStep] = {}
+    for c in checks:
+        for s in c.guided_steps:
+            seen.setdefault(s.id, s)
+    return list(seen.values())
+
+
+class PasteStepsScreen(ChecksScreen):
+    CSS_PATH = "paste.tcss"
+
+    def __init__(self, check_ids: tuple[str, ...] = (), areas: tuple[str, ...] = (), guided: bool = True) -> None:
+        super().__init__(check_ids=check_ids, areas=areas, guided=guided)
+        self._timer: Timer | None = None
+        self.step_errors: dict[str, str] = {}
+
+    @property
+    def steps(self) -> list[GuidedStep]:
+        return steps_for(self.selected_checks)
+
+    def _needs_cluster(self) -> bool:  # server pastes only; no cluster form here
+        return False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="checks-body"):
+            with VerticalScroll(id="inputs"):
+                yield Static(self._heading(), id="checks-heading")
+                yield Static("Run each command on the server and paste its output below. Every paste is "
+                             "checked at once; the results on the right update.", id="paste-intro")
+                names = {o.name for o in self._options()}
+                if "release" in names:
+                    release = self.app.case.release if self.app.case else ""
+                    yield Label("Release", classes="input-label")
+                    yield Input(placeholder=f"inferred from the patches{f' (case: {release})' if release else ''}",
+                                id="o-release", tooltip="R22, R23 or R24", compact=True)
+                if "xsp-platform" in names:
+                    yield Label("Xsi interfaces run on", classes="input-label")
+                    yield Select([("inferred from the pastes", AUTO), ("XSP", "xsp"), ("ADP", "adp")], value=AUTO,
+                                 allow_blank=False, id="o-xsp_platform", compact=True)
+                for step in self.steps:
+                    with Vertical(classes="paste-step", id=f"step-{step.id}"):
+                        yield Label(step.label, classes="section-title")
+                        yield Static(f"[b]Run:[/] {step.command}", classes="paste-command", markup=True)
+                        if step.help:
+                            yield Static(step.help, classes="paste-help")
+                        yield TextArea(id=f"p-{step.id}", classes="paste-box", soft_wrap=False,
+                                       tooltip=f"Paste the output of: {step.command}")
+                        yield Static("", id=f"s-{step.id}", classes="paste-status")
+                with Horizontal(id="run-buttons"):
+                    yield Button("Run", id="run", variant="primary")
+                    yield Button("Cancel", id="cancel", disabled=True)
+                yield Static("", id="run-status")
+            with Vertical(id="results-pane"):
+                tree: Tree[Finding | CheckResult | None] = Tree("checks", id="results")
+                tree.show_root = False
+                yield tree
+                with VerticalScroll(id="detail-scroll"):
+                    yield Markdown(HINT, id="detail")
+        yield Footer()
+
+    # Pastes ------------------------------------------------------------------------
+    @on(TextArea.Changed)
+    @on(Input.Submitted, "#o-release")
+    @on(Select.Changed, "#o-xsp_platform")
+    def _schedule_rerun(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(RERUN_DELAY_S, self._rerun)
+
+    def _rerun(self) -> None:
+        self._timer = None
+        if any(self.query_one(f"#p-{s.id}", TextArea).text.strip() for s in self.steps):
+            self.action_run()
+
+    def paste_dir(self) -> Path:
+        case_id = self.app.ensure_case().id
+        return Path(self.app.store.path).parent / "pastes" / case_id
+
+    def _option_values(self) -> dict[str, object] | None:
+        """Save each paste, read it with the option's parser, and build the check options."""
+        options = {o.name: o for o in self._options()}
+        values: dict[str, object] = {o.dest: ([] if o.multiple else None) for o in options.values()}
+        self.step_errors = {}
+        for step in self.steps:
+            text = self.query_one(f"#p-{step.id}", TextArea).text
+            status = self.query_one(f"#s-{step.id}", Static)
+            status.remove_class("error")
+            option = options.get(step.option)
+            if not text.strip() or option is None:
+                status.update("")
+                continue
+            path = self._save(step, text)
+            try:
+                if option.validate is not None:
+                    option.validate(str(path))
+            except InputError as exc:
+                # Name the step, not the internal file path the paste was saved to.
+                message = str(exc).replace(str(path), "this paste")
+                self.step_errors[step.id] = message
+                status.update(message)
+                status.add_class("error")
+                continue
+            status.update(f"✓ read ({len(text.splitlines())} lines)")
+            _set(values, option, str(path))
+        release = self._value("#o-release")
+        if release:
+            values["release"] = release
+            opt = options.get("release")
+            try:
+                if opt is not None and opt.validate is not None:
+                    opt.validate(release)
+            except InputError as exc:
+                self.notify(str(exc), severity="error")
+                return None
+        platform = self._value("#o-xsp_platform")
+        if platform and platform != AUTO:
+            values["xsp_platform"] = platform
+        if self.step_errors:
+            self.notify(f"{len(self.step_errors)} paste(s) could not be read; see the message under the box",
+                        severity="warning")
+        return values
+
+    def _value(self, selector: str) -> str:
+        found = self.query(selector)
+        if not found:
+            return ""
+        widget = found.first()
+        return str(widget.value).strip() if widget.value is not None else ""
+
+    def _save(self, step: GuidedStep, text: str) -> Path:
+        folder = self.paste_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{step.id}.txt"
+        path.write_text(text, encoding="utf-8")
+        return path
+
+
+def _set(values: dict[str, object], option: CheckOption, path: str) -> None:
+    if option.multiple:
+        values[option.dest].append(path)  # type: ignore[union-attr]
+    else:
+        values[option.dest] = path
