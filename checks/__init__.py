@@ -13,7 +13,8 @@ from .model import CheckResult, Evidence, Finding, Remediation, Severity, Status
 __version__ = "0.1.0"
 
 __all__ = [
-    "AREAS", "Area", "Case", "CaseFieldError", "Check", "CheckContext", "CheckOption", "CheckResult",
-    "Cluster", "Evidence", "Finding", "GuidedStep", "InputError", "Inventory", "InventoryError", "Remediation", "Severity",
-    "SkipCheck", "Status", "TimeWindow", "__version__", "load_inventory",
+    "AREAS", "Area", "Case", "CaseFieldError", "Check", "CheckContext", "CheckOption",
+    "CheckResult", "Cluster", "Evidence", "Finding", "GuidedStep", "InputError", "Inventory",
+    "InventoryError", "Remediation", "Severity", "SkipCheck", "Status", "TimeWindow", "__version__",
+    "load_inventory",
 ]

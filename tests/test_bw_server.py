@@ -324,3 +324,20 @@ def test_cli_wrong_command_and_garbage_exit_2(tmp_path: Path) -> None:
     assert r.code == 2 and "--release" in r.err
     r = wxtriage("run", "--area", "blf", "--xsp-platform", "nsx", "--features", str(feats))
     assert r.code == 2 and "invalid choice" in r.err
+
+
+def test_sample_files_in_tests_data() -> None:
+    """The hand-written samples in tests/data/bw (prompts, CRLF, trailing blanks) give the scenario too."""
+    from checks.builtin.bw_server import inputs_from_context
+
+    d = REPO / "tests" / "data" / "bw"
+    ctx = CheckContext(options={"patches": [str(d / "r23_as_listpatch.txt"), str(d / "r23_xsp_detail_crlf.txt")],
+                                "features": str(d / "r23_features.txt"),
+                                "device_type": str(d / "device_type_rpi_false.txt"),
+                                "config_wxt": str(d / "config-wxt-downloaded.xml")})
+    assert b"\r\n" in (d / "r23_xsp_detail_crlf.txt").read_bytes()
+    found = problems(evaluate("blf", inputs_from_context(ctx)))
+    assert found == [("bw.device_type.remote_party_info_disabled", "Business Communicator - PC"),
+                     ("bw.feature.not_activated", "101642"), ("bw.patch.missing", "AP.as.23.0.1075.ap383520")]
+    assert problems(evaluate("flowthrough", inputs_from_context(ctx))) == []
+    assert problems(evaluate("ci_token_validation", inputs_from_context(ctx))) == []

@@ -160,3 +160,24 @@ def test_cp1252_and_bom_are_read(tmp_path: Path) -> None:
     q = tmp_path / "cfg.xml"
     q.write_bytes('<busy-lamp-field enabled=\x93true\x94>'.encode("latin-1"))  # cp1252 smart quotes
     assert bwcli.load_config_wxt(q).elements["busy-lamp-field"] == {"enabled": "true"}
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+_PIECES = st.sampled_from(["AP.as.23.0.1075.ap383520", "AP.", ".bwar", "Xsi-Actions-23_2022.01_1.200.bwar",
+                           "supportRemotePartyInfo", "=", " true", "101642", "<busy-lamp-field enabled=\"",
+                           "%ENABLE_BUSY_LAMP_FIELD_WXT%", "\r\n", "\n", "====", "AS_CLI/System>", "$ ", "\t",
+                           "Patch Name  State", "Patch Bundle Name", "3 entries found."])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(_PIECES, st.text(max_size=12)), max_size=25))
+def test_parsers_never_crash_on_arbitrary_text(parts: list[str]) -> None:
+    """Truncated, shuffled or random text: a result or a PasteError, never anything else."""
+    text = "".join(parts)
+    for parse in (bwcli.parse_patches, bwcli.parse_activatable_features, bwcli.parse_device_type,
+                  bwcli.parse_config_wxt, bwcli.parse_custom_tags):
+        try:
+            parse(text, "fuzz.txt")
+        except PasteError as exc:
+            assert str(exc).startswith("fuzz.txt: ") and "\n" not in str(exc)
