@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
-from .api import Check, CheckContext, SkipCheck
+from .api import Check, CheckContext, InputError, SkipCheck
 from .model import CheckResult, Status, status_for
 from .registry import LoadFailure
 
@@ -71,6 +71,8 @@ async def run_one(check_cls: type[Check], ctx: CheckContext, on_event: EventCall
             findings = list(await check.run(own))
     except SkipCheck as exc:
         return done(Status.SKIP, reason=str(exc) or "the check could not decide")
+    except InputError as exc:  # the message already names the file and what was expected
+        return done(Status.ERROR, reason=str(exc))
     except TimeoutError:
         return done(Status.ERROR, reason=f"timed out after {check_cls.timeout_s:g} s")
     except asyncio.CancelledError:

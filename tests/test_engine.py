@@ -155,3 +155,16 @@ def test_engine_and_cli_never_import_textual():
             "[ep.load() for ep in m.entry_points(group='wxtriage.checks')];"
             "assert 'textual' not in sys.modules, 'textual imported'")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+async def test_input_error_reads_as_its_message():
+    from checks.api import InputError
+
+    class BadPaste(Check):
+        id, title, area = "t.bad", "bad", "blf"
+
+        async def run(self, ctx):
+            raise InputError("x.txt: expected the output of listPatch.pl")
+
+    (r,) = await run_checks([BadPaste], CheckContext())
+    assert r.status is Status.ERROR and r.reason == "x.txt: expected the output of listPatch.pl"

@@ -13,7 +13,7 @@ from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Mark
 from textual.widgets.tree import TreeNode
 from textual.worker import Worker, WorkerState
 
-from checks.api import AREAS, Check, CheckContext, CheckOption
+from checks.api import AREAS, Check, CheckContext, CheckOption, InputError
 from checks.inventory import AUTH_MODES, Cluster
 from checks.model import CheckResult, Finding, Status
 from checks.report import finding_markdown, summary_counts
@@ -147,11 +147,17 @@ class ChecksScreen(Screen):
             raw = self.query_one(f"#o-{o.dest}", Input).value.strip()
             items = [p.strip() for p in raw.split(",") if p.strip()] if o.multiple else ([raw] if raw else [])
             if o.kind == "path":
-                for item in items:
-                    if not Path(item).expanduser().is_file():
-                        self.notify(f"{o.name}: {item} is not a file", severity="error")
-                        return None
                 items = [str(Path(i).expanduser()) for i in items]
+            for item in items:
+                if o.kind == "path" and not Path(item).is_file():
+                    self.notify(f"{o.name}: {item} is not a file", severity="error")
+                    return None
+                if o.validate is not None:  # same up-front validation as the CLI
+                    try:
+                        o.validate(item)
+                    except InputError as exc:
+                        self.notify(str(exc), title=o.name, severity="error", timeout=10)
+                        return None
             values[o.dest] = items if o.multiple else (items[0] if items else None)
         return values
 
