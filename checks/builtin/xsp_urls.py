@@ -6,40 +6,15 @@ this module only decides which rule fires.
 from __future__ import annotations
 
 import ipaddress
-from typing import Any, Iterable
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from ..api import Check, CheckContext
 from ..catalog import load_catalog
-from ..model import Evidence, Finding, Remediation, Severity
+from ..findings import make_finding  # noqa: F401 - re-exported for older imports
+from ..model import Evidence, Finding
 
 _INTERNAL_SUFFIXES = (".local", ".internal", ".lan", ".corp", ".localdomain", ".home.arpa")
-
-
-class _Fmt(dict):
-    """str.format_map that leaves unknown placeholders visible instead of failing."""
-
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
-
-
-def make_finding(rule: dict[str, Any], subject: str = "", severity: str | None = None,
-                 evidence: Iterable[Evidence] = (), **values: Any) -> Finding:
-    """Build a finding from a catalog rule, filling its ``{placeholders}`` from ``values``."""
-    fmt = _Fmt(values)
-    steps = tuple(s.format_map(fmt) for s in rule.get("steps", ()))
-    return Finding(
-        code=rule["code"],
-        severity=Severity(severity or rule["severity"]),
-        title=rule["title"].format_map(fmt),
-        detail=rule.get("detail", "").format_map(fmt),
-        evidence=tuple(evidence),
-        remediation=Remediation(summary=rule["remediation"].format_map(fmt), steps=steps,
-                                command=rule.get("command"), doc=rule.get("doc")),
-        source=rule["source"],
-        data={k: v for k, v in values.items() if k not in ("example", "label", "suggestion")} | (
-            {"interface": subject} if subject else {}),
-    )
 
 
 def safe_url(url: str) -> str:

@@ -1,0 +1,160 @@
+"""``xsp.mtls``: per interface, the expected client-certificate mode against the observed one.
+
+CTI must request client certificates and advertise the Webex CAs; an Auth Service in CI-token
+mode must not require them; in mTLS mode it must require them and trust the Webex chain. The
+expectations live in ``catalog/probe_rules.toml`` (``[expect.*]``).
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from ..api import Check, CheckContext, SkipCheck
+from ..model import Evidence, Finding
+from .netprobe import PROBE_TIMEOUT, RESOLVE, WEBEX_CA, finding, rules
+
+
+def load_webex_cas(path: str | Path) -> list[Any]:
+    """The certificates in a Webex CA chain file (PEM, one or more; a single DER also works).
+
+    Raises ValueError with a one-line reason for anything else.
+    """
+    from cryptography import x509
+
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        raise ValueError(f"cannot read the file ({exc.strerror or exc})") from None
+    if not data.strip():
+        raise ValueError("the file is empty; expected the Webex CA chain in PEM")
+    if b"-----BEGIN CERTIFICATE-----" in data:
+        try:
+            certs = x509.load_pem_x509_certificates(data)
+        except ValueError as exc:
+            raise ValueError(f"a PEM certificate in the file is damaged ({exc})") from None
+    else:
+        try:
+            certs = [x509.load_der_x509_certificate(data)]
+        except ValueError:
+            raise ValueError("no PEM certificate (-----BEGIN CERTIFICATE-----) found; expected the Webex "
+                             "CA chain downloaded from Partner Hub") from None
+    return certs
+
+
+def expectation(interface: str, auth_mode: str) -> dict[str, Any]:
+    exp = rules()["expect"]
+    if interface == "cti":
+        return exp["cti"]
+    if interface == "auth-service":
+        return exp["auth-service-mtls" if auth_mode == "mtls" else "auth-service-ci-token"]
+    return exp["default"]
+
+
+def _observed_text(client_auth: str) -> str:
+    return {"none": "not requested", "optional": "requested (optional)", "required": "required"}.get(client_auth, client_auth)
+
+
+def mtls_findings(np: Any, exp: dict[str, Any], auth_mode: str, webex: list[Any] | None) -> list[Finding]:
+    tls, ep = np.tls, np.endpoint
+    i, n = ep.interface, np.node
+    first_test = rules()["mtls"]["first_test"]["text"] if i == "auth-service" and auth_mode == "mtls" else ""
+    advertised = tls.client_ca_names
+    ev = [Evidence(f"client CA names advertised by {n}", "\n".join(advertised) or "(none)", "text",
+                   source="CertificateRequest in the TLS handshake")] if tls.cert_requested else []
+    base = dict(host=ep.host, port=ep.port, why=exp["why"], expected=exp["mode"], observed=_observed_text(tls.client_auth),
+                client_auth=tls.client_auth, how=tls.client_auth_how or "", advertised=advertised,
+                first_test=first_test, evidence=ev)
+    out: list[Finding] = []
+    mode = tls.client_auth
+    if exp["mode"] == "required":
+        if mode == "none":
+            out.append(finding("mtls", "not_requested", i, n, "tls", **base))
+        elif mode == "optional" and i != "cti":
+            out.append(finding("mtls", "optional", i, n, "tls", **base))
+        else:
+            out.append(finding("mtls", "as_expected", i, n, "tls", **base))
+    elif mode == "required":
+        rule = "required_unexpected" if i == "auth-service" else "required_unexpected_other"
+        out.append(finding("mtls", rule, i, n, "tls", **base))
+    else:
+        out.append(finding("mtls", "as_expected", i, n, "tls", **base))
+    if exp.get("webex_ca") and tls.cert_requested:
+        if not advertised:
+            out.append(finding("mtls", "ca_list_empty", i, n, "tls", **base))
+        elif webex:
+            der = set(tls.client_ca_der)
+            missing = [c for c in webex if c.subject.public_bytes() not in der]
+            if missing:
+                names = "; ".join(c.subject.rfc4514_string() for c in missing)
+                wanted = Evidence("Webex CA(s) not advertised", "\n".join(c.subject.rfc4514_string() for c in missing),
+                                  "text", source="--webex-ca file")
+                out.append(finding("mtls", "webex_ca_missing", i, n, "tls", missing=names,
+                                   missing_names=[c.subject.rfc4514_string() for c in missing],
+                                   **{**base, "evidence": ev + [wanted]}))
+            else:
+                out.append(finding("mtls", "webex_ca_ok", i, n, "tls", count=len(advertised), **base))
+    return out
+
+
+class XspMtlsCheck(Check):
+    id = "xsp.mtls"
+    title = "XSP client-certificate (mTLS) configuration"
+    area = "mtls"
+    description = ("Per interface and node: whether the server requests or requires a client certificate, "
+                   "against what Webex expects (CTI and Auth Service in mTLS mode: required, with the Webex CAs "
+                   "advertised; Auth Service with CI token validation: not required). With --webex-ca, checks "
+                   "every Webex CA is among the advertised CA names.")
+    needs = ("cluster",)
+    timeout_s = 90.0
+    options = (RESOLVE, PROBE_TIMEOUT, WEBEX_CA)
+
+    async def run(self, ctx: CheckContext) -> list[Finding]:
+        from ..probes import endpoints_for, prober_for
+
+        assert ctx.cluster is not None
+        out: list[Finding] = []
+        webex = None
+        ca_file = ctx.option("webex_ca")
+        if ca_file:
+            try:
+                webex = load_webex_cas(ca_file)
+            except ValueError as exc:
+                out.append(finding("mtls", "bad_webex_ca", "", "", "input", file=str(ca_file), reason=str(exc)))
+        prober = prober_for(ctx)
+        eps, _skipped = endpoints_for(ctx.cluster)
+        if not eps:
+            raise SkipCheck("no interface can be probed (every value is empty or not https); run xsp.urls")
+        probes = await prober.probe_all(eps)
+        mode = ctx.cluster.auth_mode
+        seen_any = False
+        for p in probes:
+            exp = expectation(p.endpoint.interface, mode)
+            behaviours: dict[str, list[str]] = defaultdict(list)
+            advertised_all: list[str] = []
+            for np in p.nodes:
+                tls = np.tls
+                if tls is None or (not tls.handshake_ok and not tls.got_certificate):
+                    if np.tcp is not None and np.tcp.ok and tls is not None and tls.failure is not None:
+                        out.append(finding("mtls", "unknown", p.endpoint.interface, np.node, "tls",
+                                           message=tls.failure.message))
+                    continue
+                seen_any = True
+                out += mtls_findings(np, exp, mode, webex)
+                behaviours[f"{_observed_text(tls.client_auth)}, CA names [{'; '.join(tls.client_ca_names)}]"].append(np.node)
+                advertised_all += [a for a in tls.client_ca_names if a not in advertised_all]
+            if len(behaviours) > 1:
+                from .xsp_tls import differing_nodes
+
+                odd, desc = differing_nodes(behaviours)
+                out.append(finding("mtls", "nodes_differ", p.endpoint.interface, ", ".join(odd), "tls",
+                                   groups=desc, nodes=odd, host=p.endpoint.host, port=p.endpoint.port))
+            if exp.get("webex_ca") and webex is None and not ca_file and behaviours:
+                out.append(finding("mtls", "no_webex_ca", p.endpoint.interface, "", "tls",
+                                   advertised="; ".join(advertised_all) or "(no CA names)"))
+        if not seen_any:
+            if out:
+                return out
+            raise SkipCheck("no node completed enough of a TLS handshake (see cluster.connectivity for why)")
+        return out

@@ -1,0 +1,265 @@
+"""The probe layer: DNS → TCP → TLS → HTTP for every interface of a cluster on every node.
+
+Checks never build sockets or TLS contexts themselves: they ask :func:`prober_for` (which
+returns ``ctx.services["probes"]`` or installs a default :class:`Prober` there). One prober is
+shared by every check of a run and caches each node probe, so ``cluster.connectivity``,
+``xsp.tls`` and ``xsp.mtls`` probe each node once between them.
+"""
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
+from urllib.parse import urlsplit
+
+from .dns import DnsResult, Resolver, address_class, is_ip, resolve
+from .failures import Failure
+from .http import HttpResult, probe_http, verified_context
+from .tcp import TcpResult, probe_tcp
+from .tls import TlsResult, default_trust_locations, probe_tls
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ..api import CheckContext
+    from ..inventory import Cluster
+
+__all__ = ["Endpoint", "NodeProbe", "EndpointProbe", "ProbeSettings", "Prober", "ResolveError",
+           "parse_resolve", "endpoints_for", "prober_for", "address_class", "Failure"]
+
+HTTP_INTERFACES = ("xsi-actions", "xsi-events", "das", "auth-service", "dms")
+STEPS = ("dns", "tcp", "tls", "http")
+
+
+class ResolveError(ValueError):
+    """A ``--resolve`` value that is not ``HOST:PORT:ADDR[,ADDR…]``."""
+
+
+def _parse_addr(a: str) -> str:
+    a = a.strip()
+    if a.startswith("[") and a.endswith("]"):
+        a = a[1:-1]
+    try:
+        return str(ipaddress.ip_address(a))
+    except ValueError:
+        raise ValueError(f"{a!r} is not an IP address (expected HOST:PORT:ADDR[,ADDR…])") from None
+
+
+def _parse_one(spec: str) -> tuple[tuple[str, int], tuple[str, ...]]:
+    host, sep1, rest = spec.partition(":")
+    port, sep2, addrs = rest.partition(":")
+    if not (sep1 and sep2 and host and addrs):
+        raise ValueError("expected HOST:PORT:ADDR[,ADDR…], e.g. xsp.example.com:443:203.0.113.10")
+    if not port.isdigit() or not 0 < int(port) < 65536:
+        raise ValueError(f"port {port!r} must be a number from 1 to 65535")
+    parsed = tuple(_parse_addr(a) for a in addrs.split(",") if a.strip())  # [::1] holds no commas
+    if not parsed:
+        raise ValueError("no address given")
+    return (host.lower().rstrip("."), int(port)), parsed
+
+
+def parse_resolve(values: Iterable[str] | str | None) -> dict[tuple[str, int], tuple[str, ...]]:
+    """Parse curl-style ``HOST:PORT:ADDR[,ADDR…]`` pins (IPv6 addresses in brackets)."""
+    if values is None:
+        return {}
+    if isinstance(values, str):
+        values = [values]
+    out: dict[tuple[str, int], tuple[str, ...]] = {}
+    for spec in values:
+        try:
+            key, addrs = _parse_one(spec)
+        except ValueError as exc:
+            raise ResolveError(f"--resolve {spec}: {exc}") from None
+        out[key] = addrs
+    return out
+
+
+def validate_resolve(value: str) -> None:
+    """CheckOption validator: raises ValueError with the reason only."""
+    _parse_one(value)
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """One interface as configured: its name, URL (or host:port for CTI) and where it lives."""
+
+    interface: str
+    url: str
+    host: str
+    port: int
+    path: str | None  # None: not an HTTP interface (CTI)
+
+    @property
+    def is_http(self) -> bool:
+        return self.path is not None
+
+
+def endpoint(interface: str, value: str) -> Endpoint | None:
+    """Endpoint for one configured interface, or None when the value cannot be probed."""
+    text = value.strip()
+    if interface == "cti":
+        if "://" in text:
+            text = urlsplit(text).netloc.rpartition("@")[2]
+        host, sep, port = text.rpartition(":")
+        if not sep or not port.isdigit():
+            return None
+        return Endpoint(interface, value, host.strip("[]").lower(), int(port), None)
+    try:
+        parts = urlsplit(text)
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        return None
+    if parts.scheme != "https" or not parts.hostname:
+        return None
+    return Endpoint(interface, text, parts.hostname.lower(), port, parts.path or "/")
+
+
+def endpoints_for(cluster: "Cluster") -> tuple[list[Endpoint], dict[str, str]]:
+    """Probeable endpoints, and the interfaces skipped with why (xsp.urls explains them fully)."""
+    eps, skipped = [], {}
+    for name, value in cluster.interfaces().items():
+        ep = endpoint(name, value)
+        if ep is None:
+            skipped[name] = "not an https URL (or host:port for CTI); see xsp.urls"
+        else:
+            eps.append(ep)
+    return eps, skipped
+
+
+@dataclass
+class NodeProbe:
+    """DNS → TCP → TLS → HTTP for one endpoint on one node address."""
+
+    endpoint: Endpoint
+    node: str  # the address probed
+    node_source: str  # "dns", "resolve" (pinned) or "inventory"
+    tcp: TcpResult | None = None
+    tls: TlsResult | None = None
+    http: HttpResult | None = None
+    elapsed_ms: float = 0.0
+
+    @property
+    def failed_step(self) -> str | None:
+        if self.tcp is None or not self.tcp.ok:
+            return "tcp"
+        if self.tls is None or not self.tls.handshake_ok:
+            return "tls"
+        if self.http is not None and self.http.failure is not None:
+            return "http"
+        return None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"interface": self.endpoint.interface, "node": self.node, "node_source": self.node_source,
+                "tcp": self.tcp.to_dict() if self.tcp else None, "tls": self.tls.to_dict() if self.tls else None,
+                "http": self.http.to_dict() if self.http else None, "elapsed_ms": round(self.elapsed_ms, 1)}
+
+
+@dataclass
+class EndpointProbe:
+    endpoint: Endpoint
+    dns: DnsResult
+    nodes: list[NodeProbe] = field(default_factory=list)
+
+
+@dataclass
+class ProbeSettings:
+    timeout: float = 5.0  # per step (connect, handshake, answer)
+    cafile: str | None = None  # trust store; None: the system store (SSL_CERT_FILE honoured)
+    capath: str | None = None
+    probe_versions: bool = True
+
+    def trust(self) -> tuple[str | None, str | None]:
+        if self.cafile or self.capath:
+            return self.cafile, self.capath
+        return default_trust_locations()
+
+
+class Prober:
+    """Runs and caches probes. Inject one through ``ctx.services["probes"]`` (tests: loopback peers)."""
+
+    def __init__(self, settings: ProbeSettings | None = None, resolver: Resolver | None = None,
+                 pins: Mapping[tuple[str, int], tuple[str, ...]] | None = None, nodes: Iterable[str] = ()):
+        self.settings = settings or ProbeSettings()
+        self.resolver = resolver
+        self.pins = dict(pins or {})
+        self.nodes = tuple(nodes)
+        self._tasks: dict[Any, asyncio.Task] = {}
+        self._ssl = None
+
+    # Tasks are cached per event loop run; a new run (new loop) starts afresh.
+    def _cached(self, key: Any, factory) -> "asyncio.Future":
+        loop = asyncio.get_running_loop()
+        task = self._tasks.get(key)
+        if task is None or task.get_loop() is not loop:
+            task = loop.create_task(factory())
+            self._tasks[key] = task
+        return task
+
+    def ssl_context(self):
+        if self._ssl is None:
+            cafile, capath = self.settings.trust()
+            self._ssl = verified_context(cafile, capath)
+        return self._ssl
+
+    async def addresses(self, ep: Endpoint) -> tuple[DnsResult, list[tuple[str, str]]]:
+        """DNS answer and the node addresses to probe, with where each came from."""
+        pinned = self.pins.get((ep.host, ep.port))
+        if pinned:
+            dns = DnsResult(ep.host, pinned, {a: address_class(a) for a in pinned}, 0.0, pinned=True)
+            return dns, [(a, "resolve") for a in pinned]
+        dns = await self._cached(("dns", ep.host), lambda: resolve(ep.host, ep.port, self.resolver, self.settings.timeout))
+        nodes = [(a, "dns") for a in dns.addresses]
+        for n in self.nodes:  # inventory nodes are probed too: they may not all be in DNS
+            if is_ip(n):
+                if n.strip("[]") not in [a for a, _ in nodes]:
+                    nodes.append((n.strip("[]"), "inventory"))
+            else:
+                nd = await self._cached(("dns", n), lambda n=n: resolve(n, ep.port, self.resolver, self.settings.timeout))
+                nodes += [(a, "inventory") for a in nd.addresses if a not in [x for x, _ in nodes]]
+        return dns, nodes
+
+    async def probe_endpoint(self, ep: Endpoint) -> EndpointProbe:
+        return await self._cached(("ep", ep), lambda: self._probe_endpoint(ep))
+
+    async def _probe_endpoint(self, ep: Endpoint) -> EndpointProbe:
+        dns, nodes = await self.addresses(ep)
+        probes = await asyncio.gather(*(self.probe_node(ep, a, src) for a, src in nodes))
+        return EndpointProbe(ep, dns, list(probes))
+
+    async def probe_node(self, ep: Endpoint, address: str, source: str) -> NodeProbe:
+        t0 = time.perf_counter()
+        s = self.settings
+        np = NodeProbe(ep, address, source)
+        np.tcp = await probe_tcp(address, ep.port, s.timeout)
+        if np.tcp.ok:
+            np.tls = await probe_tls(address, ep.port, ep.host, timeout=s.timeout, http_path=ep.path,
+                                     probe_versions=s.probe_versions)
+            if np.tls.handshake_ok and ep.is_http and np.tls.client_auth != "required":
+                np.http = await probe_http(ep.url, address, self.ssl_context(), timeout=s.timeout)
+        np.elapsed_ms = (time.perf_counter() - t0) * 1000
+        return np
+
+    async def probe_all(self, endpoints: Iterable[Endpoint]) -> list[EndpointProbe]:
+        """Every endpoint and node concurrently: the total is about the slowest single probe."""
+        return list(await asyncio.gather(*(self.probe_endpoint(ep) for ep in endpoints)))
+
+    async def authenticated(self, url: str, address: str, user: str, password: str) -> HttpResult:
+        """Basic-auth GET over verified TLS to the configured host (pinned to ``address``)."""
+        return await probe_http(url, address, self.ssl_context(), timeout=self.settings.timeout,
+                                auth=(user, password))
+
+
+def prober_for(ctx: "CheckContext") -> Prober:
+    """The run's shared prober: injected, or built from the options and installed for the other checks."""
+    pins = parse_resolve(ctx.option("resolve", []))
+    nodes = ctx.cluster.nodes if ctx.cluster is not None else ()
+    existing = ctx.services.get("probes")
+    if existing is not None:
+        for k, v in pins.items():  # an injected prober still honours --resolve
+            existing.pins.setdefault(k, v)
+        existing.nodes = existing.nodes or tuple(nodes)
+        return existing
+    timeout = ctx.option("probe_timeout")
+    settings = ProbeSettings(timeout=float(timeout) if timeout else 5.0)
+    prober = Prober(settings, pins=pins, nodes=nodes)
+    return ctx.services.setdefault("probes", prober)

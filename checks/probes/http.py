@@ -1,0 +1,119 @@
+"""HTTP step: GET an interface URL on one node, over *verified* TLS only, with httpx.
+
+The connection goes to a pinned address while the URL (Host header, SNI, certificate name
+check) keeps the configured host name — like curl's ``--resolve``. Redirects are followed only
+on the same scheme, host and port, and never more than a few times.
+"""
+from __future__ import annotations
+
+import ssl
+import time
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from .failures import HTTP_STATUS, Failure, classify
+
+MAX_REDIRECTS = 3
+
+
+@dataclass
+class HttpResult:
+    url: str
+    address: str
+    status: int | None = None
+    reason: str = ""
+    server: str = ""
+    www_authenticate: str = ""
+    location: str = ""
+    redirects: list[str] = field(default_factory=list)  # URLs followed (same host only)
+    offhost_redirect: str = ""  # a redirect to another host, not followed
+    body_excerpt: str = ""
+    elapsed_ms: float = 0.0
+    failure: Failure | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.failure is None and self.status is not None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"url": self.url, "address": self.address, "status": self.status, "reason": self.reason,
+                "server": self.server, "www_authenticate": self.www_authenticate, "location": self.location,
+                "redirects": list(self.redirects), "offhost_redirect": self.offhost_redirect,
+                "elapsed_ms": round(self.elapsed_ms, 1), "failure": self.failure.to_dict() if self.failure else None}
+
+
+def verified_context(cafile: str | None = None, capath: str | None = None) -> ssl.SSLContext:
+    """A client context that verifies chain and host name (the only kind that may carry credentials)."""
+    ctx = ssl.create_default_context(cafile=cafile, capath=capath) if (cafile or capath) \
+        else ssl.create_default_context()
+    ctx.minimum_version = ssl.TLSVersion.TLSv1_2  # what Webex uses; older versions are reported by the TLS probe
+    return ctx
+
+
+def _pinned_transport(address: str, ssl_context: ssl.SSLContext, timeout: float):
+    """An httpx transport whose every TCP connection goes to ``address`` (host name kept for TLS)."""
+    import httpcore
+    import httpx
+
+    class PinnedBackend(httpcore.AsyncNetworkBackend):
+        def __init__(self) -> None:
+            self._inner = httpcore.AnyIOBackend()
+
+        async def connect_tcp(self, host: str, port: int, timeout: float | None = None,
+                              local_address: str | None = None, socket_options: Any = None):
+            return await self._inner.connect_tcp(address.strip("[]"), port, timeout=timeout,
+                                                 local_address=local_address, socket_options=socket_options)
+
+        async def connect_unix_socket(self, *a: Any, **kw: Any):  # pragma: no cover - never used
+            raise OSError("unix sockets are not probed")
+
+        async def sleep(self, seconds: float) -> None:
+            await self._inner.sleep(seconds)
+
+    transport = httpx.AsyncHTTPTransport(verify=ssl_context, trust_env=False)
+    # httpx has no public hook for a custom network backend; the pool it would build is the same
+    # apart from ``network_backend``.
+    transport._pool = httpcore.AsyncConnectionPool(ssl_context=ssl_context, max_connections=4,
+                                                   http1=True, http2=False, network_backend=PinnedBackend())
+    return transport
+
+
+async def probe_http(url: str, address: str, ssl_context: ssl.SSLContext, *, timeout: float = 5.0,
+                     auth: tuple[str, str] | None = None) -> HttpResult:
+    """GET ``url`` through ``address``. ``auth`` (Basic) is only ever sent over the verified context."""
+    import httpx
+
+    res = HttpResult(url=url, address=address)
+    if ssl_context.verify_mode != ssl.CERT_REQUIRED or not ssl_context.check_hostname:
+        raise ValueError("HTTP probes run over verified TLS only")
+    origin = urlsplit(url)
+    t0 = time.perf_counter()
+    try:
+        async with httpx.AsyncClient(transport=_pinned_transport(address, ssl_context, timeout), trust_env=False,
+                                     timeout=httpx.Timeout(timeout), follow_redirects=False,
+                                     headers={"User-Agent": "wxtriage"}) as client:
+            current = url
+            for _hop in range(MAX_REDIRECTS + 1):
+                resp = await client.get(current, auth=auth)
+                res.status, res.reason = resp.status_code, resp.reason_phrase
+                res.server = resp.headers.get("server", "")
+                res.www_authenticate = resp.headers.get("www-authenticate", "")
+                res.body_excerpt = resp.text[:300] if resp.content else ""
+                if not resp.is_redirect:
+                    break
+                res.location = resp.headers.get("location", "")
+                nxt = urlsplit(urljoin(current, res.location))
+                if (nxt.scheme, nxt.hostname, nxt.port or 443) != (origin.scheme, origin.hostname, origin.port or 443):
+                    res.offhost_redirect = nxt.geturl()
+                    break
+                current = nxt.geturl()
+                res.redirects.append(current)
+            else:
+                res.failure = Failure("protocol", f"more than {MAX_REDIRECTS} redirects")
+    except Exception as exc:  # noqa: BLE001 - every failure is classified in one place
+        res.failure = classify(exc, during="http")
+    res.elapsed_ms = (time.perf_counter() - t0) * 1000
+    if res.failure is None and res.status is not None and res.status >= 400:
+        res.failure = Failure(HTTP_STATUS, f"HTTP {res.status} {res.reason}".strip())
+    return res
