@@ -17,7 +17,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
-from OpenSSL import SSL, crypto
+from OpenSSL import SSL
 
 HOST = "xsp.example.com"
 
@@ -28,6 +28,7 @@ class Route:
     headers: dict[str, str] = field(default_factory=dict)
     body: str = ""
     delay: float = 0.0
+    basic: tuple[str, str] | None = None  # (user, password): 200 with them, 401 without
 
 
 @dataclass
@@ -108,15 +109,15 @@ class TlsServer:
             ctx.set_max_proto_version(spec.max_version)
         if spec.min_version < SSL.TLS1_2_VERSION:
             ctx.set_cipher_list(b"ALL:@SECLEVEL=0")
-        ctx.use_privatekey(crypto.load_privatekey(crypto.FILETYPE_PEM, spec.key_pem))
-        ctx.use_certificate(crypto.load_certificate(crypto.FILETYPE_PEM, spec.chain_pems[0]))
+        ctx.use_privatekey(serialization.load_pem_private_key(spec.key_pem, None))
+        ctx.use_certificate(x509.load_pem_x509_certificate(spec.chain_pems[0]))
         for pem in spec.chain_pems[1:]:
-            ctx.add_extra_chain_cert(crypto.load_certificate(crypto.FILETYPE_PEM, pem))
+            ctx.add_extra_chain_cert(x509.load_pem_x509_certificate(pem))
         if spec.client_auth != "none":
             mode = SSL.VERIFY_PEER | (SSL.VERIFY_FAIL_IF_NO_PEER_CERT if spec.client_auth == "required" else 0)
             ctx.set_verify(mode, lambda *a: True)
             for pem in spec.ca_list:
-                ctx.add_client_ca(crypto.load_certificate(crypto.FILETYPE_PEM, pem))
+                ctx.add_client_ca(x509.load_pem_x509_certificate(pem))
         return ctx
 
     def __enter__(self) -> "TlsServer":
@@ -161,6 +162,13 @@ class TlsServer:
             self.requests.append(head)
             path = head.split(" ")[1] if " " in head else "/"
             route = self._route(path)
+            if route.basic is not None:
+                import base64
+                want = "Basic " + base64.b64encode(":".join(route.basic).encode()).decode()
+                got = [l.split(":", 1)[1].strip() for l in head.split("\r\n")[1:]
+                       if l.lower().startswith("authorization:")]
+                route = Route(200, body="<profile/>") if got == [want] else Route(
+                    401, {"WWW-Authenticate": 'Basic realm="BroadWorks"'}, "unauthorized")
             if route.delay:
                 time.sleep(route.delay)
             body = route.body.encode()
