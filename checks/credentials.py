@@ -113,6 +113,11 @@ def remember(user: str, password: str) -> None:
     _SEEN.add(password)
 
 
+def forget_memory() -> None:
+    """Drop every password typed in this process (not the keyring's)."""
+    _MEMORY.clear()
+
+
 def get_password(user: str, prompt: Callable[[str], str] | None = None) -> str | None:
     """The password for ``user``: memory, then keyring, then ``prompt`` (if given).
 

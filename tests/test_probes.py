@@ -380,3 +380,35 @@ def test_cli_bad_inputs_are_one_line(tmp_path):
                           (["--probe-timeout", "soon"], "--probe-timeout soon")):
         r = wxtriage("run", "--check", "xsp.mtls", "--xsi-actions", f"https://{HOST}{XSI}", *extra, home=tmp_path)
         assert r.code == 2 and needle in r.err and "Traceback" not in r.err and len(r.err.strip().splitlines()) == 1
+
+
+async def test_inventory_nodes_are_probed_besides_dns_answers(good, ca, ca_file):
+    expired = ca.issue_cert(HOST, not_before=NOW - dt.timedelta(days=400), not_after=NOW - dt.timedelta(days=1))
+    port = free_port(["127.0.0.1", "127.0.0.13"])
+
+    async def resolver(host, p):
+        return ["127.0.0.1"]
+
+    with TlsServer(leaf_spec(good, routes=XSI_ROUTES), "127.0.0.1", port), \
+            TlsServer(leaf_spec(expired, routes=XSI_ROUTES), "127.0.0.13", port):
+        cluster = xsi_cluster(port, nodes=("127.0.0.13",))
+        ctx = CheckContext(cluster=cluster, services={"probes": prober(ca_file, {}, resolver=resolver)})
+        conn = await run_one(ClusterConnectivityCheck, ctx)
+        tls = await run_one(XspTlsCheck, ctx)
+    ok = by_code(conn, "conn.http.auth_required")[0]
+    assert ok.data["node"] == "127.0.0.1" and ok.data["source"] == "dns"
+    assert by_code(conn, "conn.tls.untrusted")[0].data["node"] == "127.0.0.13"
+    assert [f.data["node"] for f in by_code(tls, "tls.cert.expired")] == ["127.0.0.13"]
+
+
+async def test_probes_are_shared_between_checks(good, ca_file):
+    """One prober per run: the three checks probe each node once between them."""
+    from checks.runner import run_checks
+
+    with TlsServer(leaf_spec(good, routes=XSI_ROUTES)) as srv:
+        p = prober(ca_file, {(HOST, srv.port): ("127.0.0.1",)})
+        results = await run_checks([ClusterConnectivityCheck, XspTlsCheck, XspMtlsCheck],
+                                   CheckContext(cluster=xsi_cluster(srv.port), services={"probes": p}))
+        gets = [r for r in srv.requests if r.startswith("GET ")]
+    assert [r.status for r in results] == [Status.PASS] * 3
+    assert len(gets) == 1  # a single verified HTTP GET for the one interface on the one node

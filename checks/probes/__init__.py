@@ -17,8 +17,8 @@ from urllib.parse import urlsplit
 from .dns import DnsResult, Resolver, address_class, is_ip, resolve
 from .failures import Failure
 from .http import HttpResult, probe_http, verified_context
-from .tcp import TcpResult, probe_tcp
-from .tls import TlsResult, default_trust_locations, probe_tls
+from .tcp import TcpResult, connect
+from .tls import TlsResult, default_trust_locations, probe_tls, probe_versions_supported
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..api import CheckContext
@@ -230,14 +230,31 @@ class Prober:
         t0 = time.perf_counter()
         s = self.settings
         np = NodeProbe(ep, address, source)
-        np.tcp = await probe_tcp(address, ep.port, s.timeout)
-        if np.tcp.ok:
-            np.tls = await probe_tls(address, ep.port, ep.host, timeout=s.timeout, http_path=ep.path,
-                                     probe_versions=s.probe_versions)
-            if np.tls.handshake_ok and ep.is_http and np.tls.client_auth != "required":
-                np.http = await probe_http(ep.url, address, self.ssl_context(), timeout=s.timeout)
+        streams, np.tcp = await connect(address, ep.port, s.timeout)
+        if streams is not None:
+            # Once TCP works, the TLS read-out, the version probes and the verified HTTP GET are
+            # independent: run them side by side so a node costs about its slowest step.
+            async def tls_then_versions() -> None:
+                tls = np.tls = await probe_tls(address, ep.port, ep.host, timeout=s.timeout, http_path=ep.path,
+                                               probe_versions=False, streams=streams)
+                if s.probe_versions and (tls.handshake_ok or tls.got_certificate):
+                    await self._versions(tls, address, ep)
+
+            jobs = [tls_then_versions()] + ([self._http(np, ep, address)] if ep.is_http else [])
+            await asyncio.gather(*jobs)
+            tls = np.tls
+            if tls is None or not tls.handshake_ok or tls.client_auth == "required":
+                # The TLS step decides first: a failed handshake or a required client certificate
+                # makes the HTTP answer meaningless (nothing can be learnt past that step).
+                np.http = None
         np.elapsed_ms = (time.perf_counter() - t0) * 1000
         return np
+
+    async def _versions(self, tls: TlsResult, address: str, ep: Endpoint) -> None:
+        tls.versions = await probe_versions_supported(address, ep.port, ep.host, self.settings.timeout, tls.version)
+
+    async def _http(self, np: NodeProbe, ep: Endpoint, address: str) -> None:
+        np.http = await probe_http(ep.url, address, self.ssl_context(), timeout=self.settings.timeout)
 
     async def probe_all(self, endpoints: Iterable[Endpoint]) -> list[EndpointProbe]:
         """Every endpoint and node concurrently: the total is about the slowest single probe."""

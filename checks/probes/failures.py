@@ -64,7 +64,7 @@ def classify(exc: BaseException, *, during: str = "connect") -> Failure:
         if isinstance(e, socket.gaierror):
             return Failure(DNS, f"name resolution failed: {e.strerror or e}")
         if isinstance(e, ssl.SSLCertVerificationError):
-            return Failure(TLS_VERIFY, f"certificate verification failed: {e.verify_message or e.reason or e}")
+            return Failure(TLS_VERIFY, f"certificate verification failed: {getattr(e, 'verify_message', None) or getattr(e, 'reason', None) or e}")
     for e in chain:
         if isinstance(e, ConnectionRefusedError):
             return Failure(CONNECT_REFUSED, "connection refused (nothing listens on that port, or a firewall rejects it)")

@@ -1,4 +1,8 @@
-"""TCP step: connect to one address with timing; refused vs timed out vs unreachable."""
+"""TCP step: connect to one address with timing; refused vs timed out vs unreachable.
+
+The TLS step runs over the connection this step opened, so each node costs one connection
+for TCP and TLS together.
+"""
 from __future__ import annotations
 
 import asyncio
@@ -6,6 +10,8 @@ import time
 from dataclasses import dataclass
 
 from .failures import CONNECT_TIMEOUT, Failure, classify
+
+Streams = tuple[asyncio.StreamReader, asyncio.StreamWriter]
 
 
 @dataclass(frozen=True)
@@ -24,26 +30,28 @@ class TcpResult:
                 "failure": self.failure.to_dict() if self.failure else None}
 
 
-async def open_connection(address: str, port: int, timeout: float
-                          ) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+async def open_connection(address: str, port: int, timeout: float) -> Streams:
     async with asyncio.timeout(timeout):
         return await asyncio.open_connection(address.strip("[]"), port)
 
 
-async def probe_tcp(address: str, port: int, timeout: float = 5.0) -> TcpResult:
-    """Open and close one TCP connection."""
+async def connect(address: str, port: int, timeout: float = 5.0) -> tuple[Streams | None, TcpResult]:
+    """Open a TCP connection; the streams (or None) and what happened, timed."""
     t0 = time.perf_counter()
     try:
-        _reader, writer = await open_connection(address, port, timeout)
+        streams = await open_connection(address, port, timeout)
     except TimeoutError:
-        return TcpResult(address, port, (time.perf_counter() - t0) * 1000,
-                         Failure(CONNECT_TIMEOUT, f"no answer within {timeout:g} s (packets dropped: often a firewall)"))
-    except Exception as exc:  # noqa: BLE001 - classified below
-        return TcpResult(address, port, (time.perf_counter() - t0) * 1000, classify(exc, during="connect"))
-    ms = (time.perf_counter() - t0) * 1000
-    writer.close()
-    try:
-        await writer.wait_closed()
-    except Exception:  # noqa: BLE001 - a reset on close does not matter here
-        pass
-    return TcpResult(address, port, ms)
+        return None, TcpResult(address, port, (time.perf_counter() - t0) * 1000,
+                               Failure(CONNECT_TIMEOUT, f"no answer within {timeout:g} s "
+                                                        "(packets dropped: often a firewall)"))
+    except Exception as exc:  # noqa: BLE001 - classified in one place
+        return None, TcpResult(address, port, (time.perf_counter() - t0) * 1000, classify(exc, during="connect"))
+    return streams, TcpResult(address, port, (time.perf_counter() - t0) * 1000)
+
+
+async def probe_tcp(address: str, port: int, timeout: float = 5.0) -> TcpResult:
+    """Open and close one TCP connection (the TCP step on its own)."""
+    streams, res = await connect(address, port, timeout)
+    if streams is not None:
+        streams[1].close()
+    return res

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as _dt
+import functools
 import hashlib
 import ipaddress
 import os
@@ -18,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .failures import READ_TIMEOUT, TLS_HANDSHAKE, Failure, alert_text, classify
-from .tcp import open_connection
+from .tcp import Streams, connect
 
 VERSIONS = ("TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3")
 VERSION_LABELS = {"TLSv1": "TLS 1.0", "TLSv1.1": "TLS 1.1", "TLSv1.2": "TLS 1.2", "TLSv1.3": "TLS 1.3"}
@@ -238,35 +239,47 @@ def iana_cipher_name(openssl_name: str) -> str:
     return load_catalog("tls_ciphers")["iana"].get(openssl_name, "")
 
 
+def _info(conn: Any, where: int, ret: int) -> None:
+    """Record handshake states (how we learn that a CertificateRequest arrived)."""
+    try:
+        conn.get_app_data().states.append(conn.get_state_string().decode("ascii", "replace"))
+    except Exception:  # noqa: BLE001 - diagnostics only
+        pass
+
+
+@functools.cache
+def _client_context(versions: tuple[str, str] | None) -> Any:
+    """One unverifying client context per version range, shared by all probes (contexts are costly)."""
+    from OpenSSL import SSL
+
+    ctx = SSL.Context(SSL.TLS_CLIENT_METHOD)
+    ctx.set_verify(SSL.VERIFY_NONE)  # reading, not trusting: trust is judged by assess_chain
+    if versions is not None:
+        codes = {"TLSv1": SSL.TLS1_VERSION, "TLSv1.1": SSL.TLS1_1_VERSION, "TLSv1.2": SSL.TLS1_2_VERSION,
+                 "TLSv1.3": SSL.TLS1_3_VERSION}
+        ctx.set_min_proto_version(codes[versions[0]])
+        ctx.set_max_proto_version(codes[versions[1]])
+    ctx.set_cipher_list(b"ALL:@SECLEVEL=0")  # observe legacy servers instead of refusing them
+    ctx.set_info_callback(_info)
+    return ctx
+
+
 class _Session:
     """One pyOpenSSL client connection driven over an asyncio stream through memory BIOs."""
 
     def __init__(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, sni: str,
-                 version: str | None = None):
+                 versions: tuple[str, str] | None = None):
         from OpenSSL import SSL
 
         self.SSL = SSL
-        ctx = SSL.Context(SSL.TLS_CLIENT_METHOD)
-        ctx.set_verify(SSL.VERIFY_NONE)  # reading, not trusting: trust is judged by assess_chain
-        if version is not None:
-            v = {"TLSv1": SSL.TLS1_VERSION, "TLSv1.1": SSL.TLS1_1_VERSION, "TLSv1.2": SSL.TLS1_2_VERSION,
-                 "TLSv1.3": SSL.TLS1_3_VERSION}[version]
-            ctx.set_min_proto_version(v)
-            ctx.set_max_proto_version(v)
-        ctx.set_cipher_list(b"ALL:@SECLEVEL=0")  # observe legacy servers instead of refusing them
         self.states: list[str] = []
-        ctx.set_info_callback(self._info)
-        self.conn = SSL.Connection(ctx, None)
+        self.conn = SSL.Connection(_client_context(versions), None)
+        self.conn.set_app_data(self)  # the shared context's info callback finds us through it
         if sni and not _is_ip(sni):
             self.conn.set_tlsext_host_name(sni.encode("idna"))
         self.conn.set_connect_state()
         self.reader, self.writer = reader, writer
 
-    def _info(self, conn: Any, where: int, ret: int) -> None:
-        try:
-            self.states.append(conn.get_state_string().decode("ascii", "replace"))
-        except Exception:  # noqa: BLE001 - diagnostics only
-            pass
 
     @property
     def saw_cert_request(self) -> bool:
@@ -366,23 +379,23 @@ def _required_alert(exc: BaseException) -> bool:
 
 
 async def probe_tls(address: str, port: int, sni: str, *, timeout: float = 5.0,
-                    http_path: str | None = None, probe_versions: bool = True) -> TlsResult:
-    """Handshake once to read everything the server shows, then probe protocol versions.
+                    http_path: str | None = None, probe_versions: bool = True,
+                    streams: Streams | None = None) -> TlsResult:
+    """Handshake once to read everything the server shows, then (optionally) probe protocol versions.
 
+    ``streams``: an open TCP connection to use (the TCP step's); else one is opened.
     ``http_path`` (HTTP interfaces only): when the server asks for a client certificate, send one
     unauthenticated ``GET`` without a certificate to learn whether it is *required* (alert or
     HTTP 400 "no required SSL certificate") or merely *optional*.
     """
     res = TlsResult(address, port, sni)
+    if streams is None:
+        streams, tcp = await connect(address, port, timeout)
+        if streams is None:
+            res.failure = tcp.failure
+            return res
+    reader, writer = streams
     t0 = time.perf_counter()
-    try:
-        reader, writer = await open_connection(address, port, timeout)
-    except TimeoutError:
-        res.failure = Failure("connect-timeout", f"no TCP answer within {timeout:g} s")
-        return res
-    except Exception as exc:  # noqa: BLE001
-        res.failure = classify(exc, during="connect")
-        return res
     s = _Session(reader, writer, sni)
     try:
         try:
@@ -470,35 +483,63 @@ async def _client_auth_after_handshake(s: _Session, res: TlsResult, host: str, h
 
 async def probe_versions_supported(address: str, port: int, sni: str, timeout: float,
                                    negotiated: str) -> dict[str, bool | None]:
-    """Which protocol versions the server accepts (``None``: could not tell)."""
+    """Which protocol versions the server accepts (``None``: could not tell).
+
+    The first handshake already offered everything, so versions above the negotiated one are
+    refused. TLS 1.0 and 1.1 are asked together first (one connection in the usual case where
+    both are off); only if one of them is accepted is TLS 1.0 asked on its own.
+    """
     out: dict[str, bool | None] = {}
-    todo = []
     for v in VERSIONS:
         if negotiated and v == negotiated:
             out[v] = True
         elif negotiated in VERSIONS and VERSIONS.index(v) > VERSIONS.index(negotiated):
             out[v] = False  # the client offered it in the first handshake and the server chose lower
-        else:
-            todo.append(v)
-    results = await asyncio.gather(*(_accepts(address, port, sni, v, timeout) for v in todo))
-    out.update(zip(todo, results))
-    return {v: out[v] for v in VERSIONS}
+    jobs = {}
+    if "TLSv1.2" not in out:
+        jobs["TLSv1.2"] = _accepts(address, port, sni, ("TLSv1.2", "TLSv1.2"), timeout)
+    if "TLSv1.1" not in out or "TLSv1" not in out:
+        jobs["legacy"] = _accepts(address, port, sni, ("TLSv1", "TLSv1.1"), timeout)
+    got = dict(zip(jobs, await asyncio.gather(*jobs.values())))
+    if "TLSv1.2" in got:
+        r = got["TLSv1.2"]
+        out["TLSv1.2"] = None if r is None else r == "TLSv1.2"
+    if "legacy" in got:
+        legacy = got["legacy"]
+        if legacy is None:
+            out.setdefault("TLSv1.1", None)
+            out.setdefault("TLSv1", None)
+        elif legacy is False:
+            out.setdefault("TLSv1.1", False)
+            out.setdefault("TLSv1", False)
+        elif legacy == "TLSv1":
+            out.setdefault("TLSv1.1", False)
+            out.setdefault("TLSv1", True)
+        else:  # TLS 1.1 chosen: is 1.0 on as well?
+            out.setdefault("TLSv1.1", True)
+            only10 = await _accepts(address, port, sni, ("TLSv1", "TLSv1"), timeout)
+            out.setdefault("TLSv1", None if only10 is None else only10 == "TLSv1")
+    return {v: out.get(v) for v in VERSIONS}
 
 
-async def _accepts(address: str, port: int, sni: str, version: str, timeout: float) -> bool | None:
-    try:
-        reader, writer = await open_connection(address, port, timeout)
-    except Exception:  # noqa: BLE001
+async def _accepts(address: str, port: int, sni: str, versions: tuple[str, str],
+                   timeout: float) -> str | bool | None:
+    """The version the server picks within ``versions`` (min, max); False: refused; None: unknown."""
+    streams, tcp = await connect(address, port, timeout)
+    if streams is None:
         return None
-    s = _Session(reader, writer, sni, version)
+    s = _Session(*streams, sni, versions)
     try:
         async with asyncio.timeout(timeout):
             await s.handshake()
-        return True
+        return s.conn.get_protocol_version_name()
     except TimeoutError:
         return None
     except Exception:  # noqa: BLE001
-        # A ServerHello for this version means it was accepted (a later client-cert alert does not matter).
-        return s.saw_server_hello and s.conn.get_protocol_version_name() == version
+        # A ServerHello means a version was accepted (a later client-cert alert does not matter).
+        if s.saw_server_hello:
+            v = s.conn.get_protocol_version_name()
+            return v if v in VERSIONS else False
+        return False
     finally:
         s.close()

@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "tui.cli.case_cmd",
     "tui.cli.bundle_cmd",
     "tui.cli.inventory_cmd",
+    "tui.cli.credentials_cmd",
 )
 
 
