@@ -8,9 +8,9 @@ results by interface, node and step.
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
-from ..api import CheckOption
+from ..api import CheckOption, InputError
 from ..catalog import load_catalog
 from ..findings import make_finding
 from ..model import Evidence, Finding
@@ -19,7 +19,17 @@ from ..probes import validate_resolve
 from .xsp_urls import safe_url
 
 
-def _validate_timeout(value: str) -> None:
+def _as_input_error(option: str, check: Callable[[str], None]) -> Callable[[str], None]:
+    """Wrap a reason-only validator so bad input reads ``--option VALUE: reason`` (exit 2)."""
+    def validate(value: str) -> None:
+        try:
+            check(value)
+        except ValueError as exc:
+            raise InputError(f"--{option} {value}: {exc}") from None
+    return validate
+
+
+def _check_timeout(value: str) -> None:
     try:
         v = float(value)
     except ValueError:
@@ -28,7 +38,7 @@ def _validate_timeout(value: str) -> None:
         raise ValueError("must be between 0 and 120 seconds")
 
 
-def _validate_webex_ca(value: str) -> None:
+def _check_webex_ca(value: str) -> None:
     from .xsp_mtls import load_webex_cas
 
     load_webex_cas(value)
@@ -36,11 +46,11 @@ def _validate_webex_ca(value: str) -> None:
 
 RESOLVE = CheckOption("resolve", "pin HOST:PORT to one or more addresses, like curl's --resolve; each address "
                       "is probed as a node (repeatable)", multiple=True, metavar="HOST:PORT:ADDR[,ADDR…]",
-                      validate=validate_resolve)
+                      validate=_as_input_error("resolve", validate_resolve))
 PROBE_TIMEOUT = CheckOption("probe-timeout", "seconds allowed for each network step (default 5)",
-                            metavar="SECONDS", validate=_validate_timeout)
+                            metavar="SECONDS", validate=_as_input_error("probe-timeout", _check_timeout))
 WEBEX_CA = CheckOption("webex-ca", "Webex CA chain downloaded from Partner Hub (PEM, e.g. CombinedCertChain2023.txt)",
-                       kind="path", metavar="FILE", validate=_validate_webex_ca)
+                       kind="path", metavar="FILE", validate=_as_input_error("webex-ca", _check_webex_ca))
 TEST_USER = CheckOption("test-user", "BroadWorks test user ID for an authenticated Xsi-Actions probe (password from "
                         "`wxtriage credentials set`, or --ask-password)", metavar="USERID")
 ASK_PASSWORD = CheckOption("ask-password", "prompt for the test user's password and keep it in memory only "

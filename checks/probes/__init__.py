@@ -45,6 +45,14 @@ def _parse_addr(a: str) -> str:
         raise ValueError(f"{a!r} is not an IP address (expected HOST:PORT:ADDR[,ADDR…])") from None
 
 
+def _is_address(text: str) -> bool:
+    try:
+        ipaddress.ip_address(text.strip("[]"))
+        return True
+    except ValueError:
+        return False
+
+
 def _parse_one(spec: str) -> tuple[tuple[str, int], tuple[str, ...]]:
     host, sep1, rest = spec.partition(":")
     port, sep2, addrs = rest.partition(":")
@@ -64,8 +72,17 @@ def parse_resolve(values: Iterable[str] | str | None) -> dict[tuple[str, int], t
         return {}
     if isinstance(values, str):
         values = [values]
+    # A bare address after a full spec continues its list: forms that split on commas
+    # ("h:443:10.0.0.1", "10.0.0.2") mean the same as "h:443:10.0.0.1,10.0.0.2".
+    merged: list[str] = []
+    for v in values:
+        v = v.strip()
+        if merged and v and ":" in merged[-1] and _is_address(v):
+            merged[-1] += "," + v
+        elif v:
+            merged.append(v)
     out: dict[tuple[str, int], tuple[str, ...]] = {}
-    for spec in values:
+    for spec in merged:
         try:
             key, addrs = _parse_one(spec)
         except ValueError as exc:

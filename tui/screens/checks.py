@@ -161,6 +161,10 @@ class ChecksScreen(Screen):
             values[o.dest] = items if o.multiple else (items[0] if items else None)
         return values
 
+    def services(self) -> dict[str, object]:
+        """Engine services for a run (``CheckContext.services``); area screens add their own."""
+        return {}
+
     # Running -----------------------------------------------------------------------
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "run":
@@ -172,7 +176,8 @@ class ChecksScreen(Screen):
         options = self._option_values()
         if options is None:
             return
-        ctx = CheckContext(case=self.app.case, cluster=self._cluster(), inventory=self.app.inventory, options=options)
+        ctx = CheckContext(case=self.app.case, cluster=self._cluster(), inventory=self.app.inventory, options=options,
+                           services=self.services())
         for c in self.selected_checks:
             node = self.nodes[c.id]
             node.remove_children()

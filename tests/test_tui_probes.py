@@ -1,0 +1,104 @@
+"""The connectivity/mTLS checklist screen, driven with Pilot against real loopback nodes."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import keyring
+import trustme
+from keyring.backends.fail import Keyring as FailKeyring
+from textual.widgets import DataTable, Input, Select
+
+from checks import credentials
+from tests.tls_servers import HOST, XSI_ROUTES, Route, TlsServer, free_port, leaf_spec
+from tui.demo import DEMO_CASE_ID, demo_app
+from tui.screens import screen_for_area
+from tui.screens.password import PasswordScreen
+from tui.screens.probes import ProbeChecksScreen
+from tui.screenshots import wait_for_run
+
+SIZE = (140, 40)
+XSI = "/com.broadsoft.xsi-actions/v2.0/"
+
+
+def _matrix(screen) -> dict[tuple[str, str], list[str]]:
+    table = screen.query_one("#probe-matrix", DataTable)
+    out = {}
+    for key in table.rows:
+        cells = [str(c) for c in table.get_row(key)]
+        out[(cells[0], cells[1])] = cells[2:]
+    return out
+
+
+async def test_matrix_names_the_node_and_step(tmp_path: Path, monkeypatch):
+    ca = trustme.CA()
+    trust = tmp_path / "ca.pem"
+    ca.cert_pem.write_to_path(str(trust))
+    monkeypatch.setenv("SSL_CERT_FILE", str(trust))
+    now = dt.datetime.now(dt.timezone.utc)
+    expired = ca.issue_cert(HOST, not_before=now - dt.timedelta(days=300), not_after=now - dt.timedelta(days=2))
+    port = free_port(["127.0.0.20", "127.0.0.21"])
+    app = demo_app(tmp_path / "ws")
+    with TlsServer(leaf_spec(ca.issue_cert(HOST), routes=XSI_ROUTES), "127.0.0.20", port), \
+            TlsServer(leaf_spec(expired, routes=XSI_ROUTES), "127.0.0.21", port):
+        async with app.run_test(size=SIZE) as pilot:
+            app.open_case(DEMO_CASE_ID)
+            screen = screen_for_area("connectivity")
+            assert isinstance(screen, ProbeChecksScreen)
+            app.push_screen(ProbeChecksScreen(areas=("connectivity", "mtls")))
+            await pilot.pause()
+            s = app.screen
+            s.query_one("#cluster", Select).value = "__typed__"
+            await pilot.pause()
+            for name in ("xsi_actions", "xsi_events", "auth_service", "cti", "dms"):
+                s.query_one(f"#c-{name}", Input).value = ""
+            s.query_one("#c-xsi_actions", Input).value = f"https://{HOST}:{port}{XSI}"
+            # The form splits on commas; --resolve's address list survives that.
+            s.query_one("#o-resolve", Input).value = f"{HOST}:{port}:127.0.0.20,127.0.0.21"
+            s.query_one("#o-probe_timeout", Input).value = "3"
+            s.action_run()
+            await wait_for_run(pilot, timeout=60)
+            await pilot.pause()
+            rows = _matrix(s)
+    good, bad = rows[("xsi-actions", "127.0.0.20")], rows[("xsi-actions", "127.0.0.21")]
+    assert good[:4] == ["✓ ", "✓ ", "✓ ", "✓ 401"] and good[4].startswith("✓")
+    assert bad[2] == "✗ untrusted" and bad[3] == "–" and bad[4] == "✗ expired"
+    assert good[5] == "✓ none" and bad[5] == "✓ none"
+
+
+async def test_password_prompt_is_a_modal_and_stays_in_memory(tmp_path: Path, monkeypatch):
+    keyring.set_keyring(FailKeyring())
+    credentials.forget_memory()
+    ca = trustme.CA()
+    trust = tmp_path / "ca.pem"
+    ca.cert_pem.write_to_path(str(trust))
+    monkeypatch.setenv("SSL_CERT_FILE", str(trust))
+    routes = dict(XSI_ROUTES)
+    routes[XSI + "user/bob@example.com/profile"] = Route(200, basic=("bob@example.com", "Typed-In-Tui-1"))
+    app = demo_app(tmp_path / "ws")
+    with TlsServer(leaf_spec(ca.issue_cert(HOST), routes=routes), "127.0.0.22") as srv:
+        async with app.run_test(size=SIZE) as pilot:
+            app.open_case(DEMO_CASE_ID)
+            app.push_screen(ProbeChecksScreen(check_ids=("cluster.connectivity",)))
+            await pilot.pause()
+            s = app.screen
+            s.query_one("#cluster", Select).value = "__typed__"
+            await pilot.pause()
+            for name in ("xsi_actions", "xsi_events", "auth_service", "cti", "dms"):
+                s.query_one(f"#c-{name}", Input).value = ""
+            s.query_one("#c-xsi_actions", Input).value = f"https://{HOST}:{srv.port}{XSI}"
+            s.query_one("#o-resolve", Input).value = f"{HOST}:{srv.port}:127.0.0.22"
+            s.query_one("#o-test_user", Input).value = "bob@example.com"
+            s.action_run()
+            for _ in range(200):
+                await pilot.pause(0.05)
+                if isinstance(app.screen, PasswordScreen):
+                    break
+            assert isinstance(app.screen, PasswordScreen)
+            await pilot.press(*"Typed-In-Tui-1", "enter")
+            await wait_for_run(pilot, timeout=60)
+            results = app.store.latest_results(DEMO_CASE_ID)
+    codes = [f.code for r in results for f in r.findings]
+    assert "conn.auth.ok" in codes
+    assert "Typed-In-Tui-1" not in (tmp_path / "ws" / "cases.sqlite3").read_bytes().decode("latin-1")
+    credentials.forget_memory()

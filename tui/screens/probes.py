@@ -1,0 +1,140 @@
+"""Connectivity and mTLS checklists: the generic checks screen plus a probe matrix.
+
+One row per interface and node, one column per step (DNS, TCP, TLS, HTTP) and for the
+certificate and client-certificate verdicts, filled from the findings' ``interface``/``node``/
+``step`` data as results arrive. It also lends the checks a password prompt (a modal) for the
+optional authenticated Xsi-Actions probe, so nothing is ever read from the terminal under the UI.
+"""
+from __future__ import annotations
+
+import threading
+
+from rich.text import Text
+from textual.widgets import DataTable
+
+from checks.model import CheckResult, Finding, Severity
+
+from .checks import ChecksScreen
+
+COLUMNS = ("Interface", "Node", "DNS", "TCP", "TLS", "HTTP", "Certificate", "Client cert")
+STEPS = ("dns", "tcp", "tls", "http")
+PROBE_CHECKS = ("cluster.connectivity", "xsp.tls", "xsp.mtls")
+
+# Connectivity codes → (failed step, short cell text). Presentation only; the rules live in the catalog.
+_FAILED = {
+    "conn.dns.failed": ("dns", "no answer"),
+    "conn.tcp.refused": ("tcp", "refused"), "conn.tcp.timeout": ("tcp", "timeout"),
+    "conn.tcp.unreachable": ("tcp", "unreachable"),
+    "conn.tls.timeout": ("tls", "no answer"), "conn.tls.handshake_failed": ("tls", "handshake"),
+    "conn.tls.untrusted": ("tls", "untrusted"),
+    "conn.http.not_found": ("http", "404"), "conn.http.server_error": ("http", "{status}"),
+    "conn.http.unexpected_status": ("http", "{status}"), "conn.http.timeout": ("http", "timeout"),
+    "conn.http.protocol_error": ("http", "protocol"),
+}
+_TLS_SHORT = {"tls.cert.expired": "expired", "tls.cert.not_yet_valid": "not yet valid",
+              "tls.cert.hostname_mismatch": "wrong name", "tls.cert.self_signed": "self-signed",
+              "tls.cert.untrusted": "untrusted", "tls.cert.incomplete_chain": "no intermediate",
+              "tls.cert.expires_soon": "expires {days}d", "tls.version.no_tls12": "no TLS 1.2",
+              "tls.version.legacy_enabled": "TLS 1.0/1.1 on", "tls.nodes.different_certificates": "differs"}
+_STYLE = {"ok": "green", "bad": "red", "warn": "yellow", "none": "dim"}
+
+
+def _cell(kind: str, text: str) -> Text:
+    mark = {"ok": "✓ ", "bad": "✗ ", "warn": "! ", "none": ""}[kind]
+    return Text(mark + text, style=_STYLE[kind])
+
+
+def matrix_rows(results: list[CheckResult]) -> dict[tuple[str, str], dict[str, Text]]:
+    """Cells per (interface, node) from the probe checks' findings."""
+    rows: dict[tuple[str, str], dict[str, Text]] = {}
+
+    def row(f: Finding) -> dict[str, Text]:
+        key = (str(f.data.get("interface", "")), str(f.data.get("node", "")) or "—")
+        return rows.setdefault(key, {})
+
+    for r in results:
+        for f in r.findings:
+            d = f.data
+            if r.check_id == "cluster.connectivity" and d.get("step") in STEPS:
+                cells = row(f)
+                if f.code in _FAILED:
+                    step, text = _FAILED[f.code]
+                    i = STEPS.index(step)
+                    for s in STEPS[:i]:
+                        cells.setdefault(s, _cell("ok", ""))
+                    cells[step] = _cell("bad", text.format(**{k: d.get(k, "") for k in ("status",)}))
+                    for s in STEPS[i + 1:]:
+                        cells.setdefault(s, _cell("none", "–"))
+                elif f.code == "conn.dns.non_public_address":
+                    continue  # interface-wide: shown in the tree
+                else:
+                    for s in STEPS[:3]:
+                        cells.setdefault(s, _cell("ok", ""))
+                    if f.code == "conn.tls.client_certificate_required":
+                        cells["http"] = _cell("none", "needs client cert")
+                    elif "status" in d:
+                        cells["http"] = _cell("ok", str(d["status"]))
+                    else:
+                        cells.setdefault("http", _cell("none", "n/a"))
+            elif r.check_id == "xsp.tls" and f.code != "tls.summary" and d.get("node"):
+                for node in str(d["node"]).split(", "):
+                    cells = rows.setdefault((str(d.get("interface", "")), node), {})
+                    bad = f.severity >= Severity.ERROR
+                    text = _TLS_SHORT.get(f.code, f.code).format(days=d.get("days", "?"))
+                    old = cells.get("cert")
+                    if old is None or bad:
+                        cells["cert"] = _cell("bad" if bad else "warn", text)
+            elif r.check_id == "xsp.tls" and f.code == "tls.summary":
+                row(f).setdefault("cert", _cell("ok", str(d.get("version", ""))))
+            elif r.check_id == "xsp.mtls" and d.get("node") and "client_auth" in d:
+                cells = row(f)
+                kind = "bad" if f.severity >= Severity.ERROR else "warn" if f.severity is Severity.WARNING else "ok"
+                prev = cells.get("mtls")
+                if prev is None or kind == "bad" or (kind == "warn" and not str(prev).startswith("✗")):
+                    cells["mtls"] = _cell(kind, str(d["client_auth"]))
+    return rows
+
+
+class ProbeChecksScreen(ChecksScreen):
+    """The checks screen for the connectivity and mTLS areas (see ``tui.screens.AREA_SCREENS``)."""
+
+    CSS_PATH = "probes.tcss"
+
+    def on_mount(self) -> None:
+        table: DataTable = DataTable(id="probe-matrix", zebra_stripes=True, cursor_type="row")
+        table.add_columns(*COLUMNS)
+        self.query_one("#results-pane").mount(table, before=0)
+        self._results: dict[str, CheckResult] = {}
+        super().on_mount()
+
+    def services(self) -> dict[str, object]:
+        return {"password_prompt": self._prompt_password}
+
+    def _prompt_password(self, user: str) -> str:
+        """Called from the run's thread: show the modal on the UI thread and wait for it."""
+        from .password import PasswordScreen
+
+        answer: dict[str, str | None] = {}
+        done = threading.Event()
+
+        def show() -> None:
+            def got(value: str | None) -> None:
+                answer["v"] = value
+                done.set()
+            self.app.push_screen(PasswordScreen(user), got)
+
+        self.app.call_from_thread(show)
+        done.wait(600)
+        return answer.get("v") or ""
+
+    def _show_result(self, r: CheckResult) -> None:
+        super()._show_result(r)
+        if r.check_id in PROBE_CHECKS:
+            self._results[r.check_id] = r
+            self._refresh_matrix()
+
+    def _refresh_matrix(self) -> None:
+        table = self.query_one("#probe-matrix", DataTable)
+        table.clear()
+        for (interface, node), cells in sorted(matrix_rows(list(self._results.values())).items()):
+            table.add_row(interface, node, *(cells.get(k, Text("")) for k in ("dns", "tcp", "tls", "http", "cert", "mtls")))
