@@ -412,3 +412,20 @@ async def test_probes_are_shared_between_checks(good, ca_file):
         gets = [r for r in srv.requests if r.startswith("GET ")]
     assert [r.status for r in results] == [Status.PASS] * 3
     assert len(gets) == 1  # a single verified HTTP GET for the one interface on the one node
+
+
+def test_every_probe_code_is_documented_with_a_source():
+    from pathlib import Path
+
+    from checks.catalog import SOURCE_NAMES, load_catalog
+
+    doc = (Path(__file__).parent.parent / "docs" / "findings.md").read_text(encoding="utf-8")
+    cat = load_catalog("probe_rules")
+    for section in ("conn", "tls", "mtls"):
+        for name, rule in cat[section].items():
+            if "code" not in rule:
+                continue
+            assert f"`{rule['code']}`" in doc, f"{rule['code']} missing from docs/findings.md"
+            assert rule["source"].split()[0] in SOURCE_NAMES, (section, name)
+    for exp in cat["expect"].values():
+        assert exp["source"].split()[0] in SOURCE_NAMES
