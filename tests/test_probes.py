@@ -429,3 +429,18 @@ def test_every_probe_code_is_documented_with_a_source():
             assert rule["source"].split()[0] in SOURCE_NAMES, (section, name)
     for exp in cat["expect"].values():
         assert exp["source"].split()[0] in SOURCE_NAMES
+
+
+async def test_dns_failure_is_reported_even_when_inventory_nodes_answer(good, ca_file):
+    import socket
+
+    async def resolver(host, port):
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    with TlsServer(leaf_spec(good, routes=XSI_ROUTES), "127.0.0.14") as srv:
+        ctx = CheckContext(cluster=xsi_cluster(srv.port, nodes=("127.0.0.14",)),
+                           services={"probes": prober(ca_file, {}, resolver=resolver)})
+        conn = await run_one(ClusterConnectivityCheck, ctx)
+    assert by_code(conn, "conn.dns.failed")[0].data["step"] == "dns"
+    ok = by_code(conn, "conn.http.auth_required")[0]
+    assert ok.data["node"] == "127.0.0.14" and ok.data["source"] == "inventory"

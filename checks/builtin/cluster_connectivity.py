@@ -97,10 +97,10 @@ class ClusterConnectivityCheck(Check):
         probes = await prober.probe_all(eps)
         for ep_probe in probes:
             ep, dns = ep_probe.endpoint, ep_probe.dns
-            if dns.failure is not None and not ep_probe.nodes:
+            if dns.failure is not None:
+                # Reported even when inventory nodes can still be probed: Webex only has the name.
                 out.append(finding("conn", "dns_failed", ep.interface, "", "dns", host=ep.host, port=ep.port,
                                    kind=dns.failure.kind, message=dns.failure.message))
-                continue
             if not dns.pinned and dns.non_public:
                 shown = ", ".join(f"{a} ({c})" for a, c in dns.non_public.items())
                 out.append(finding("conn", "dns_non_public", ep.interface, "", "dns", host=ep.host, port=ep.port,

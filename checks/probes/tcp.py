@@ -48,10 +48,3 @@ async def connect(address: str, port: int, timeout: float = 5.0) -> tuple[Stream
         return None, TcpResult(address, port, (time.perf_counter() - t0) * 1000, classify(exc, during="connect"))
     return streams, TcpResult(address, port, (time.perf_counter() - t0) * 1000)
 
-
-async def probe_tcp(address: str, port: int, timeout: float = 5.0) -> TcpResult:
-    """Open and close one TCP connection (the TCP step on its own)."""
-    streams, res = await connect(address, port, timeout)
-    if streams is not None:
-        streams[1].close()
-    return res
