@@ -84,8 +84,10 @@ def test_address_classes():
 
 def test_parse_resolve():
     assert parse_resolve(["XSP.example.com:443:127.0.0.2,[::1]"]) == {("xsp.example.com", 443): ("127.0.0.2", "::1")}
+    # Comma-split forms (the TUI) hand over the extra addresses separately: they join the spec before.
+    assert parse_resolve(["h.example.com:443:127.0.0.2", "127.0.0.3"]) == {("h.example.com", 443): ("127.0.0.2", "127.0.0.3")}
     for bad in ("xsp.example.com:443", "xsp.example.com:x:1.2.3.4", "xsp.example.com:443:not-an-ip",
-                ":443:1.2.3.4", "h:70000:1.2.3.4"):
+                ":443:1.2.3.4", "h:70000:1.2.3.4", "127.0.0.3"):
         with pytest.raises(ResolveError, match="--resolve"):
             parse_resolve([bad])
 

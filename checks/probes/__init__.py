@@ -83,6 +83,8 @@ def parse_resolve(values: Iterable[str] | str | None) -> dict[tuple[str, int], t
             merged.append(v)
     out: dict[tuple[str, int], tuple[str, ...]] = {}
     for spec in merged:
+        if _is_address(spec):
+            raise ResolveError(f"--resolve {spec}: an address on its own must follow a HOST:PORT:ADDR value")
         try:
             key, addrs = _parse_one(spec)
         except ValueError as exc:
@@ -92,7 +94,13 @@ def parse_resolve(values: Iterable[str] | str | None) -> dict[tuple[str, int], t
 
 
 def validate_resolve(value: str) -> None:
-    """CheckOption validator: raises ValueError with the reason only."""
+    """CheckOption validator: raises ValueError with the reason only.
+
+    A bare address is accepted: forms that split multiple values on commas hand the addresses
+    after the first one over separately (``parse_resolve`` joins them to the spec before).
+    """
+    if _is_address(value.strip()):
+        return
     _parse_one(value)
 
 
