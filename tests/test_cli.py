@@ -156,3 +156,10 @@ class DndSyncCheck(Check):
     assert r.code == 2 and "no such file" in r.err
     r = wxtriage("run", "--area", "provisioning", home=wxtriage_home)
     assert "[☠]" in r.out and "does_not_exist_anywhere" in r.out and r.code == 1
+
+
+def test_every_help_page_renders(wxtriage_home):
+    for args in (["--help"], ["run", "--help"], ["case", "new", "--help"], ["bundle", "--help"],
+                 ["checks", "--help"], ["inventory", "--help"]):
+        r = wxtriage(*args, home=wxtriage_home)
+        assert r.code == 0 and "usage:" in r.out and "Traceback" not in r.err, (args, r.err)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 import json
 import sys
 from pathlib import Path
@@ -91,6 +92,7 @@ def add_check_options(p: argparse.ArgumentParser, registry: Registry) -> None:
     g = p.add_argument_group("check inputs (declared by the checks)")
     for o in opts:
         flag = f"--{o.name}"
+        o = replace(o, help=o.help.replace("%", "%%"))  # argparse treats % as a format code
         if o.kind == "flag":
             g.add_argument(flag, dest=o.dest, action="store_true", help=o.help)
         elif o.multiple:
