@@ -26,12 +26,12 @@ AREAS: dict[str, Area] = {a.id: a for a in (
     Area("urls", "Interface URLs (/v2.0/)", "Xsi-Actions, Xsi-Events and Auth Service URLs as entered in Partner Hub.",
          "Copy the cluster's URLs from Partner Hub (Services → BroadWorks Calling → View → your cluster) "
          "or pick the cluster from your inventory. Nothing is sent over the network."),
-    Area("mtls", "XSP mTLS and certificates", "Server certificates, TLS versions and client-certificate trust on each XSP interface.",
-         "Pick the cluster. For CTI and an Auth Service in mTLS mode, also give the Webex CA chain file you "
-         "downloaded from Partner Hub. wxtriage connects to each XSP node the way Webex does."),
     Area("connectivity", "Cluster connectivity", "DNS, TCP, TLS and HTTP reachability of every interface on every XSP node.",
          "Pick the cluster. Run this from a machine outside your network if you can: Webex reaches the "
          "XSPs over the public internet."),
+    Area("mtls", "XSP mTLS and certificates", "Server certificates, TLS versions and client-certificate trust on each XSP interface.",
+         "Pick the cluster. For CTI and an Auth Service in mTLS mode, also give the Webex CA chain file you "
+         "downloaded from Partner Hub. wxtriage connects to each XSP node the way Webex does."),
     Area("client-logs", "Client logs", "Webex app logs: version, sign-in, BroadWorks token and registration failures.",
          "Point at the user's Webex app log folder or the zip they sent. Windows: "
          "C:\\Users\\<user>\\AppData\\Local\\CiscoSpark; Mac: ~/Library/Logs/SparkMacDesktop."),

@@ -143,7 +143,7 @@ def test_registry_unknown_ids_and_areas_list_known_ones():
     reg = Registry.discover()
     with pytest.raises(UnknownCheckError, match="known checks: .*xsp.urls"):
         reg.select(["nope"])
-    with pytest.raises(UnknownCheckError, match="known areas: urls, mtls"):
+    with pytest.raises(UnknownCheckError, match="known areas: urls, connectivity, mtls"):
         reg.select(areas=["bogus"])
     assert [c.id for c in reg.select(areas=["urls"])] == [c.id for c in reg.all() if c.area == "urls"]
 
