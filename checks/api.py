@@ -59,7 +59,8 @@ class InputError(ValueError):
 class CheckOption:
     """An input a check accepts. The CLI turns each into a ``--name`` flag of ``run``.
 
-    ``kind`` is ``"str"``, ``"path"`` (a file that must exist) or ``"flag"``.
+    ``kind`` is ``"str"``, ``"path"`` (a file that must exist), ``"location"`` (a file or a folder
+    that must exist) or ``"flag"``.
     Several checks may declare the same option; the first declaration wins the help text.
     """
 

@@ -24,11 +24,20 @@ SECRET_EXACT_NAMES = frozenset({"code", "state", "nonce", "sig", "auth", "key", 
 #: Names that look secret by substring but are not (keep them: TAC needs them).
 NOT_SECRET_NAMES = frozenset({"trackingid", "tokentype", "token_type", "expiresin", "expires_in",
                               "sessionid_present", "passwordpolicy"})
+#: Names that end like code, not data: ``BroadWorksTokenManager.cpp``, ``SsoSessionService`` (client logs
+#: print class and file names before a colon; their "value" is the next word, not a secret).
+NOT_SECRET_SUFFIXES = ("manager", "service", "provider", "handler", "fetcher", "factory", "controller",
+                       "helper", "utils", "listener", "callback", "expiry", "expiration", "length", "count")
+_SOURCE_FILE_EXT_RE = re.compile(r"(?i)\.(?:cpp|cc|c|h|hpp|m|mm|swift|kt|java|js|ts|py)$")
 
 JWT_RE = re.compile(r"\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}")
 BEARER_RE = re.compile(r"(?i)\b(bearer|basic)\s+([A-Za-z0-9._~+/=-]{8,})")
 URL_USERINFO_RE = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)([^/\s:@]+):([^/\s@]+)@")
 # name=value / name: value / "name": "value" pairs in free text (logs, pasted output).
+# Cookie headers (and "cookie" JSON fields) hold several name=value pairs: the whole value is secret.
+COOKIE_RE = re.compile(r"""(?i)\b((?:set-)?cookie["']?\s*[:=]\s*["']?)([^\r\n"']+)""")
+# Digest credentials (HTTP and SIP): nonce/response allow replay or offline guessing; drop the parameters.
+DIGEST_RE = re.compile(r"""(?i)\b(digest\s+)([a-z]+\s*=\s*(?:"[^"\r\n]*"|[^\s,]+)(?:\s*,\s*[a-z-]+\s*=\s*(?:"[^"\r\n]*"|[^\s,]+))+)""")
 KV_RE = re.compile(
     r"""(?ix)
     (?P<name>["']?[A-Za-z0-9_.-]*(?:token|password|passwd|pwd|secret|authorization|cookie|apikey|api_key|
@@ -40,8 +49,10 @@ KV_RE = re.compile(
 
 
 def is_secret_name(name: str) -> bool:
-    n = name.strip().strip("\"'").lower().replace("-", "_")
+    n = _SOURCE_FILE_EXT_RE.sub("", name.strip().strip("\"'")).lower().replace("-", "_")
     if n in NOT_SECRET_NAMES or n.replace("_", "") in NOT_SECRET_NAMES:
+        return False
+    if n.replace("_", "").endswith(NOT_SECRET_SUFFIXES):
         return False
     if n in SECRET_EXACT_NAMES:
         return True
@@ -82,6 +93,9 @@ class Redactor:
         if not text:
             return text
         out = JWT_RE.sub(lambda m: self.secret(m.group(0), "jwt"), text)
+        out = COOKIE_RE.sub(lambda m: m.group(0) if m.group(2).startswith("<redacted:")
+                            else f"{m.group(1)}{self.secret(m.group(2).rstrip(), 'cookie')}", out)
+        out = DIGEST_RE.sub(lambda m: f"{m.group(1)}{self.secret(m.group(2), 'digest')}", out)
         out = BEARER_RE.sub(lambda m: f"{m.group(1)} {self.secret(m.group(2), 'token')}", out)
         out = URL_USERINFO_RE.sub(lambda m: f"{m.group(1)}{m.group(2)}:{self.secret(m.group(3), 'password')}@", out)
         out = KV_RE.sub(self._kv, out)
@@ -93,7 +107,7 @@ class Redactor:
     def _kv(self, m: re.Match[str]) -> str:
         name = m.group("name")
         if (not is_secret_name(name) or m.group("value").startswith("<redacted:")
-                or m.group("value").lower() in ("bearer", "basic")):  # scheme word; token handled above
+                or m.group("value").lower() in ("bearer", "basic", "digest")):  # scheme word; handled above
             return m.group(0)
         value = m.group("value")
         prefix = ""

@@ -22,6 +22,7 @@ COMMAND_MODULES = (
     "tui.cli.bundle_cmd",
     "tui.cli.inventory_cmd",
     "tui.cli.credentials_cmd",
+    "tui.cli.logs_cmd",
 )
 
 

@@ -107,7 +107,7 @@ def collect_options(args: argparse.Namespace, registry: Registry) -> dict[str, A
     for o in registry.options():
         v = getattr(args, o.dest, None)
         for item in (v if isinstance(v, list) else [v] if v else []):
-            if o.kind == "path":
+            if o.kind in ("path", "location"):
                 _require_file(o, item)
             if o.validate is not None:  # an unreadable paste is bad input (exit 2), not a failed check
                 o.validate(item)
@@ -118,8 +118,8 @@ def collect_options(args: argparse.Namespace, registry: Registry) -> dict[str, A
 def _require_file(o: CheckOption, path: str) -> None:
     p = Path(path)
     if not p.exists():
-        raise CliError(f"--{o.name} {path}: no such file")
-    if not p.is_file():
+        raise CliError(f"--{o.name} {path}: no such file" + (" or folder" if o.kind == "location" else ""))
+    if o.kind == "path" and not p.is_file():
         raise CliError(f"--{o.name} {path}: not a file")
 
 

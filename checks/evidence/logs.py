@@ -1,0 +1,869 @@
+"""Webex app (client) logs: find them, stream them, and pull out what matters for Webex for BroadWorks.
+
+The scanner never loads a file whole. It reads chunks that end on an entry boundary (a line that
+starts with a timestamp), counts lines and timestamped lines with C-speed byte operations, and
+runs ONE combined prefilter regex (RE2 when available, else Python ``re``) over each chunk. Only
+the rare lines the prefilter hits are decoded and checked against the individual catalog
+patterns (``catalog/client_log_rules.toml``). Undecodable bytes become U+FFFD, binary files are
+skipped with a note, and every excerpt goes through the shared :class:`~checks.redact.Redactor`.
+
+Times without a zone (the mobile shape, some desktop lines) are compared with the time window as
+written, i.e. as if they were UTC; the report says so.
+"""
+from __future__ import annotations
+
+import codecs
+import datetime as _dt
+import functools
+import gzip
+import io
+import os
+import re
+import sys
+import tarfile
+import threading
+import zipfile
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any, BinaryIO, Callable, Iterable, Iterator, Mapping
+
+from ..case import TimeWindow
+from ..catalog import load_catalog
+from ..redact import Redactor
+
+CATALOG = "client_log_rules"
+CHUNK_SIZE = 4 << 20
+#: How many matches of one rule keep their excerpt (all are counted).
+MAX_HITS_PER_RULE = 25
+MAX_TIMELINE = 200
+MAX_FACT_VALUES = 10
+CONTEXT_LINES = 2
+MAX_ENTRY_LINES = 20
+MAX_WALK_FILES = 20000
+
+# A line that starts an entry: ISO-style date and time, optionally in brackets (desktop and mobile).
+_TS = rb"\[?\d{4}[-/]\d\d[-/]\d\d[T ]\d\d:\d\d:\d\d"
+TS_START_RE = re.compile(_TS)
+TS_AFTER_NL_RE = re.compile(rb"\n" + _TS)
+TS_PARSE_RE = re.compile(
+    r"^\[?(\d{4})[-/](\d\d)[-/](\d\d)[T ](\d\d):(\d\d):(\d\d)(?:[.,](\d{1,9}))?\s?(Z|[+-]\d\d:?\d\d)?(?![\d:])")
+MOBILE_RE = re.compile(rb"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} +\d+ +\d+ [VDIWEF] [^:\n]{1,80}:")
+
+_LOG_NAME_RE = re.compile(r"(?i)(?:\.(?:log|txt)(?:\.\d+)?|log[^/]*|\.\d+)$")
+_ARCHIVE_SUFFIXES = (".zip", ".tar.gz", ".tgz", ".tar")
+
+
+class LogInputError(ValueError):
+    """The logs cannot be read; the message names the path and says what to do."""
+
+
+# --------------------------------------------------------------------------------------------
+# Where the Webex app keeps its logs
+
+
+def default_log_dirs(platform: str | None = None, home: Path | None = None,
+                     env: Mapping[str, str] | None = None) -> list[Path]:
+    """The Webex app's log folders on this platform (none on Linux, where the app does not run)."""
+    platform = platform or sys.platform
+    home = home or Path.home()
+    env = os.environ if env is None else env
+    if platform.startswith("win"):
+        local = env.get("LOCALAPPDATA")
+        return [Path(local) / "CiscoSpark" if local else home / "AppData" / "Local" / "CiscoSpark"]
+    if platform == "darwin":
+        return [home / "Library" / "Logs" / "SparkMacDesktop"]
+    return []
+
+
+def find_default_logs(platform: str | None = None, home: Path | None = None,
+                      env: Mapping[str, str] | None = None) -> Path:
+    """The first default log folder that exists, or :class:`LogInputError` explaining what to give."""
+    dirs = default_log_dirs(platform, home, env)
+    if not dirs:
+        raise LogInputError(
+            "the Webex app does not run on Linux, so there are no local app logs here; give the logs a user "
+            "sent you (a folder, a file, a .zip or a .tar.gz): wxtriage logs PATH")
+    for d in dirs:
+        if d.is_dir():
+            return d
+    raise LogInputError(f"no Webex app logs at {dirs[0]} (the app keeps them there on this system); "
+                        "give the path to the logs: wxtriage logs PATH")
+
+
+# --------------------------------------------------------------------------------------------
+# Sources: a folder, a file, a zip or a tar archive
+
+
+@dataclass(frozen=True)
+class LogMember:
+    """One file to read: its display name, size and a way to open it as a binary stream."""
+
+    name: str
+    size: int
+    opener: Callable[[], BinaryIO]
+
+
+@dataclass
+class LogSource:
+    root: str
+    kind: str  # folder | file | zip | tar
+    members: list[LogMember] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (name, reason)
+    ignored: int = 0  # files in a folder/archive whose names do not look like logs
+
+
+def looks_like_log(name: str) -> bool:
+    """Names the Webex app uses for logs: current_log(.txt), *.log, *.txt, rotated *.1, their .gz."""
+    base = PurePosixPath(name.replace("\\", "/")).name
+    if base.lower().endswith(".gz") and not base.lower().endswith(".tar.gz"):
+        base = base[:-3]
+    return "." not in base or bool(_LOG_NAME_RE.search(base))
+
+
+def _is_archive(name: str) -> bool:
+    return name.lower().endswith(_ARCHIVE_SUFFIXES)
+
+
+def _maybe_gunzip(name: str, opener: Callable[[], BinaryIO]) -> Callable[[], BinaryIO]:
+    if name.lower().endswith(".gz"):
+        return lambda: gzip.GzipFile(fileobj=opener(), mode="rb")  # type: ignore[return-value]
+    return opener
+
+
+def _folder_source(path: Path) -> LogSource:
+    src = LogSource(str(path), "folder")
+    seen = 0
+    for dirpath, dirnames, filenames in os.walk(path):
+        dirnames.sort()
+        for fn in sorted(filenames):
+            seen += 1
+            if seen > MAX_WALK_FILES:
+                src.skipped.append((str(Path(dirpath).relative_to(path)), f"more than {MAX_WALK_FILES} files; stopped"))
+                return src
+            full = Path(dirpath) / fn
+            rel = full.relative_to(path).as_posix()
+            if full.is_symlink() or not full.is_file():
+                continue
+            if _is_archive(fn):
+                src.skipped.append((rel, "archive inside the folder: point wxtriage at it separately"))
+                continue
+            if not looks_like_log(fn):
+                src.ignored += 1
+                continue
+            try:
+                size = full.stat().st_size
+            except OSError as exc:
+                src.skipped.append((rel, f"cannot read: {exc.strerror}"))
+                continue
+            src.members.append(LogMember(rel, size, _maybe_gunzip(fn, functools.partial(open, full, "rb"))))
+    return src
+
+
+def _zip_source(path: Path, stack: ExitStack) -> LogSource:
+    try:
+        zf = stack.enter_context(zipfile.ZipFile(path))
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise LogInputError(f"{path} is not a readable zip file ({exc}); re-create it or unpack it and "
+                            "give the folder") from None
+    src = LogSource(str(path), "zip")
+    for info in zf.infolist():
+        if info.is_dir():
+            continue
+        name = info.filename
+        if info.flag_bits & 0x1:
+            src.skipped.append((name, "encrypted in the zip; unpack it and give the folder"))
+        elif _is_archive(name):
+            src.skipped.append((name, "archive inside the archive: unpack it first"))
+        elif not looks_like_log(name):
+            src.ignored += 1
+        else:
+            src.members.append(LogMember(name, info.file_size,
+                                         _maybe_gunzip(name, functools.partial(zf.open, info))))
+    return src
+
+
+def _tar_source(path: Path, stack: ExitStack) -> LogSource:
+    try:
+        tf = stack.enter_context(tarfile.open(path, "r:*"))
+        infos = tf.getmembers()
+    except (tarfile.TarError, OSError, EOFError, zlib_error()) as exc:
+        raise LogInputError(f"{path} is not a readable tar archive ({exc}); re-create it or unpack it and "
+                            "give the folder") from None
+    src = LogSource(str(path), "tar")
+    for info in infos:
+        if not info.isfile():
+            continue
+        name = info.name
+        if _is_archive(name):
+            src.skipped.append((name, "archive inside the archive: unpack it first"))
+        elif not looks_like_log(name):
+            src.ignored += 1
+        else:
+            def opener(info: tarfile.TarInfo = info) -> BinaryIO:
+                fh = tf.extractfile(info)
+                assert fh is not None  # regular files always have a stream
+                return fh  # type: ignore[return-value]
+            src.members.append(LogMember(name, info.size, _maybe_gunzip(name, opener)))
+    return src
+
+
+def zlib_error() -> type[Exception]:
+    import zlib
+
+    return zlib.error
+
+
+def open_source(path: Path | str, stack: ExitStack) -> LogSource:
+    """Describe what can be read at ``path``; archives stay open until ``stack`` closes."""
+    p = Path(path).expanduser()
+    if not p.exists():
+        raise LogInputError(f"{p}: no such file or folder; give a folder, a log file, a .zip or a .tar.gz")
+    if p.is_dir():
+        src = _folder_source(p)
+    elif p.name.lower().endswith(".zip") or (zipfile.is_zipfile(p) and not p.name.lower().endswith((".txt", ".log"))):
+        src = _zip_source(p, stack)
+    elif p.name.lower().endswith((".tar.gz", ".tgz", ".tar", ".tar.bz2", ".tar.xz")):
+        src = _tar_source(p, stack)
+    else:
+        try:
+            size = p.stat().st_size
+        except OSError as exc:
+            raise LogInputError(f"{p}: cannot read ({exc.strerror})") from None
+        src = LogSource(str(p), "file", [LogMember(p.name, size, _maybe_gunzip(p.name, functools.partial(open, p, "rb")))])
+    if not src.members:
+        what = {"folder": "folder", "zip": "zip", "tar": "archive"}.get(src.kind, "path")
+        extra = f" ({src.ignored} other files ignored)" if src.ignored else ""
+        raise LogInputError(f"no log files in the {what} {p}{extra}; expected current_log.txt / current_log, "
+                            "*.log or *.txt files from the Webex app")
+    return src
+
+
+# --------------------------------------------------------------------------------------------
+# Rules from the catalog, and the combined prefilter
+
+
+@dataclass(frozen=True)
+class Rule:
+    key: str
+    code: str
+    severity: str
+    trigger: re.Pattern[str]
+    require: re.Pattern[str] | None
+    exclude: re.Pattern[str] | None
+    generic: bool
+    spec: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class FactSpec:
+    key: str
+    label: str
+    pattern: re.Pattern[str]
+    once: bool
+
+
+@dataclass(frozen=True)
+class Patterns:
+    rules: tuple[Rule, ...]
+    facts: tuple[FactSpec, ...]
+    extract: Mapping[str, re.Pattern[str]]
+    raw: Mapping[str, str]  # key → pattern text (for the prefilter and the benchmark)
+    catalog: Mapping[str, Any]
+
+
+def _opt(text: str | None) -> re.Pattern[str] | None:
+    return re.compile(text, re.IGNORECASE) if text else None
+
+
+@functools.cache
+def load_patterns() -> Patterns:
+    cat = load_catalog(CATALOG)
+    rules = tuple(Rule(k, r["code"], r["severity"], re.compile(r["pattern"], re.IGNORECASE), _opt(r.get("require")),
+                       _opt(r.get("exclude")), bool(r.get("generic")), r) for k, r in cat["rules"].items())
+    facts = tuple(FactSpec(k, f["label"], re.compile(f["pattern"], re.IGNORECASE), bool(f.get("once")))
+                  for k, f in cat["facts"].items())
+    extract = {k: re.compile(e["pattern"], re.IGNORECASE) for k, e in cat["extract"].items()}
+    raw = {f"rule:{k}": r["pattern"] for k, r in cat["rules"].items()}
+    raw |= {f"fact:{k}": f["pattern"] for k, f in cat["facts"].items()}
+    return Patterns(rules, facts, extract, raw, cat)
+
+
+def _re2_module() -> Any | None:
+    """google-re2 when installed and working (a DFA: one pass over a chunk for all patterns)."""
+    try:
+        import re2  # type: ignore[import-not-found]
+
+        if re2.compile(rb"(?i)(?:ab|c\d)").search(b"xx AB", 1) is None:
+            return None
+        return re2
+    except Exception:  # noqa: BLE001 - any trouble with the accelerator means: use the stdlib
+        return None
+
+
+class Prefilter:
+    """One combined, case-insensitive pattern over all active triggers, cached per set of keys."""
+
+    def __init__(self, raw: Mapping[str, str], engine: str = "auto"):
+        self.raw = dict(raw)
+        mod = _re2_module() if engine in ("auto", "re2") else None
+        if engine == "re2" and mod is None:
+            raise RuntimeError("google-re2 is not installed")
+        self.engine = "re2" if mod is not None else "re"
+        self._compile = mod.compile if mod is not None else re.compile
+        self._cache: dict[frozenset[str], Any] = {}
+        self._lock = threading.Lock()
+
+    def for_keys(self, keys: Iterable[str]) -> Any:
+        fk = frozenset(keys)
+        with self._lock:
+            if fk not in self._cache:
+                body = "|".join(f"(?:{self.raw[k]})" for k in sorted(fk))
+                self._cache[fk] = self._compile(("(?i)" + body).encode())
+            return self._cache[fk]
+
+
+@functools.cache
+def default_prefilter(engine: str = "auto") -> Prefilter:
+    return Prefilter(load_patterns().raw, engine)
+
+
+# --------------------------------------------------------------------------------------------
+# Scan results
+
+
+@dataclass
+class LogFileInfo:
+    name: str
+    size: int
+    status: str = "parsed"  # parsed | empty | binary | unreadable
+    note: str = ""
+    lines: int = 0
+    entries: int = 0  # lines starting with a recognised timestamp
+    unrecognised: int = 0  # lines outside any entry (no timestamp before them in the file)
+    shape: str = ""  # desktop | mobile | ""
+    first: _dt.datetime | None = None
+    last: _dt.datetime | None = None
+    invalid_utf8: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "size": self.size, "status": self.status, "note": self.note,
+                "lines": self.lines, "entries": self.entries, "unrecognised": self.unrecognised,
+                "shape": self.shape, "first": _iso(self.first), "last": _iso(self.last),
+                "invalid_utf8": self.invalid_utf8}
+
+
+@dataclass
+class LogHit:
+    rule: str
+    code: str
+    time: _dt.datetime | None
+    file: str
+    line: int
+    text: str  # the matching line, redacted
+    excerpt: str  # the entry and its neighbours, redacted
+    values: dict[str, str] = field(default_factory=dict)  # tracking_id, http_status, error_code
+    key: str = ""  # the stats key: the rule key, or "other_error:<code>" for generic error lines
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"rule": self.rule, "code": self.code, "time": _iso(self.time), "file": self.file,
+                "line": self.line, "text": self.text, "values": dict(self.values)}
+
+
+@dataclass
+class RuleStats:
+    count: int = 0
+    first: _dt.datetime | None = None
+    last: _dt.datetime | None = None
+    files: set[str] = field(default_factory=set)
+    hits: list[LogHit] = field(default_factory=list)  # the first MAX_HITS_PER_RULE
+    last_source: str = ""
+
+
+@dataclass
+class LogScan:
+    root: str
+    kind: str
+    window: TimeWindow
+    files: list[LogFileInfo] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    ignored: int = 0
+    stats: dict[str, RuleStats] = field(default_factory=dict)  # rule key (or "other_error:<code>") → stats
+    facts: dict[str, list[str]] = field(default_factory=dict)
+    outside_window: int = 0
+    untimed_excluded: int = 0
+    engine: str = "re"
+    cancelled: bool = False
+
+    @property
+    def lines(self) -> int:
+        return sum(f.lines for f in self.files)
+
+    @property
+    def unrecognised(self) -> int:
+        return sum(f.unrecognised for f in self.files)
+
+    @property
+    def unrecognised_share(self) -> float:
+        return self.unrecognised / self.lines if self.lines else 0.0
+
+    @property
+    def size(self) -> int:
+        return sum(f.size for f in self.files)
+
+    @property
+    def span(self) -> tuple[_dt.datetime | None, _dt.datetime | None]:
+        firsts = [f.first for f in self.files if f.first]
+        lasts = [f.last for f in self.files if f.last]
+        return (min(firsts) if firsts else None, max(lasts) if lasts else None)
+
+    def overlaps_window(self) -> bool:
+        first, last = self.span
+        w = self.window
+        if first is None or last is None:
+            return True  # cannot tell
+        return (w.end is None or first <= w.end) and (w.start is None or last >= w.start)
+
+    def hits(self) -> list[LogHit]:
+        out = [h for s in self.stats.values() for h in s.hits]
+        return sorted(out, key=lambda h: (h.time is None, h.time or _dt.datetime.min.replace(tzinfo=_dt.timezone.utc),
+                                          h.file, h.line))
+
+    def timeline(self, titles: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
+        """Findings in time order: ``{time, code, title, source}`` (at most MAX_TIMELINE, spread evenly)."""
+        hits = self.hits()
+        if len(hits) > MAX_TIMELINE:
+            step = len(hits) / MAX_TIMELINE
+            hits = [hits[int(i * step)] for i in range(MAX_TIMELINE)]
+        titles = titles or {}
+        return [{"time": _iso(h.time), "code": h.code, "title": titles.get(h.key or h.rule, h.text[:120]),
+                 "source": f"{h.file}:{h.line}"} for h in hits]
+
+    def case_facts(self) -> dict[str, list[str]]:
+        """Facts in the case's vocabulary: ``emails``, ``client_versions``, ``tracking_ids``, ``org_ids``."""
+        from ..case import CaseFieldError, normalize_email, normalize_org_id, normalize_tracking_id
+
+        def norm(values: Iterable[str], fn: Callable[[str], str]) -> list[str]:
+            out: list[str] = []
+            for v in values:
+                try:
+                    n = fn(v)
+                except CaseFieldError:
+                    continue
+                if n not in out:
+                    out.append(n)
+            return out
+
+        versions = list(self.facts.get("client_version", []))
+        return {"emails": norm(self.facts.get("email", []), normalize_email),
+                "client_versions": versions,
+                "tracking_ids": norm(self.facts.get("tracking_id", []), normalize_tracking_id),
+                "org_ids": norm(self.facts.get("org_id", []), normalize_org_id)}
+
+    def telephony(self) -> str:
+        bw = bool(self.facts.get("telephony_broadworks"))
+        wxc = bool(self.facts.get("telephony_webex_calling"))
+        if bw and wxc:
+            return "both Webex for BroadWorks and Webex Calling seen"
+        if bw:
+            return "Webex for BroadWorks"
+        if wxc:
+            return "Webex Calling"
+        return "unknown"
+
+
+def _iso(t: _dt.datetime | None) -> str | None:
+    return t.isoformat() if t else None
+
+
+def parse_log_time(line: str) -> _dt.datetime | None:
+    """The timestamp at the start of a log line (UTC when the line has no zone), or None."""
+    m = TS_PARSE_RE.match(line)
+    if not m:
+        return None
+    y, mo, d, h, mi, s, frac, tz = m.groups()
+    try:
+        micro = int((frac or "0")[:6].ljust(6, "0"))
+        t = _dt.datetime(int(y), int(mo), int(d), int(h), int(mi), int(s), micro)
+    except ValueError:
+        return None
+    if tz and tz != "Z":
+        sign = 1 if tz[0] == "+" else -1
+        digits = tz[1:].replace(":", "")
+        offset = _dt.timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
+        return t.replace(tzinfo=_dt.timezone(sign * offset))
+    return t.replace(tzinfo=_dt.timezone.utc)
+
+
+# --------------------------------------------------------------------------------------------
+# Reading
+
+
+def _sniff(head: bytes) -> str | None:
+    """``None`` for text, else why the bytes look binary. UTF-16 with a BOM counts as text."""
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return None
+    if b"\x00" in head:
+        return "binary (contains NUL bytes)"
+    if head:
+        controls = sum(1 for b in head if b < 9 or 13 < b < 32)
+        if controls / len(head) > 0.1:
+            return "binary (mostly control bytes)"
+    return None
+
+
+def _utf16_stream(raw: BinaryIO) -> BinaryIO:
+    """Re-encode a UTF-16 (BOM) log to UTF-8 on the fly, so the byte scanner can read it."""
+    text = io.TextIOWrapper(raw, encoding="utf-16", errors="replace", newline="")
+
+    class _Reader(io.RawIOBase):
+        def readable(self) -> bool:
+            return True
+
+        def readinto(self, b: Any) -> int:  # pragma: no cover - only used through read()
+            data = self.read(len(b))
+            b[: len(data)] = data
+            return len(data)
+
+        def read(self, n: int = -1) -> bytes:
+            return text.read(n // 2 if n and n > 0 else -1).encode("utf-8")
+
+    return _Reader()  # type: ignore[return-value]
+
+
+def _last_entry_start(buf: bytes, limit: int = 4096) -> int:
+    """Index of the last line that starts with a timestamp (after a newline), 0 if none is found."""
+    pos = len(buf)
+    for _ in range(limit):
+        nl = buf.rfind(b"\n", 0, pos)
+        if nl < 0:
+            return 0
+        if TS_START_RE.match(buf, nl + 1):
+            return nl + 1
+        pos = nl
+    return 0
+
+
+def iter_chunks(fh: BinaryIO, size: int = CHUNK_SIZE) -> Iterator[bytes]:
+    """Chunks of ``fh`` that end where an entry starts, so multi-line entries stay whole.
+
+    One read of look-ahead: the last chunk of a file is never split, so a small file is one chunk.
+    """
+    carry = b""
+    data = fh.read(size)
+    while data:
+        nxt = fh.read(size)
+        buf = carry + data if carry else data
+        if not nxt:
+            yield buf
+            return
+        cut = _last_entry_start(buf)
+        if cut <= 0:
+            cut = buf.rfind(b"\n") + 1  # no entry start: at least keep lines whole
+        if cut <= 0 and len(buf) < 4 * size:
+            carry, data = buf, nxt  # one long line: read on
+            continue
+        if cut <= 0:
+            cut = len(buf)  # an enormous line: give up keeping it whole
+        yield buf[:cut]
+        carry, data = buf[cut:], nxt
+
+
+class _FileScanner:
+    """Scans one file's chunks; keeps per-file state (line numbers, first/last time, facts done)."""
+
+    def __init__(self, scan: "Scanner", info: LogFileInfo):
+        self.s = scan
+        self.info = info
+        self.lines_before = 0
+        self.seen_entry = False
+        self.done_facts: set[str] = set()
+        self.last_entry_key: dict[str, int] = {}
+        self.open_last_line = False
+
+    def active_keys(self) -> list[str]:
+        keys = [f"rule:{r.key}" for r in self.s.patterns.rules]
+        keys += [f"fact:{f.key}" for f in self.s.patterns.facts if f.key not in self.done_facts]
+        return keys
+
+    def chunk(self, chunk: bytes) -> None:
+        info = self.info
+        n_nl = chunk.count(b"\n")
+        starts_with_ts = TS_START_RE.match(chunk) is not None
+        entries = len(TS_AFTER_NL_RE.findall(chunk)) + (1 if starts_with_ts else 0)
+        if not self.seen_entry:
+            # Lines before the first timestamp of a file belong to no entry: they are "not recognised".
+            if starts_with_ts:
+                first_ts = 0
+            else:
+                m = TS_AFTER_NL_RE.search(chunk)
+                first_ts = m.start() + 1 if m else -1
+            if first_ts < 0:
+                info.unrecognised += n_nl + (0 if chunk.endswith(b"\n") else 1)
+            else:
+                info.unrecognised += chunk.count(b"\n", 0, first_ts)
+                self.seen_entry = True
+                head = chunk[first_ts:first_ts + 200]
+                info.first = parse_log_time(head[:64].decode("ascii", "replace"))
+                info.shape = "mobile" if MOBILE_RE.match(head) else "desktop"
+        if entries:
+            last = _last_entry_start(chunk) if not (entries == 1 and starts_with_ts) else 0
+            t = parse_log_time(chunk[last:last + 64].decode("ascii", "replace"))
+            if t is not None:
+                info.last = t
+        if not chunk.isascii():
+            try:
+                chunk.decode("utf-8")
+            except UnicodeDecodeError:
+                info.invalid_utf8 = True
+        info.entries += entries
+        self._matches(chunk)
+        self.lines_before += n_nl
+        info.lines += n_nl
+        self.open_last_line = not chunk.endswith(b"\n")
+
+    def finish(self) -> None:
+        if self.open_last_line:  # the file's last line has no newline: still a line
+            self.info.lines += 1
+
+    def _matches(self, chunk: bytes) -> None:
+        pf = self.s.prefilter.for_keys(self.active_keys())
+        pos = 0
+        count_pos, count_lines = 0, 0
+        n = len(chunk)
+        while pos < n:
+            m = pf.search(chunk, pos)
+            if m is None:
+                return
+            ls = chunk.rfind(b"\n", 0, m.start()) + 1
+            le = chunk.find(b"\n", m.end())
+            le = n if le < 0 else le
+            count_lines += chunk.count(b"\n", count_pos, ls)
+            count_pos = ls
+            lineno = self.lines_before + count_lines + 1
+            line = chunk[ls:le].decode("utf-8", "replace").rstrip("\r")
+            refilter = self._line(chunk, ls, le, line, lineno)
+            if refilter:
+                pf = self.s.prefilter.for_keys(self.active_keys())
+            pos = le + 1
+
+    def _line(self, chunk: bytes, ls: int, le: int, line: str, lineno: int) -> bool:
+        s = self.s
+        changed = False
+        for f in s.patterns.facts:
+            if f.key in self.done_facts:
+                continue
+            m = f.pattern.search(line)
+            if m:
+                s.add_fact(f.key, m.group(1))
+                if f.once:
+                    self.done_facts.add(f.key)
+                    changed = True
+        entry_range: tuple[int, int] | None = None
+        matched_specific = False
+        for r in s.patterns.rules:
+            if r.generic and matched_specific:
+                continue
+            if not r.trigger.search(line):
+                continue
+            if entry_range is None:
+                entry_range = self._entry(chunk, ls, le)
+            es, ee = entry_range
+            if self.last_entry_key.get(r.key) == es:
+                matched_specific = matched_specific or not r.generic
+                continue  # the same entry already counted for this rule (e.g. a multi-line SIP message)
+            entry_text = chunk[es:ee].decode("utf-8", "replace")
+            if r.require and not r.require.search(entry_text):
+                continue
+            if r.exclude and r.exclude.search(line):
+                continue
+            self.last_entry_key[r.key] = es
+            if not r.generic:
+                matched_specific = True
+            s.add_hit(r, self.info, chunk, es, ee, ls, le, line, lineno, entry_text)
+        return changed
+
+    def _entry(self, chunk: bytes, ls: int, le: int) -> tuple[int, int]:
+        """Start and end of the entry holding the line at ``ls``..``le``."""
+        es = ls
+        for _ in range(200):
+            if TS_START_RE.match(chunk, es):
+                break
+            if es == 0:
+                es = ls  # the entry began before this chunk or the file has no timestamps
+                break
+            es = chunk.rfind(b"\n", 0, es - 1) + 1
+        else:
+            es = ls
+        m = TS_AFTER_NL_RE.search(chunk, le)
+        ee = m.start() if m else len(chunk)
+        return es, ee
+
+
+class Scanner:
+    """Scans a source; one instance per scan (it holds the redactor and the results)."""
+
+    def __init__(self, window: TimeWindow | None = None, redactor: Redactor | None = None,
+                 engine: str = "auto", progress: Callable[[str], None] | None = None,
+                 cancelled: Callable[[], bool] | None = None):
+        self.patterns = load_patterns()
+        self.prefilter = default_prefilter(engine)
+        self.window = window or TimeWindow()
+        self.redactor = redactor or Redactor()
+        self.progress = progress or (lambda m: None)
+        self.cancelled = cancelled or (lambda: False)
+        self.result: LogScan | None = None
+
+    # results -----------------------------------------------------------------------------
+    def add_fact(self, key: str, value: str) -> None:
+        assert self.result is not None
+        values = self.result.facts.setdefault(key, [])
+        value = value.strip().rstrip(".")
+        if value and value not in values and len(values) < MAX_FACT_VALUES:
+            values.append(value)
+
+    def add_hit(self, rule: Rule, info: LogFileInfo, chunk: bytes, es: int, ee: int, ls: int, le: int,
+                line: str, lineno: int, entry_text: str) -> None:
+        res = self.result
+        assert res is not None
+        t = parse_log_time(entry_text[:64])
+        w = self.window
+        if w.start or w.end:
+            if t is None:
+                res.untimed_excluded += 1
+                return
+            if not w.contains(t):
+                res.outside_window += 1
+                return
+        values: dict[str, str] = {}
+        for key, pat in self.patterns.extract.items():
+            m = pat.search(entry_text)
+            if m:
+                values[key] = m.group(1)
+        if "tracking_id" in values:
+            self.add_fact("tracking_id", values["tracking_id"])
+        key = rule.key
+        if rule.generic:
+            code = values.get("error_code") or values.get("http_status") or "?"
+            values.setdefault("error_code", code)
+            key = f"{rule.key}:{code}"
+        st = res.stats.setdefault(key, RuleStats())
+        st.count += 1
+        st.files.add(info.name)
+        if t is not None:
+            st.first = t if st.first is None or t < st.first else st.first
+            st.last = t if st.last is None or t > st.last else st.last
+        st.last_source = f"{info.name}:{lineno}"
+        if len(st.hits) < MAX_HITS_PER_RULE:  # excerpts cost; the rest are counted only
+            st.hits.append(LogHit(rule.key, rule.code, t, info.name, lineno, self.redactor.redact_text(line[:500]),
+                                  self._excerpt(chunk, es, ee, ls, lineno), values, key))
+
+    def _excerpt(self, chunk: bytes, es: int, ee: int, ls: int, lineno: int) -> str:
+        """The entry and CONTEXT_LINES lines either side, numbered; ``>`` marks the matching line."""
+        start = es
+        for _ in range(CONTEXT_LINES):
+            if start <= 0:
+                break
+            start = chunk.rfind(b"\n", 0, start - 1) + 1
+        end = ee
+        for _ in range(CONTEXT_LINES):
+            if end >= len(chunk):
+                break
+            nxt = chunk.find(b"\n", end + 1)
+            end = len(chunk) if nxt < 0 else nxt
+        first_no = lineno - chunk.count(b"\n", start, ls)
+        entry_first = lineno - chunk.count(b"\n", es, ls)
+        entry_last = entry_first + chunk.count(b"\n", es, ee) - (1 if chunk[ee - 1:ee] == b"\n" else 0)
+        out: list[str] = []
+        for i, ln in enumerate(chunk[start:end].decode("utf-8", "replace").rstrip("\n").split("\n")):
+            n = first_no + i
+            if entry_first + MAX_ENTRY_LINES <= n <= entry_last and n != lineno:
+                if n == entry_first + MAX_ENTRY_LINES:
+                    out.append(f"{'':>7}  … ({entry_last - n + 1} more lines of this entry)")
+                continue
+            out.append(f"{n:>7}{'>' if n == lineno else ' '} {ln.rstrip(chr(13))[:1000]}")
+        return self.redactor.redact_text("\n".join(out).rstrip())
+
+    # scanning ----------------------------------------------------------------------------
+    def scan_source(self, src: LogSource) -> LogScan:
+        res = self.result = LogScan(src.root, src.kind, self.window, skipped=list(src.skipped),
+                                    ignored=src.ignored, engine=self.prefilter.engine)
+        for member in src.members:
+            if self.cancelled():
+                res.cancelled = True
+                break
+            self.progress(f"reading {member.name}")
+            info = LogFileInfo(member.name, member.size)
+            res.files.append(info)
+            try:
+                self._scan_member(member, info)
+            except (OSError, EOFError, zipfile.BadZipFile, tarfile.TarError, zlib_error(), RuntimeError) as exc:
+                info.status = "unreadable"
+                info.note = f"stopped reading: {exc}"
+        res.files.sort(key=lambda f: (f.first is None, f.first or _dt.datetime.min.replace(tzinfo=_dt.timezone.utc),
+                                      f.name))
+        return res
+
+    def _scan_member(self, member: LogMember, info: LogFileInfo) -> None:
+        with member.opener() as raw:
+            head = raw.read(8192)
+            if not head:
+                info.status, info.note = "empty", "0 bytes"
+                return
+            why = _sniff(head)
+            if why:
+                info.status, info.note = "binary", f"{why}: skipped"
+                return
+            stream: BinaryIO = _Prepend(head, raw)  # type: ignore[assignment]
+            if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+                stream = _utf16_stream(stream)
+                info.note = "UTF-16 text"
+            elif head.startswith(codecs.BOM_UTF8):
+                stream = _Prepend(head[3:], raw)  # type: ignore[assignment]
+            fs = _FileScanner(self, info)
+            for chunk in iter_chunks(stream):
+                if self.cancelled():
+                    info.note = (info.note + "; " if info.note else "") + "cancelled part-way"
+                    break
+                fs.chunk(chunk)
+            fs.finish()
+        if info.invalid_utf8:
+            info.note = (info.note + "; " if info.note else "") + "invalid UTF-8 bytes shown as \ufffd"
+        if info.entries == 0:
+            info.note = (info.note + "; " if info.note else "") + "no recognised timestamps"
+
+
+class _Prepend(io.RawIOBase):
+    """A stream that first returns ``head`` (already read for sniffing), then the rest of ``raw``."""
+
+    def __init__(self, head: bytes, raw: BinaryIO):
+        self.head = head
+        self.raw = raw
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, n: int = -1) -> bytes:
+        if self.head:
+            if n is None or n < 0:
+                out, self.head = self.head + self.raw.read(), b""
+                return out
+            out, self.head = self.head[:n], self.head[n:]
+            if len(out) < n:
+                out += self.raw.read(n - len(out))
+            return out
+        return self.raw.read(n)
+
+    def readinto(self, b: Any) -> int:  # pragma: no cover - read() is what the scanner calls
+        data = self.read(len(b))
+        b[: len(data)] = data
+        return len(data)
+
+
+def scan_logs(path: Path | str, window: TimeWindow | None = None, *, redactor: Redactor | None = None,
+              engine: str = "auto", progress: Callable[[str], None] | None = None,
+              cancelled: Callable[[], bool] | None = None) -> LogScan:
+    """Find, read and analyse the logs at ``path`` (folder, file, .zip, .tar.gz)."""
+    with ExitStack() as stack:
+        src = open_source(path, stack)
+        return Scanner(window, redactor, engine, progress, cancelled).scan_source(src)

@@ -1,0 +1,166 @@
+"""``wxtriage logs [PATH]``: read Webex app logs and explain the BroadWorks failures in them.
+
+Runs the same ``client.logs`` check as ``wxtriage run`` and the TUI, then prints the files, the
+time span, the extracted facts, a timeline and the findings. Exit 0: nothing at error level,
+1: error findings, 2: bad input (no logs, unreadable archive, bad time).
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from contextlib import ExitStack
+from typing import Any
+
+from checks.api import CheckContext
+from checks.builtin.client_logs import ClientLogsCheck, case_with_facts, fmt_time, human_size, summary_of
+from checks.case import parse_time
+from checks.evidence.logs import LogInputError, find_default_logs, open_source
+from checks.model import CheckResult, Status, exit_code_for
+from checks.redact import Redactor
+from checks.report import finding_lines, json_document
+from checks.runner import CheckProgress, run_one
+
+from .common import CliError, add_store_arg, open_store, print_json
+
+TIMELINE_LINES = 40
+MATCH_LINES = 3
+
+
+def redact_strings(obj: Any, redactor: Redactor) -> Any:
+    """Every string in a JSON-able value through the text rules (keys such as ``code`` are ours, not
+    OAuth parameters, so the key-based :meth:`Redactor.redact_json` would over-redact here)."""
+    if isinstance(obj, dict):
+        return {k: redact_strings(v, redactor) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [redact_strings(v, redactor) for v in obj]
+    return redactor.redact_text(obj) if isinstance(obj, str) else obj
+
+
+def _clip(text: str, width: int = 150) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("logs", help="read Webex app logs: version, time span, BroadWorks failures "
+                                    "(exit 0: no errors, 1: error findings, 2: bad input)")
+    p.add_argument("path", nargs="?", metavar="PATH",
+                   help="folder, log file, .zip or .tar.gz (default: this computer's Webex app log folder)")
+    p.add_argument("--since", metavar="ISO", help="start of the time window (default: the case's window)")
+    p.add_argument("--until", metavar="ISO", help="end of the time window (default: the case's window)")
+    p.add_argument("--json", action="store_true", help="print one JSON document")
+    p.add_argument("--case", metavar="ID", help="use this case's time window and store the results in it")
+    p.add_argument("--copy-facts", action="store_true",
+                   help="with --case: add the e-mail, client version, tracking IDs and org ID found to the case")
+    add_store_arg(p)
+    p.set_defaults(func=cmd_logs)
+
+
+def cmd_logs(args: argparse.Namespace) -> int:
+    if args.copy_facts and not args.case:
+        raise CliError("--copy-facts needs --case ID (the case to copy the facts into)")
+    for name in ("since", "until"):
+        if getattr(args, name):
+            parse_time(getattr(args, name), name)  # one-line error before any reading
+    store = open_store(args) if args.case else None
+    case = store.get(args.case) if store else None
+    try:
+        path = args.path or str(find_default_logs())
+        with ExitStack() as stack:
+            open_source(path, stack)  # bad paths and broken archives: exit 2, before the scan
+    except LogInputError as exc:
+        raise CliError(str(exc)) from None
+    ctx = CheckContext(case=case, options={"logs": path, "since": args.since, "until": args.until})
+    interactive = not args.json and sys.stderr.isatty()
+
+    def on_event(ev: Any) -> None:
+        if interactive and isinstance(ev, CheckProgress):
+            print(f"  {ev.message} …", file=sys.stderr)
+
+    result = asyncio.run(run_one(ClientLogsCheck, ctx, on_event))
+    if result.status is Status.SKIP:
+        raise CliError(result.reason)
+    notes: list[str] = []
+    if store and case:
+        store.add_results(case.id, [result])
+        summary = summary_of(result.findings)
+        if args.copy_facts and summary is not None:
+            updated, changes = case_with_facts(case, summary.data.get("case_facts", {}))
+            if changes:
+                store.save(updated)
+                case = updated
+            notes.append(f"Copied into case {case.id}: {'; '.join(changes)}" if changes
+                         else f"Case {case.id} already has every fact found")
+    redactor = Redactor()  # a last pass: nothing that leaves the console carries a secret
+    if args.json:
+        print_json(redact_strings(json_document([result], case), redactor))
+    else:
+        print(redactor.redact_text(render_logs_text(result, notes)))
+    return exit_code_for([result])
+
+
+def render_logs_text(result: CheckResult, notes: list[str] = ()) -> str:  # type: ignore[assignment]
+    """The human report: source, files, span, facts, timeline, then the findings."""
+    lines: list[str] = []
+    summary = summary_of(result.findings)
+    if summary is None:  # the check crashed: say so plainly
+        return f"[{result.status.symbol}] {result.title} ({result.check_id}) — {result.reason}"
+    d = summary.data
+    span = d["span"]
+    lines.append(f"Webex app logs: {d['root']} ({d['kind']})")
+    lines.append(f"  {len(d['files'])} file(s), {d['size']}, {d['lines']} lines, "
+                 f"{_t(span['start'])} – {_t(span['end'])} (times without a zone are read as UTC)")
+    lines.append(f"  {d['unrecognised_share']} % of lines not recognised ({d['unrecognised_lines']} of {d['lines']})")
+    w = d["window"]
+    if w["start"] or w["end"]:
+        lines.append(f"  time window: {_t(w['start'])} – {_t(w['end'])}; "
+                     f"{d['outside_window']} match(es) outside it left out"
+                     + (f", {d['untimed_excluded']} without a time left out" if d["untimed_excluded"] else ""))
+    lines.append("")
+    width = max((len(f["name"]) for f in d["files"]), default=4)
+    lines.append(f"  {'file':<{width}}  {'size':>9}  {'lines':>8}  {'from':<19}  {'to':<19}  status")
+    for f in d["files"]:
+        lines.append(f"  {f['name']:<{width}}  {human_size(f['size']):>9}  {f['lines']:>8}  {_t(f['first']):<19}  "
+                     f"{_t(f['last']):<19}  {f['status']}" + (f" ({f['note']})" if f["note"] else ""))
+    for s in d["skipped"]:
+        lines.append(f"  {s['name']:<{width}}  not read: {s['reason']}")
+    if d["ignored_files"]:
+        lines.append(f"  ({d['ignored_files']} other file(s) whose names do not look like logs were not read)")
+    lines.append("")
+    facts = d["facts"]
+    lines.append("Facts for the case (wxtriage logs PATH --case ID --copy-facts copies them)")
+    for label, key in (("Client version", "client_version"), ("Client build", "client_build"), ("OS", "os"),
+                       ("User e-mail", "email"), ("Org ID", "org_id"), ("Tracking IDs", "tracking_id")):
+        lines.append(f"  {label + ':':<16}{', '.join(facts.get(key) or []) or '—'}")
+    lines.append(f"  {'Calling:':<16}{facts['telephony']}")
+    lines.extend(f"  {n}" for n in notes)
+    timeline = d["timeline"]
+    if timeline:
+        lines.append("")
+        lines.append("Timeline")
+        for item in timeline[:TIMELINE_LINES]:
+            lines.append(f"  {_t(item['time']):<19}  {item['title']}  ({item['code']})  {item['source']}")
+        if len(timeline) > TIMELINE_LINES:
+            lines.append(f"  … {len(timeline) - TIMELINE_LINES} more (see --json)")
+    lines.append("")
+    lines.append(f"[{result.status.symbol}] {result.title} ({result.check_id})")
+    others = [f for f in result.findings if f is not summary]
+    for f in others:
+        lines += finding_lines(f, evidence_limit=0)[:1]
+        for m in f.data.get("matches", [])[:MATCH_LINES]:
+            lines.append(f"        {_t(m['time']):<19}  {m['source']}  {_clip(m['line'])}")
+        if f.data.get("count", 0) > MATCH_LINES:
+            lines.append(f"        … {f.data['count'] - MATCH_LINES} more (excerpts in --json and the bundle)")
+        lines += finding_lines(f, evidence_limit=0)[1:]
+    if not others:
+        lines.append("    • no BroadWorks-related failures found" + (" in the window" if w["start"] or w["end"] else ""))
+    return "\n".join(lines)
+
+
+def _t(iso: str | None) -> str:
+    if not iso:
+        return "…"
+    try:
+        return fmt_time(parse_time(iso))
+    except ValueError:
+        return iso
