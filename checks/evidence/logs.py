@@ -41,6 +41,7 @@ MAX_FACT_VALUES = 10
 CONTEXT_LINES = 2
 MAX_ENTRY_LINES = 20
 MAX_WALK_FILES = 20000
+MAX_CARRY = 1 << 16  # an entry up to this size always stays in one chunk
 
 # A line that starts an entry: ISO-style date and time, optionally in brackets (desktop and mobile).
 _TS = rb"\[?\d{4}[-/]\d\d[-/]\d\d[T ]\d\d:\d\d:\d\d"
@@ -558,11 +559,11 @@ def iter_chunks(fh: BinaryIO, size: int = CHUNK_SIZE) -> Iterator[bytes]:
             yield buf
             return
         cut = _last_entry_start(buf)
-        if cut <= 0:
-            cut = buf.rfind(b"\n") + 1  # no entry start: at least keep lines whole
-        if cut <= 0 and len(buf) < 4 * size:
-            carry, data = buf, nxt  # one long line: read on
+        if cut <= 0 and len(buf) < max(4 * size, MAX_CARRY):
+            carry, data = buf, nxt  # one entry so far: read on so it stays whole
             continue
+        if cut <= 0:
+            cut = buf.rfind(b"\n") + 1  # an enormous entry (or no timestamps): keep lines whole
         if cut <= 0:
             cut = len(buf)  # an enormous line: give up keeping it whole
         yield buf[:cut]
@@ -580,6 +581,7 @@ class _FileScanner:
         self.done_facts: set[str] = set()
         self.last_entry_key: dict[str, int] = {}
         self.open_last_line = False
+        self.offset = 0  # bytes before the current chunk: entry keys must be absolute
 
     def active_keys(self) -> list[str]:
         keys = [f"rule:{r.key}" for r in self.s.patterns.rules]
@@ -619,6 +621,7 @@ class _FileScanner:
         info.entries += entries
         self._matches(chunk)
         self.lines_before += n_nl
+        self.offset += len(chunk)
         info.lines += n_nl
         self.open_last_line = not chunk.endswith(b"\n")
 
@@ -669,7 +672,7 @@ class _FileScanner:
             if entry_range is None:
                 entry_range = self._entry(chunk, ls, le)
             es, ee = entry_range
-            if self.last_entry_key.get(r.key) == es:
+            if self.last_entry_key.get(r.key) == self.offset + es:
                 matched_specific = matched_specific or not r.generic
                 continue  # the same entry already counted for this rule (e.g. a multi-line SIP message)
             entry_text = chunk[es:ee].decode("utf-8", "replace")
@@ -677,7 +680,7 @@ class _FileScanner:
                 continue
             if r.exclude and r.exclude.search(line):
                 continue
-            self.last_entry_key[r.key] = es
+            self.last_entry_key[r.key] = self.offset + es
             if not r.generic:
                 matched_specific = True
             s.add_hit(r, self.info, chunk, es, ee, ls, le, line, lineno, entry_text)
