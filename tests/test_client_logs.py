@@ -453,3 +453,18 @@ def test_redactor_log_rules():
         assert r.redact_text(line) == line
     assert r.redact_text("bwToken=abcdef123456") == "bwToken=<redacted:secret:1>"
     assert r.redact_text('"accessToken": "xyz98765"') == '"accessToken": "<redacted:secret:2>"'
+
+
+def test_required_literals_cover_every_match():
+    """The stdlib fallback only looks at lines holding a required literal: check the derivation."""
+    assert L.required_literals(r"errorCode\s*=\s*1502|http error when") == frozenset({"errorcode", "http error when"})
+    assert L.required_literals(r"(?:ab|cd)?x") is None  # nothing of three characters is required
+    assert L.required_literals(r"no (?:reachable|available) SBC") == frozenset({"reachable", "available"})
+    samples = [DESKTOP, ROTATED, MOBILE]
+    pats = L.load_patterns()
+    for spec in (*pats.rules, *pats.facts):
+        rx = spec.trigger if isinstance(spec, L.Rule) else spec.pattern
+        assert spec.literals, f"{spec.key}: no required literal; the fallback would regex every byte"
+        for line in b"\n".join(samples).decode().splitlines():
+            if rx.search(line):
+                assert any(x in line.lower() for x in spec.literals), (spec.key, line)

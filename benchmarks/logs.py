@@ -1,0 +1,169 @@
+"""Benchmark: scan a large set of Webex app logs and compare with ``grep -c -E -i`` on the same files.
+
+    python benchmarks/logs.py                 # 500 MB (the goal: within 5x of grep)
+    python benchmarks/logs.py --size-mb 50    # quick look
+    python benchmarks/logs.py --engine re     # the pure-Python fallback (no google-re2)
+
+It writes rotated desktop logs plus a mobile log into a temporary folder (removed afterwards unless
+--keep), warms the page cache, then times (best of --repeat):
+
+* wxtriage: ``checks.evidence.logs.scan_logs`` on the folder — lines, timestamps, entries, every
+  catalog rule and fact, excerpts and redaction, i.e. everything ``wxtriage logs`` does;
+* grep: ``grep -c -E -i`` with the same catalog patterns (rules and facts, rewritten to ERE) over the
+  same files.
+
+and prints MB/s for both and the ratio. Nothing is asserted: the numbers are for people.
+"""
+from __future__ import annotations
+
+import argparse
+import random
+import re
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from checks.evidence.logs import load_patterns, scan_logs  # noqa: E402
+
+INFO = [
+    b"<Info> [0x1a2b] UIController.cpp:9 render frame id=%d took %d ms",
+    b"<Info> [0x2c3d] HttpClient.cpp:301 GET https://api.example.webex.com/v1/conversations?limit=%d status=200 "
+    b"TrackingID=NA_8666bff8-a5f2-4a6c-a31d-c7dccea7315c_%d",
+    b"<Info> [0x3e4f] TelephonyService.cpp:45 keep-alive ok to sbc-%d.example.net rtt=%d ms",
+    b"<Debug> [0x2c3d] WbxMediaEngine.cpp:812 rtp stats ssrc=%d jitter=%d loss=0",
+    b"<Info> [0x1a2b] PresenceService.cpp:77 presence update from user %d state=available seq=%d",
+    b"<Warning> [0x1a2b] ImageCache.cpp:33 cache miss for avatar %d size=%d",
+]
+# Rare lines that the rules must find (about 1 in 2,000 entries).
+RARE = [
+    b"<Error> [0x2c3d] BroadWorksTokenManager.cpp:130 Http error when trying to get BWC Token, httpStatusCode: 503 "
+    b"errorCode=1502 TrackingID=NA_0f4b3c2a-1d2e-4f50-8a9b-0c1d2e3f4a5b_%d",
+    b"<Error> [0x2c3d] DeviceProfile.cpp:60 failed to parse config-wxt.xml: unexpected end of element %d",
+    b"<Error> [0x2c3d] ServiceDiscovery.cpp:41 service discovery failed: timed out after %d ms",
+    b"<Error> [0x3e4f] SipConnectionManager.cpp:91 no reachable SBC among %d candidates",
+    b"<Info> [0x3e4f] SipStack.cpp:500 received SIP message:\nSIP/2.0 503 Service Unavailable\n"
+    b"Via: SIP/2.0/TLS 192.0.2.10:5061;branch=z9hG4bK%d\nCSeq: 2 REGISTER\nContent-Length: 0",
+    b"<Error> [0x3e4f] Telemetry.cpp:12 upload failed status=429 attempt=%d",
+]
+HEADER = (b"2026-11-%02dT00:00:00.000Z <Info> [0x1a2b] SparkApplication.cpp:211 Webex app version: 44.10.0.30906\n"
+          b"2026-11-%02dT00:00:00.100Z <Info> [0x1a2b] LoginManager.cpp:88 signed in as alice@example.com "
+          b"orgId=1eb65fdf-9643-417f-9974-ad72cae0e10f\n")
+
+
+def make_block(rng: random.Random, target: int) -> bytes:
+    """About ``target`` bytes of entries; ``@@`` stands for the day-and-hour, filled in per block."""
+    out: list[bytes] = []
+    size = 0
+    minute = second = n = 0
+    while size < target:
+        n += 1
+        second += rng.randint(0, 2)
+        if second >= 60:
+            second, minute = 0, min(minute + 1, 59)
+        tmpl = RARE[(n // 2000) % len(RARE)] if n % 2000 == 0 else rng.choice(INFO)  # every rule, 1 in 2,000
+        body = tmpl.replace(b"%d", str(rng.randint(1, 99999)).encode())
+        line = b"2026-11-@@:%02d:%02d.%03dZ " % (minute, second, rng.randint(0, 999)) + body + b"\n"
+        out.append(line)
+        size += len(line)
+    return b"".join(out)
+
+
+def generate(folder: Path, size_mb: int, seed: int = 7) -> list[Path]:
+    rng = random.Random(seed)
+    block = make_block(rng, 4 << 20)
+    files: list[Path] = []
+    per_file = 100 << 20
+    remaining = size_mb << 20
+    day = 1
+    while remaining > 0:
+        name = "current_log.txt" if remaining <= per_file else f"current_log_{day}.txt"
+        path = folder / ("logs" if name != "current_log.txt" else "") / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        want = min(per_file, remaining)
+        with open(path, "wb") as fh:
+            fh.write(HEADER % (day, day))
+            written, hour = 0, 0
+            while written < want:
+                chunk = block.replace(b"@@", b"%02dT%02d" % (day, hour % 24))
+                fh.write(chunk)
+                written += len(chunk)
+                hour += 1
+        files.append(path)
+        remaining -= want
+        day += 1
+    mobile = folder / "mobile.log"
+    mobile.write_bytes(b"2026-11-20 14:02:22.700 9619 9771 E WBX_TEAMS-ucf: tid[0x261f] BroadWorksTokenManager.cpp::144 "
+                       b"operator():BWC:SCF: errorCode=1502 httpStatusCode: 401\n" * 1000)
+    files.append(mobile)
+    return files
+
+
+def to_ere(pattern: str) -> str:
+    """Rewrite a catalog pattern (common subset of re/RE2) as a POSIX ERE that GNU grep accepts."""
+    return pattern.replace("(?:", "(").replace(r"\d", "[0-9]")
+
+
+def best(fn, repeat: int) -> tuple[float, object]:
+    times, result = [], None
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - t0)
+    return min(times), result
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--size-mb", type=int, default=500, help="how much log to generate (default 500)")
+    ap.add_argument("--dir", type=Path, help="generate here instead of a temporary folder")
+    ap.add_argument("--keep", action="store_true", help="keep the generated logs")
+    ap.add_argument("--engine", choices=("auto", "re", "re2"), default="auto", help="prefilter engine")
+    ap.add_argument("--repeat", type=int, default=2, help="timed runs per tool; the best counts (default 2)")
+    args = ap.parse_args()
+    grep = shutil.which("grep")
+    if grep is None:
+        print("grep not found: cannot compute the ratio", file=sys.stderr)
+        return 2
+    folder = args.dir or Path(tempfile.mkdtemp(prefix="wxtriage-logs-bench-"))
+    try:
+        t0 = time.perf_counter()
+        files = generate(folder, args.size_mb)
+        total = sum(f.stat().st_size for f in files)
+        mb = total / 1e6
+        print(f"generated {len(files)} files, {mb:.0f} MB in {time.perf_counter() - t0:.1f} s under {folder}")
+        pats = folder / "patterns.ere"
+        pats.write_text("\n".join(to_ere(p) for p in load_patterns().raw.values()) + "\n")
+        cmd = [grep, "-c", "-E", "-i", "-f", str(pats), *map(str, files)]
+        subprocess.run(cmd, capture_output=True, check=False)  # warm the page cache for both tools
+
+        def run_grep() -> int:
+            p = subprocess.run(cmd, capture_output=True, text=True, check=False)
+            if p.returncode > 1:
+                raise SystemExit(f"grep failed: {p.stderr.strip()}")
+            return sum(int(line.rsplit(":", 1)[1]) for line in p.stdout.splitlines())
+
+        g_time, g_lines = best(run_grep, args.repeat)
+        s_time, scan = best(lambda: scan_logs(folder, engine=args.engine), args.repeat)
+        hits = sum(s.count for s in scan.stats.values())  # type: ignore[union-attr]
+        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"grep -c -E -i ({len(load_patterns().raw)} patterns): {g_time:.2f} s, {mb / g_time:.0f} MB/s, "
+              f"{g_lines} matching lines")
+        print(f"wxtriage scan (engine {scan.engine}): {s_time:.2f} s, {mb / s_time:.0f} MB/s, "  # type: ignore[union-attr]
+              f"{scan.lines} lines, {hits} rule matches in {len(scan.stats)} groups, "  # type: ignore[union-attr]
+              f"peak RSS {rss:.0f} MB")
+        ratio = s_time / g_time
+        print(f"ratio wxtriage/grep: {ratio:.2f}x (goal: <= 5x) -> {'OK' if ratio <= 5 else 'over the goal'}")
+    finally:
+        if not args.keep and not args.dir:
+            shutil.rmtree(folder, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
