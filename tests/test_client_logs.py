@@ -468,3 +468,9 @@ def test_required_literals_cover_every_match():
         for line in b"\n".join(samples).decode().splitlines():
             if rx.search(line):
                 assert any(x in line.lower() for x in spec.literals), (spec.key, line)
+
+
+def test_run_rejects_a_broken_archive_as_bad_input(tmp_path):
+    (tmp_path / "sent.zip").write_bytes(b"PK\x03\x04 broken")
+    r = wxtriage("run", "--check", "client.logs", "--logs", str(tmp_path / "sent.zip"))
+    assert r.code == 2 and "not a readable zip" in r.err and "Traceback" not in r.err

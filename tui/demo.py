@@ -96,3 +96,31 @@ def load_demo_pastes(screen) -> None:
 
     for step_id, text in DEMO_BLF_PASTES.items():
         screen.query_one(f"#p-{step_id}", TextArea).load_text(text)
+
+
+#: A Webex app log for the client-logs screen (screenshots): the user's phone services drop
+#: because the BroadWorks token fetch fails, then the SIP registration is refused.
+DEMO_CLIENT_LOG = """\
+2026-11-20T14:00:00.101Z <Info> [0x1a2b] SparkApplication.cpp:211 Webex app version: 44.10.0.31234 starting
+2026-11-20T14:00:00.250Z <Info> [0x1a2b] SystemInfo.cpp:40 OS: Windows 11 Pro 23H2
+2026-11-20T14:00:01.002Z <Info> [0x1a2b] LoginManager.cpp:88 signed in as alex.doe@customer.example.com \
+orgId=1eb65fdf-9643-417f-9974-ad72cae0e10f
+2026-11-20T14:00:02.010Z <Info> [0x2c3d] BroadWorksCallingService.cpp:140 BWC: initialising BroadWorks calling library
+2026-11-20T14:00:03.120Z <Error> [0x2c3d] BroadWorksTokenManager.cpp:130 Http error when trying to get BWC Token, \
+httpStatusCode: 503 errorCode=1502 TrackingID=NA_8666bff8-a5f2-4a6c-a31d-c7dccea7315c
+2026-11-20T14:00:03.121Z <Error> [0x2c3d] CallingServices.cpp:77 Error 1000:1502 phone services disconnected
+2026-11-20T14:05:00.000Z <Error> [0x2c3d] BroadWorksTokenManager.cpp:130 Http error when trying to get BWC Token, \
+httpStatusCode: 503 errorCode=1502 TrackingID=NA_0f4b3c2a-1d2e-4f50-8a9b-0c1d2e3f4a5b
+2026-11-20T14:12:00.000Z <Info> [0x3e4f] SipStack.cpp:500 received SIP message:
+SIP/2.0 403 Forbidden
+CSeq: 2 REGISTER
+2026-11-20T14:12:00.200Z <Warning> [0x3e4f] SipStack.cpp:510 registration failed, retrying in 30 s
+"""
+
+
+def write_demo_logs(folder: Path | str) -> Path:
+    """Write :data:`DEMO_CLIENT_LOG` as a Webex app log folder and return the folder."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "current_log.txt").write_text(DEMO_CLIENT_LOG, encoding="utf-8")
+    return folder

@@ -9,7 +9,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .demo import DEMO_CASE_ID, demo_app, load_demo_pastes
+from .demo import DEMO_CASE_ID, demo_app, load_demo_pastes, write_demo_logs
 
 SIZE = (120, 36)
 
@@ -80,6 +80,18 @@ async def capture(out_dir: Path) -> list[Path]:
             await wait_for_run(pilot)
             await _settle(pilot)
             shot("paste")
+            app.pop_screen()
+            app.action_area("client-logs")
+            await _settle(pilot)
+            app.screen.query_one("#o-logs").value = str(write_demo_logs(Path(tmp) / "CiscoSpark"))
+            app.screen.action_run()
+            await wait_for_run(pilot)
+            await _settle(pilot)
+            timeline = app.screen.query_one("#timeline")
+            timeline.focus()
+            timeline.move_cursor(row=1)
+            await _settle(pilot)
+            shot("logs")
     return written
 
 

@@ -13,7 +13,7 @@ import datetime as _dt
 import threading
 from typing import Any, Iterable
 
-from ..api import Check, CheckContext, CheckOption, SkipCheck
+from ..api import Check, CheckContext, CheckOption, InputError, SkipCheck
 from ..case import TimeWindow, parse_time
 from ..model import Evidence, Finding
 from .xsp_urls import make_finding
@@ -162,6 +162,19 @@ def _summary(scan: Any, rule: dict[str, Any], titles: dict[str, str]) -> Finding
                    finding.remediation, finding.source, data)
 
 
+def validate_logs_path(path: str) -> None:
+    """``--logs`` given to ``wxtriage run``: a missing path or broken archive is bad input (exit 2)."""
+    from contextlib import ExitStack
+
+    from ..evidence.logs import LogInputError, open_source
+
+    try:
+        with ExitStack() as stack:
+            open_source(path, stack)
+    except LogInputError as exc:
+        raise InputError(f"--logs {exc}") from None
+
+
 class ClientLogsCheck(Check):
     id = "client.logs"
     title = "Webex app logs"
@@ -172,7 +185,7 @@ class ClientLogsCheck(Check):
     timeout_s = 900.0
     options = (
         CheckOption("logs", "Webex app logs: folder, file, .zip or .tar.gz (default: this computer's app logs)",
-                    kind="location", metavar="PATH"),
+                    kind="location", metavar="PATH", validate=validate_logs_path),
         CheckOption("since", "start of the time window, ISO-8601 (default: the case's window)", metavar="ISO"),
         CheckOption("until", "end of the time window, ISO-8601 (default: the case's window)", metavar="ISO"),
     )

@@ -17,6 +17,8 @@ AREA_SCREENS: dict[str, str] = {
     # Network probes: the generic checks screen plus a matrix of interface × node × step.
     "connectivity": "tui.screens.probes:ProbeChecksScreen",
     "mtls": "tui.screens.probes:ProbeChecksScreen",
+    # Client logs: a path to the logs, then the facts found and a timeline of the findings.
+    "client-logs": "tui.screens.client_logs:ClientLogsScreen",
 }
 
 

@@ -1,0 +1,169 @@
+"""Client logs: point at the Webex app logs, run ``client.logs``, read the facts and the timeline.
+
+The same check as ``wxtriage logs`` and ``wxtriage run --check client.logs``; this screen only
+collects the path and the window, and shows what the check's ``logs.summary`` finding carries:
+the extracted facts (with a button to copy them into the case) and the timeline of findings.
+"""
+from __future__ import annotations
+
+from contextlib import ExitStack
+from pathlib import Path
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Markdown, Static, Tree
+
+from checks.builtin.client_logs import case_with_facts, fmt_time, summary_of
+from checks.case import CaseFieldError, parse_time
+from checks.evidence.logs import LogInputError, default_log_dirs, find_default_logs, open_source
+from checks.model import CheckResult, Finding
+from checks.report import finding_markdown
+
+from .checks import HINT, ChecksScreen
+
+FACT_ROWS = (("Client version", "client_version"), ("Client build", "client_build"), ("OS", "os"),
+             ("User e-mail", "email"), ("Org ID", "org_id"), ("Tracking IDs", "tracking_id"))
+
+
+class ClientLogsScreen(ChecksScreen):
+    CSS_PATH = "client_logs.tcss"
+
+    def __init__(self, check_ids: tuple[str, ...] = (), areas: tuple[str, ...] = ("client-logs",),
+                 autorun: bool = False, guided: bool = False) -> None:
+        super().__init__(check_ids=check_ids, areas=areas, autorun=autorun, guided=guided)
+        self.summary: Finding | None = None
+        self.row_findings: dict[str, Finding] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="checks-body"):
+            with VerticalScroll(id="inputs"):
+                yield Static(self._heading(), id="checks-heading")
+                yield Label("Logs: folder, file, .zip or .tar.gz", classes="input-label")
+                yield Input(placeholder=self._default_hint(), id="o-logs", compact=True,
+                            tooltip="The user's Webex app log folder, or the zip/tar.gz they sent")
+                window = self.app.case.time_window if self.app.case else None
+                for name, edge in (("since", "start"), ("until", "end")):
+                    value = getattr(window, edge, None) if window else None
+                    yield Label(f"{name} (ISO time)", classes="input-label")
+                    yield Input(placeholder=f"case window: {fmt_time(value)}" if value else "no limit",
+                                id=f"o-{name}", compact=True, tooltip=f"Overrides the case's time window ({name})")
+                with Horizontal(id="run-buttons"):
+                    yield Button("Run", id="run", variant="primary")
+                    yield Button("Cancel", id="cancel", disabled=True)
+                yield Static("", id="run-status")
+                yield Label("Facts from the logs", classes="section-title")
+                yield Static("Run the check to read the client version, user and org.", id="facts", markup=False)
+                yield Button("Copy facts into the case", id="copy-facts", disabled=True,
+                             tooltip="Adds the e-mail, client version, tracking IDs and (if empty) the org ID")
+            with Vertical(id="results-pane"):
+                tree: Tree[Finding | CheckResult | None] = Tree("checks", id="results")
+                tree.show_root = False
+                yield tree
+                yield Label("Timeline", classes="section-title", id="timeline-title")
+                yield DataTable(id="timeline", cursor_type="row", zebra_stripes=True)
+                with VerticalScroll(id="detail-scroll"):
+                    yield Markdown(HINT, id="detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        # Textual also calls ChecksScreen.on_mount (handlers run for every class in the MRO), after
+        # this one: the columns must exist before it shows the case's previous results.
+        self.query_one("#timeline", DataTable).add_columns("time", "finding", "where")
+
+    @staticmethod
+    def _default_hint() -> str:
+        dirs = default_log_dirs()
+        return f"default: {dirs[0]}" if dirs else "path to the logs (no Webex app on Linux)"
+
+    # Inputs ------------------------------------------------------------------------
+    def _option_values(self) -> dict[str, object] | None:
+        raw = self.query_one("#o-logs", Input).value.strip()
+        try:
+            path = Path(raw).expanduser() if raw else find_default_logs()
+            with ExitStack() as stack:
+                open_source(path, stack)  # a bad path or archive: say so now, not as a crashed check
+        except LogInputError as exc:
+            self.notify(str(exc), title="Logs", severity="error", timeout=10)
+            return None
+        values: dict[str, object] = {"logs": str(path)}
+        for name in ("since", "until"):
+            text = self.query_one(f"#o-{name}", Input).value.strip()
+            try:
+                values[name] = parse_time(text, name).isoformat() if text else None
+            except CaseFieldError as exc:
+                self.notify(str(exc), title=name, severity="error")
+                return None
+        return values
+
+    # Results -----------------------------------------------------------------------
+    def _show_result(self, r: CheckResult) -> None:
+        super()._show_result(r)
+        if r.check_id != "client.logs":
+            return
+        self.summary = summary_of(r.findings)
+        self._fill_facts()
+        self._fill_timeline(r)
+
+    def _fill_facts(self) -> None:
+        facts = self.summary.data.get("facts", {}) if self.summary else {}
+        if not facts:
+            return
+        lines = [f"{label + ':':<16}{', '.join(facts.get(key) or []) or '—'}" for label, key in FACT_ROWS]
+        lines.append(f"{'Calling:':<16}{facts.get('telephony', 'unknown')}")
+        d = self.summary.data  # type: ignore[union-attr]
+        lines.append(f"{'Files:':<16}{len(d.get('files', []))}, {d.get('unrecognised_share', 0)} % lines "
+                     "not recognised")
+        self.query_one("#facts", Static).update("\n".join(lines))
+        has_any = any(self.summary.data.get("case_facts", {}).values())  # type: ignore[union-attr]
+        self.query_one("#copy-facts", Button).disabled = not (has_any and self.app.case)
+
+    def _fill_timeline(self, r: CheckResult) -> None:
+        table = self.query_one("#timeline", DataTable)
+        table.clear()
+        self.row_findings = {}
+        if self.summary is None:
+            return
+        by_code: dict[str, list[Finding]] = {}
+        for f in r.findings:
+            by_code.setdefault(f.code, []).append(f)
+        for i, item in enumerate(self.summary.data.get("timeline", [])):
+            candidates = by_code.get(item["code"], [])
+            finding = next((f for f in candidates if f.title.startswith(item["title"])), candidates[0] if candidates
+                           else None)
+            key = f"t{i}"
+            if finding is not None:
+                self.row_findings[key] = finding
+            when = fmt_time(parse_time(item["time"])) if item.get("time") else "no time"
+            table.add_row(when, Text(item["title"]), Text(item["source"], style="dim"), key=key)
+        self.query_one("#timeline-title", Label).update(f"Timeline ({table.row_count})")
+
+    @on(DataTable.RowHighlighted, "#timeline")
+    def _timeline_row(self, event: DataTable.RowHighlighted) -> None:
+        finding = self.row_findings.get(str(event.row_key.value))
+        if finding is not None:
+            self.query_one("#detail", Markdown).update("\n".join(finding_markdown(finding)))
+
+    @on(DataTable.RowSelected, "#timeline")
+    def _timeline_open(self, event: DataTable.RowSelected) -> None:
+        finding = self.row_findings.get(str(event.row_key.value))
+        if finding is not None:
+            from .finding import FindingScreen
+
+            self.app.push_screen(FindingScreen(finding))
+
+    @on(Button.Pressed, "#copy-facts")  # the base class's on_button_pressed still handles Run/Cancel
+    def _copy_pressed(self) -> None:
+        self.action_copy_facts()
+
+    def action_copy_facts(self) -> None:
+        if self.summary is None or self.app.case is None:
+            return
+        updated, changes = case_with_facts(self.app.case, self.summary.data.get("case_facts", {}))
+        if changes:
+            self.app.save_case(updated)
+            self.notify("Added to the case: " + "; ".join(changes), title="Case updated")
+        else:
+            self.notify("The case already has every fact found in the logs.")
