@@ -735,7 +735,7 @@ class _FileScanner:
                 info.first = parse_log_time(head[:64].decode("ascii", "replace"))
                 info.shape = "mobile" if MOBILE_RE.match(head) else "desktop"
         if entries:
-            last = _last_entry_start(chunk) if not (entries == 1 and starts_with_ts) else 0
+            last = _last_entry_start(chunk)  # 0 when the chunk's only entry starts it
             t = parse_log_time(chunk[last:last + 64].decode("ascii", "replace"))
             if t is not None:
                 info.last = t
