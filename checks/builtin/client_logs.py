@@ -16,7 +16,7 @@ from typing import Any, Iterable
 from ..api import Check, CheckContext, CheckOption, InputError, SkipCheck
 from ..case import TimeWindow, parse_time
 from ..model import Evidence, Finding
-from .xsp_urls import make_finding
+from ..findings import make_finding
 
 MAX_EVIDENCE = 5
 MAX_GENERIC_CODES = 10
@@ -52,7 +52,7 @@ def resolve_window(ctx: CheckContext) -> TimeWindow:
 
 def short_title(rule: dict[str, Any], **values: Any) -> str:
     """A rule's title without its count, for timelines."""
-    from .xsp_urls import _Fmt
+    from ..findings import _Fmt
 
     return rule["title"].format_map(_Fmt(values)).split(" (")[0]
 
