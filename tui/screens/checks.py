@@ -146,11 +146,14 @@ class ChecksScreen(Screen):
                 continue
             raw = self.query_one(f"#o-{o.dest}", Input).value.strip()
             items = [p.strip() for p in raw.split(",") if p.strip()] if o.multiple else ([raw] if raw else [])
-            if o.kind == "path":
+            if o.kind in ("path", "location"):
                 items = [str(Path(i).expanduser()) for i in items]
             for item in items:
                 if o.kind == "path" and not Path(item).is_file():
                     self.notify(f"{o.name}: {item} is not a file", severity="error")
+                    return None
+                if o.kind == "location" and not Path(item).exists():
+                    self.notify(f"{o.name}: {item} does not exist", severity="error")
                     return None
                 if o.validate is not None:  # same up-front validation as the CLI
                     try:
