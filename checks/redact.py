@@ -10,9 +10,16 @@ and :meth:`Redactor.secret`; free text uses :meth:`Redactor.redact_text`.
 """
 from __future__ import annotations
 
+import base64
+import binascii
+import json
+import os
 import re
+import tempfile
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Iterable
+from urllib.parse import unquote_plus
 
 #: JSON keys / parameter names whose values are secrets (matched case-insensitively, as substrings
 #: of the normalised name, so ``access_token``, ``X-Auth-Token`` and ``clientSecret`` all match).
@@ -48,6 +55,10 @@ KV_RE = re.compile(
     """)
 
 
+#: Remembered values shorter than this are not replaced inside other text (too ambiguous).
+MIN_KNOWN_LEN = 6
+
+
 def is_secret_name(name: str) -> bool:
     n = _SOURCE_FILE_EXT_RE.sub("", name.strip().strip("\"'")).lower().replace("-", "_")
     if n in NOT_SECRET_NAMES or n.replace("_", "") in NOT_SECRET_NAMES:
@@ -67,6 +78,8 @@ class Redactor:
     known_secrets: set[str] = field(default_factory=set)
     _map: dict[str, str] = field(default_factory=dict)
     _counts: dict[str, int] = field(default_factory=dict)
+    _known_size: int = -1
+    _known_sorted: list[str] = field(default_factory=list)
 
     def secret(self, value: str, kind: str = "secret") -> str:
         """The placeholder for ``value`` (always the same one), remembering the value."""
@@ -99,10 +112,24 @@ class Redactor:
         out = BEARER_RE.sub(lambda m: f"{m.group(1)} {self.secret(m.group(2), 'token')}", out)
         out = URL_USERINFO_RE.sub(lambda m: f"{m.group(1)}{m.group(2)}:{self.secret(m.group(3), 'password')}@", out)
         out = KV_RE.sub(self._kv, out)
-        for value in sorted(self._map, key=len, reverse=True):
-            if value in out:
-                out = out.replace(value, self._map[value])
-        return out
+        return self._replace_known(out)
+
+    def _replace_known(self, text: str) -> str:
+        """Replace every remembered secret (and every externally known one) found in ``text``.
+
+        Only values of at least :data:`MIN_KNOWN_LEN` characters: a short cookie value such as
+        ``en`` or ``1`` must not rewrite every ``en`` or ``1`` in later text.
+        """
+        size = len(self._map) + len(self.known_secrets)
+        if size != self._known_size:
+            self._known_size = size
+            values = {v for v in self._map if len(v) >= MIN_KNOWN_LEN}
+            values |= {v for v in self.known_secrets if len(v) >= MIN_KNOWN_LEN}
+            self._known_sorted = sorted(values, key=len, reverse=True)
+        for value in self._known_sorted:
+            if value in text:
+                text = text.replace(value, self.secret(value))
+        return text
 
     def _kv(self, m: re.Match[str]) -> str:
         name = m.group("name")
@@ -156,30 +183,49 @@ class LeakError(RuntimeError):
 
 
 class LeakScanner:
-    """Scans outgoing bytes for secret shapes and for values known to be secret."""
+    """Scans outgoing bytes for secret shapes and for values known to be secret.
 
-    def __init__(self, known_secrets: Iterable[str] = ()):
-        self.known = {s for s in known_secrets if len(s) >= 6}
+    ``strict`` makes bearer/basic matches count only when the value looks like a credential
+    (see :func:`credential_like`): needed for captured web content, where a JavaScript bundle
+    says "basic functionality" and must not block the write.
+    """
+
+    def __init__(self, known_secrets: Iterable[str] = (), strict: bool = False):
+        self.known = {s for s in known_secrets if len(s) >= MIN_KNOWN_LEN}
+        self.strict = strict
 
     def add(self, secrets: Iterable[str]) -> None:
-        self.known.update(s for s in secrets if len(s) >= 6)
+        self.known.update(s for s in secrets if len(s) >= MIN_KNOWN_LEN)
+
+    def _scan(self, text: str, loc: str) -> list[Leak]:
+        leaks: list[Leak] = []
+        if JWT_RE.search(text):
+            leaks.append(Leak(loc, "a JWT (eyJ….….…)"))
+        for m in BEARER_RE.finditer(text):
+            if m.group(2).startswith("<redacted"):
+                continue
+            if self.strict and not credential_like(m.group(1), m.group(2)):
+                continue
+            leaks.append(Leak(loc, f"a {m.group(1).lower()} credential"))
+            break
+        for m in URL_USERINFO_RE.finditer(text):
+            if not m.group(3).startswith("<redacted"):
+                leaks.append(Leak(loc, "a password inside a URL"))
+                break
+        for secret in self.known:
+            if secret in text:
+                leaks.append(Leak(loc, f"a known secret value ({len(secret)} characters)"))
+        return leaks
 
     def scan_text(self, text: str, where: str) -> list[Leak]:
         leaks: list[Leak] = []
         for lineno, line in enumerate(text.splitlines(), 1):
-            loc = f"{where} line {lineno}"
-            if JWT_RE.search(line):
-                leaks.append(Leak(loc, "a JWT (eyJ….….…)"))
-            m = BEARER_RE.search(line)
-            if m and not m.group(2).startswith("<redacted"):
-                leaks.append(Leak(loc, f"a {m.group(1).lower()} credential"))
-            m = URL_USERINFO_RE.search(line)
-            if m and not m.group(3).startswith("<redacted") and m.group(3) != "<redacted>":
-                leaks.append(Leak(loc, "a password inside a URL"))
-            for secret in self.known:
-                if secret in line:
-                    leaks.append(Leak(loc, f"a known secret value ({len(secret)} characters)"))
+            leaks += self._scan(line, f"{where} line {lineno}")
         return leaks
+
+    def scan_blob(self, text: str, where: str) -> list[Leak]:
+        """Scan ``text`` as one unit (a serialised HAR entry), reporting ``where`` as the location."""
+        return self._scan(text, where)
 
     def scan_bytes(self, data: bytes, where: str) -> list[Leak]:
         return self.scan_text(data.decode("utf-8", errors="replace"), where)
@@ -189,3 +235,337 @@ class LeakScanner:
         leaks = self.scan_bytes(data, name)
         if leaks:
             raise LeakError(leaks)
+
+    def check_text(self, text: str, where: str) -> None:
+        """Raise :class:`LeakError` when ``text`` (an output about to be printed or written) holds a secret."""
+        leaks = self.scan_text(text, where)
+        if leaks:
+            raise LeakError(leaks)
+
+
+def default_known_secrets() -> set[str]:
+    """Secret values the user stored in the keyring (hook for ``checks.credentials``).
+
+    ``checks.credentials.known_secrets()`` is written on another branch; until it exists this
+    returns an empty set, and every caller already feeds the scanner through this one function.
+    """
+    try:
+        from .credentials import known_secrets  # type: ignore[attr-defined]
+    except ImportError:
+        return set()
+    try:
+        return {s for s in known_secrets() if isinstance(s, str) and s}
+    except Exception:  # noqa: BLE001 - a broken keyring must not stop redaction; the scan still runs
+        return set()
+
+
+# --------------------------------------------------------------------------------------------
+# Structural HAR redaction
+# --------------------------------------------------------------------------------------------
+
+#: Header names whose whole value is a credential (besides anything :func:`is_secret_name` matches).
+SECRET_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie", "set-cookie", "x-csrf-token",
+                            "x-xsrf-token", "x-api-key", "x-amz-security-token", "www-authenticate"})
+#: JSON keys matched exactly by :func:`is_secret_name` that are ordinary data inside response bodies
+#: (error ``code``, subscriber ``state``, a setting's ``key``); they stay secret as URL/form parameters.
+JSON_BODY_PLAIN_NAMES = frozenset({"code", "state", "key"})
+
+
+def credential_like(scheme: str, value: str) -> bool:
+    """Whether ``Bearer value`` / ``Basic value`` is a real credential rather than prose.
+
+    Real bearer tokens are long and contain digits or mixed case; Basic credentials are base64
+    of ``user:password``. "basic functionality" in a JavaScript bundle is neither.
+    """
+    if scheme.lower() == "basic":
+        try:
+            decoded = base64.b64decode(value + "=" * (-len(value) % 4), validate=True).decode("utf-8")
+        except (binascii.Error, ValueError, UnicodeDecodeError):
+            return False
+        return ":" in decoded and decoded.isprintable()
+    if len(value) < 16:
+        return False
+    if any(c.isdigit() or c in "._~+/=" for c in value):
+        return True
+    return len(value) >= 24 and any(c.isupper() for c in value[1:]) and any(c.islower() for c in value)
+
+
+def _is_secret_key(name: str) -> bool:
+    """JSON body keys: like :func:`is_secret_name` but ``code``/``state``/``key`` are data there."""
+    n = name.strip().lower().replace("-", "_")
+    return n not in JSON_BODY_PLAIN_NAMES and is_secret_name(name)
+
+
+class HarRedactor:
+    """Structural redaction of HAR entries with a shared :class:`Redactor` (consistent placeholders).
+
+    Headers, cookies arrays, query and post parameters, JSON bodies at any depth, JWTs anywhere and
+    ``user:pass@`` in URLs. What TAC needs stays: URLs (minus secrets), statuses, tracking IDs,
+    error bodies. One entry at a time, so a whole file is redacted with flat memory.
+    """
+
+    def __init__(self, redactor: Redactor | None = None):
+        self.redactor = redactor or Redactor()
+
+    # -- secrets only (cheap: used by the analysis to feed the scanner without rewriting bodies)
+    def collect(self, entry: dict[str, Any]) -> None:
+        """Remember the secret values of an entry's headers, cookies and parameters."""
+        for part in ("request", "response"):
+            msg = entry.get(part)
+            if not isinstance(msg, dict):
+                continue
+            for h in msg.get("headers") or ():
+                if isinstance(h, dict):
+                    self._header_value(str(h.get("name", "")), h.get("value"))
+            for c in msg.get("cookies") or ():
+                if isinstance(c, dict) and isinstance(c.get("value"), str):
+                    self.redactor.secret(c["value"], "cookie")
+            for q in msg.get("queryString") or ():
+                if isinstance(q, dict) and is_secret_name(str(q.get("name", ""))) and isinstance(q.get("value"), str):
+                    self.redactor.secret(q["value"], "param")
+            post = msg.get("postData")
+            if isinstance(post, dict):
+                for prm in post.get("params") or ():
+                    if isinstance(prm, dict) and is_secret_name(str(prm.get("name", ""))) and isinstance(
+                            prm.get("value"), str):
+                        self.redactor.secret(prm["value"], "param")
+
+    # -- full structural redaction
+    def redact_entry(self, entry: dict[str, Any]) -> dict[str, Any]:
+        """A redacted copy of one HAR entry (still a valid HAR entry)."""
+        self.collect(entry)  # learn header/cookie secrets first so bodies of the same entry are covered
+        return self._walk(entry, "")
+
+    def redact_meta(self, value: Any) -> Any:
+        """``log`` fields other than entries (pages, creator, comment)."""
+        return self._walk(value, "")
+
+    def _walk(self, obj: Any, parent: str) -> Any:
+        if isinstance(obj, dict):
+            if parent in ("content", "postData") or ("mimeType" in obj and "text" in obj):
+                return self._body(obj)
+            if "name" in obj and "value" in obj and parent in ("headers", "cookies", "queryString", "params"):
+                return self._pair(obj, parent)
+            out: dict[str, Any] = {}
+            for k, v in obj.items():
+                key = str(k)
+                if isinstance(v, str) and key in ("url", "redirectURL"):
+                    out[k] = self.url(v)
+                elif isinstance(v, (str, list, dict)) and _is_secret_key(key) and key not in ("cookies",):
+                    out[k] = self._secret_value(v)
+                else:
+                    out[k] = self._walk(v, key)
+            return out
+        if isinstance(obj, list):
+            return [self._walk(v, parent) for v in obj]
+        if isinstance(obj, str):
+            return self.text(obj)
+        return obj
+
+    def _secret_value(self, v: Any) -> Any:
+        if isinstance(v, str):
+            return self.redactor.secret(v) if v else v
+        if isinstance(v, list):
+            return [self._secret_value(x) for x in v]
+        if isinstance(v, dict):
+            return {k: self._secret_value(x) for k, x in v.items()}
+        return v
+
+    def _pair(self, obj: dict[str, Any], parent: str) -> dict[str, Any]:
+        out = dict(obj)
+        name, value = str(obj.get("name", "")), obj.get("value")
+        if isinstance(value, str):
+            if parent == "cookies":
+                out["value"] = self.redactor.secret(value, "cookie") if value else value
+            elif parent == "headers":
+                out["value"] = self._header_value(name, value)
+            elif is_secret_name(name):
+                out["value"] = self.redactor.secret(value, "param") if value else value
+            else:
+                out["value"] = self.url(value) if "://" in value else self.text(value)
+        return out
+
+    def _header_value(self, name: str, value: Any) -> Any:
+        if not isinstance(value, str) or not value:
+            return value
+        n = name.strip().lower()
+        if n == "cookie":
+            return "; ".join(self._cookie_pair(p) for p in value.split(";"))
+        if n == "set-cookie":
+            first, sep, attrs = value.partition(";")
+            return self._cookie_pair(first) + sep + attrs
+        if n in ("authorization", "proxy-authorization", "www-authenticate"):
+            scheme, sp, cred = value.strip().partition(" ")
+            if sp and scheme.isalpha() and cred:
+                return f"{scheme} {self.redactor.secret(cred.strip(), 'token')}"
+            return self.redactor.secret(value, "token")
+        if n in SECRET_HEADERS or is_secret_name(n):
+            return self.redactor.secret(value, "token")
+        if n in ("location", "referer", "origin") or "://" in value:
+            return self.url(value)
+        return self.text(value)
+
+    def _cookie_pair(self, part: str) -> str:
+        name, eq, val = part.strip().partition("=")
+        if not eq:
+            return part.strip()
+        return f"{name}={self.redactor.secret(val, 'cookie') if val else val}"
+
+    def url(self, url: str) -> str:
+        """A URL with its password, secret query/fragment parameters and JWTs replaced."""
+        out = URL_USERINFO_RE.sub(
+            lambda m: f"{m.group(1)}{m.group(2)}:{self.redactor.secret(m.group(3), 'password')}@", url)
+        out = _URL_PARAM_RE.sub(self._url_param, out)
+        return self.text(out)
+
+    def _url_param(self, m: re.Match[str]) -> str:
+        name, value = m.group("name"), m.group("value")
+        if not value or value.startswith("<redacted") or not is_secret_name(unquote_plus(name)):
+            return m.group(0)
+        return f"{m.group('lead')}{name}={self.redactor.secret(value, 'param')}"
+
+    def text(self, text: str) -> str:
+        """Free text inside a capture: JWTs, credential-like bearer/basic values, URL passwords,
+        and values already known to be secret. Prose is left alone."""
+        if not text:
+            return text
+        r = self.redactor
+        out = JWT_RE.sub(lambda m: r.secret(m.group(0), "jwt"), text) if "eyJ" in text else text
+        if ("earer" in out or "asic" in out or "EARER" in out or "ASIC" in out):
+            out = BEARER_RE.sub(lambda m: (f"{m.group(1)} {r.secret(m.group(2), 'token')}"
+                                           if credential_like(m.group(1), m.group(2)) else m.group(0)), out)
+        if "@" in out and "://" in out:
+            out = URL_USERINFO_RE.sub(
+                lambda m: f"{m.group(1)}{m.group(2)}:{r.secret(m.group(3), 'password')}@", out)
+        return r._replace_known(out)
+
+    def _body(self, obj: dict[str, Any]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for k, v in obj.items():
+            if k == "params" and isinstance(v, list):
+                out[k] = [self._pair(p, "params") if isinstance(p, dict) else p for p in v]
+            elif k in ("text", "_textBase64") and isinstance(v, str):
+                encoded = k == "_textBase64" or str(obj.get("encoding", "")).lower() == "base64"
+                out[k] = self._body_text(v, str(obj.get("mimeType", "")), encoded)
+            else:
+                out[k] = self._walk(v, k)
+        return out
+
+    def _body_text(self, text: str, mime: str, encoded: bool) -> str:
+        if encoded:
+            try:
+                decoded = base64.b64decode(text, validate=False).decode("utf-8")
+            except (binascii.Error, ValueError, UnicodeDecodeError):
+                return text  # binary (an image, a font): no text secrets to find
+            redacted = self._plain_body(decoded, mime)
+            return text if redacted == decoded else base64.b64encode(redacted.encode("utf-8")).decode("ascii")
+        return self._plain_body(text, mime)
+
+    def _plain_body(self, text: str, mime: str) -> str:
+        stripped = text.lstrip()
+        if stripped[:1] in ("{", "[") and ("json" in mime.lower() or not mime or "text" in mime.lower()):
+            try:
+                doc = json.loads(text)
+            except ValueError:
+                pass
+            else:
+                return json.dumps(self._json(doc), ensure_ascii=False, separators=(",", ":"))
+        if "x-www-form-urlencoded" in mime.lower():
+            return _FORM_PAIR_RE.sub(self._url_param, text if text.startswith("&") else text)
+        return self.text(text)
+
+    def _json(self, obj: Any) -> Any:
+        if isinstance(obj, dict):
+            return {k: (self._secret_value(v) if _is_secret_key(str(k)) else self._json(v)) for k, v in obj.items()}
+        if isinstance(obj, list):
+            return [self._json(v) for v in obj]
+        if isinstance(obj, str):
+            return self.url(obj) if "://" in obj else self.text(obj)
+        return obj
+
+
+# name=value inside a URL query or fragment (``lead`` is the ? & # ; that precedes it).
+_URL_PARAM_RE = re.compile(r"(?P<lead>[?&#;])(?P<name>[^=&#?\s]+)=(?P<value>[^&#\s\"']*)")
+_FORM_PAIR_RE = re.compile(r"(?P<lead>^|&)(?P<name>[^=&\s]+)=(?P<value>[^&\s]*)")
+
+
+@dataclass
+class HarRedactionResult:
+    path: Path
+    entries: int
+    truncated: bool
+    warnings: list[str]
+    placeholders: int
+
+
+def redact_har_file(src: Path | str, out: Path | str, *, redactor: Redactor | None = None,
+                    scanner: LeakScanner | None = None) -> HarRedactionResult:
+    """Write a redacted copy of the HAR ``src`` to ``out``, streaming entry by entry.
+
+    Passes: (1) the ``log`` fields other than entries, (2) the secrets of every entry's headers,
+    cookies and parameters (so a token that appears in a body *before* its header is still
+    replaced), (3) redact, leak-scan and write each entry. The result is written to a temporary
+    file and renamed; on a leak (:class:`LeakError`) nothing is left behind.
+    """
+    from .evidence.har import HarError, HarReader, read_log_meta
+
+    src, out = Path(src), Path(out)
+    if out.exists() and out.is_dir():
+        raise HarError(f"{out}: is a folder; give a file name such as {out / (src.stem + '.redacted.har')}")
+    if not out.parent.exists():
+        raise HarError(f"{out.parent}: folder does not exist")
+    if out.resolve() == src.resolve():
+        raise HarError(f"{out}: refusing to overwrite the original capture; choose another output name")
+    reader = HarReader(src)
+    if len(reader.sources) != 1:
+        names = ", ".join(s.name for s in reader.sources)
+        raise HarError(f"{src.name}: holds {len(reader.sources)} HARs ({names}); extract one and redact it on its own")
+    har = HarRedactor(redactor)
+    scanner = scanner or LeakScanner(default_known_secrets(), strict=True)
+    meta = har.redact_meta(read_log_meta(reader.sources[0]))
+    for entry in HarReader(src).entries():  # pass 2: learn secrets only
+        har.collect(entry.raw_entry)
+    scanner.add(har.redactor.removed)
+    known_before = len(scanner.known)
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent)
+    n = 0
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            head = json.dumps(meta, ensure_ascii=False)
+            for leak in scanner.scan_blob(head, f"{out.name} log header"):
+                raise LeakError([leak])
+            fh.write('{"log": ' + head[:-1] + (', ' if meta else '') + '"entries": [\n')
+            for rec in reader.records():
+                line = json.dumps(har.redact_entry(rec.raw), ensure_ascii=False)
+                leaks = scanner.scan_blob(line, f"{out.name} entry {rec.index + 1} ({_short_url(rec.raw)})")
+                if leaks:
+                    raise LeakError(leaks)
+                fh.write((",\n" if n else "") + line)
+                n += 1
+            fh.write("\n]}}\n")
+        scanner.add(har.redactor.removed)
+        if len(scanner.known) > known_before:
+            # Secrets first seen in a body may have been written earlier in raw form: check the file.
+            _rescan_file(Path(tmp), out.name, scanner)
+        os.replace(tmp, out)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+    return HarRedactionResult(out, n, bool(reader.truncated), list(reader.warnings), len(har.redactor._map))
+
+
+def _short_url(entry: dict[str, Any]) -> str:
+    req = entry.get("request") or {}
+    url = str(req.get("url", ""))
+    return f"{req.get('method', '?')} {url.split('?')[0][:80]}"
+
+
+def _rescan_file(path: Path, name: str, scanner: LeakScanner) -> None:
+    with path.open(encoding="utf-8") as fh:
+        for lineno, line in enumerate(fh, 1):
+            leaks = scanner.scan_blob(line, f"{name} line {lineno}")
+            if leaks:
+                raise LeakError(leaks)

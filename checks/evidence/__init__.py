@@ -1,1 +1,2 @@
-"""Parsers for evidence admins paste or save (BroadWorks CLI output, logs, exports)."""
+"""Evidence readers: what admins paste or save (HAR captures, BroadWorks CLI output, logs, exports),
+read safely and, for big files, streamed."""

@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "tui.cli.inventory_cmd",
     "tui.cli.credentials_cmd",
     "tui.cli.logs_cmd",
+    "tui.cli.har_cmd",
 )
 
 

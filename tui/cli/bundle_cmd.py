@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 
 from checks.bundle import write_bundle
+from checks.redact import LeakScanner, default_known_secrets
 
 from .common import add_store_arg, open_store
 
@@ -20,6 +21,8 @@ def cmd_bundle(args: argparse.Namespace) -> int:
     store = open_store(args)
     case = store.get(args.case)
     results = store.latest_results(case.id)
-    path = write_bundle(case, results, args.output)
+    # Secrets from the keyring are scanned for too; a hit raises LeakError (one line naming the
+    # file and line of the leak, exit 2) and nothing is written.
+    path = write_bundle(case, results, args.output, scanner=LeakScanner(default_known_secrets()))
     print(f"Wrote {path} ({len(results)} check results)")
     return 0

@@ -1,0 +1,339 @@
+"""Streaming HAR reader: ``log.entries`` one at a time, each wrapped in haralyzer's ``HarEntry``.
+
+haralyzer's ``HarParser`` loads the whole file with ``json.load``; on a 1 GB capture that is
+gigabytes of Python objects. Here ijson walks ``log.entries`` and only one entry is alive at a
+time, so memory stays flat while the entry API stays haralyzer's.
+
+Accepted: ``.har``, gzip (``.har.gz``, detected by magic bytes), ``.zip`` archives holding one or
+more HARs (also by magic bytes), UTF-8 with or without BOM. Every bad input becomes a
+:class:`HarError` whose message is one line naming the file and the reason/position; a HAR cut
+off mid-file yields the entries read before the break and sets :attr:`HarReader.truncated`.
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+import gzip
+import json
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any, Callable, Iterator
+
+from haralyzer import HarEntry
+
+#: Read size for ijson; also the precision of "near byte N" in error messages for big files.
+CHUNK = 64 * 1024
+_BOM = b"\xef\xbb\xbf"
+
+
+class HarError(ValueError):
+    """A file that cannot be read as a HAR. ``str()`` is one line: file, reason, position."""
+
+
+@dataclass(frozen=True)
+class HarSource:
+    """One HAR inside what the user gave: the file itself, or a member of a zip."""
+
+    name: str  # what messages show: "capture.har" or "bundle.zip:capture.har"
+    open: Callable[[], IO[bytes]]
+
+
+@dataclass(frozen=True)
+class HarRecord:
+    """One entry as read: its position in the file, the source it came from, haralyzer's wrapper."""
+
+    index: int
+    source: str
+    entry: HarEntry
+
+    @property
+    def raw(self) -> dict[str, Any]:
+        return self.entry.raw_entry
+
+
+class _CountingReader:
+    """Counts bytes handed to the parser (for error positions) and drops a UTF-8 BOM.
+
+    Only ``read`` is offered, so ijson cannot bypass it with ``readinto``.
+    """
+
+    def __init__(self, fh: IO[bytes]):
+        self.fh = fh
+        self.pos = 0
+        self._first = True
+
+    def read(self, n: int = -1) -> bytes:
+        data = self.fh.read(n)
+        if self._first and data:  # ijson first calls read(0) to learn bytes vs str
+            self._first = False
+            if data.startswith(_BOM):
+                data = data[len(_BOM):]
+                self.pos += len(_BOM)
+        self.pos += len(data)
+        return data
+
+
+def _sniff(head: bytes, name: str) -> str:
+    """'gzip', 'zip' or 'json' from the first bytes; raise for what cannot be a HAR."""
+    if head.startswith(b"\x1f\x8b"):
+        return "gzip"
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06"):
+        return "zip"
+    if not head:
+        raise HarError(f"{name}: the file is empty; export the HAR again from the browser's network tab")
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise HarError(f"{name}: the file is UTF-16; save it as UTF-8 (browsers export HARs as UTF-8)")
+    body = head[len(_BOM):] if head.startswith(_BOM) else head
+    if b"\x00" in body[:4096]:
+        raise HarError(f"{name}: binary data, not a HAR (a HAR is JSON text starting with '{{')")
+    return "json"
+
+
+def _gunzip_opener(opener: Callable[[], IO[bytes]]) -> Callable[[], IO[bytes]]:
+    return lambda: gzip.GzipFile(fileobj=opener(), mode="rb")  # type: ignore[return-value]
+
+
+def har_sources(path: Path | str) -> list[HarSource]:
+    """The HARs held by ``path`` (one for a .har/.har.gz, one per HAR member for a .zip)."""
+    p = Path(path)
+    name = p.name
+    try:
+        with p.open("rb") as fh:
+            head = fh.read(4096)
+    except FileNotFoundError:
+        raise HarError(f"{p}: no such file") from None
+    except IsADirectoryError:
+        raise HarError(f"{p}: is a folder; give the .har file") from None
+    except OSError as exc:
+        raise HarError(f"{p}: cannot read: {exc.strerror or exc}") from None
+    kind = _sniff(head, name)
+    if kind == "json":
+        return [HarSource(name, lambda: p.open("rb"))]
+    if kind == "gzip":
+        opener = _gunzip_opener(lambda: p.open("rb"))
+        try:
+            with opener() as fh:
+                inner = fh.read(4096)
+        except (OSError, EOFError) as exc:
+            raise HarError(f"{name}: damaged gzip file ({exc})") from None
+        if _sniff(inner, name) != "json":
+            raise HarError(f"{name}: the gzip file does not hold a HAR")
+        return [HarSource(name, opener)]
+    return _zip_sources(p)
+
+
+def _zip_sources(p: Path) -> list[HarSource]:
+    try:
+        with zipfile.ZipFile(p) as zf:
+            members = [i.filename for i in zf.infolist() if not i.is_dir()]
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise HarError(f"{p.name}: damaged zip file ({exc})") from None
+    hars = [m for m in members if m.lower().endswith((".har", ".har.gz"))]
+    if not hars:
+        shown = ", ".join(members[:5]) + (" …" if len(members) > 5 else "") or "(empty)"
+        raise HarError(f"{p.name}: the zip holds no .har file (members: {shown})")
+
+    def member_opener(member: str) -> Callable[[], IO[bytes]]:
+        def open_member() -> IO[bytes]:
+            zf = zipfile.ZipFile(p)
+            fh = zf.open(member)
+            fh._wx_zip = zf  # type: ignore[attr-defined]  # keep the archive open as long as the member
+            return fh
+        return _gunzip_opener(open_member) if member.lower().endswith(".gz") else open_member
+
+    return [HarSource(f"{p.name}:{m}", member_opener(m)) for m in hars]
+
+
+def _first_line(exc: Exception) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0].rstrip(".")
+
+
+@dataclass
+class HarReader:
+    """Stream the entries of every HAR in ``path``.
+
+    Iterate :meth:`records` once; afterwards :attr:`truncated`, :attr:`warnings`,
+    :attr:`count` and :attr:`skipped` describe what was read.
+    """
+
+    path: Path | str
+    sources: list[HarSource] = field(init=False)
+    truncated: list[str] = field(default_factory=list, init=False)
+    warnings: list[str] = field(default_factory=list, init=False)
+    count: int = field(default=0, init=False)
+    skipped: int = field(default=0, init=False)
+
+    def __post_init__(self) -> None:
+        self.sources = har_sources(self.path)
+
+    def records(self) -> Iterator[HarRecord]:
+        for src in self.sources:
+            yield from self._read(src)
+
+    def entries(self) -> Iterator[HarEntry]:
+        """haralyzer ``HarEntry`` objects, one at a time."""
+        for rec in self.records():
+            yield rec.entry
+
+    def _read(self, src: HarSource) -> Iterator[HarRecord]:
+        import ijson  # heavy-ish C extension: only when a HAR is actually read
+
+        n = 0
+        try:
+            fh = src.open()
+        except (OSError, zipfile.BadZipFile) as exc:
+            raise HarError(f"{src.name}: cannot open: {exc}") from None
+        with fh:
+            reader = _CountingReader(fh)
+            try:
+                for item in ijson.items(reader, "log.entries.item", use_float=True, buf_size=CHUNK):
+                    if not (isinstance(item, dict) and isinstance(item.get("request"), dict)
+                            and isinstance(item.get("response"), dict)):
+                        self.skipped += 1
+                        continue
+                    yield HarRecord(self.count, src.name, HarEntry(item))
+                    self.count += 1
+                    n += 1
+            except ijson.IncompleteJSONError as exc:
+                msg = _first_line(exc)
+                if "premature EOF" in msg:
+                    if n == 0:
+                        raise HarError(f"{src.name}: the file ends early (truncated at byte {reader.pos}) "
+                                       "before any complete entry; export the HAR again") from None
+                    self.truncated.append(src.name)
+                    self.warnings.append(f"{src.name}: incomplete HAR: the file ends at byte {reader.pos} in the "
+                                         f"middle of the data; {n} entries before the break were read")
+                    return
+                if n == 0 and reader.pos <= CHUNK:
+                    raise HarError(f"{src.name}: not a HAR: {_json_position(fh, src, msg)}") from None
+                raise HarError(f"{src.name}: invalid JSON near byte {reader.pos} after entry {n}: {msg}") from None
+            except (OSError, EOFError, zipfile.BadZipFile) as exc:
+                # gzip/zip streams fail here when their compressed data is cut or damaged.
+                if n:
+                    self.truncated.append(src.name)
+                    self.warnings.append(f"{src.name}: incomplete HAR: the compressed data is damaged after "
+                                         f"{n} entries ({_first_line(exc)}); those entries were read")
+                    return
+                raise HarError(f"{src.name}: damaged compressed data ({_first_line(exc)})") from None
+            except UnicodeDecodeError as exc:
+                raise HarError(f"{src.name}: not UTF-8 text near byte {reader.pos} ({exc.reason})") from None
+        if n == 0:
+            _explain_empty(src)
+        if self.skipped:
+            self.warnings.append(f"{src.name}: {self.skipped} entries without a request/response object were skipped")
+
+
+def _json_position(fh: IO[bytes], src: HarSource, fallback: str) -> str:
+    """For small inputs, the exact line/column json reports (ijson gives no offset)."""
+    try:
+        with src.open() as again:
+            data = again.read(CHUNK + 1)
+        text = data.decode("utf-8-sig", errors="replace")
+        json.loads(text)
+    except json.JSONDecodeError as exc:
+        return f"invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
+    except Exception:  # noqa: BLE001 - the fallback message is still accurate
+        pass
+    return f"invalid JSON ({fallback})"
+
+
+def _explain_empty(src: HarSource) -> None:
+    """No entries came out: say whether this is JSON that is not a HAR or a HAR without entries."""
+    import ijson
+
+    with src.open() as fh:
+        reader = _CountingReader(fh)
+        top_keys: list[str] = []
+        log_keys: list[str] = []
+        entries_kind = None
+        try:
+            for prefix, event, value in ijson.parse(reader, buf_size=CHUNK):
+                if prefix == "" and event in ("start_array", "string", "number", "boolean", "null"):
+                    kind = "an array" if event == "start_array" else f"a single {event}"
+                    raise HarError(f"{src.name}: JSON but not a HAR: the top level is {kind}, "
+                                   "not an object with a 'log' key")
+                if prefix == "" and event == "map_key":
+                    top_keys.append(value)
+                elif prefix == "log" and event == "map_key":
+                    log_keys.append(value)
+                elif prefix == "log.entries" and event in ("start_array", "start_map", "string", "number"):
+                    entries_kind = event
+                    if event != "start_array":
+                        break
+                if len(top_keys) > 50:
+                    break
+        except ijson.JSONError:
+            pass
+    if "log" not in top_keys:
+        shown = ", ".join(top_keys[:8]) or "none"
+        raise HarError(f"{src.name}: JSON but not a HAR: no 'log' object (top-level keys: {shown})")
+    if entries_kind is None:
+        raise HarError(f"{src.name}: not a HAR: 'log' has no 'entries' list (keys: {', '.join(log_keys) or 'none'})")
+    if entries_kind != "start_array":
+        raise HarError(f"{src.name}: not a HAR: 'log.entries' is not a list")
+    raise HarError(f"{src.name}: the HAR has no usable entries; record again with the network tab open "
+                   "while reproducing the problem")
+
+
+def body_text(content: dict[str, Any] | None, limit: int | None = None) -> str | None:
+    """A response ``content`` (or request ``postData``) as text, decoding base64 bodies.
+
+    Returns None when there is no text (Chrome leaves it out for cached or large bodies).
+    """
+    if not isinstance(content, dict):
+        return None
+    text = content.get("text")
+    if not isinstance(text, str):
+        b64 = content.get("_textBase64")
+        if not isinstance(b64, str):
+            return None
+        text, encoded = b64, True
+    else:
+        encoded = str(content.get("encoding", "")).lower() == "base64"
+    if limit is not None and len(text) > limit:
+        return None
+    if encoded:
+        try:
+            raw = base64.b64decode(text, validate=False)
+        except (binascii.Error, ValueError):
+            return None
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return None  # an image or other binary body: nothing to read
+    return text
+
+
+def read_log_meta(src: HarSource) -> dict[str, Any]:
+    """Every ``log`` field except ``entries`` (version, creator, browser, pages, comment …).
+
+    One event-level pass; values under ``log.entries`` are skipped, so memory stays flat. A
+    truncated file gives the fields read before the break.
+    """
+    import ijson
+
+    meta: dict[str, Any] = {}
+    key: str | None = None
+    builder: Any = None
+    depth = 0
+    with src.open() as fh:
+        try:
+            for prefix, event, value in ijson.parse(_CountingReader(fh), buf_size=CHUNK, use_float=True):
+                if builder is not None:
+                    builder.event(event, value)
+                    if event in ("start_map", "start_array"):
+                        depth += 1
+                    elif event in ("end_map", "end_array"):
+                        depth -= 1
+                    if depth == 0:
+                        meta[key] = builder.value  # type: ignore[index]
+                        builder = None
+                elif prefix == "log" and event == "map_key":
+                    key = value
+                    if value != "entries":
+                        builder = ijson.ObjectBuilder()
+                        depth = 0
+        except ijson.JSONError:
+            pass  # the entries pass reports the damage
+    return meta

@@ -1,0 +1,539 @@
+"""What a HAR of a failing Control Hub / Partner Hub operation says: ranked findings and TAC facts.
+
+Reads the capture with :class:`~checks.evidence.har.HarReader` (streaming), looks inside the
+bodies of known Webex endpoints (Control Hub answers ``POST …/users/onboard`` with HTTP 200 and
+the per-user failures inside), explains codes with the ``har_errors`` catalog, ranks failures by
+relevance to the admin's symptom (write calls on known endpoints first, routine lookups grouped as
+context), and extracts what a TAC case asks for. Everything that leaves this module is redacted.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+from urllib.parse import parse_qsl, urlsplit
+
+from ..case import Case, CaseFieldError, normalize_email, normalize_org_id, normalize_tracking_id
+from ..catalog import load_catalog
+from ..model import Evidence, Finding, Severity
+from ..redact import HarRedactor, LeakScanner, Redactor, default_known_secrets
+from .har import HarReader, HarRecord, body_text
+
+#: Bodies larger than this are not parsed for errors (error bodies are small; a 50 MB JSON is data).
+BODY_LIMIT = 4 * 1024 * 1024
+#: How much of a response body a finding shows as evidence.
+EVIDENCE_BODY_CHARS = 4000
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+_CODE_KEYS = ("errorCode", "error_code", "errorcode")
+_LOOSE_CODE_KEYS = ("code", "errorKey")  # only trusted in non-2xx bodies ("code": 200 is not an error)
+_DESC_KEYS = ("description", "message", "errorMessage", "error_description", "reason", "detail", "error")
+_ERROR_IN_TEXT = re.compile(r"\[Error\s+(\d{3,6})\]|\b(WXC-\d{4})\b", re.IGNORECASE)
+_HTTP_IN_TEXT = re.compile(r"HTTP/\d(?:\.\d)?\s+(\d{3})")
+_TRACKING_IN_TEXT = re.compile(r"tracking[\s_-]*id\s*[=:]\s*['\"]?([A-Za-z0-9_.:-]{20,120})", re.IGNORECASE)
+_EMAIL_IN_TEXT = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+_HYDRA_ORG = r"Y2lzY29zcGFyazovL3VzL09SR0FOSVpBVElPTi[A-Za-z0-9_=-]+"
+_UUID = r"[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
+_ORG_IN_PATH = re.compile(rf"/(?:customers|organizations|organization|orgs)/({_UUID}|{_HYDRA_ORG})", re.IGNORECASE)
+_ORG_FIELD = re.compile(rf"\"orgId\"\s*:\s*\"({_UUID}|{_HYDRA_ORG})\"", re.IGNORECASE)
+
+
+@dataclass
+class ApiFailure:
+    """One failure found in one entry (an HTTP error, or an error inside a 2xx body)."""
+
+    index: int
+    source: str
+    method: str
+    url: str  # redacted
+    path: str
+    http_status: int
+    started: str
+    inner_status: int | None = None
+    codes: tuple[str, ...] = ()
+    description: str = ""  # redacted
+    email: str = ""
+    tracking_ids: tuple[str, ...] = ()
+    request_line: str = ""
+    request_body: str = ""  # redacted excerpt
+    response_body: str = ""  # redacted excerpt
+    rule: Mapping[str, Any] | None = None
+    noise: Mapping[str, Any] | None = None
+    relevance: int = 0
+
+    @property
+    def hidden(self) -> bool:
+        """Failed although the HTTP status says success."""
+        return 200 <= self.http_status < 300
+
+    @property
+    def is_context(self) -> bool:
+        """Noise for an admin error: routine lookups and telemetry, read calls nobody explains."""
+        if self.noise is not None:
+            return True
+        return self.rule is None and self.method not in WRITE_METHODS and not self.hidden
+
+
+@dataclass
+class HarExtract:
+    """Facts for the case and the TAC bundle, most relevant first."""
+
+    org_ids: list[str] = field(default_factory=list)
+    tracking_ids: list[str] = field(default_factory=list)
+    emails: list[str] = field(default_factory=list)
+    first_time: str = ""
+    last_time: str = ""
+    failing_requests: list[dict[str, str]] = field(default_factory=list)  # request line, time, body
+
+    def case_fields(self) -> dict[str, Any]:
+        """Values ready for :meth:`Case.create` / :func:`apply_to_case` (already normalised)."""
+        return {"org_id": self.org_ids[0] if self.org_ids else "", "tracking_ids": list(self.tracking_ids),
+                "emails": list(self.emails), "since": self.first_time, "until": self.last_time}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"org_ids": self.org_ids, "tracking_ids": self.tracking_ids, "emails": self.emails,
+                "first_time": self.first_time, "last_time": self.last_time,
+                "failing_requests": self.failing_requests}
+
+
+def apply_to_case(case: Case, extract: HarExtract) -> Case:
+    """The case with the HAR's facts copied in: empty fields filled, lists extended, nothing overwritten."""
+    from ..case import TimeWindow, parse_time
+
+    tw = case.time_window
+    start = tw.start or (parse_time(extract.first_time) if extract.first_time else None)
+    end = tw.end or (parse_time(extract.last_time) if extract.last_time else None)
+    if start and end and end < start:
+        start, end = tw.start, tw.end
+    return case.updated(
+        org_id=case.org_id or (extract.org_ids[0] if extract.org_ids else ""),
+        tracking_ids=tuple(dict.fromkeys([*case.tracking_ids, *extract.tracking_ids])),
+        emails=tuple(dict.fromkeys([*case.emails, *extract.emails])),
+        time_window=TimeWindow(start, end))
+
+
+@dataclass
+class HarAnalysis:
+    path: str
+    entries: int
+    findings: list[Finding]
+    extract: HarExtract
+    failures: list[ApiFailure]
+    warnings: list[str]
+    truncated: bool
+    sanitised: bool
+    redactor: Redactor
+
+    def scanner(self) -> LeakScanner:
+        """A leak scanner that knows every secret this analysis saw (plus the keyring's)."""
+        scanner = LeakScanner(default_known_secrets())
+        scanner.add(self.redactor.removed)
+        return scanner
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"file": self.path, "entries": self.entries, "truncated": self.truncated,
+                "sanitised": self.sanitised, "warnings": self.warnings,
+                "findings": [f.to_dict() for f in self.findings], "extract": self.extract.to_dict()}
+
+
+class _Fmt(dict):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def _fmt(template: str, values: Mapping[str, Any]) -> str:
+    return template.format_map(_Fmt(values))
+
+
+def _compile(catalog: Mapping[str, Any]) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
+    def rx(pattern: str | None) -> re.Pattern[str] | None:
+        return re.compile(pattern, re.IGNORECASE) if pattern else None
+
+    errors = [dict(e, _text=rx(e.get("text")), _endpoint=rx(e.get("endpoint")),
+                   _codes={str(c).upper() for c in e.get("codes", ())}) for e in catalog.get("errors", ())]
+    endpoints = [dict(e, _rx=rx(e["pattern"])) for e in catalog.get("endpoints", ())]
+    noise = [dict(e, _rx=rx(e["pattern"])) for e in catalog.get("noise", ())]
+    return errors, endpoints, noise
+
+
+def match_rule(failure: ApiFailure, rules: Iterable[Mapping[str, Any]]) -> Mapping[str, Any] | None:
+    """The first catalog entry whose codes, text and endpoint conditions all hold."""
+    codes = {c.upper() for c in failure.codes}
+    for rule in rules:
+        if rule["_codes"] and not (rule["_codes"] & codes):
+            continue
+        if rule["_text"] is not None and not rule["_text"].search(failure.description):
+            continue
+        if rule["_endpoint"] is not None and not rule["_endpoint"].search(failure.path):
+            continue
+        return rule
+    return None
+
+
+class _Analyzer:
+    def __init__(self, path: Path | str, redactor: Redactor | None):
+        self.path = Path(path)
+        self.catalog = load_catalog("har_errors")
+        self.rules, self.endpoints, self.noise = _compile(self.catalog)
+        self.redactor = redactor or Redactor()
+        self.har = HarRedactor(self.redactor)
+        self.failures: list[ApiFailure] = []
+        self.auth_seen = False
+        self.org_counts: dict[str, int] = {}
+        self.first_time = ""
+        self.last_time = ""
+
+    # -- per entry ------------------------------------------------------------------------
+    def visit(self, rec: HarRecord) -> None:
+        raw = rec.raw
+        self.har.collect(raw)  # remember header/cookie/param secrets for the leak scanner
+        req, resp = raw["request"], raw["response"]
+        started = raw.get("startedDateTime")
+        if isinstance(started, str) and started:
+            if not self.first_time or started < self.first_time:
+                self.first_time = started
+            if started > self.last_time:
+                self.last_time = started
+        if not self.auth_seen:
+            self.auth_seen = _has_auth(req)
+        url = str(req.get("url", ""))
+        for m in _ORG_IN_PATH.finditer(url):
+            self._org(m.group(1))
+        if "orgid=" in url.lower():
+            for k, v in parse_qsl(urlsplit(url).query):
+                if k.lower() == "orgid":
+                    self._org(v)
+        method = str(req.get("method", "")).upper()
+        try:
+            status = int(resp.get("status", 0) or 0)
+        except (TypeError, ValueError):
+            status = 0
+        path = urlsplit(url).path
+        endpoint_weight = sum(int(e.get("weight", 0)) for e in self.endpoints if e["_rx"].search(path))
+        failing_http = status >= 400
+        if not failing_http and not endpoint_weight:
+            return  # a success on an endpoint we do not know: nothing hidden to look for
+        content = resp.get("content") if isinstance(resp.get("content"), dict) else {}
+        text = body_text(content, BODY_LIMIT)
+        doc = _json_or_none(text, str(content.get("mimeType", "")))
+        found = _errors_in(doc, loose=failing_http) if doc is not None else []
+        if not found and not failing_http:
+            return
+        if not found:
+            found = [dict(codes=(), description=_first_line(text or "") if text else "", email="",
+                          inner=None, tracking="")]
+        for item in found:
+            self._add(rec, method, url, path, status, started or "", item, text, doc, endpoint_weight)
+
+    def _add(self, rec: HarRecord, method: str, url: str, path: str, status: int, started: str,
+             item: Mapping[str, Any], text: str | None, doc: Any, weight: int) -> None:
+        req, resp = rec.raw["request"], rec.raw["response"]
+        description = self.har.text(str(item.get("description") or ""))
+        codes = tuple(dict.fromkeys([*item.get("codes", ()), *_codes_in_text(description)]))
+        trackings = self._trackings(req, resp, description, str(item.get("tracking") or ""))
+        shown_url = self.har.url(url)
+        post = body_text(req.get("postData") if isinstance(req.get("postData"), dict) else None, BODY_LIMIT)
+        f = ApiFailure(
+            index=rec.index, source=rec.source, method=method, url=shown_url, path=urlsplit(shown_url).path,
+            http_status=status, started=started, inner_status=item.get("inner"), codes=codes,
+            description=description, email=_valid_email(item.get("email")), tracking_ids=trackings,
+            request_line=f"{method} {shown_url} {req.get('httpVersion', '')}".strip(),
+            request_body=self._excerpt(post, str((req.get("postData") or {}).get("mimeType", ""))),
+            response_body=self._excerpt_doc(doc, text))
+        if not f.email:
+            f.email = next((e for e in (_valid_email(m) for m in _EMAIL_IN_TEXT.findall(description)) if e), "")
+        f.rule = match_rule(f, self.rules)
+        if f.rule is None:
+            f.noise = next((n for n in self.noise if n["_rx"].search(path)
+                            and (not n.get("statuses") or status in n["statuses"])), None)
+        f.relevance = (weight + (40 if f.hidden else 0) + (30 if method in WRITE_METHODS else 0)
+                       + (30 if f.rule else 0) + (10 if status >= 500 else 5 if status >= 400 else 0)
+                       - (100 if f.noise else 0))
+        for m in _ORG_FIELD.finditer(post or ""):
+            self._org(m.group(1))
+        self.failures.append(f)
+
+    def _trackings(self, req: Mapping[str, Any], resp: Mapping[str, Any], description: str, extra: str) -> tuple[str, ...]:
+        found: list[str] = []
+        for msg in (resp, req):  # the response's ID first: it is the one TAC searches for
+            for h in msg.get("headers") or ():
+                if isinstance(h, dict) and str(h.get("name", "")).lower() in ("trackingid", "tracking-id", "x-trackingid"):
+                    found.append(str(h.get("value", "")))
+        found += [m.group(1) for m in _TRACKING_IN_TEXT.finditer(description)]
+        if extra:
+            found.append(extra)
+        valid: list[str] = []
+        for t in found:
+            try:
+                valid.append(normalize_tracking_id(t.strip().rstrip(".,;)'\"")))
+            except CaseFieldError:
+                continue
+        return tuple(dict.fromkeys(valid))
+
+    def _org(self, raw: str) -> None:
+        try:
+            org = normalize_org_id(raw)
+        except CaseFieldError:
+            return
+        self.org_counts[org] = self.org_counts.get(org, 0) + 1
+
+    def _excerpt(self, text: str | None, mime: str) -> str:
+        if not text:
+            return ""
+        red = self.har._plain_body(text, mime)
+        return red if len(red) <= EVIDENCE_BODY_CHARS else red[:EVIDENCE_BODY_CHARS] + " …(truncated)"
+
+    def _excerpt_doc(self, doc: Any, text: str | None) -> str:
+        if doc is None:
+            return self._excerpt(text, "")
+        red = json.dumps(self.har._json(doc), indent=2, ensure_ascii=False)
+        return red if len(red) <= EVIDENCE_BODY_CHARS else red[:EVIDENCE_BODY_CHARS] + "\n…(truncated)"
+
+    # -- results --------------------------------------------------------------------------
+    def findings(self, entries: int, warnings: list[str], truncated: bool) -> tuple[list[Finding], HarExtract]:
+        rules = self.catalog["rules"]
+        ranked = sorted(self.failures, key=lambda f: (-f.relevance, f.index))
+        problems = [f for f in ranked if not f.is_context]
+        context = [f for f in ranked if f.is_context]
+        extract = self._extract(problems, context)
+        out: list[Finding] = []
+        groups: dict[tuple[Any, ...], list[ApiFailure]] = {}
+        for f in problems:  # one finding per rule, user and endpoint; repeats are counted
+            key = (f.rule["code"] if f.rule else ",".join(f.codes) or f.http_status, f.email, f.method, f.path)
+            groups.setdefault(key, []).append(f)
+        for rank, group in enumerate(groups.values(), 1):
+            out.append(self._problem_finding(group, rank))
+        if context:
+            out.append(self._context_finding(rules["context"], context))
+        if truncated:
+            for w in warnings:
+                if "incomplete" in w:
+                    out.append(_rule_finding(rules["truncated"], {"warning": w}, {"warning": w}))
+        if not self.auth_seen and entries:
+            out.append(_rule_finding(rules["sanitised"], {}, {"entries": entries}))
+        if not problems and not context:
+            out.append(_rule_finding(rules["clean"], {"entries": entries}, {"entries": entries}))
+        if any((extract.org_ids, extract.tracking_ids, extract.emails, extract.failing_requests)):
+            out.append(self._extract_finding(rules["extracted"], extract))
+        return out, extract
+
+    def _problem_finding(self, group: list[ApiFailure], rank: int) -> Finding:
+        f = group[0]
+        rule = f.rule or self.catalog["rules"]["unknown"]
+        code_or_status = ", ".join(f.codes) or (f"inner status {f.inner_status}" if f.inner_status else
+                                                f"HTTP {f.http_status}")
+        values = {"email": f.email, "email_or_user": f.email or "the user", "codes": ", ".join(f.codes) or "—",
+                  "code": f.codes[0] if f.codes else "", "code_or_status": code_or_status,
+                  "description": f.description or "(no description in the response)",
+                  "short_description": _shorten(f.description, 80), "endpoint": f.path, "method": f.method,
+                  "status": f.http_status, "tracking_id": f.tracking_ids[0] if f.tracking_ids else ""}
+        severity = Severity(rule["severity"])
+        evidence = [Evidence("request", f.request_line, "text", f"{f.source} entry {f.index + 1} at {f.started}")]
+        if f.response_body:
+            evidence.append(Evidence("response content", f.response_body,
+                                     "json" if f.response_body[:1] in "[{" else "text",
+                                     f"{f.source} entry {f.index + 1}"))
+        if f.request_body:
+            evidence.append(Evidence("request body", f.request_body, "text", f"{f.source} entry {f.index + 1}"))
+        if f.tracking_ids:
+            evidence.append(Evidence("tracking ID", ", ".join(f.tracking_ids), "text", f"{f.source} entry {f.index + 1}"))
+        if len(group) > 1:
+            evidence.append(Evidence("repeats", f"{len(group)} times: entries " +
+                                     ", ".join(str(g.index + 1) for g in group[:20]), "text", f.source))
+        detail = _fmt(rule.get("detail", ""), values)
+        if f.hidden:
+            detail += (f"\n\nThe HTTP status was {f.http_status}: the failure is only visible inside the response "
+                       "body" + (f" (per-user status {f.inner_status})." if f.inner_status else "."))
+        data = {"rank": rank, "entry": f.index + 1, "method": f.method, "endpoint": f.path, "http_status": f.http_status,
+                "inner_status": f.inner_status, "codes": list(f.codes), "email": f.email,
+                "tracking_ids": list(f.tracking_ids), "relevance": f.relevance, "count": len(group),
+                "started": f.started}
+        return _rule_finding(rule, values, data, evidence, severity, detail)
+
+    def _context_finding(self, rule: Mapping[str, Any], context: list[ApiFailure]) -> Finding:
+        lines: dict[tuple[str, str, int], list[ApiFailure]] = {}
+        for f in sorted(context, key=lambda f: f.index):
+            lines.setdefault((f.method, f.path, f.http_status), []).append(f)
+        shown = []
+        for (method, path, status), fs in lines.items():
+            why = fs[0].noise.get("reason") if fs[0].noise else "read-only call, no catalog entry"
+            shown.append(f"{method} {path} → {status}" + (f" ×{len(fs)}" if len(fs) > 1 else "") + f"  ({why})")
+        ev = [Evidence("unrelated failed calls", "\n".join(shown[:50]) + (f"\n… +{len(shown) - 50} more" if len(shown) > 50 else ""),
+                       "text", context[0].source)]
+        data = {"count": len(context), "calls": [{"method": m, "endpoint": p, "status": s, "count": len(fs)}
+                                                 for (m, p, s), fs in lines.items()]}
+        return _rule_finding(rule, {"count": len(context)}, data, ev)
+
+    def _extract(self, problems: list[ApiFailure], context: list[ApiFailure]) -> HarExtract:
+        ex = HarExtract(first_time=self.first_time, last_time=self.last_time)
+        orgs = sorted(self.org_counts.items(), key=lambda kv: -kv[1])
+        failing_orgs = [o for f in problems for o in _orgs_in(f.url)]
+        ex.org_ids = list(dict.fromkeys([*failing_orgs, *(o for o, _ in orgs)]))
+        ex.tracking_ids = list(dict.fromkeys(t for f in problems for t in f.tracking_ids))
+        ex.emails = list(dict.fromkeys(f.email for f in problems if f.email))
+        seen: set[int] = set()
+        for f in problems:
+            if f.method in WRITE_METHODS and f.index not in seen:
+                seen.add(f.index)
+                ex.failing_requests.append({"request": f.request_line, "time": f.started,
+                                            "status": str(f.http_status), "response": f.response_body})
+        return ex
+
+    def _extract_finding(self, rule: Mapping[str, Any], ex: HarExtract) -> Finding:
+        ev: list[Evidence] = []
+        if ex.org_ids:
+            ev.append(Evidence("org IDs", "\n".join(ex.org_ids), "text"))
+        if ex.tracking_ids:
+            ev.append(Evidence("tracking IDs", "\n".join(ex.tracking_ids), "text"))
+        if ex.emails:
+            ev.append(Evidence("affected e-mails", "\n".join(ex.emails), "text"))
+        if ex.first_time:
+            ev.append(Evidence("time window", f"{ex.first_time} – {ex.last_time}", "text"))
+        for r in ex.failing_requests[:5]:
+            ev.append(Evidence(f"POST response content: {r['request']}", r["response"] or "(empty body)",
+                               "http-exchange", r["time"]))
+        return _rule_finding(rule, {}, ex.to_dict(), ev)
+
+
+def _rule_finding(rule: Mapping[str, Any], values: Mapping[str, Any], data: Mapping[str, Any],
+                  evidence: Iterable[Evidence] = (), severity: Severity | None = None,
+                  detail: str | None = None) -> Finding:
+    from ..model import Remediation
+
+    return Finding(code=rule["code"], severity=severity or Severity(rule["severity"]),
+                   title=_fmt(rule["title"], values),
+                   detail=detail if detail is not None else _fmt(rule.get("detail", ""), values),
+                   evidence=tuple(evidence),
+                   remediation=Remediation(_fmt(rule["remediation"], values),
+                                           tuple(_fmt(s, values) for s in rule.get("steps", ())),
+                                           None, rule.get("doc")),
+                   source=rule["source"], data=dict(data))
+
+
+def _has_auth(req: Mapping[str, Any]) -> bool:
+    for h in req.get("headers") or ():
+        if isinstance(h, dict) and str(h.get("name", "")).lower() in ("authorization", "cookie") and h.get("value"):
+            return True
+    return bool(req.get("cookies"))
+
+
+def _json_or_none(text: str | None, mime: str) -> Any:
+    if not text:
+        return None
+    s = text.lstrip()
+    if not s or s[0] not in "[{":
+        return None
+    try:
+        return json.loads(s)
+    except ValueError:
+        return None
+
+
+def _first_line(text: str) -> str:
+    return _shorten(text.strip().splitlines()[0] if text.strip() else "", 200)
+
+
+def _shorten(text: str, n: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def _codes_in_text(text: str) -> list[str]:
+    return [(m.group(1) or m.group(2)).upper() for m in _ERROR_IN_TEXT.finditer(text)]
+
+
+def _valid_email(value: Any) -> str:
+    if not isinstance(value, str) or "@" not in value:
+        return ""
+    try:
+        return normalize_email(value)
+    except CaseFieldError:
+        return ""
+
+
+def _orgs_in(url: str) -> list[str]:
+    out = []
+    for m in _ORG_IN_PATH.finditer(url):
+        try:
+            out.append(normalize_org_id(m.group(1)))
+        except CaseFieldError:
+            pass
+    return out
+
+
+def _status_of(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str):
+        if value.isdigit():
+            return int(value)
+        if value.lower() in ("error", "failed", "failure"):
+            return 400
+    return None
+
+
+def _errors_in(doc: Any, loose: bool) -> list[dict[str, Any]]:
+    """Error records inside a decoded JSON body.
+
+    Walks objects for error codes (``errorCode``; plain ``code`` only when the HTTP status already
+    failed) and per-item failures (an object with ``status`` ≥ 400 — Control Hub's onboarding
+    results), carrying the nearest ``email`` down to the errors of that item.
+    """
+    out: list[dict[str, Any]] = []
+
+    def walk(obj: Any, email: str, inner: int | None, depth: int) -> int:
+        if depth > 12:
+            return 0
+        found = 0
+        if isinstance(obj, list):
+            for x in obj[:1000]:
+                found += walk(x, email, inner, depth + 1)
+            return found
+        if not isinstance(obj, dict):
+            return 0
+        own_email = next((obj[k] for k in ("email", "userEmail", "emailAddress", "userName")
+                          if isinstance(obj.get(k), str) and "@" in obj[k]), email)
+        status = _status_of(obj.get("status"))
+        own_inner = status if status is not None and status >= 400 else inner
+        code = next((obj[k] for k in _CODE_KEYS if obj.get(k) not in (None, "")), None)
+        if code is None and loose:
+            code = next((obj[k] for k in _LOOSE_CODE_KEYS if isinstance(obj.get(k), (str, int))
+                         and not isinstance(obj.get(k), bool)), None)
+        desc = next((obj[k] for k in _DESC_KEYS if isinstance(obj.get(k), str) and obj[k]), "")
+        tracking = next((obj[k] for k in ("trackingId", "trackingID", "tracking_id") if isinstance(obj.get(k), str)), "")
+        for k, v in obj.items():
+            if isinstance(v, (dict, list)):
+                found += walk(v, own_email, own_inner, depth + 1)
+        if found:
+            return found
+        if code is not None or (loose and desc and depth <= 1) or (status is not None and status >= 400):
+            if code is not None and str(code).isdigit() and 200 <= int(code) < 300:
+                return 0
+            out.append(dict(codes=(str(code).upper(),) if code is not None else (), description=desc,
+                            email=own_email, inner=own_inner, tracking=tracking))
+            return 1
+        return 0
+
+    walk(doc, "", None, 0)
+    return out
+
+
+def analyze_har(path: Path | str, redactor: Redactor | None = None, progress=None) -> HarAnalysis:
+    """Read ``path`` (streaming) and return ranked, redacted findings plus the TAC facts.
+
+    Raises :class:`~checks.evidence.har.HarError` (one line) when the file cannot be read as a HAR.
+    """
+    reader = HarReader(path)
+    an = _Analyzer(path, redactor)
+    for rec in reader.records():
+        an.visit(rec)
+        if progress is not None and rec.index % 5000 == 0 and rec.index:
+            progress(f"{rec.index} entries read")
+    findings, extract = an.findings(reader.count, reader.warnings, bool(reader.truncated))
+    return HarAnalysis(path=str(path), entries=reader.count, findings=findings, extract=extract,
+                       failures=sorted(an.failures, key=lambda f: (-f.relevance, f.index)),
+                       warnings=list(reader.warnings), truncated=bool(reader.truncated),
+                       sanitised=not an.auth_seen, redactor=an.redactor)

@@ -1,0 +1,285 @@
+"""HAR inspection: streaming reader, error catalog, ranking, extraction, bad input, CLI."""
+from __future__ import annotations
+
+import json
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from checks.case import Case
+from checks.catalog import load_catalog
+from checks.evidence.har import HarError, HarReader, body_text
+from checks.evidence.har_analysis import analyze_har, apply_to_case
+from checks.model import Severity
+
+from . import har_fixtures as hf
+from .helpers import wxtriage
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def codes(analysis) -> list[str]:
+    return [f.code for f in analysis.findings]
+
+
+def test_seed_scenario_names_the_onboarding_failure_first(tmp_path):
+    a = analyze_har(hf.seed_har(tmp_path / "seed.har"))
+    first = a.findings[0]
+    assert first.code == "har.onboard.email_in_calling_account"
+    assert first.severity is Severity.ERROR
+    assert hf.EMAIL in first.title and "10991" in first.title
+    assert "Webex Calling carrier" in first.detail and "HTTP 200" in first.detail
+    assert "Remove the e-mail address" in first.remediation.summary
+    assert first.data["endpoint"].endswith("/users/onboard") and first.data["http_status"] == 200
+    assert first.data["inner_status"] == 400 and set(first.data["codes"]) == {"5302", "10991"}
+    assert first.source.startswith("S0")
+    labels = [e.label for e in first.evidence]
+    assert labels[:2] == ["request", "response content"]
+    assert first.evidence[0].content.startswith("POST https://admin.webex.com/license/api/v1/organization/")
+    # The noise calls are grouped, low severity, after the problem.
+    ctx = next(f for f in a.findings if f.code == "har.context.unrelated_failures")
+    assert ctx.severity is Severity.INFO and ctx.data["count"] == 3
+    assert "subscriptions/pending" in ctx.evidence[0].content and "→ 404" in ctx.evidence[0].content
+    assert codes(a).index("har.context.unrelated_failures") > 0
+    assert "har.sanitised" not in codes(a)
+
+
+def test_seed_extraction_for_the_case(tmp_path):
+    a = analyze_har(hf.seed_har(tmp_path / "seed.har"))
+    ex = a.extract
+    assert ex.org_ids[0] == hf.ORG  # the failing request's org first
+    assert ex.tracking_ids[:2] == [hf.ONBOARD_TRACKING, hf.INNER_TRACKING]
+    assert ex.emails == [hf.EMAIL]
+    assert ex.first_time == "2026-11-20T14:05:01.000Z" and ex.last_time == "2026-11-20T14:05:10.000Z"
+    (post,) = ex.failing_requests
+    assert post["request"].startswith("POST ") and post["request"].split()[1].endswith("/users/onboard")
+    assert json.loads(post["response"])[0]["errorList"][0]["errorCode"] == 5302
+    fields = ex.case_fields()
+    case = Case.create(**fields)  # the values are already valid case input
+    assert case.org_id == hf.ORG and case.emails == (hf.EMAIL,) and hf.ONBOARD_TRACKING in case.tracking_ids
+    # Copying into an existing case fills gaps, never overwrites.
+    other = Case.create(org_id=hf.PARTNER_ORG, emails=["x@example.com"])
+    merged = apply_to_case(other, ex)
+    assert merged.org_id == hf.PARTNER_ORG and merged.emails == ("x@example.com", hf.EMAIL)
+    assert merged.time_window.start is not None
+
+
+def test_other_org_variant_points_to_claiming(tmp_path):
+    a = analyze_har(hf.other_org_har(tmp_path / "o.har"))
+    assert a.findings[0].code == "har.onboard.user_in_other_org"
+    assert "Claim" in a.findings[0].remediation.summary
+    assert "har.onboard.email_in_calling_account" not in codes(a)
+
+
+def test_2017_and_request_secrets_are_redacted_in_evidence(tmp_path):
+    a = analyze_har(hf.error_2017_har(tmp_path / "e.har"))
+    f = a.findings[0]
+    assert f.code == "har.provision.existing_org_2017" and f.data["http_status"] == 400
+    assert "external full administrator" in f.detail
+    dumped = json.dumps(a.to_dict())
+    for secret in hf.SECRETS:
+        assert secret not in dumped
+    body = next(e for e in f.evidence if e.label == "request body").content
+    assert hf.EMAIL in body and "<redacted:" in body
+    assert a.extract.tracking_ids == ["ATLAS_9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d_4"]
+    assert hf.PARTNER_ORG in a.extract.org_ids
+
+
+def test_unknown_code_falls_back_and_keeps_code_description_endpoint(tmp_path):
+    body = json.dumps({"errorCode": 777123, "message": "Something odd happened", "trackingId": hf.ONBOARD_TRACKING})
+    e = hf.entry("PUT", f"https://admin.webex.com/api/v1/customers/{hf.ORG}/settings", 500, body)
+    a = analyze_har(hf.write(tmp_path / "u.har", hf.har_doc([e])))
+    f = a.findings[0]
+    assert f.code == "har.error.unrecognised" and f.severity is Severity.ERROR
+    assert "777123" in f.title and "PUT" in f.title and "/settings" in f.title
+    assert "Something odd happened" in f.detail
+
+
+@pytest.mark.parametrize("code,expected", [
+    (10022, "har.provision.broadworks_userid_in_use"), (1001, "har.api.null_parameter"),
+    (1002, "har.api.invalid_parameter_size"), (2560, "har.wholesale.maintenance"),
+    ("WXC-4201", "har.calling.number_in_use"), ("WXC-4202", "har.calling.extension_in_use"),
+    ("WXC-4410", "har.calling.bad_phone_number"), (400112, "har.license.downgrade_not_allowed"),
+    (400404, "har.license.professional_and_standard")])
+def test_catalog_codes(tmp_path, code, expected):
+    body = json.dumps({"errors": [{"errorCode": code, "description": "see code"}]})
+    e = hf.entry("POST", "https://admin.webex.com/api/v1/people", 400, body)
+    assert analyze_har(hf.write(tmp_path / "c.har", hf.har_doc([e]))).findings[0].code == expected
+
+
+def test_codes_inside_texts_and_hidden_failures_outrank_plain_http_errors(tmp_path):
+    noisy = hf.entry("GET", "https://admin.webex.com/api/v1/things", 503, "Service Unavailable", "text/plain")
+    text_code = hf.entry("PATCH", "https://admin.webex.com/api/v1/numbers", 400,
+                         json.dumps({"message": "Phone number rejected: WXC-4410 invalid format"}))
+    ok = hf.entry("POST", "https://admin.webex.com/api/v1/anything", 200, json.dumps({"code": 200, "message": "OK"}))
+    a = analyze_har(hf.write(tmp_path / "r.har", hf.har_doc([noisy, text_code, ok, *hf.seed_entries()])))
+    assert codes(a)[:2] == ["har.onboard.email_in_calling_account", "har.calling.bad_phone_number"]
+    ranks = [f.data["rank"] for f in a.findings if "rank" in f.data]
+    assert ranks == sorted(ranks)
+    # A read call that failed without a known code is context, not a problem.
+    ctx = next(f for f in a.findings if f.code == "har.context.unrelated_failures")
+    assert "/api/v1/things → 503" in ctx.evidence[0].content
+
+
+def test_clean_har_says_so(tmp_path):
+    e = hf.entry("GET", "https://admin.webex.com/api/v1/x", 200, "{}")
+    a = analyze_har(hf.write(tmp_path / "ok.har", hf.har_doc([e])))
+    assert codes(a) == ["har.no_failures"]
+
+
+def test_sanitised_export_is_reported(tmp_path):
+    a = analyze_har(hf.seed_har(tmp_path / "s.har", auth=False))
+    f = next(f for f in a.findings if f.code == "har.sanitised")
+    assert f.severity is Severity.INFO and "re-export" not in f.title.lower()
+    assert "with sensitive data" in f.remediation.summary and "redact" in f.remediation.summary
+    assert a.findings[0].code == "har.onboard.email_in_calling_account"
+
+
+@pytest.mark.parametrize("variant", ["no_pages", "base64", "bom", "gzip", "zip"])
+def test_har_forms_give_the_same_answer(tmp_path, variant):
+    p = tmp_path / f"v.{variant}"
+    if variant == "no_pages":
+        hf.seed_har(p, pages=False, pageref=None)
+    elif variant == "base64":
+        hf.seed_har(p, base64_body=True)
+    elif variant == "bom":
+        hf.seed_har(p, bom=True)
+    elif variant == "gzip":
+        hf.gzip_har(p)
+    else:
+        hf.zip_har(p)
+    a = analyze_har(p)
+    assert a.entries == 10 and a.findings[0].code == "har.onboard.email_in_calling_account"
+    assert a.extract.emails == [hf.EMAIL]
+
+
+def test_zip_with_several_hars_reads_all_and_names_members(tmp_path):
+    reader = HarReader(hf.zip_har(tmp_path / "two.zip", members=2))
+    sources = {r.source for r in reader.records()}
+    assert sources == {"two.zip:capture.har", "two.zip:capture1.har"} and reader.count == 20
+
+
+def test_entries_are_haralyzer_entries_and_tolerate_missing_fields(tmp_path):
+    e = hf.entry("GET", "https://admin.webex.com/x", 200, None, pageref=None)
+    del e["cache"], e["timings"]
+    e["_chrome_only"] = {"x": 1}
+    reader = HarReader(hf.write(tmp_path / "m.har", hf.har_doc([e], pages=False)))
+    (entry,) = list(reader.entries())
+    from haralyzer import HarEntry
+    assert isinstance(entry, HarEntry) and entry.request.method == "GET" and entry.status == 200
+    assert body_text(entry.raw_entry["response"]["content"]) is None
+
+
+def test_truncated_har_yields_entries_before_the_break(tmp_path):
+    a = analyze_har(hf.truncated_har(tmp_path / "t.har"))
+    assert a.truncated and a.entries == 9
+    assert a.findings[0].code == "har.onboard.email_in_calling_account"
+    w = next(f for f in a.findings if f.code == "har.file.truncated")
+    assert w.severity is Severity.WARNING and "t.har" in w.detail and "byte" in w.detail
+
+
+def _bad(tmp_path: Path, name: str, data: bytes) -> Path:
+    p = tmp_path / name
+    p.write_bytes(data)
+    return p
+
+
+@pytest.mark.parametrize("name,data,needle", [
+    ("empty.har", b"", "empty"),
+    ("text.har", b"this is not json\n", "line 1 column 1"),
+    ("array.har", b"[1, 2, 3]", "top level is an array"),
+    ("other.json", b'{"hello": "world"}', "no 'log' object (top-level keys: hello)"),
+    ("noentries.har", b'{"log": {"version": "1.2"}}', "'log' has no 'entries'"),
+    ("zero.har", b'{"log": {"entries": []}}', "no usable entries"),
+    ("binary.har", b"\x00\x01\x02\x03binary" * 10, "binary data"),
+    ("utf16.har", '{"log": {}}'.encode("utf-16"), "UTF-16"),
+    ("cut.har", b'{"log": {"entries": [{"request": {"method": "GET"', "truncated at byte"),
+    ("garbage.har", b'{"log": {"entries": [' + b'{"request": {}, "response": {}},' * 3000 + b"@@@", "invalid JSON near byte"),
+    ("bad.zip", b"PK\x03\x04 not really a zip", "damaged zip"),
+    ("bad.har.gz", b"\x1f\x8b\x08\x00garbage", "damaged"),
+])
+def test_bad_input_is_one_line_naming_the_file(tmp_path, name, data, needle):
+    p = _bad(tmp_path, name, data)
+    with pytest.raises(HarError) as exc:
+        analyze_har(p)
+    msg = str(exc.value)
+    assert "\n" not in msg and msg.startswith(name) and needle in msg, msg
+
+
+def test_zip_without_har(tmp_path):
+    import zipfile
+    p = tmp_path / "nothing.zip"
+    with zipfile.ZipFile(p, "w") as zf:
+        zf.writestr("notes.txt", "x")
+    with pytest.raises(HarError, match=r"nothing.zip: the zip holds no .har file \(members: notes.txt\)"):
+        analyze_har(p)
+
+
+def test_catalog_entries_have_sources_and_documented_codes():
+    cat = load_catalog("har_errors")
+    docs = (REPO / "docs" / "findings.md").read_text(encoding="utf-8")
+    entries = [*cat["errors"], *cat["rules"].values()]
+    for e in [*entries, *cat["endpoints"], *cat["noise"]]:
+        assert e.get("source"), e
+    for e in entries:
+        assert f"`{e['code']}`" in docs, e["code"]
+        assert e["severity"] in {s.value for s in Severity}
+    # The file is plain TOML a support engineer can edit.
+    tomllib.loads((REPO / "checks" / "catalog" / "har_errors.toml").read_text(encoding="utf-8"))
+
+
+# -- the console script ------------------------------------------------------------------------
+
+def test_cli_har_text_json_and_exit_codes(tmp_path, wxtriage_home):
+    seed = hf.seed_har(tmp_path / "seed.har")
+    r = wxtriage("har", str(seed), home=wxtriage_home)
+    assert r.code == 1, r.err
+    body = r.out.splitlines()
+    first = next(i for i, line in enumerate(body) if "[error]" in line)
+    assert "har.onboard.email_in_calling_account" in body[first]
+    assert all("[error]" not in line and "[warning]" not in line for line in body[:first])
+    assert hf.EMAIL in r.out and hf.ORG in r.out and hf.ONBOARD_TRACKING in r.out
+    for secret in hf.SECRETS:
+        assert secret not in r.out
+    j = wxtriage("har", str(seed), "--json", home=wxtriage_home)
+    doc = json.loads(j.out)
+    assert j.code == 1 and doc["findings"][0]["code"] == "har.onboard.email_in_calling_account"
+    assert doc["extract"]["emails"] == [hf.EMAIL]
+    clean = hf.write(tmp_path / "ok.har", hf.har_doc([hf.entry("GET", "https://admin.webex.com/x", 200, "{}")]))
+    assert wxtriage("har", str(clean), home=wxtriage_home).code == 0
+    bad = _bad(tmp_path, "bad.har", b"nope")
+    r = wxtriage("har", str(bad), home=wxtriage_home)
+    assert r.code == 2 and r.err.count("\n") == 1 and "bad.har" in r.err and "Traceback" not in r.err
+
+
+def test_cli_redact_out_and_case_copy(tmp_path, wxtriage_home):
+    seed = hf.seed_har(tmp_path / "seed.har")
+    new = wxtriage("case", "new", "--description", "onboarding fails", home=wxtriage_home)
+    case_id = new.out.split()[-1]
+    out = tmp_path / "clean.har"
+    r = wxtriage("har", str(seed), "--redact-out", str(out), "--case", case_id, home=wxtriage_home)
+    assert r.code == 1, r.err
+    assert f"Wrote redacted copy {out}" in r.out and f"into case {case_id}" in r.out
+    text = out.read_text(encoding="utf-8")
+    for secret in hf.SECRETS:
+        assert secret not in text
+    from haralyzer import HarParser
+    assert sum(len(p.entries) for p in HarParser.from_file(str(out)).pages) == 10
+    shown = json.loads(wxtriage("case", "show", case_id, "--json", home=wxtriage_home).out)
+    case = shown.get("case", shown)
+    assert case["org_id"] == hf.ORG and hf.EMAIL in case["emails"] and hf.ONBOARD_TRACKING in case["tracking_ids"]
+    assert "har.analyze" in json.dumps(shown)
+    r = wxtriage("har", str(seed), "--redact-out", str(seed), home=wxtriage_home)
+    assert r.code == 2 and "refusing to overwrite the original" in r.err
+
+
+def test_run_check_har_analyze(tmp_path, wxtriage_home):
+    seed = hf.seed_har(tmp_path / "seed.har")
+    r = wxtriage("run", "--check", "har.analyze", "--har", str(seed), "--json", home=wxtriage_home)
+    assert r.code == 1, r.err
+    (check,) = json.loads(r.out)["checks"]
+    assert check["status"] == "fail" and check["findings"][0]["code"] == "har.onboard.email_in_calling_account"
+    bad = _bad(tmp_path, "bad.har", b"[]")
+    r = wxtriage("run", "--check", "har.analyze", "--har", str(bad), home=wxtriage_home)
+    assert r.code == 0 and "[–]" in r.out and "bad.har: JSON but not a HAR" in r.out
