@@ -1,0 +1,235 @@
+"""Structural HAR redaction and the leak scanner on every output (redacted HAR, har output, bundle)."""
+from __future__ import annotations
+
+import json
+import string
+
+import pytest
+from haralyzer import HarParser
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from checks.redact import (HarRedactor, LeakError, LeakScanner, Redactor, credential_like, redact_har_file)
+
+from . import har_fixtures as hf
+
+
+def _redact_doc(tmp_path, doc, name="in.har", **kw):
+    src = hf.write(tmp_path / name, doc)
+    out = tmp_path / ("red-" + name)
+    res = redact_har_file(src, out, **kw)
+    return res, out.read_text(encoding="utf-8")
+
+
+def test_redacted_seed_har_is_valid_keeps_what_tac_needs_and_holds_no_secret(tmp_path):
+    doc = hf.har_doc([*hf.seed_entries(), *json.loads(json.dumps(hf.har_doc(hf.seed_entries()[:0])))["log"]["entries"]])
+    doc["log"]["entries"].append(json.loads(json.dumps(hf.seed_entries()[0])))
+    res, text = _redact_doc(tmp_path, doc)
+    for secret in hf.SECRETS:
+        assert secret not in text
+    parsed = HarParser.from_file(str(tmp_path / "red-in.har"))
+    entries = [e for p in parsed.pages for e in p.entries]
+    assert len(entries) == res.entries == 11 and parsed.creator["name"] == "WebInspector"
+    onboard = next(e for e in entries if e.url.endswith("/users/onboard"))
+    assert onboard.status == 200 and onboard.request.method == "POST"
+    assert onboard.response.get_header_value("trackingid") == hf.ONBOARD_TRACKING
+    body = json.loads(onboard.response.text)
+    assert body[0]["errorList"][0]["errorCode"] == 5302 and "10991" in body[0]["errorList"][0]["description"]
+    assert body[0]["email"] == hf.EMAIL
+    # Consistent placeholders: the session cookie is the same placeholder in the header and the array.
+    req = onboard.request
+    cookie_header = req.get_header_value("Cookie")
+    placeholder = next(c["value"] for c in req.cookies if c["name"] == "connect.sid")
+    assert placeholder.startswith("<redacted:") and f"connect.sid={placeholder}" in cookie_header
+    assert req.get_header_value("authorization").startswith("Bearer <redacted:token:")
+    # Query parameter named like a token; the org ID in the URL stays.
+    url = next(e.url for e in entries if "access_token" in e.url)
+    assert hf.ORG in url and "access_token=<redacted:" in url
+    # Not secrets: location code/state in a JSON body stay.
+    loc = next(e for e in entries if "/locations/" in e.url)
+    assert json.loads(loc.response.text)["items"][0]["code"] == "HQ-1"
+
+
+def test_redaction_of_post_params_forms_jwt_and_userinfo(tmp_path):
+    form = f"grant_type=refresh_token&refresh_token={hf.REFRESH}&client_id=abc&client_secret={hf.CLIENT_SECRET}"
+    e1 = hf.entry("POST", "https://idbroker.webex.com/idb/oauth2/v1/access_token", 200,
+                  json.dumps({"access_token": hf.BEARER, "token_type": "Bearer", "expires_in": 3600,
+                              "nested": {"deeper": [{"id_token": hf.JWT}]}}),
+                  post={"mimeType": "application/x-www-form-urlencoded", "text": form,
+                        "params": [{"name": "refresh_token", "value": hf.REFRESH},
+                                   {"name": "client_id", "value": "abc"}]})
+    e2 = hf.entry("GET", f"https://admin:{hf.PASSWORD}@xsp.example.com/x?code=abcdef123456&state=xyz987654",
+                  302, f"<script>var t = '{hf.JWT}'; // basic functionality here</script>", "text/html")
+    e2["response"]["redirectURL"] = f"https://admin.webex.com/#access_token={hf.BEARER}&expires_in=3600"
+    e2["response"]["headers"].append({"name": "Set-Cookie", "value": f"sid={hf.COOKIE_SESSION}; Path=/; HttpOnly"})
+    res, text = _redact_doc(tmp_path, hf.har_doc([e1, e2]))
+    for secret in [*hf.SECRETS, "abcdef123456", "xyz987654"]:
+        assert secret not in text, secret
+    doc = json.loads(text)
+    r1, r2 = doc["log"]["entries"]
+    body = json.loads(r1["response"]["content"]["text"])
+    assert body["token_type"] == "Bearer" and body["expires_in"] == 3600
+    params = {p["name"]: p["value"] for p in r1["request"]["postData"]["params"]}
+    assert params["client_id"] == "abc" and params["refresh_token"].startswith("<redacted:")
+    assert "client_id=abc" in r1["request"]["postData"]["text"]
+    assert r2["request"]["url"].startswith("https://admin:<redacted:password:")
+    assert "basic functionality here" in r2["response"]["content"]["text"]  # prose is left alone
+    assert r2["response"]["headers"][-1]["value"].endswith("; Path=/; HttpOnly")
+    # The same secret gets the same placeholder everywhere (REFRESH in params and in the form text).
+    assert params["refresh_token"] in r1["request"]["postData"]["text"]
+
+
+def test_base64_bodies_are_decoded_redacted_and_reencoded(tmp_path):
+    e = hf.entry("GET", "https://admin.webex.com/api/v1/token", 200, json.dumps({"refreshToken": hf.REFRESH}),
+                 base64_body=True)
+    _, text = _redact_doc(tmp_path, hf.har_doc([e]))
+    import base64
+    content = json.loads(text)["log"]["entries"][0]["response"]["content"]
+    assert content["encoding"] == "base64"
+    decoded = json.loads(base64.b64decode(content["text"]))
+    assert decoded["refreshToken"].startswith("<redacted:")
+
+
+def test_leak_in_output_refuses_the_write_and_says_where(tmp_path):
+    # A value known from the keyring that no redaction rule can recognise (it sits in prose).
+    e = hf.entry("GET", "https://admin.webex.com/help", 200, "the lab password is Wint3rIsComing ok", "text/html")
+    src = hf.write(tmp_path / "in.har", hf.har_doc([hf.entry("GET", "https://admin.webex.com/a", 200, "{}"), e]))
+    with pytest.raises(LeakError) as exc:
+        redact_har_file(src, tmp_path / "out.har", scanner=LeakScanner(["Wint3rIsComing"], strict=True))
+    assert "out.har entry 2 (GET https://admin.webex.com/help)" in str(exc.value)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.har"]  # nothing left behind
+    # Given to the redactor as a known secret, the same value is replaced instead.
+    res = redact_har_file(src, tmp_path / "out.har", redactor=Redactor(known_secrets={"Wint3rIsComing"}))
+    assert "Wint3rIsComing" not in (tmp_path / "out.har").read_text() and res.entries == 2
+
+
+def test_secret_first_seen_late_is_still_removed_from_earlier_bodies(tmp_path):
+    early = hf.entry("GET", "https://admin.webex.com/debug", 200, f"debug dump: {hf.BEARER}", "text/plain", auth=False)
+    late = hf.entry("GET", "https://admin.webex.com/api", 200, "{}")  # carries Authorization: Bearer BEARER
+    _, text = _redact_doc(tmp_path, hf.har_doc([early, late]))
+    assert hf.BEARER not in text
+
+
+def test_truncated_input_still_gives_a_valid_har(tmp_path):
+    src = hf.truncated_har(tmp_path / "t.har")
+    res = redact_har_file(src, tmp_path / "out.har")
+    assert res.truncated and res.entries == 9
+    assert len(json.loads((tmp_path / "out.har").read_text())["log"]["entries"]) == 9
+
+
+def test_zip_with_two_hars_is_refused_for_redaction(tmp_path):
+    from checks.evidence.har import HarError
+    with pytest.raises(HarError, match="holds 2 HARs"):
+        redact_har_file(hf.zip_har(tmp_path / "two.zip", members=2), tmp_path / "o.har")
+
+
+def test_credential_like_separates_tokens_from_prose():
+    assert credential_like("Bearer", hf.BEARER)
+    assert not credential_like("basic", "functionality")
+    assert not credential_like("Bearer", "authentication")
+    import base64
+    assert credential_like("Basic", base64.b64encode(b"admin:secret").decode())
+
+
+def test_short_cookie_values_do_not_rewrite_other_text():
+    r = Redactor()
+    HarRedactor(r).collect(hf.entry("GET", "https://admin.webex.com/", 200, ""))  # lang=en cookie
+    assert r.redact_text("english entries") == "english entries"
+
+
+# -- the scanner runs on the har command's output and on the bundle --------------------------------
+
+def test_har_command_refuses_output_holding_a_keyring_secret(tmp_path, monkeypatch, capsys):
+    import checks.evidence.har_analysis as ha
+    from tui.cli import main
+    monkeypatch.setattr(ha, "default_known_secrets", lambda: {hf.EMAIL})  # pretend the keyring holds it
+    code = main(["har", str(hf.seed_har(tmp_path / "s.har"))])
+    err = capsys.readouterr().err
+    assert code == 2 and "refused to write" in err and "the har output line" in err and err.count("\n") == 1
+
+
+def test_bundle_command_passes_a_scanner_with_keyring_secrets(tmp_path, monkeypatch, capsys, wxtriage_home):
+    import tui.cli.bundle_cmd as bc
+    from tui.cli import main
+    assert main(["case", "new", "--description", "lab user password Sup3rS3cretValue"]) == 0
+    case_id = capsys.readouterr().out.split()[-1]
+    monkeypatch.setattr(bc, "default_known_secrets", lambda: {"Sup3rS3cretValue"})
+    code = main(["bundle", "--case", case_id, "-o", str(tmp_path / "b.zip")])
+    err = capsys.readouterr().err
+    assert code == 2 and "known secret" in err and "line" in err and err.count("\n") == 1
+    assert not (tmp_path / "b.zip").exists()
+
+
+# -- properties ---------------------------------------------------------------------------------
+
+_secret_chars = string.ascii_letters + string.digits
+secrets_st = st.text(_secret_chars, min_size=12, max_size=40).map(lambda s: "Zq9" + s)  # never a common word
+names_st = st.sampled_from(["access_token", "id_token", "password", "client_secret", "SAMLResponse", "apiKey",
+                            "refreshToken", "X-Auth-Token", "sessionSecret", "code", "state"])
+junk_st = st.text(st.characters(blacklist_categories=("Cs",)), max_size=30)
+
+
+@st.composite
+def planted_entries(draw):
+    secret = draw(secrets_st)
+    name = draw(names_st)
+    where = draw(st.sampled_from(["header", "auth", "cookie", "cookies", "query", "param", "json", "jwt", "userinfo",
+                                  "b64json"]))
+    depth = draw(st.integers(0, 5))
+    filler = draw(junk_st)
+    e = hf.entry("POST", "https://admin.webex.com/api/v1/x?plain=1", draw(st.sampled_from([200, 400, 500])),
+                 json.dumps({"msg": filler}), auth=False)
+    req, resp = e["request"], e["response"]
+    if where == "header":
+        req["headers"].append({"name": "X-Auth-Token" if name in ("code", "state") else name, "value": secret})
+    elif where == "auth":
+        req["headers"].append({"name": "Authorization", "value": f"Bearer {secret}"})
+    elif where == "cookie":
+        req["headers"].append({"name": "Cookie", "value": f"a=b; {name}={secret}; c=d"})
+    elif where == "cookies":
+        resp["cookies"].append({"name": draw(st.text(_secret_chars, min_size=1, max_size=8)), "value": secret})
+    elif where == "query":
+        req["url"] += f"&{name}={secret}"
+        req["queryString"].append({"name": name, "value": secret})
+    elif where == "param":
+        req["postData"] = {"mimeType": "application/x-www-form-urlencoded", "text": f"x=1&{name}={secret}",
+                           "params": [{"name": "x", "value": "1"}, {"name": name, "value": secret}]}
+    elif where in ("json", "b64json"):
+        key = "password" if name in ("code", "state") else name  # code/state are data inside JSON bodies
+        obj: object = {key: secret, "filler": filler}
+        for _ in range(depth):
+            obj = draw(st.sampled_from([lambda o: {"k": o}, lambda o: [o, filler]]))(obj)
+        text = json.dumps(obj)
+        if where == "b64json":
+            import base64
+            resp["content"].update(text=base64.b64encode(text.encode()).decode(), encoding="base64")
+        else:
+            resp["content"]["text"] = text
+    elif where == "jwt":
+        jwt = f"eyJhbGciOiJIUzI1NiJ9.{secret}.{secret[::-1]}"
+        resp["content"]["text"] = json.dumps({"note": f"{filler} {jwt} {filler}"})
+        secret = jwt
+    else:
+        req["url"] = f"https://admin:{secret}@xsp.example.com/path"
+    return e, secret
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(planted=st.lists(planted_entries(), min_size=1, max_size=4))
+def test_property_planted_secrets_never_survive_and_output_is_valid(tmp_path, planted):
+    doc = hf.har_doc([e for e, _ in planted])
+    src = hf.write(tmp_path / "p.har", doc)
+    out = tmp_path / "p.red.har"
+    redact_har_file(src, out)
+    text = out.read_text(encoding="utf-8")
+    parsed = json.loads(text)  # always valid JSON …
+    assert len(parsed["log"]["entries"]) == len(planted)  # … and still a HAR
+    strings = "\n".join(hf.all_strings(parsed))
+    for e in parsed["log"]["entries"]:  # look inside base64 bodies too
+        content = e["response"]["content"]
+        if content.get("encoding") == "base64":
+            import base64
+            strings += "\n" + base64.b64decode(content["text"]).decode("utf-8")
+    assert HarParser(parsed).pages  # haralyzer loads it
+    for _, secret in planted:
+        assert secret not in text and secret not in strings
