@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import json
 import os
 import re
@@ -59,6 +60,47 @@ KV_RE = re.compile(
 MIN_KNOWN_LEN = 6
 
 
+def _matches_at(pattern: re.Pattern[str], text: str, anchors: tuple[str, ...], fold: bool = False):
+    """``pattern.finditer(text)`` for patterns that can only start where an anchor word starts.
+
+    Python's ``re`` has no fast scan for case-insensitive alternations with ``\\b``; finding the
+    anchors with ``str.find`` (memchr speed) and matching only there keeps scanning a 100 MB
+    capture in seconds instead of minutes. The results are the same as ``finditer``.
+    """
+    hay = text.lower() if fold else text
+    positions: list[int] = []
+    for anchor in anchors:
+        i = hay.find(anchor)
+        while i >= 0:
+            positions.append(i)
+            i = hay.find(anchor, i + 1)
+    end = -1
+    for pos in sorted(positions):
+        if pos < end:
+            continue
+        m = pattern.match(text, pos)
+        if m:
+            end = m.end()
+            yield m
+
+
+_USERINFO_TAIL_RE = re.compile(r"(?i)([a-z][a-z0-9+.-]{0,30})$")
+
+
+def _userinfo_matches(text: str):
+    """URL_USERINFO_RE matches, found from each "://" (the regex alone crawls through big bodies)."""
+    i = text.find("://")
+    while i >= 0:
+        m = _USERINFO_TAIL_RE.search(text, max(0, i - 31), i)
+        if m:
+            start = m.start(1)
+            mm = URL_USERINFO_RE.match(text, start)
+            if mm:
+                yield mm
+        i = text.find("://", i + 3)
+
+
+@functools.lru_cache(maxsize=8192)
 def is_secret_name(name: str) -> bool:
     n = _SOURCE_FILE_EXT_RE.sub("", name.strip().strip("\"'")).lower().replace("-", "_")
     if n in NOT_SECRET_NAMES or n.replace("_", "") in NOT_SECRET_NAMES:
@@ -199,19 +241,20 @@ class LeakScanner:
 
     def _scan(self, text: str, loc: str) -> list[Leak]:
         leaks: list[Leak] = []
-        if JWT_RE.search(text):
+        if any(True for _ in _matches_at(JWT_RE, text, ("eyJ",))):
             leaks.append(Leak(loc, "a JWT (eyJ….….…)"))
-        for m in BEARER_RE.finditer(text):
+        for m in _matches_at(BEARER_RE, text, ("bearer", "basic"), fold=True):
             if m.group(2).startswith("<redacted"):
                 continue
             if self.strict and not credential_like(m.group(1), m.group(2)):
                 continue
             leaks.append(Leak(loc, f"a {m.group(1).lower()} credential"))
             break
-        for m in URL_USERINFO_RE.finditer(text):
-            if not m.group(3).startswith("<redacted"):
-                leaks.append(Leak(loc, "a password inside a URL"))
-                break
+        if "@" in text:
+            for m in _userinfo_matches(text):
+                if not m.group(3).startswith("<redacted"):
+                    leaks.append(Leak(loc, "a password inside a URL"))
+                    break
         for secret in self.known:
             if secret in text:
                 leaks.append(Leak(loc, f"a known secret value ({len(secret)} characters)"))
@@ -290,6 +333,13 @@ def credential_like(scheme: str, value: str) -> bool:
     return len(value) >= 24 and any(c.isupper() for c in value[1:]) and any(c.islower() for c in value)
 
 
+@functools.lru_cache(maxsize=4096)
+def _secret_header(name: str) -> bool:
+    """Whether a header's value is a credential (cached: a HAR repeats the same few names)."""
+    n = name.strip().lower()
+    return n in SECRET_HEADERS or is_secret_name(n)
+
+
 def _is_secret_key(name: str) -> bool:
     """JSON body keys: like :func:`is_secret_name` but ``code``/``state``/``key`` are data there."""
     n = name.strip().lower().replace("-", "_")
@@ -315,7 +365,7 @@ class HarRedactor:
             if not isinstance(msg, dict):
                 continue
             for h in msg.get("headers") or ():
-                if isinstance(h, dict):
+                if isinstance(h, dict) and _secret_header(str(h.get("name", ""))):
                     self._header_value(str(h.get("name", "")), h.get("value"))
             for c in msg.get("cookies") or ():
                 if isinstance(c, dict) and isinstance(c.get("value"), str):
@@ -427,16 +477,16 @@ class HarRedactor:
     def text(self, text: str) -> str:
         """Free text inside a capture: JWTs, credential-like bearer/basic values, URL passwords,
         and values already known to be secret. Prose is left alone."""
-        if not text:
-            return text
+        if len(text) < MIN_KNOWN_LEN:
+            return text  # too short for any credential shape or remembered secret
         r = self.redactor
-        out = JWT_RE.sub(lambda m: r.secret(m.group(0), "jwt"), text) if "eyJ" in text else text
-        if ("earer" in out or "asic" in out or "EARER" in out or "ASIC" in out):
-            out = BEARER_RE.sub(lambda m: (f"{m.group(1)} {r.secret(m.group(2), 'token')}"
-                                           if credential_like(m.group(1), m.group(2)) else m.group(0)), out)
-        if "@" in out and "://" in out:
-            out = URL_USERINFO_RE.sub(
-                lambda m: f"{m.group(1)}{m.group(2)}:{r.secret(m.group(3), 'password')}@", out)
+        out = _sub_matches(text, _matches_at(JWT_RE, text, ("eyJ",)), lambda m: r.secret(m.group(0), "jwt"))
+        out = _sub_matches(out, _matches_at(BEARER_RE, out, ("bearer", "basic"), fold=True),
+                           lambda m: (f"{m.group(1)} {r.secret(m.group(2), 'token')}"
+                                      if credential_like(m.group(1), m.group(2)) else m.group(0)))
+        if "@" in out:
+            out = _sub_matches(out, _userinfo_matches(out),
+                               lambda m: f"{m.group(1)}{m.group(2)}:{r.secret(m.group(3), 'password')}@")
         return r._replace_known(out)
 
     def _body(self, obj: dict[str, Any]) -> dict[str, Any]:
@@ -482,6 +532,21 @@ class HarRedactor:
         if isinstance(obj, str):
             return self.url(obj) if "://" in obj else self.text(obj)
         return obj
+
+
+def _sub_matches(text: str, matches: Iterable[re.Match[str]], repl) -> str:
+    """Like ``pattern.sub`` for matches found by :func:`_matches_at` / :func:`_userinfo_matches`."""
+    parts: list[str] = []
+    pos = 0
+    for m in matches:
+        if m.start() < pos:
+            continue
+        parts += [text[pos:m.start()], repl(m)]
+        pos = m.end()
+    if not parts:
+        return text
+    parts.append(text[pos:])
+    return "".join(parts)
 
 
 # name=value inside a URL query or fragment (``lead`` is the ? & # ; that precedes it).

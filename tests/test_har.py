@@ -283,3 +283,58 @@ def test_run_check_har_analyze(tmp_path, wxtriage_home):
     bad = _bad(tmp_path, "bad.har", b"[]")
     r = wxtriage("run", "--check", "har.analyze", "--har", str(bad), home=wxtriage_home)
     assert r.code == 0 and "[–]" in r.out and "bad.har: JSON but not a HAR" in r.out
+
+
+# -- the pretty-printed fast path must read exactly what ijson reads ---------------------------------
+
+def _big_entries():
+    js = "function f(a){return a+1}\n" * 400  # > 2 KB: read lazily
+    big_json = json.dumps([{"email": f"u{i}@example.com", "status": 200} for i in range(80)])
+    post = {"mimeType": "application/json", "text": json.dumps({"users": ["x" * 50] * 60, "orgId": hf.ORG})}
+    return [
+        hf.entry("GET", "https://admin.webex.com/static/app.js", 200, js, "application/javascript"),
+        hf.entry("POST", f"https://admin.webex.com/license/api/v1/organization/{hf.ORG}/users/onboard", 200,
+                 json.dumps(json.loads(hf.onboard_body()) + json.loads(big_json)),
+                 post=post, tracking=hf.ONBOARD_TRACKING),
+        hf.entry("GET", "https://admin.webex.com/img.png", 200, "ü" * 3000, "text/plain", base64_body=True),
+    ]
+
+
+def _materialise(obj):
+    if isinstance(obj, dict):
+        return {k: _materialise(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_materialise(v) for v in obj]
+    return obj
+
+
+@pytest.mark.parametrize("indent", [2, 4, 1])
+def test_fast_path_reads_the_same_entries_as_ijson(tmp_path, indent):
+    from checks.evidence.har import LazyBody
+    doc = hf.har_doc([*_big_entries(), *hf.seed_entries()])
+    p = tmp_path / "pretty.har"
+    p.write_text(json.dumps(doc, indent=indent, ensure_ascii=False), encoding="utf-8")
+    fast = HarReader(p, lazy_bodies=True)
+    fast_entries = [r.raw for r in fast.records()]
+    assert any(isinstance(e["response"]["content"], LazyBody) for e in fast_entries)  # the fast path ran
+    slow = [r.raw for r in HarReader(p).records()]
+    assert [_materialise(e) for e in fast_entries] == slow
+    assert analyze_har(p).findings[0].code == "har.onboard.email_in_calling_account"
+
+
+def test_fast_path_hands_over_to_ijson_on_truncation_and_odd_layout(tmp_path):
+    doc = hf.har_doc([*_big_entries(), *hf.seed_entries()])
+    text = json.dumps(doc, indent=2)
+    cut = tmp_path / "cut.har"
+    cut.write_text(text[: text.rfind("clientmetrics")], encoding="utf-8")
+    reader = HarReader(cut, lazy_bodies=True)
+    assert len(list(reader.records())) == 12 and reader.truncated
+    # An entry written on one line in the middle of a pretty file (hand-edited capture).
+    lines = text.split("\n")
+    odd = tmp_path / "odd.har"
+    mixed = text.replace(json.dumps(doc["log"]["entries"][4], indent=2).replace("\n", "\n      "),
+                         json.dumps(doc["log"]["entries"][4]))
+    assert mixed != text and lines
+    odd.write_text(mixed, encoding="utf-8")
+    fast = [_materialise(r.raw) for r in HarReader(odd, lazy_bodies=True).records()]
+    assert fast == doc["log"]["entries"]

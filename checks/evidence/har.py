@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import binascii
 import gzip
+import re
 import json
 import zipfile
 from dataclasses import dataclass, field
@@ -163,23 +164,46 @@ class HarReader:
     warnings: list[str] = field(default_factory=list, init=False)
     count: int = field(default=0, init=False)
     skipped: int = field(default=0, init=False)
+    #: Read big bodies lazily (decoded on first access) when the file is pretty-printed; see
+    #: :func:`_pretty_entries`. The analysis turns this on; redaction reads everything.
+    lazy_bodies: bool = False
 
     def __post_init__(self) -> None:
         self.sources = har_sources(self.path)
 
     def records(self) -> Iterator[HarRecord]:
         for src in self.sources:
-            yield from self._read(src)
+            done = 0
+            if self.lazy_bodies:
+                try:
+                    fh = src.open()
+                except (OSError, zipfile.BadZipFile) as exc:
+                    raise HarError(f"{src.name}: cannot open: {exc}") from None
+                try:
+                    with fh:
+                        for item in _pretty_entries(_CountingReader(fh)):
+                            if not _is_entry(item):
+                                self.skipped += 1
+                                done += 1
+                                continue
+                            yield HarRecord(self.count, src.name, HarEntry(item))
+                            self.count += 1
+                            done += 1
+                    continue
+                except (_NotPretty, ValueError, OSError, EOFError, zipfile.BadZipFile):
+                    pass  # any surprise: ijson takes over from where the fast path stopped
+            yield from self._read(src, skip=done)
 
     def entries(self) -> Iterator[HarEntry]:
         """haralyzer ``HarEntry`` objects, one at a time."""
         for rec in self.records():
             yield rec.entry
 
-    def _read(self, src: HarSource) -> Iterator[HarRecord]:
+    def _read(self, src: HarSource, skip: int = 0) -> Iterator[HarRecord]:
         import ijson  # heavy-ish C extension: only when a HAR is actually read
 
         n = 0
+        seen = 0
         try:
             fh = src.open()
         except (OSError, zipfile.BadZipFile) as exc:
@@ -188,8 +212,11 @@ class HarReader:
             reader = _CountingReader(fh)
             try:
                 for item in ijson.items(reader, "log.entries.item", use_float=True, buf_size=CHUNK):
-                    if not (isinstance(item, dict) and isinstance(item.get("request"), dict)
-                            and isinstance(item.get("response"), dict)):
+                    seen += 1
+                    if seen <= skip:  # already delivered by the fast path
+                        n += 1
+                        continue
+                    if not _is_entry(item):
                         self.skipped += 1
                         continue
                     yield HarRecord(self.count, src.name, HarEntry(item))
@@ -283,6 +310,8 @@ def body_text(content: dict[str, Any] | None, limit: int | None = None) -> str |
     """
     if not isinstance(content, dict):
         return None
+    if limit is not None and isinstance(content, LazyBody) and content.raw_size > limit:
+        return None  # do not decode a huge body just to learn it is too big
     text = content.get("text")
     if not isinstance(text, str):
         b64 = content.get("_textBase64")
@@ -337,3 +366,159 @@ def read_log_meta(src: HarSource) -> dict[str, Any]:
         except ijson.JSONError:
             pass  # the entries pass reports the damage
     return meta
+
+
+def _is_entry(item: Any) -> bool:
+    return isinstance(item, dict) and isinstance(item.get("request"), dict) and isinstance(item.get("response"), dict)
+
+
+# --------------------------------------------------------------------------------------------
+# Fast path for pretty-printed HARs (what browsers export)
+# --------------------------------------------------------------------------------------------
+# A JSON string cannot hold a raw newline, so in a pretty-printed file the line "<indent>}" at the
+# entries' indent closes an entry, and a line '<indent>"text": "…"' at the bodies' indent holds a
+# whole body. Entries are cut out with bytes.find (memchr speed), the small rest of each entry is
+# parsed with json, and big bodies stay raw bytes until someone reads them. Anything unexpected
+# raises _NotPretty and the ijson reader continues from the same entry.
+
+_LAZY_MARK = "\x00wx-lazy-"
+_LAZY_JSON = b'"\\u0000wx-lazy-%d"'
+_LAZY_MIN = 2048  # bodies shorter than this are parsed at once
+_ENTRIES_RE = re.compile(rb'\n( *)"entries": \[\n( *)\{\n')
+_FAST_CHUNK = 1 << 20
+
+
+class _NotPretty(Exception):
+    pass
+
+
+class LazyBody(dict):
+    """A ``content``/``postData`` dict whose ``text`` is decoded from raw JSON on first access."""
+
+    __slots__ = ("_raw",)
+
+    def __init__(self, d: dict[str, Any], raw: bytes):
+        super().__init__(d)
+        self._raw: bytes | None = raw
+
+    @property
+    def raw_size(self) -> int:
+        return len(self._raw) if self._raw is not None else len(dict.get(self, "text") or "")
+
+    def _load(self) -> None:
+        if self._raw is not None:
+            raw, self._raw = self._raw, None
+            dict.__setitem__(self, "text", json.loads(raw))
+
+    def __getitem__(self, key: str) -> Any:
+        if key == "text":
+            self._load()
+        return dict.__getitem__(self, key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        if key == "text":
+            self._load()
+        return dict.get(self, key, default)
+
+    def items(self):  # type: ignore[override]
+        self._load()
+        return dict.items(self)
+
+    def values(self):  # type: ignore[override]
+        self._load()
+        return dict.values(self)
+
+    def copy(self) -> dict[str, Any]:  # type: ignore[override]
+        self._load()
+        return dict(self)
+
+
+def _pretty_entries(reader: _CountingReader) -> Iterator[dict[str, Any]]:
+    buf = bytearray()
+    eof = False
+
+    def fill() -> bool:
+        nonlocal eof
+        if eof:
+            return False
+        data = reader.read(_FAST_CHUNK)
+        if not data:
+            eof = True
+            return False
+        buf.extend(data)
+        return True
+
+    while True:  # the head, up to the first entry
+        m = _ENTRIES_RE.search(buf)
+        if m:
+            break
+        if len(buf) > 8 * _FAST_CHUNK or not fill():
+            raise _NotPretty("no pretty-printed entries list")
+    outer, inner = len(m.group(1)), len(m.group(2))
+    step = inner - outer
+    if step <= 0:
+        raise _NotPretty("odd indentation")
+    close = b"\n" + b" " * inner + b"}"
+    next_entry = b",\n" + b" " * inner + b"{\n"
+    end_list = b"\n" + b" " * outer + b"]"
+    body_key = b"\n" + b" " * (inner + 3 * step) + b'"text": "'
+    start = m.end() - 2  # at the entry's "{"
+    while True:
+        scan = start
+        while True:
+            idx = buf.find(close, scan)
+            if idx >= 0:
+                break
+            scan = max(start, len(buf) - len(close))
+            if not fill():
+                raise _NotPretty("file ends inside an entry")
+        end = idx + len(close)
+        while len(buf) < end + len(next_entry) and fill():
+            pass
+        yield _parse_pretty_entry(bytes(buf[start:end]), body_key)
+        if buf.startswith(next_entry, end):
+            start = end + len(next_entry) - 2
+        elif buf.startswith(end_list, end):
+            return
+        else:
+            raise _NotPretty("unexpected text after an entry")
+        if start > _FAST_CHUNK:  # drop what was consumed so the buffer stays small
+            del buf[:start]
+            start = 0
+
+
+def _parse_pretty_entry(data: bytes, body_key: bytes) -> dict[str, Any]:
+    pieces: list[bytes] = []
+    raws: list[bytes] = []
+    pos = 0
+    while True:
+        k = data.find(body_key, pos)
+        if k < 0:
+            break
+        v0 = k + len(body_key) - 1  # at the opening quote
+        eol = data.find(b"\n", v0)
+        if eol < 0:
+            eol = len(data)
+        v1 = eol - 1 if data[eol - 1:eol] == b"," else eol
+        if v1 - v0 < _LAZY_MIN:
+            pos = eol
+            continue
+        pieces.append(data[pos:v0])
+        pieces.append(_LAZY_JSON % len(raws))
+        raws.append(data[v0:v1])
+        pos = v1
+    if not raws:
+        return json.loads(data)
+    pieces.append(data[pos:])
+    entry = json.loads(b"".join(pieces))
+    placed = 0
+    for part, key in (("response", "content"), ("request", "postData")):
+        msg = entry.get(part)
+        slot = msg.get(key) if isinstance(msg, dict) else None
+        text = slot.get("text") if isinstance(slot, dict) else None
+        if isinstance(text, str) and text.startswith(_LAZY_MARK):
+            msg[key] = LazyBody(slot, raws[int(text[len(_LAZY_MARK):])])
+            placed += 1
+    if placed != len(raws):  # a long "text" somewhere else at that indent: not a layout we know
+        raise _NotPretty("body outside content/postData")
+    return entry

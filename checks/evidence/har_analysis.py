@@ -36,6 +36,7 @@ _EMAIL_IN_TEXT = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(?:\
 _HYDRA_ORG = r"Y2lzY29zcGFyazovL3VzL09SR0FOSVpBVElPTi[A-Za-z0-9_=-]+"
 _UUID = r"[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
 _ORG_IN_PATH = re.compile(rf"/(?:customers|organizations|organization|orgs)/({_UUID}|{_HYDRA_ORG})", re.IGNORECASE)
+_ERRORISH = re.compile(r'error|"status"\s*:\s*"?[45]\d\d|"status"\s*:\s*"(?:error|failed)', re.IGNORECASE)
 _ORG_FIELD = re.compile(rf"\"orgId\"\s*:\s*\"({_UUID}|{_HYDRA_ORG})\"", re.IGNORECASE)
 
 
@@ -212,10 +213,12 @@ class _Analyzer:
         path = urlsplit(url).path
         endpoint_weight = sum(int(e.get("weight", 0)) for e in self.endpoints if e["_rx"].search(path))
         failing_http = status >= 400
-        if not failing_http and not endpoint_weight:
-            return  # a success on an endpoint we do not know: nothing hidden to look for
+        if not failing_http and not (endpoint_weight and method in WRITE_METHODS):
+            return  # successes hide failures only in the bodies of write calls to endpoints we know
         content = resp.get("content") if isinstance(resp.get("content"), dict) else {}
         text = body_text(content, BODY_LIMIT)
+        if not failing_http and (not text or not _ERRORISH.search(text)):
+            return  # cheap C-speed test before decoding a success body
         doc = _json_or_none(text, str(content.get("mimeType", "")))
         found = _errors_in(doc, loose=failing_http) if doc is not None else []
         if not found and not failing_http:
@@ -526,7 +529,7 @@ def analyze_har(path: Path | str, redactor: Redactor | None = None, progress=Non
 
     Raises :class:`~checks.evidence.har.HarError` (one line) when the file cannot be read as a HAR.
     """
-    reader = HarReader(path)
+    reader = HarReader(path, lazy_bodies=True)
     an = _Analyzer(path, redactor)
     for rec in reader.records():
         an.visit(rec)

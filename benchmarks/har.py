@@ -1,0 +1,168 @@
+"""Benchmark: streaming HAR analysis (and redaction) against haralyzer's ``HarParser`` load.
+
+Generates a HAR of the requested size in a temporary folder (Control Hub-like traffic: JSON API
+calls, JavaScript bundles, base64 images, the seed-000 onboarding failure in the middle), then runs
+each side in its own subprocess so peak memory (``ru_maxrss``) is measured per side:
+
+* ``analyze``   — ``checks.evidence.har_analysis.analyze_har`` (what ``wxtriage har FILE`` does)
+* ``redact``    — ``checks.redact.redact_har_file`` (``--redact-out``), optional
+* ``harparser`` — ``HarParser.from_file`` plus every entry as ``HarEntry`` through ``pages`` (the way
+  haralyzer hands out entries)
+* ``harparser-load`` — ``HarParser.from_file`` alone (just its ``json.load``)
+
+Prints wall time and peak RSS per side and the ratios. Goals (issue 4): analysis ≥ 5× faster
+than the HarParser load and ≤ 1/10 of its peak memory; 1 GB analysed and redacted under 100 MB.
+
+    python benchmarks/har.py                 # 160 MB
+    python benchmarks/har.py --size-mb 1024 --redact
+Not run by CI (it needs minutes and hundreds of MB of disk).
+"""
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+
+def generate(path: Path, size_mb: float, seed: int = 4) -> int:
+    """Write a HAR of about ``size_mb`` MB, streaming; return the number of entries."""
+    from tests.har_fixtures import entry, har_doc, seed_entries
+
+    rnd = random.Random(seed)
+    target = int(size_mb * 1024 * 1024)
+    js = "".join(f"function f{i}(a,b){{return a+b*{i}}}\n" for i in range(4000))  # ~150 KB bundle
+    png = base64.b64encode(rnd.randbytes(40_000)).decode()
+    # Pretty-printed with two spaces, like Chrome's and Firefox's exports.
+    head = json.dumps(har_doc([]), indent=2)
+    assert head.endswith("[]\n  }\n}")
+    n = 0
+    seed_at = target // 2
+    seeded = False
+    with path.open("w", encoding="utf-8") as fh:
+        fh.write(head[: -len("]\n  }\n}")] + "\n")
+        while fh.tell() < target:
+            kind = rnd.random()
+            i = n
+            if not seeded and fh.tell() >= seed_at:
+                batch = seed_entries()
+                seeded = True
+            elif kind < 0.70:
+                body = json.dumps({"items": [{"id": f"{i}-{j}", "displayName": f"User {j}", "orgId":
+                                              "8c7b2f4e-1d2a-4b3c-9e8f-0a1b2c3d4e5f", "email": f"u{j}@example.com"}
+                                             for j in range(rnd.randint(5, 60))]})
+                batch = [entry("GET", f"https://admin.webex.com/api/v1/users?start={i}", 200, body,
+                               tracking=f"ATLAS_8666bff8-a5f2-4a6c-a31d-{i:012d}_1")]
+            elif kind < 0.90:
+                batch = [entry("GET", f"https://admin.webex.com/static/chunk-{i}.js", 200, js,
+                               "application/javascript")]
+            elif kind < 0.98:
+                batch = [entry("GET", f"https://admin.webex.com/img/{i}.png", 200, png, "image/png",
+                               base64_body=False)]
+                batch[0]["response"]["content"]["encoding"] = "base64"
+            else:
+                batch = [entry("GET", f"https://admin.webex.com/api/v1/missing/{i}", 404,
+                               json.dumps({"message": "not found"}))]
+            for e in batch:
+                fh.write((",\n" if n else "") + "      " + json.dumps(e, indent=2).replace("\n", "\n      "))
+                n += 1
+        fh.write("\n    ]\n  }\n}\n")
+    return n
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
+
+
+def worker(mode: str, path: str) -> None:
+    t0 = time.perf_counter()
+    if mode == "analyze":
+        from checks.evidence.har_analysis import analyze_har
+
+        a = analyze_har(path)
+        n = a.entries
+        extra = a.findings[0].code
+    elif mode == "redact":
+        from checks.redact import redact_har_file
+
+        out = Path(path).with_suffix(".redacted.har")
+        res = redact_har_file(path, out)
+        n, extra = res.entries, f"{res.placeholders} placeholders"
+        out.unlink()
+    elif mode == "harparser":
+        from haralyzer import HarParser
+
+        parser = HarParser.from_file(path)
+        n = sum(len(page.entries) for page in parser.pages)
+        extra = ""
+    elif mode == "harparser-load":
+        from haralyzer import HarParser
+
+        parser = HarParser.from_file(path)
+        n = len(parser.har_data["entries"])
+        extra = ""
+    else:
+        raise SystemExit(f"unknown mode {mode}")
+    print(json.dumps({"mode": mode, "wall_s": time.perf_counter() - t0, "peak_mb": _peak_mb(), "entries": n,
+                      "note": extra}))
+
+
+def run(mode: str, path: Path) -> dict:
+    p = subprocess.run([sys.executable, __file__, "--worker", mode, str(path)], capture_output=True, text=True,
+                       cwd=REPO)
+    if p.returncode:
+        raise SystemExit(f"{mode} failed:\n{p.stderr}")
+    return json.loads(p.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--size-mb", type=float, default=160)
+    ap.add_argument("--redact", action="store_true", help="also time the streaming redaction")
+    ap.add_argument("--skip-harparser", action="store_true", help="skip the reference (e.g. at 1 GB)")
+    ap.add_argument("--dir", help="where to write the temporary HAR (default: system temp)")
+    ap.add_argument("--worker", nargs=2, metavar=("MODE", "FILE"), help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.worker:
+        worker(*args.worker)
+        return
+    with tempfile.TemporaryDirectory(dir=args.dir) as d:
+        path = Path(d) / "bench.har"
+        t0 = time.perf_counter()
+        n = generate(path, args.size_mb)
+        size = path.stat().st_size / 1024 / 1024
+        print(f"generated {path.name}: {size:.0f} MB, {n} entries in {time.perf_counter() - t0:.1f} s")
+        base = json.loads(subprocess.run([sys.executable, "-c", "import resource, json;"
+                                          "import checks.evidence.har_analysis, haralyzer;"
+                                          "print(json.dumps(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss/1024))"],
+                                         capture_output=True, text=True, cwd=REPO).stdout)
+        print(f"interpreter + imports alone: {base:.0f} MB peak")
+        modes = ["analyze"] + (["redact"] if args.redact else []) + (
+            [] if args.skip_harparser else ["harparser", "harparser-load"])
+        res = {}
+        for mode in modes:
+            r = res[mode] = run(mode, path)
+            print(f"{mode:15} {r['wall_s']:7.2f} s  peak {r['peak_mb']:7.0f} MB  entries {r['entries']}  {r['note']}")
+        if "harparser" in res:
+            a, h, hl = res["analyze"], res["harparser"], res["harparser-load"]
+            print(f"speed:  analysis is {h['wall_s'] / a['wall_s']:.1f}x faster than HarParser load+entries "
+                  f"({hl['wall_s'] / a['wall_s']:.1f}x vs from_file alone)   goal >= 5x")
+            print(f"memory: analysis peak is 1/{h['peak_mb'] / a['peak_mb']:.1f} of HarParser's "
+                  f"(1/{hl['peak_mb'] / a['peak_mb']:.1f} vs from_file alone)   goal <= 1/10")
+        for mode in ("analyze", "redact"):
+            if mode in res:
+                print(f"{mode}: peak {res[mode]['peak_mb']:.0f} MB on {size:.0f} MB   goal < 100 MB at 1 GB")
+
+
+if __name__ == "__main__":
+    main()
