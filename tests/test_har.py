@@ -297,6 +297,8 @@ def _big_entries():
                  json.dumps(json.loads(hf.onboard_body()) + json.loads(big_json)),
                  post=post, tracking=hf.ONBOARD_TRACKING),
         hf.entry("GET", "https://admin.webex.com/img.png", 200, "ü" * 3000, "text/plain", base64_body=True),
+        # A short request body before a long response body in the same entry.
+        hf.entry("PUT", "https://admin.webex.com/api/v1/x", 200, big_json, post={"mimeType": "text/plain", "text": "{}"}),
     ]
 
 
@@ -316,7 +318,8 @@ def test_fast_path_reads_the_same_entries_as_ijson(tmp_path, indent):
     p.write_text(json.dumps(doc, indent=indent, ensure_ascii=False), encoding="utf-8")
     fast = HarReader(p, lazy_bodies=True)
     fast_entries = [r.raw for r in fast.records()]
-    assert any(isinstance(e["response"]["content"], LazyBody) for e in fast_entries)  # the fast path ran
+    assert any(isinstance(e["response"]["content"], LazyBody) for e in fast_entries)
+    assert fast.fast_count == len(fast_entries) == 14  # the fast path read every entry, no hand-over
     slow = [r.raw for r in HarReader(p).records()]
     assert [_materialise(e) for e in fast_entries] == slow
     assert analyze_har(p).findings[0].code == "har.onboard.email_in_calling_account"
@@ -328,7 +331,7 @@ def test_fast_path_hands_over_to_ijson_on_truncation_and_odd_layout(tmp_path):
     cut = tmp_path / "cut.har"
     cut.write_text(text[: text.rfind("clientmetrics")], encoding="utf-8")
     reader = HarReader(cut, lazy_bodies=True)
-    assert len(list(reader.records())) == 12 and reader.truncated
+    assert len(list(reader.records())) == 13 and reader.truncated
     # An entry written on one line in the middle of a pretty file (hand-edited capture).
     lines = text.split("\n")
     odd = tmp_path / "odd.har"
@@ -336,5 +339,6 @@ def test_fast_path_hands_over_to_ijson_on_truncation_and_odd_layout(tmp_path):
                          json.dumps(doc["log"]["entries"][4]))
     assert mixed != text and lines
     odd.write_text(mixed, encoding="utf-8")
-    fast = [_materialise(r.raw) for r in HarReader(odd, lazy_bodies=True).records()]
-    assert fast == doc["log"]["entries"]
+    odd_reader = HarReader(odd, lazy_bodies=True)
+    fast = [_materialise(r.raw) for r in odd_reader.records()]
+    assert fast == doc["log"]["entries"] and odd_reader.fast_count == 4  # ijson took over at entry 5

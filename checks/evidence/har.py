@@ -167,6 +167,8 @@ class HarReader:
     #: Read big bodies lazily (decoded on first access) when the file is pretty-printed; see
     #: :func:`_pretty_entries`. The analysis turns this on; redaction reads everything.
     lazy_bodies: bool = False
+    #: Entries delivered by the pretty-printed fast path (the rest came from ijson).
+    fast_count: int = field(default=0, init=False)
 
     def __post_init__(self) -> None:
         self.sources = har_sources(self.path)
@@ -188,6 +190,7 @@ class HarReader:
                                 continue
                             yield HarRecord(self.count, src.name, HarEntry(item))
                             self.count += 1
+                            self.fast_count += 1
                             done += 1
                     continue
                 except (_NotPretty, ValueError, OSError, EOFError, zipfile.BadZipFile):
@@ -383,7 +386,7 @@ def _is_entry(item: Any) -> bool:
 
 _LAZY_MARK = "\x00wx-lazy-"
 _LAZY_JSON = b'"\\u0000wx-lazy-%d"'
-_LAZY_MIN = 2048  # bodies shorter than this are parsed at once
+_LAZY_MIN = 256  # bodies shorter than this are parsed at once (cheaper than a lazy wrapper)
 _ENTRIES_RE = re.compile(rb'\n( *)"entries": \[\n( *)\{\n')
 _FAST_CHUNK = 1 << 20
 
@@ -490,9 +493,10 @@ def _pretty_entries(reader: _CountingReader) -> Iterator[dict[str, Any]]:
 def _parse_pretty_entry(data: bytes, body_key: bytes) -> dict[str, Any]:
     pieces: list[bytes] = []
     raws: list[bytes] = []
-    pos = 0
+    pos = 0  # start of the next piece to copy
+    search = 0
     while True:
-        k = data.find(body_key, pos)
+        k = data.find(body_key, search)
         if k < 0:
             break
         v0 = k + len(body_key) - 1  # at the opening quote
@@ -500,8 +504,8 @@ def _parse_pretty_entry(data: bytes, body_key: bytes) -> dict[str, Any]:
         if eol < 0:
             eol = len(data)
         v1 = eol - 1 if data[eol - 1:eol] == b"," else eol
+        search = eol
         if v1 - v0 < _LAZY_MIN:
-            pos = eol
             continue
         pieces.append(data[pos:v0])
         pieces.append(_LAZY_JSON % len(raws))
