@@ -280,9 +280,12 @@ def test_run_check_har_analyze(tmp_path, wxtriage_home):
     assert r.code == 1, r.err
     (check,) = json.loads(r.out)["checks"]
     assert check["status"] == "fail" and check["findings"][0]["code"] == "har.onboard.email_in_calling_account"
-    bad = _bad(tmp_path, "bad.har", b"[]")
+    bad = _bad(tmp_path, "bad.har", b"[]")  # refused before any check runs: bad input, one line, exit 2
     r = wxtriage("run", "--check", "har.analyze", "--har", str(bad), home=wxtriage_home)
-    assert r.code == 0 and "[–]" in r.out and "bad.har: JSON but not a HAR" in r.out
+    assert r.code == 2 and r.err.count("\n") == 1 and "bad.har: JSON but not a HAR" in r.err
+    cut = hf.truncated_har(tmp_path / "cut.har")  # damage further in: analysed up to the break
+    r = wxtriage("run", "--check", "har.analyze", "--har", str(cut), home=wxtriage_home)
+    assert r.code == 1 and "har.file.truncated" in r.out
 
 
 # -- the pretty-printed fast path must read exactly what ijson reads ---------------------------------

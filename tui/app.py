@@ -122,6 +122,12 @@ class WxTriageApp(App):
     def action_run_check(self, check_id: str) -> None:
         self.action_checks(check_ids=(check_id,), autorun=True)
 
+    def action_har(self, path: str | None = None) -> None:
+        from .screens.har import HarScreen
+
+        self.ensure_case()
+        self.push_screen(HarScreen(path=path))
+
     def action_export_bundle(self) -> None:
         from .screens.bundle import BundleScreen
 

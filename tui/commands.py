@@ -18,6 +18,7 @@ class WxTriageCommands(Provider):
             ("go: live session", app.action_live, "Support engineer flow: case, then every check"),
             ("go: guided self-service", app.action_guided, "Checklists in plain language"),
             ("go: all checks", app.action_checks, "Run any check"),
+            ("go: HAR capture", app.action_har, "Analyse a HAR of a Control Hub / Partner Hub error"),
         ]
         for area in AREAS.values():
             if any(c.area == area.id for c in app.registry.all()):

@@ -5,6 +5,7 @@ Drives the app with Pilot at 120×36 on the demo workspace (see ``tui.demo``).
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -92,7 +93,30 @@ async def capture(out_dir: Path) -> list[Path]:
             timeline.move_cursor(row=1)
             await _settle(pilot)
             shot("logs")
+            # The HAR screen on the example capture of seed 000's onboarding failure.
+            har = Path(__file__).resolve().parent.parent / "examples" / "har" / "onboard-10991.har"
+            app.action_har(os.path.relpath(har))  # relative: the picture must not name this machine's folders
+            await wait_for_har(pilot)
+            await _settle(pilot)
+            shot("har")
     return written
+
+
+async def wait_for_har(pilot, timeout: float = 30.0) -> None:
+    """Wait until the HAR screen shows its analysis."""
+    from textual.widgets import Static
+
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while loop.time() < deadline:
+        await pilot.pause()
+        found = pilot.app.screen.query("#har-status")  # empty until the pushed screen is composed
+        if found:
+            widget = found.first(Static)
+            if "entries" in str(widget.render()) or widget.has_class("error"):
+                return
+        await asyncio.sleep(0.05)
+    raise TimeoutError("the HAR was not analysed")
 
 
 def main() -> int:

@@ -11,6 +11,12 @@ from ..api import Check, CheckContext, CheckOption, SkipCheck
 from ..model import Finding
 
 
+def _validate_har(path: str) -> None:
+    from ..evidence.har import validate_har  # imported when used: the registry imports this module
+
+    validate_har(path)
+
+
 class HarAnalyzeCheck(Check):
     id = "har.analyze"
     title = "HAR capture of a Control Hub / Partner Hub error"
@@ -21,7 +27,8 @@ class HarAnalyzeCheck(Check):
                    "e-mail and the failing POST's response for TAC.")
     needs = ("har",)
     timeout_s = 600.0
-    options = (CheckOption("har", "HAR capture to analyse (.har, .har.gz, .zip)", kind="path", metavar="FILE"),)
+    options = (CheckOption("har", "HAR capture to analyse (.har, .har.gz, .zip)", kind="path", metavar="FILE",
+                           validate=_validate_har),)
 
     async def run(self, ctx: CheckContext) -> list[Finding]:
         from ..evidence.har import HarError

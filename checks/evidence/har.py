@@ -23,13 +23,31 @@ from typing import IO, Any, Callable, Iterator
 
 from haralyzer import HarEntry
 
+from ..api import InputError
+
 #: Read size for ijson; also the precision of "near byte N" in error messages for big files.
 CHUNK = 64 * 1024
 _BOM = b"\xef\xbb\xbf"
 
 
-class HarError(ValueError):
+class HarError(InputError):
     """A file that cannot be read as a HAR. ``str()`` is one line: file, reason, position."""
+
+
+def validate_har(path: str) -> None:
+    """Cheap up-front check for the ``har`` option (the CLI runs it before any check): the file
+    exists, is a HAR/gzip/zip, and its JSON starts as an object. Deeper damage (truncation, bad
+    JSON further in) is reported by the reader while analysing."""
+    sources = har_sources(path)
+    src = sources[0]
+    with src.open() as fh:
+        head = fh.read(4096)
+    body = head[len(_BOM):] if head.startswith(_BOM) else head
+    body = body.lstrip()
+    if body.startswith(b"["):
+        raise HarError(f"{src.name}: JSON but not a HAR: the top level is an array, not an object with a 'log' key")
+    if not body.startswith(b"{"):
+        raise HarError(f"{src.name}: not a HAR: the file does not start with '{{' (a HAR is a JSON object)")
 
 
 @dataclass(frozen=True)

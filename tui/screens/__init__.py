@@ -19,6 +19,8 @@ AREA_SCREENS: dict[str, str] = {
     "mtls": "tui.screens.probes:ProbeChecksScreen",
     # Client logs: a path to the logs, then the facts found and a timeline of the findings.
     "client-logs": "tui.screens.client_logs:ClientLogsScreen",
+    # HAR captures: pick a file, ranked findings, drill into the failing entry, copy into the case.
+    "har": "tui.screens.har:HarScreen",
 }
 
 

@@ -1,0 +1,83 @@
+"""The HAR screen driven with Pilot: pick a file, ranked findings, drill in, copy into the case."""
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from textual.widgets import Input, Markdown, OptionList, Static
+
+from tui.demo import demo_app
+from tui.screens import screen_for_area
+from tui.screens.finding import FindingScreen
+from tui.screens.har import HarScreen
+
+from . import har_fixtures as hf
+
+SIZE = (120, 36)
+
+
+async def _wait_status(pilot, needle: str, timeout: float = 20.0) -> str:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while loop.time() < deadline:
+        await pilot.pause()
+        text = str(pilot.app.screen.query_one("#har-status", Static).render())
+        if needle in text:
+            return text
+        await asyncio.sleep(0.05)
+    raise TimeoutError(f"status never showed {needle!r}")
+
+
+async def test_har_screen_ranks_drills_in_and_copies_into_the_case(tmp_path: Path):
+    seed = hf.seed_har(tmp_path / "seed.har")
+    app = demo_app(tmp_path / "ws")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(screen_for_area("har"), HarScreen)  # the guided "har" checklist opens it
+        app.action_har()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, HarScreen)
+        screen.query_one("#har-path", Input).value = str(seed)
+        await pilot.click("#har-analyse")
+        status = await _wait_status(pilot, "entries")
+        assert "seed.har: 10 entries, 1 error finding(s)" in status
+        ol = screen.query_one("#har-findings", OptionList)
+        first = str(ol.get_option_at_index(0).prompt)
+        assert "1. " in first and "Webex Calling" in first and "har.onboard.email_in_calling_account" in first
+        detail = screen.query_one("#har-detail", Markdown).source
+        assert "POST https://admin.webex.com/license/api/v1/organization/" in detail and "10991" in detail
+        for secret in hf.SECRETS:
+            assert secret not in detail
+        # Drill into the finding (full screen with request and response content).
+        ol.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, FindingScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        # Copy the extracted values into the current case.
+        case_id = app.case.id
+        await pilot.click("#har-copy")
+        await pilot.pause()
+        case = app.store.get(case_id)
+        assert hf.EMAIL in case.emails and hf.ONBOARD_TRACKING in case.tracking_ids
+        assert case.org_id == hf.ORG  # a new, empty case gets the failing request's org
+        assert any(r.check_id == "har.analyze" for r in app.store.latest_results(case_id))
+        # A redacted copy next to the file.
+        await pilot.click("#har-redact")
+        await _wait_status(pilot, "wrote")
+        out = tmp_path / "seed.redacted.har"
+        assert out.exists() and hf.BEARER not in out.read_text()
+
+
+async def test_har_screen_bad_file_shows_one_line(tmp_path: Path):
+    bad = tmp_path / "bad.har"
+    bad.write_text("[1, 2]")
+    app = demo_app(tmp_path / "ws")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.action_har(str(bad))
+        status = await _wait_status(pilot, "bad.har")
+        assert "JSON but not a HAR" in status
+        assert app.screen.query_one("#har-status", Static).has_class("error")

@@ -1,0 +1,208 @@
+"""HAR screen: pick a capture, see the failures ranked, drill into the failing entries, copy the
+extracted values into the case, write a redacted copy for TAC.
+
+All reading happens in thread workers that report back only through messages; the analysis and
+the redaction are the engine's (:mod:`checks.evidence.har_analysis`, :mod:`checks.redact`).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Input, Label, Markdown, OptionList, Static
+from textual.widgets.option_list import Option
+from textual.worker import Worker, WorkerState
+
+from checks.model import CheckResult, Finding, Severity, status_for
+from checks.report import finding_markdown
+
+HINT = ("Give the path of a HAR recorded while the error appeared (.har, .har.gz or a .zip), then "
+        "**Analyse**. The most relevant failure comes first; select one to see its request and response.")
+_MARK = {Severity.INFO: "•", Severity.WARNING: "!", Severity.ERROR: "✗", Severity.CRITICAL: "✗✗"}
+
+
+class HarAnalysed(Message):
+    def __init__(self, analysis: Any) -> None:
+        super().__init__()
+        self.analysis = analysis
+
+
+class HarFailed(Message):
+    """The file could not be read (one-line reason) or an output was refused by the leak scanner."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__()
+        self.message = message
+
+
+class HarRedacted(Message):
+    def __init__(self, path: str, entries: int) -> None:
+        super().__init__()
+        self.path = path
+        self.entries = entries
+
+
+class HarScreen(Screen):
+    CSS_PATH = "har.tcss"
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back", id="har.back"),
+        Binding("ctrl+r", "analyse", "Analyse", id="har.analyse", tooltip="Read the HAR and rank its failures"),
+        Binding("ctrl+y", "copy_to_case", "Copy into case", id="har.copy",
+                tooltip="Fill the case's org ID, tracking IDs, e-mails and time window from the HAR"),
+        Binding("ctrl+w", "write_redacted", "Redacted copy", id="har.redact",
+                tooltip="Write <file>.redacted.har with every secret replaced"),
+    ]
+
+    def __init__(self, areas: tuple[str, ...] = ("har",), guided: bool = False, path: str | None = None) -> None:
+        super().__init__()
+        self.areas = areas
+        self.guided = guided
+        self.initial_path = path or ""
+        self.analysis: Any = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Vertical(id="har"):
+            with Horizontal(id="har-pick"):
+                yield Label("HAR file", id="har-label")
+                yield Input(self.initial_path, placeholder="/path/to/capture.har", id="har-path",
+                            tooltip=".har, .har.gz or .zip; read locally, never uploaded")
+                yield Button("Analyse", id="har-analyse", variant="primary")
+                yield Button("Copy into case", id="har-copy", disabled=True)
+                yield Button("Redacted copy", id="har-redact", disabled=True)
+            yield Static("", id="har-status")
+            with Horizontal(id="har-body"):
+                yield OptionList(id="har-findings")
+                with VerticalScroll(id="har-detail-scroll"):
+                    yield Markdown(HINT, id="har-detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        if self.initial_path:
+            self.action_analyse()
+
+    # Actions ---------------------------------------------------------------------------
+    @on(Button.Pressed, "#har-analyse")
+    @on(Input.Submitted, "#har-path")
+    def action_analyse(self) -> None:
+        path = self.query_one("#har-path", Input).value.strip()
+        if not path:
+            self.notify("Give the path of a HAR file first", severity="warning")
+            return
+        self._status(f"reading {Path(path).name} …")
+        self.query_one("#har-analyse", Button).disabled = True
+        self._analyse(path)
+
+    @on(Button.Pressed, "#har-copy")
+    def action_copy_to_case(self) -> None:
+        if self.analysis is None:
+            return
+        from checks.evidence.har_analysis import apply_to_case
+
+        case = apply_to_case(self.app.ensure_case(), self.analysis.extract)
+        self.app.save_case(case)
+        findings = tuple(self.analysis.findings)
+        self.app.store.add_results(case.id, [CheckResult("har.analyze", "HAR capture of a Control Hub / Partner Hub error",
+                                                         "har", status_for(findings), findings)])
+        ex = self.analysis.extract
+        self.notify(f"Case {case.id}: org ID {case.org_id or '—'}, {len(ex.tracking_ids)} tracking ID(s), "
+                    f"{len(ex.emails)} e-mail(s) copied; findings stored for the bundle", title="Copied into case")
+
+    @on(Button.Pressed, "#har-redact")
+    def action_write_redacted(self) -> None:
+        if self.analysis is None:
+            return
+        src = Path(self.analysis.path)
+        out = src.with_name(src.name.removesuffix(".gz").removesuffix(".har").removesuffix(".zip") + ".redacted.har")
+        self._status(f"writing {out.name} …")
+        self._redact(str(src), str(out))
+
+    # Workers (blocking file I/O off the UI thread; results come back as messages) ----------
+    @work(thread=True, exclusive=True, group="har")
+    def _analyse(self, path: str) -> None:
+        from checks.evidence.har import HarError
+        from checks.evidence.har_analysis import analyze_har
+
+        try:
+            self.post_message(HarAnalysed(analyze_har(path)))
+        except HarError as exc:
+            self.post_message(HarFailed(str(exc)))
+
+    @work(thread=True, exclusive=True, group="har-redact")
+    def _redact(self, src: str, out: str) -> None:
+        from checks.evidence.har import HarError
+        from checks.redact import LeakError, redact_har_file
+
+        try:
+            res = redact_har_file(src, out, redactor=self.analysis.redactor)
+        except (HarError, LeakError) as exc:
+            self.post_message(HarFailed(str(exc)))
+            return
+        self.post_message(HarRedacted(str(res.path), res.entries))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # The one place a crashed worker becomes a visible message.
+        if event.state is WorkerState.ERROR:
+            self.query_one("#har-analyse", Button).disabled = False
+            self.notify(f"Reading the HAR failed: {event.worker.error}", severity="error", timeout=10)
+
+    # Messages ----------------------------------------------------------------------------
+    def on_har_analysed(self, message: HarAnalysed) -> None:
+        a = self.analysis = message.analysis
+        self.query_one("#har-analyse", Button).disabled = False
+        self.query_one("#har-copy", Button).disabled = False
+        self.query_one("#har-redact", Button).disabled = False
+        errors = sum(f.severity >= Severity.ERROR for f in a.findings)
+        status = f"{Path(a.path).name}: {a.entries} entries, {errors} error finding(s)"
+        if a.truncated:
+            status += " — incomplete file, entries before the break only"
+        self._status(status)
+        ol = self.query_one("#har-findings", OptionList)
+        ol.clear_options()
+        ol.add_options([Option(self._label(i, f), id=str(i)) for i, f in enumerate(a.findings)])
+        if a.findings:
+            ol.highlighted = 0
+            ol.focus()
+            self._show(a.findings[0])
+
+    def on_har_failed(self, message: HarFailed) -> None:
+        self.query_one("#har-analyse", Button).disabled = False
+        self._status(message.message, error=True)
+        self.notify(message.message, severity="error", timeout=10)
+
+    def on_har_redacted(self, message: HarRedacted) -> None:
+        self._status(f"wrote {message.path} ({message.entries} entries, secrets replaced)")
+        self.notify(f"{message.path}", title="Redacted copy written")
+
+    @on(OptionList.OptionHighlighted, "#har-findings")
+    def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if self.analysis is not None and event.option.id is not None:
+            self._show(self.analysis.findings[int(event.option.id)])
+
+    @on(OptionList.OptionSelected, "#har-findings")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        from .finding import FindingScreen
+
+        if self.analysis is not None and event.option.id is not None:
+            self.app.push_screen(FindingScreen(self.analysis.findings[int(event.option.id)]))
+
+    # Helpers -----------------------------------------------------------------------------
+    @staticmethod
+    def _label(i: int, f: Finding) -> str:
+        title = f.title if len(f.title) <= 70 else f.title[:69] + "…"
+        rank = f"{f.data['rank']}. " if "rank" in f.data else ""
+        return f"{_MARK[f.severity]} {rank}{title}\n  [dim]{f.code}[/]"
+
+    def _show(self, f: Finding) -> None:
+        self.query_one("#har-detail", Markdown).update("\n".join(finding_markdown(f)))
+
+    def _status(self, text: str, error: bool = False) -> None:
+        w = self.query_one("#har-status", Static)
+        w.update(text)
+        w.set_class(error, "error")
