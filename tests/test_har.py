@@ -345,3 +345,15 @@ def test_fast_path_hands_over_to_ijson_on_truncation_and_odd_layout(tmp_path):
     odd_reader = HarReader(odd, lazy_bodies=True)
     fast = [_materialise(r.raw) for r in odd_reader.records()]
     assert fast == doc["log"]["entries"] and odd_reader.fast_count == 4  # ijson took over at entry 5
+
+
+def test_org_ids_from_hydra_paths_params_and_fields(tmp_path):
+    import base64 as b64
+    other = "5c4b3a29-1807-4f6e-8d5c-4b3a29180706"
+    hydra = b64.urlsafe_b64encode(f"ciscospark://us/ORGANIZATION/{hf.ORG}".encode()).decode().rstrip("=")
+    e1 = hf.entry("GET", f"https://admin.webex.com/admin/api/v1/organizations/{hydra}/users", 200, "{}")
+    e2 = hf.entry("POST", f"https://admin.webex.com/api/v1/x?orgId={hf.ORG.upper().replace('-', '')}", 409,
+                  json.dumps({"errorCode": 999001, "message": "conflict", "orgId": other}))
+    a = analyze_har(hf.write(tmp_path / "h.har", hf.har_doc([e1, e2])))
+    assert a.extract.org_ids[0] == hf.ORG and other in a.extract.org_ids
+    assert hydra not in json.dumps(a.extract.org_ids)  # decoded to the UUID

@@ -253,8 +253,9 @@ class _Analyzer:
         f.relevance = (weight + (40 if f.hidden else 0) + (30 if method in WRITE_METHODS else 0)
                        + (30 if f.rule else 0) + (10 if status >= 500 else 5 if status >= 400 else 0)
                        - (100 if f.noise else 0))
-        for m in _ORG_FIELD.finditer(post or ""):
-            self._org(m.group(1))
+        for body in (post, text):  # "orgId" fields of the failing request and its response
+            for m in _ORG_FIELD.finditer(body or ""):
+                self._org(m.group(1))
         self.failures.append(f)
 
     def _trackings(self, req: Mapping[str, Any], resp: Mapping[str, Any], description: str, extra: str) -> tuple[str, ...]:
