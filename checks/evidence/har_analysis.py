@@ -138,15 +138,6 @@ class HarAnalysis:
                 "findings": [f.to_dict() for f in self.findings], "extract": self.extract.to_dict()}
 
 
-class _Fmt(dict):
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
-
-
-def _fmt(template: str, values: Mapping[str, Any]) -> str:
-    return template.format_map(_Fmt(values))
-
-
 def _compile(catalog: Mapping[str, Any]) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
     def rx(pattern: str | None) -> re.Pattern[str] | None:
         return re.compile(pattern, re.IGNORECASE) if pattern else None
@@ -345,10 +336,10 @@ class _Analyzer:
         if len(group) > 1:
             evidence.append(Evidence("repeats", f"{len(group)} times: entries " +
                                      ", ".join(str(g.index + 1) for g in group[:20]), "text", f.source))
-        detail = _fmt(rule.get("detail", ""), values)
+        detail = ""
         if f.hidden:
-            detail += (f"\n\nThe HTTP status was {f.http_status}: the failure is only visible inside the response "
-                       "body" + (f" (per-user status {f.inner_status})." if f.inner_status else "."))
+            detail = (f"\n\nThe HTTP status was {f.http_status}: the failure is only visible inside the response "
+                      "body" + (f" (per-user status {f.inner_status})." if f.inner_status else "."))
         data = {"rank": rank, "entry": f.index + 1, "method": f.method, "endpoint": f.path, "http_status": f.http_status,
                 "inner_status": f.inner_status, "codes": list(f.codes), "email": f.email,
                 "tracking_ids": list(f.tracking_ids), "relevance": f.relevance, "count": len(group),
@@ -402,17 +393,14 @@ class _Analyzer:
 
 def _rule_finding(rule: Mapping[str, Any], values: Mapping[str, Any], data: Mapping[str, Any],
                   evidence: Iterable[Evidence] = (), severity: Severity | None = None,
-                  detail: str | None = None) -> Finding:
-    from ..model import Remediation
+                  detail_suffix: str = "") -> Finding:
+    """A finding from a catalog rule (via the shared ``make_finding``) with this analysis' data."""
+    from dataclasses import replace
 
-    return Finding(code=rule["code"], severity=severity or Severity(rule["severity"]),
-                   title=_fmt(rule["title"], values),
-                   detail=detail if detail is not None else _fmt(rule.get("detail", ""), values),
-                   evidence=tuple(evidence),
-                   remediation=Remediation(_fmt(rule["remediation"], values),
-                                           tuple(_fmt(s, values) for s in rule.get("steps", ())),
-                                           None, rule.get("doc")),
-                   source=rule["source"], data=dict(data))
+    from ..builtin.xsp_urls import make_finding
+
+    f = make_finding(dict(rule), "", severity.value if severity else None, evidence, **values)
+    return replace(f, data=dict(data), detail=f.detail + detail_suffix)
 
 
 def _path_of(url: str) -> str:
