@@ -357,3 +357,18 @@ def test_org_ids_from_hydra_paths_params_and_fields(tmp_path):
     a = analyze_har(hf.write(tmp_path / "h.har", hf.har_doc([e1, e2])))
     assert a.extract.org_ids[0] == hf.ORG and other in a.extract.org_ids
     assert hydra not in json.dumps(a.extract.org_ids)  # decoded to the UUID
+
+
+def test_fast_path_on_compressed_streams_and_memory_map_agree(tmp_path):
+    import gzip
+    doc = hf.har_doc([*_big_entries(), *hf.seed_entries()])
+    text = json.dumps(doc, indent=2).encode()
+    plain = tmp_path / "p.har"
+    plain.write_bytes(text)
+    packed = tmp_path / "p.har.gz"
+    packed.write_bytes(gzip.compress(text))
+    mapped, streamed = HarReader(plain, lazy_bodies=True), HarReader(packed, lazy_bodies=True)
+    a = [_materialise(r.raw) for r in mapped.records()]
+    b = [_materialise(r.raw) for r in streamed.records()]
+    assert a == b == doc["log"]["entries"]
+    assert mapped.fast_count == streamed.fast_count == 14

@@ -56,6 +56,7 @@ class HarSource:
 
     name: str  # what messages show: "capture.har" or "bundle.zip:capture.har"
     open: Callable[[], IO[bytes]]
+    plain: Path | None = None  # the file itself when it is an uncompressed HAR (can be memory-mapped)
 
 
 @dataclass(frozen=True)
@@ -128,7 +129,7 @@ def har_sources(path: Path | str) -> list[HarSource]:
         raise HarError(f"{p}: cannot read: {exc.strerror or exc}") from None
     kind = _sniff(head, name)
     if kind == "json":
-        return [HarSource(name, lambda: p.open("rb"))]
+        return [HarSource(name, lambda: p.open("rb"), p)]
     if kind == "gzip":
         opener = _gunzip_opener(lambda: p.open("rb"))
         try:
@@ -201,7 +202,7 @@ class HarReader:
                     raise HarError(f"{src.name}: cannot open: {exc}") from None
                 try:
                     with fh:
-                        for item in _pretty_entries(_CountingReader(fh)):
+                        for item in _fast_entries(src, fh):
                             if not _is_entry(item):
                                 self.skipped += 1
                                 done += 1
@@ -418,9 +419,9 @@ class LazyBody(dict):
 
     __slots__ = ("_raw",)
 
-    def __init__(self, d: dict[str, Any], raw: bytes):
+    def __init__(self, d: dict[str, Any], raw: Any):
         super().__init__(d)
-        self._raw: bytes | None = raw
+        self._raw: Any = raw  # bytes, or a _Span of a memory-mapped file
 
     @property
     def raw_size(self) -> int:
@@ -429,7 +430,7 @@ class LazyBody(dict):
     def _load(self) -> None:
         if self._raw is not None:
             raw, self._raw = self._raw, None
-            dict.__setitem__(self, "text", json.loads(raw))
+            dict.__setitem__(self, "text", json.loads(raw.read() if isinstance(raw, _Span) else raw))
 
     def __getitem__(self, key: str) -> Any:
         if key == "text":
@@ -454,15 +455,53 @@ class LazyBody(dict):
         return dict(self)
 
 
-def _pretty_entries(reader: _CountingReader) -> Iterator[dict[str, Any]]:
-    buf = bytearray()
-    eof = False
+def _fast_entries(src: HarSource, fh: IO[bytes]) -> Iterator[dict[str, Any]]:
+    """Memory-map plain files (no copy of the bodies at all); stream compressed ones."""
+    if src.plain is not None:
+        import mmap
+
+        try:
+            mm = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+        except (OSError, ValueError):  # empty file, or a file system without mmap
+            yield from _pretty_entries(_CountingReader(fh))
+            return
+        if hasattr(mm, "madvise"):
+            mm.madvise(mmap.MADV_SEQUENTIAL)
+        yield from _pretty_entries(None, mm)
+        return  # mm stays open while lazy bodies still refer to it; the GC closes it
+    yield from _pretty_entries(_CountingReader(fh))
+
+
+class _Span:
+    """A body's raw JSON inside a memory-mapped file, read only when the body is needed."""
+
+    __slots__ = ("mm", "start", "end")
+
+    def __init__(self, mm: Any, start: int, end: int):
+        self.mm, self.start, self.end = mm, start, end
+
+    def __len__(self) -> int:
+        return self.end - self.start
+
+    def read(self) -> bytes:
+        return self.mm[self.start:self.end]
+
+
+#: With a memory map, pages already scanned are dropped from this process every so many bytes, so
+#: the resident size stays small although the whole file is mapped (the page cache keeps them).
+_RELEASE_EVERY = 2 << 20
+
+
+def _pretty_entries(reader: _CountingReader | None, mapped: Any = None) -> Iterator[dict[str, Any]]:
+    buf: Any = mapped if mapped is not None else bytearray()
+    eof = mapped is not None
+    released = 0
 
     def fill() -> bool:
         nonlocal eof
         if eof:
             return False
-        data = reader.read(_FAST_CHUNK)
+        data = reader.read(_FAST_CHUNK)  # type: ignore[union-attr]
         if not data:
             eof = True
             return False
@@ -470,7 +509,7 @@ def _pretty_entries(reader: _CountingReader) -> Iterator[dict[str, Any]]:
         return True
 
     while True:  # the head, up to the first entry
-        m = _ENTRIES_RE.search(buf)
+        m = _ENTRIES_RE.search(buf, 0, 8 * _FAST_CHUNK)
         if m:
             break
         if len(buf) > 8 * _FAST_CHUNK or not fill():
@@ -496,42 +535,50 @@ def _pretty_entries(reader: _CountingReader) -> Iterator[dict[str, Any]]:
         end = idx + len(close)
         while len(buf) < end + len(next_entry) and fill():
             pass
-        yield _parse_pretty_entry(bytes(buf[start:end]), body_key)
-        if buf.startswith(next_entry, end):
+        yield _parse_pretty_entry(buf, start, end, body_key, mapped)
+        if buf[end:end + len(next_entry)] == next_entry:
             start = end + len(next_entry) - 2
-        elif buf.startswith(end_list, end):
+        elif buf[end:end + len(end_list)] == end_list:
             return
         else:
             raise _NotPretty("unexpected text after an entry")
-        if start > _FAST_CHUNK:  # drop what was consumed so the buffer stays small
+        if mapped is not None:
+            if start - released > _RELEASE_EVERY and hasattr(mapped, "madvise"):
+                import mmap
+
+                cut = start - start % mmap.PAGESIZE
+                mapped.madvise(mmap.MADV_DONTNEED, 0, cut)
+                released = cut
+        elif start > _FAST_CHUNK:  # drop what was consumed so the buffer stays small
             del buf[:start]
             start = 0
 
 
-def _parse_pretty_entry(data: bytes, body_key: bytes) -> dict[str, Any]:
+def _parse_pretty_entry(buf: Any, start: int, end: int, body_key: bytes, mapped: Any) -> dict[str, Any]:
     pieces: list[bytes] = []
-    raws: list[bytes] = []
-    pos = 0  # start of the next piece to copy
-    search = 0
+    raws: list[Any] = []
+    pos = start  # start of the next piece to copy
+    search = start
     while True:
-        k = data.find(body_key, search)
+        k = buf.find(body_key, search, end)
         if k < 0:
             break
         v0 = k + len(body_key) - 1  # at the opening quote
-        eol = data.find(b"\n", v0)
+        eol = buf.find(b"\n", v0, end)
         if eol < 0:
-            eol = len(data)
-        v1 = eol - 1 if data[eol - 1:eol] == b"," else eol
+            eol = end
+        v1 = eol - 1 if buf[eol - 1:eol] == b"," else eol
         search = eol
         if v1 - v0 < _LAZY_MIN:
             continue
-        pieces.append(data[pos:v0])
+        pieces.append(buf[pos:v0])
         pieces.append(_LAZY_JSON % len(raws))
-        raws.append(data[v0:v1])
+        # A memory map stays valid: remember where the body is. A stream buffer is reused: copy it.
+        raws.append(_Span(mapped, v0, v1) if mapped is not None else bytes(buf[v0:v1]))
         pos = v1
     if not raws:
-        return json.loads(data)
-    pieces.append(data[pos:])
+        return json.loads(buf[start:end])
+    pieces.append(buf[pos:end])
     entry = json.loads(b"".join(pieces))
     placed = 0
     for part, key in (("response", "content"), ("request", "postData")):
