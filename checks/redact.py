@@ -356,6 +356,7 @@ class HarRedactor:
 
     def __init__(self, redactor: Redactor | None = None):
         self.redactor = redactor or Redactor()
+        self._collected: set[tuple[str, Any]] = set()
 
     # -- secrets only (cheap: used by the analysis to feed the scanner without rewriting bodies)
     def collect(self, entry: dict[str, Any]) -> None:
@@ -365,8 +366,14 @@ class HarRedactor:
             if not isinstance(msg, dict):
                 continue
             for h in msg.get("headers") or ():
-                if isinstance(h, dict) and _secret_header(str(h.get("name", ""))):
-                    self._header_value(str(h.get("name", "")), h.get("value"))
+                if isinstance(h, dict) and isinstance(h.get("value"), str) and _secret_header(str(h.get("name", ""))):
+                    key = (str(h.get("name", "")), h["value"])
+                    if key in self._collected:  # the same Authorization/Cookie repeats on every call
+                        continue
+                    if len(self._collected) > 4096:
+                        self._collected.clear()
+                    self._collected.add(key)  # type: ignore[arg-type]
+                    self._header_value(*key)
             for c in msg.get("cookies") or ():
                 if isinstance(c, dict) and isinstance(c.get("value"), str):
                     self.redactor.secret(c["value"], "cookie")

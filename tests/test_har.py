@@ -372,3 +372,16 @@ def test_fast_path_on_compressed_streams_and_memory_map_agree(tmp_path):
     b = [_materialise(r.raw) for r in streamed.records()]
     assert a == b == doc["log"]["entries"]
     assert mapped.fast_count == streamed.fast_count == 14
+
+
+def test_odd_values_in_entries_do_not_crash(tmp_path):
+    e = hf.entry("POST", "https://admin.webex.com/api/v1/users/onboard", 200, "[1, 2, null]")
+    e["request"]["headers"] += [{"name": "Authorization", "value": None}, {"name": "Cookie", "value": ["a"]},
+                                {"name": 5, "value": 7}]
+    e["response"]["status"] = "200"
+    e["response"]["content"]["text"] = None
+    e2 = hf.entry("GET", "https://admin.webex.com/x", "oops", "{}")  # type: ignore[arg-type]
+    a = analyze_har(hf.write(tmp_path / "odd.har", hf.har_doc([e, e2])))
+    assert a.entries == 2 and a.findings
+    from checks.redact import redact_har_file
+    assert redact_har_file(tmp_path / "odd.har", tmp_path / "o.har").entries == 2
