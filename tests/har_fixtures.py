@@ -7,7 +7,6 @@ check that none survives redaction.
 from __future__ import annotations
 
 import base64
-import copy
 import gzip
 import json
 import zipfile
@@ -188,7 +187,3 @@ def all_strings(obj: Any) -> list[str]:
     if isinstance(obj, list):
         return [s for v in obj for s in all_strings(v)]
     return [obj] if isinstance(obj, str) else []
-
-
-def deepcopy(obj: Any) -> Any:
-    return copy.deepcopy(obj)
