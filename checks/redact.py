@@ -416,7 +416,7 @@ class HarRedactor:
         if isinstance(obj, list):
             return [self._walk(v, parent) for v in obj]
         if isinstance(obj, str):
-            return self.text(obj)
+            return self.url(obj) if "://" in obj else self.text(obj)  # page titles, initiator URLs
         return obj
 
     def _secret_value(self, v: Any) -> Any:

@@ -61,9 +61,13 @@ def test_redaction_of_post_params_forms_jwt_and_userinfo(tmp_path):
                   302, f"<script>var t = '{hf.JWT}'; // basic functionality here</script>", "text/html")
     e2["response"]["redirectURL"] = f"https://admin.webex.com/#access_token={hf.BEARER}&expires_in=3600"
     e2["response"]["headers"].append({"name": "Set-Cookie", "value": f"sid={hf.COOKIE_SESSION}; Path=/; HttpOnly"})
-    res, text = _redact_doc(tmp_path, hf.har_doc([e1, e2]))
+    doc = hf.har_doc([e1, e2])
+    doc["log"]["pages"][0]["title"] = f"https://admin.webex.com/callback?id_token={hf.JWT[:20]}xyz987654abc"
+    e2["_initiator"] = {"type": "script", "url": f"https://admin.webex.com/app.js?session_token={hf.REFRESH}"}
+    res, text = _redact_doc(tmp_path, doc)
     for secret in [*hf.SECRETS, "abcdef123456", "xyz987654"]:
         assert secret not in text, secret
+    assert json.loads(text)["log"]["pages"][0]["title"].startswith("https://admin.webex.com/callback?id_token=<redacted:")
     doc = json.loads(text)
     r1, r2 = doc["log"]["entries"]
     body = json.loads(r1["response"]["content"]["text"])
