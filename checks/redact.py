@@ -592,8 +592,10 @@ def redact_har_file(src: Path | str, out: Path | str, *, redactor: Redactor | No
     if len(reader.sources) != 1:
         names = ", ".join(s.name for s in reader.sources)
         raise HarError(f"{src.name}: holds {len(reader.sources)} HARs ({names}); extract one and redact it on its own")
+    keyring_values = default_known_secrets()
     har = HarRedactor(redactor)
-    scanner = scanner or LeakScanner(default_known_secrets(), strict=True)
+    har.redactor.known_secrets |= keyring_values  # replaced wherever they appear, not just refused
+    scanner = scanner or LeakScanner(keyring_values, strict=True)
     meta = har.redact_meta(read_log_meta(reader.sources[0]))
     for entry in HarReader(src).entries():  # pass 2: learn secrets only
         har.collect(entry.raw_entry)

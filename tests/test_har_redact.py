@@ -236,3 +236,29 @@ def test_property_planted_secrets_never_survive_and_output_is_valid(tmp_path, pl
     assert HarParser(parsed).pages  # haralyzer loads it
     for _, secret in planted:
         assert secret not in text and secret not in strings
+
+
+def test_keyring_passwords_feed_the_scanner_of_every_output(tmp_path, capsys, monkeypatch, wxtriage_home):
+    """checks.credentials.known_secrets() reaches the har output, the redacted copy and the bundle."""
+    from checks import credentials
+    from tui.cli import main
+    monkeypatch.setattr(credentials, "_SEEN", set())  # the process-wide memory must not leak into other tests
+    password = "Lab-Passw0rd-4711"
+    credentials.set_password("testuser@example.com", password)  # the in-memory keyring of conftest
+    e = hf.entry("POST", "https://admin.webex.com/notes", 500, f"login failed for testuser with {password} (plain)",
+                 "text/plain")
+    src = hf.write(tmp_path / "k.har", hf.har_doc([e]))
+    # The redacted copy: the redactor is told the keyring's values, so the password is replaced.
+    res = redact_har_file(src, tmp_path / "k.red.har")
+    assert password not in (tmp_path / "k.red.har").read_text() and res.entries == 1
+    # The har command: the failing call's body is evidence; the password is replaced, never printed.
+    code = main(["har", str(src), "--json"])
+    out = capsys.readouterr()
+    assert code == 1 and password not in out.out and "<redacted:secret:" in out.out, out.err
+    # The bundle: a case description holding the password is refused, one line, exit 2.
+    assert main(["case", "new", "--description", f"user pw {password}"]) == 0
+    case_id = capsys.readouterr().out.split()[-1]
+    assert main(["bundle", "--case", case_id, "-o", str(tmp_path / "b.zip")]) == 2
+    err = capsys.readouterr().err
+    assert "known secret value (17 characters)" in err and err.count("\n") == 1
+    assert not (tmp_path / "b.zip").exists()

@@ -169,6 +169,7 @@ class _Analyzer:
         self.catalog = load_catalog("har_errors")
         self.rules, self.endpoints, self.noise = _compile(self.catalog)
         self.redactor = redactor or Redactor()
+        self.redactor.known_secrets |= default_known_secrets()  # keyring passwords never reach evidence
         self.har = HarRedactor(self.redactor)
         self.failures: list[ApiFailure] = []
         self.auth_seen = False
