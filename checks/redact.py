@@ -18,6 +18,7 @@ import os
 import re
 import tempfile
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit, urlunsplit
 from pathlib import Path
 from typing import Any, Iterable
 from urllib.parse import unquote_plus
@@ -151,7 +152,8 @@ class Redactor:
         out = COOKIE_RE.sub(lambda m: m.group(0) if m.group(2).startswith("<redacted:")
                             else f"{m.group(1)}{self.secret(m.group(2).rstrip(), 'cookie')}", out)
         out = DIGEST_RE.sub(lambda m: f"{m.group(1)}{self.secret(m.group(2), 'digest')}", out)
-        out = BEARER_RE.sub(lambda m: f"{m.group(1)} {self.secret(m.group(2), 'token')}", out)
+        out = BEARER_RE.sub(lambda m: f"{m.group(1)} {self.secret(m.group(2), 'token')}"
+                            if looks_like_credential(m.group(1), m.group(2)) else m.group(0), out)
         out = URL_USERINFO_RE.sub(lambda m: f"{m.group(1)}{m.group(2)}:{self.secret(m.group(3), 'password')}@", out)
         out = KV_RE.sub(self._kv, out)
         return self._replace_known(out)
@@ -187,9 +189,13 @@ class Redactor:
         return f"{name}{m.group('sep')}{m.group('quote')}{prefix}{self.secret(value, 'secret')}"
 
     def redact_json(self, obj: Any) -> Any:
-        """Redact a decoded JSON value: secret-named keys at any depth, then text rules on strings."""
+        """Redact a decoded JSON value: secret-named keys at any depth, then text rules on strings.
+
+        Keys such as ``code`` or ``state`` are data in JSON documents (error codes, statuses), so
+        they are kept here; they stay secret as URL or form parameters.
+        """
         if isinstance(obj, dict):
-            return {k: (self._redact_value(v) if is_secret_name(str(k)) else self.redact_json(v))
+            return {k: (self._redact_value(v) if _is_secret_key(str(k)) else self.redact_json(v))
                     for k, v in obj.items()}
         if isinstance(obj, list):
             return [self.redact_json(v) for v in obj]
@@ -246,7 +252,7 @@ class LeakScanner:
         for m in _matches_at(BEARER_RE, text, ("bearer", "basic"), fold=True):
             if m.group(2).startswith("<redacted"):
                 continue
-            if self.strict and not credential_like(m.group(1), m.group(2)):
+            if not (credential_like if self.strict else looks_like_credential)(m.group(1), m.group(2)):
                 continue
             leaks.append(Leak(loc, f"a {m.group(1).lower()} credential"))
             break
@@ -331,6 +337,18 @@ def credential_like(scheme: str, value: str) -> bool:
     if any(c.isdigit() or c in "._~+/=" for c in value):
         return True
     return len(value) >= 24 and any(c.isupper() for c in value[1:]) and any(c.islower() for c in value)
+
+
+def looks_like_credential(scheme: str, value: str) -> bool:
+    """The one test the redactor and the default leak scanner share for ``Bearer x`` / ``Basic x``.
+
+    Looser than :func:`credential_like` for bearer values (anything with a digit or a token
+    symbol, or 16+ characters) so short real tokens are still caught, while prose such as
+    "Basic entitlement" or "Bearer authentication" is left alone.
+    """
+    if scheme.lower() == "basic":
+        return credential_like(scheme, value)
+    return len(value) >= 16 or any(c.isdigit() or c in "._~+/=-" for c in value)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -643,3 +661,14 @@ def _rescan_file(path: Path, name: str, scanner: LeakScanner) -> None:
             leaks = scanner.scan_blob(line, f"{name} line {lineno}")
             if leaks:
                 raise LeakError(leaks)
+
+
+def safe_url(url: str) -> str:
+    """The URL with any ``user:password@`` replaced, so credentials are never echoed."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "<unparseable URL>"
+    if "@" not in parts.netloc:
+        return url
+    return urlunsplit(parts._replace(netloc="<redacted>@" + parts.netloc.rpartition("@")[2]))

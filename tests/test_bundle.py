@@ -55,3 +55,21 @@ def test_bad_destinations(tmp_path):
         write_bundle(_case(), [], tmp_path)
     with pytest.raises(BundleError, match="does not exist"):
         write_bundle(_case(), [], tmp_path / "x" / "b.zip")
+
+
+def test_redactor_and_scanner_agree_on_prose_and_credentials():
+    from checks.redact import Redactor
+    prose = "Basic entitlement checks and Bearer authentication are fine words"
+    assert Redactor().redact_text(prose) == prose
+    assert LeakScanner().scan_text(prose, "x") == []
+    secret = "Authorization: Basic dXNlcjpwYXNzd29yZA== then Bearer abc123defghi"
+    red = Redactor().redact_text(secret)
+    assert "dXNlcjpwYXNzd29yZA==" not in red and "abc123defghi" not in red
+    assert LeakScanner().scan_text(red, "x") == []
+    assert LeakScanner().scan_text(secret, "x")
+
+
+def test_json_data_keys_are_not_secrets():
+    from checks.redact import Redactor
+    out = Redactor().redact_json({"code": 5302, "state": "provisioned", "refresh_token": "r1r2r3r4r5"})
+    assert out["code"] == 5302 and out["state"] == "provisioned" and out["refresh_token"].startswith("<redacted")

@@ -19,7 +19,7 @@ from ..api import Check, CheckContext, CheckOption, GuidedStep, InputError
 from ..catalog import load_catalog
 from ..model import Evidence, Finding
 from ..redact import Redactor
-from .xsp_urls import make_finding
+from ..findings import make_finding
 
 PLATFORMS = ("xsp", "adp")
 

@@ -16,7 +16,7 @@ from ..findings import make_finding
 from ..model import Evidence, Finding
 from ..redact import Redactor
 from ..probes import validate_resolve
-from .xsp_urls import safe_url
+from ..redact import safe_url
 
 
 def _as_input_error(option: str, check: Callable[[str], None]) -> Callable[[str], None]:

@@ -11,21 +11,11 @@ from urllib.parse import urlsplit, urlunsplit
 
 from ..api import Check, CheckContext
 from ..catalog import load_catalog
-from ..findings import make_finding  # noqa: F401 - re-exported for older imports
+from ..findings import make_finding
+from ..redact import safe_url
 from ..model import Evidence, Finding
 
 _INTERNAL_SUFFIXES = (".local", ".internal", ".lan", ".corp", ".localdomain", ".home.arpa")
-
-
-def safe_url(url: str) -> str:
-    """The URL with any ``user:password@`` replaced, so credentials are never echoed."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return "<unparseable URL>"
-    if "@" not in parts.netloc:
-        return url
-    return urlunsplit(parts._replace(netloc="<redacted>@" + parts.netloc.rpartition("@")[2]))
 
 
 def _is_public_name(host: str) -> bool:

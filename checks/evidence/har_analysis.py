@@ -398,7 +398,7 @@ def _rule_finding(rule: Mapping[str, Any], values: Mapping[str, Any], data: Mapp
     """A finding from a catalog rule (via the shared ``make_finding``) with this analysis' data."""
     from dataclasses import replace
 
-    from ..builtin.xsp_urls import make_finding
+    from ..findings import make_finding
 
     f = make_finding(dict(rule), "", severity.value if severity else None, evidence, **values)
     return replace(f, data=dict(data), detail=f.detail + detail_suffix)
