@@ -182,3 +182,25 @@ async def test_invalid_text_survives_a_closed_terminal(tmp_path: Path):
         assert again.screen.query_one("#f-emails", Input).value.endswith("half-typed@")
         await pilot.pause()
         assert "not an e-mail" in str(again.screen.query_one("#e-emails", Label).render())
+
+
+async def test_every_checklist_screen_lists_each_check_once(tmp_path: Path):
+    """Area screens subclass ChecksScreen; Textual runs every class's on_mount, so a stray
+    super().on_mount() would add each check twice."""
+    from checks.api import AREAS
+    from tui.screens import screen_for_area
+
+    app = demo_app(tmp_path / "ws")
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_case(DEMO_CASE_ID)
+        for area in AREAS:
+            screen = screen_for_area(area, guided=True)
+            if not hasattr(screen, "selected_checks"):
+                continue  # a screen of its own (HAR viewer), not a checks list
+            app.push_screen(screen)
+            await pilot.pause()
+            tree = app.screen.query_one("#results", Tree)
+            labels = [str(n.label) for n in tree.root.children]
+            assert len(labels) == len(screen.selected_checks), (area, labels)
+            app.pop_screen()
+            await pilot.pause()

@@ -99,7 +99,46 @@ async def capture(out_dir: Path) -> list[Path]:
             await wait_for_har(pilot)
             await _settle(pilot)
             shot("har")
+            app.pop_screen()
+            await _probes_shot(app, pilot, Path(tmp), shot)
     return written
+
+
+async def _probes_shot(app, pilot, tmp: Path, shot) -> None:
+    """Connectivity + mTLS against two loopback nodes (one with an expired certificate)."""
+    from .demo_servers import demo_farm
+
+    with demo_farm(tmp) as farm:
+        saved = os.environ.get("SSL_CERT_FILE")
+        os.environ["SSL_CERT_FILE"] = farm["cafile"]  # the demo CA plays a public root
+        try:
+            from .screens.probes import ProbeChecksScreen
+
+            app.push_screen(ProbeChecksScreen(areas=("connectivity", "mtls")))
+            await _settle(pilot)
+            screen = app.screen
+            screen.query_one("#cluster").value = "__typed__"
+            await _settle(pilot)
+            for name in ("xsi_events", "auth_service", "dms"):
+                screen.query_one(f"#c-{name}").value = ""
+            screen.query_one("#c-xsi_actions").value = farm["url"]
+            screen.query_one("#c-cti").value = farm["cti"]
+            # CTI on the next port, pinned to the first node (nothing listens there: refused).
+            screen.query_one("#o-resolve").value = f"{farm['resolve']},{farm['cti']}:127.0.0.1"
+            await _settle(pilot)
+            screen.action_run()
+            await wait_for_run(pilot, timeout=60)
+            await _settle(pilot)
+            tree = screen.query_one("#results")
+            tree.focus()
+            tree.cursor_line = 2
+            await _settle(pilot)
+            shot("probes")
+        finally:
+            if saved is None:
+                os.environ.pop("SSL_CERT_FILE", None)
+            else:
+                os.environ["SSL_CERT_FILE"] = saved
 
 
 async def wait_for_har(pilot, timeout: float = 30.0) -> None:

@@ -101,11 +101,12 @@ class ProbeChecksScreen(ChecksScreen):
     CSS_PATH = "probes.tcss"
 
     def on_mount(self) -> None:
+        # No super() call: Textual runs ChecksScreen.on_mount itself after this one (handlers run
+        # for every class in the MRO); calling it here too added every check to the tree twice.
         table: DataTable = DataTable(id="probe-matrix", zebra_stripes=True, cursor_type="row")
         table.add_columns(*COLUMNS)
         self.query_one("#results-pane").mount(table, before=0)
         self._results: dict[str, CheckResult] = {}
-        super().on_mount()
 
     def services(self) -> dict[str, object]:
         return {"password_prompt": self._prompt_password}
