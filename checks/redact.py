@@ -203,6 +203,18 @@ class Redactor:
             return self.redact_text(obj)
         return obj
 
+    def redact_strings(self, obj: Any) -> Any:
+        """Every string in a JSON-able value through the text rules, keys left alone.
+
+        For our own documents (reports, findings): their keys such as ``code`` are ours, not OAuth
+        parameters, so the key-based :meth:`redact_json` would over-redact them.
+        """
+        if isinstance(obj, dict):
+            return {k: self.redact_strings(v) for k, v in obj.items()}
+        if isinstance(obj, (list, tuple)):
+            return [self.redact_strings(v) for v in obj]
+        return self.redact_text(obj) if isinstance(obj, str) else obj
+
     def _redact_value(self, v: Any) -> Any:
         if isinstance(v, str):
             return self.secret(v) if v else v
@@ -293,10 +305,10 @@ class LeakScanner:
 
 
 def default_known_secrets() -> set[str]:
-    """Secret values the user stored in the keyring (hook for ``checks.credentials``).
+    """Secret values the user stored in the keyring (``checks.credentials.known_secrets()``).
 
-    ``checks.credentials.known_secrets()`` is written on another branch; until it exists this
-    returns an empty set, and every caller already feeds the scanner through this one function.
+    Every caller feeds the scanner through this one function; an unusable keyring yields an
+    empty set (the shape checks still run).
     """
     try:
         from .credentials import known_secrets  # type: ignore[attr-defined]

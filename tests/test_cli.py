@@ -163,3 +163,14 @@ def test_every_help_page_renders(wxtriage_home):
                  ["checks", "--help"], ["inventory", "--help"]):
         r = wxtriage(*args, home=wxtriage_home)
         assert r.code == 0 and "usage:" in r.out and "Traceback" not in r.err, (args, r.err)
+
+
+def test_everything_printed_is_redacted_and_scanned(wxtriage_home, memory_keyring):
+    jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"
+    case_id = wxtriage("case", "new", "--description", f"user pasted {jwt}", home=wxtriage_home).out.split()[-1]
+    for args in (["case", "show", case_id], ["case", "show", case_id, "--json"]):
+        r = wxtriage(*args, home=wxtriage_home)
+        assert r.code == 0 and jwt not in r.out and "<redacted:jwt:1>" in r.out
+    r = wxtriage("run", "--check", "xsp.urls", "--case", case_id, "--json",
+                 "--xsi-actions", "https://xsp.example.com/com.broadsoft.xsi-actions/", home=wxtriage_home)
+    assert r.code == 1 and jwt not in r.out and "<redacted:jwt:1>" in r.out

@@ -6,7 +6,7 @@ import argparse
 from checks.case import Case
 from checks.report import render_text
 
-from .common import add_store_arg, open_store, print_json
+from .common import add_store_arg, emit_safe, open_store, print_json
 
 
 def _add_fields(p: argparse.ArgumentParser, creating: bool) -> None:
@@ -96,16 +96,14 @@ def cmd_show(args: argparse.Namespace) -> int:
     case = store.get(args.case_id)
     results = store.latest_results(case.id)
     if args.json:
-        print_json({"case": case.to_dict(), "checks": [r.to_dict() for r in results]})
+        emit_safe(doc={"case": case.to_dict(), "checks": [r.to_dict() for r in results]}, where="the case")
         return 0
-    for label, value in (("Case", case.id), ("Customer org ID", case.org_id),
-                         ("Partner org ID", case.partner_org_id), ("Tracking IDs", ", ".join(case.tracking_ids)),
-                         ("Affected users", ", ".join(case.emails)),
-                         ("Client versions", ", ".join(case.client_versions)),
-                         ("BroadWorks release", case.release), ("Description", case.description),
-                         ("Created", case.created_at), ("Updated", case.updated_at)):
-        print(f"{label + ':':<20}{value or '—'}")
+    lines = [f"{label + ':':<20}{value or '—'}" for label, value in (
+        ("Case", case.id), ("Customer org ID", case.org_id), ("Partner org ID", case.partner_org_id),
+        ("Tracking IDs", ", ".join(case.tracking_ids)), ("Affected users", ", ".join(case.emails)),
+        ("Client versions", ", ".join(case.client_versions)), ("BroadWorks release", case.release),
+        ("Description", case.description), ("Created", case.created_at), ("Updated", case.updated_at))]
     if results:
-        print()
-        print(render_text(results))
+        lines += ["", render_text(results)]
+    emit_safe("\n".join(lines), where="the case")
     return 0

@@ -13,7 +13,7 @@ from checks.bundle import BundleError
 from checks.case import CaseFieldError
 from checks.inventory import AUTH_MODES, Cluster, InventoryError, load_inventory
 from checks.registry import Registry, UnknownCheckError
-from checks.redact import LeakError
+from checks.redact import LeakError, LeakScanner, Redactor, default_known_secrets
 from checks.store import CaseStore, StoreError
 
 
@@ -41,6 +41,24 @@ def open_store(args: argparse.Namespace) -> CaseStore:
 def print_json(doc: Any) -> None:
     json.dump(doc, sys.stdout, indent=2, ensure_ascii=False)
     sys.stdout.write("\n")
+
+
+def emit_safe(text: str | None = None, doc: Any = None, *, where: str = "the output",
+              redactor: Redactor | None = None, scanner: LeakScanner | None = None) -> None:
+    """The last pass before anything leaves the console: redact, then leak-scan, then print.
+
+    Give ``text`` or a JSON-able ``doc``. The scanner knows the keyring's secrets and every value
+    the redactor removed; a hit raises :class:`LeakError` (one line, exit 2) and nothing is printed.
+    """
+    redactor = redactor or Redactor()
+    if doc is not None:
+        text = json.dumps(redactor.redact_strings(doc), indent=2, ensure_ascii=False)
+    else:
+        text = redactor.redact_text(text or "")
+    scanner = scanner or LeakScanner(default_known_secrets())
+    scanner.add(redactor.removed)
+    scanner.check_text(text, where)
+    sys.stdout.write(text + "\n")
 
 
 def add_cluster_args(p: argparse.ArgumentParser) -> None:

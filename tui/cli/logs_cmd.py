@@ -17,24 +17,13 @@ from checks.builtin.client_logs import ClientLogsCheck, case_with_facts, fmt_tim
 from checks.case import parse_time
 from checks.evidence.logs import LogInputError, find_default_logs, open_source
 from checks.model import CheckResult, Status, exit_code_for
-from checks.redact import Redactor
 from checks.report import finding_lines, json_document
 from checks.runner import CheckProgress, run_one
 
-from .common import CliError, add_store_arg, open_store, print_json
+from .common import CliError, add_store_arg, emit_safe, open_store
 
 TIMELINE_LINES = 40
 MATCH_LINES = 3
-
-
-def redact_strings(obj: Any, redactor: Redactor) -> Any:
-    """Every string in a JSON-able value through the text rules (keys such as ``code`` are ours, not
-    OAuth parameters, so the key-based :meth:`Redactor.redact_json` would over-redact here)."""
-    if isinstance(obj, dict):
-        return {k: redact_strings(v, redactor) for k, v in obj.items()}
-    if isinstance(obj, list):
-        return [redact_strings(v, redactor) for v in obj]
-    return redactor.redact_text(obj) if isinstance(obj, str) else obj
 
 
 def _clip(text: str, width: int = 150) -> str:
@@ -91,11 +80,10 @@ def cmd_logs(args: argparse.Namespace) -> int:
                 case = updated
             notes.append(f"Copied into case {case.id}: {'; '.join(changes)}" if changes
                          else f"Case {case.id} already has every fact found")
-    redactor = Redactor()  # a last pass: nothing that leaves the console carries a secret
     if args.json:
-        print_json(redact_strings(json_document([result], case), redactor))
+        emit_safe(doc=json_document([result], case), where="the logs output")
     else:
-        print(redactor.redact_text(render_logs_text(result, notes)))
+        emit_safe(render_logs_text(result, notes), where="the logs output")
     return exit_code_for([result])
 
 

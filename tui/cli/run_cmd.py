@@ -10,7 +10,7 @@ from checks.registry import Registry
 from checks.report import json_document, render_text
 from checks.runner import CheckStarted, run_checks
 
-from .common import add_check_options, add_cluster_args, add_store_arg, build_context, open_store, print_json
+from .common import add_check_options, add_cluster_args, add_store_arg, build_context, open_store, emit_safe
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -47,7 +47,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if store and case:
         store.add_results(case.id, results)
     if args.json:
-        print_json(json_document(results, case))
+        emit_safe(doc=json_document(results, case), where="the run output")
     else:
-        print(render_text(results, case))
+        emit_safe(render_text(results, case), where="the run output")
     return exit_code_for(results)
