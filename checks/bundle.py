@@ -13,14 +13,18 @@ import json
 import os
 import tempfile
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Callable, Mapping, Sequence
 
 from . import __version__
 from .case import Case
 from .model import CheckResult
 from .redact import LeakScanner, Redactor
 from .report import TOOL, render_markdown
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .store import CaseStore
 
 #: Called with (file name, content) for every file before the bundle is written; raise to refuse.
 BundleHook = Callable[[str, bytes], None]
@@ -48,8 +52,17 @@ def bundle_files(case: Case, results: Sequence[CheckResult],
     return files
 
 
+def _file_digest(path: Path) -> dict[str, object]:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return {"sha256": h.hexdigest(), "bytes": path.stat().st_size}
+
+
 def build_manifest(case: Case, results: Sequence[CheckResult], files: Mapping[str, bytes],
-                   created_at: str | None = None) -> dict[str, object]:
+                   created_at: str | None = None, attachments: Mapping[str, Path] | None = None,
+                   notes: Sequence[str] = ()) -> dict[str, object]:
     return {
         "tool": TOOL,
         "version": __version__,
@@ -58,8 +71,10 @@ def build_manifest(case: Case, results: Sequence[CheckResult], files: Mapping[st
         "checks": [{"id": r.check_id, "area": r.area, "status": r.status.value, "reason": r.reason,
                     "started_at": r.started_at, "duration_s": round(r.duration_s, 4),
                     "findings": len(r.findings)} for r in results],
-        "files": {name: {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
-                  for name, data in sorted(files.items())},
+        "files": {name: meta for name, meta in sorted(
+            [*((n, {"sha256": hashlib.sha256(d).hexdigest(), "bytes": len(d)}) for n, d in files.items()),
+             *((n, _file_digest(p)) for n, p in (attachments or {}).items())])},
+        "notes": list(notes),
     }
 
 
@@ -78,9 +93,12 @@ def redact_files(files: Mapping[str, bytes], redactor: Redactor) -> dict[str, by
 
 def write_bundle(case: Case, results: Sequence[CheckResult], out: Path | str,
                  extra: Mapping[str, bytes] | None = None,
-                 hooks: Sequence[BundleHook] = (), scanner: LeakScanner | None = None) -> Path:
+                 hooks: Sequence[BundleHook] = (), scanner: LeakScanner | None = None,
+                 attachments: Mapping[str, Path] | None = None, notes: Sequence[str] = ()) -> Path:
     """Redact, scan, then write the bundle to ``out`` atomically; return its path.
 
+    ``attachments`` maps names in the zip to files that their producer already redacted and
+    leak-scanned (e.g. a redacted HAR); they are streamed into the zip, never read into memory.
     Raises :class:`~checks.redact.LeakError` (nothing written) when the scanner finds a secret.
     """
     out = Path(out)
@@ -90,8 +108,8 @@ def write_bundle(case: Case, results: Sequence[CheckResult], out: Path | str,
         raise BundleError(f"folder {out.parent} does not exist")
     redactor = Redactor()
     files = redact_files(bundle_files(case, results, extra), redactor)
-    manifest = redact_files({"manifest.json": _json_bytes(build_manifest(case, results, files))}, redactor)[
-        "manifest.json"]
+    manifest = redact_files({"manifest.json": _json_bytes(build_manifest(
+        case, results, files, attachments=attachments, notes=notes))}, redactor)["manifest.json"]
     scanner = scanner or LeakScanner()
     scanner.add(redactor.removed)  # a value removed anywhere must not survive anywhere else
     for name, data in [*files.items(), ("manifest.json", manifest)]:
@@ -104,6 +122,8 @@ def write_bundle(case: Case, results: Sequence[CheckResult], out: Path | str,
             zf.writestr("manifest.json", manifest)
             for name, data in files.items():
                 zf.writestr(name, data)
+            for name, path in (attachments or {}).items():
+                zf.write(path, name)
         os.replace(tmp, out)
     except BaseException as exc:
         try:
@@ -114,6 +134,51 @@ def write_bundle(case: Case, results: Sequence[CheckResult], out: Path | str,
             raise BundleError(f"cannot write {out}: {exc.strerror or exc}") from None
         raise
     return out
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    path: Path
+    results: int
+    attached: tuple[str, ...]
+    notes: tuple[str, ...]
+
+
+def export_case_bundle(store: "CaseStore", case_id: str, out: Path | str,
+                       scanner: LeakScanner | None = None) -> ExportResult:
+    """The whole export: the case, its latest results, and a redacted copy of each recorded HAR.
+
+    Used by ``wxtriage bundle`` and the TUI alike. A HAR that is gone or unreadable is left out
+    with a note in the manifest; a HAR whose redacted copy still holds a secret refuses the bundle.
+    """
+    from .evidence.har import HarError
+    from .redact import default_known_secrets, redact_har_file
+
+    case = store.get(case_id)
+    results = store.latest_results(case.id)
+    scanner = scanner or LeakScanner(default_known_secrets())
+    attachments: dict[str, Path] = {}
+    notes: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="wxtriage-bundle-") as tmp:
+        for kind, src in store.evidence(case.id):
+            if kind != "har":
+                continue
+            if not src.is_file():
+                notes.append(f"HAR {src.name} was not attached: the file is no longer at {src}")
+                continue
+            stem = src.name.removesuffix(".gz").removesuffix(".zip").removesuffix(".har")
+            name = f"evidence/{stem}.redacted.har"
+            n = 2
+            while name in attachments:
+                name, n = f"evidence/{stem}-{n}.redacted.har", n + 1
+            try:
+                redact_har_file(src, Path(tmp) / name.replace("/", "_"))
+            except HarError as exc:
+                notes.append(f"HAR {src.name} was not attached: {exc}")
+                continue
+            attachments[name] = Path(tmp) / name.replace("/", "_")
+        path = write_bundle(case, results, out, scanner=scanner, attachments=attachments, notes=notes)
+    return ExportResult(path, len(results), tuple(attachments), tuple(notes))
 
 
 def verify_bundle(path: Path | str) -> list[str]:

@@ -30,6 +30,13 @@ CREATE TABLE IF NOT EXISTS results (
     doc TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS results_case ON results(case_id, check_id, seq);
+CREATE TABLE IF NOT EXISTS evidence (
+    case_id TEXT NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    path TEXT NOT NULL,
+    added_at TEXT NOT NULL,
+    PRIMARY KEY (case_id, kind, path)
+);
 CREATE TABLE IF NOT EXISTS drafts (
     case_id TEXT NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
     field TEXT NOT NULL,
@@ -92,6 +99,23 @@ class CaseStore:
     def delete(self, case_id: str) -> None:
         with closing(self._connect()) as db, db:
             db.execute("DELETE FROM cases WHERE id = ?", (case_id,))
+
+    # Evidence files analysed for a case (e.g. HAR captures). Only their paths are stored; the
+    # bundle attaches a redacted copy made at export time.
+    def add_evidence(self, case_id: str, kind: str, path: Path | str) -> None:
+        import datetime as _dt
+
+        with closing(self._connect()) as db, db:
+            db.execute("INSERT OR REPLACE INTO evidence(case_id, kind, path, added_at) VALUES (?, ?, ?, ?)",
+                       (case_id, kind, str(Path(path).resolve()),
+                        _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")))
+
+    def evidence(self, case_id: str) -> list[tuple[str, Path]]:
+        """(kind, path) of every evidence file recorded for the case, oldest first."""
+        with closing(self._connect()) as db:
+            rows = db.execute("SELECT kind, path FROM evidence WHERE case_id = ? ORDER BY added_at, path",
+                              (case_id,)).fetchall()
+        return [(kind, Path(path)) for kind, path in rows]
 
     # Drafts: text typed into a field that does not validate yet. Kept so nothing typed is lost;
     # never part of the case itself, so never in a bundle.

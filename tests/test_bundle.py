@@ -73,3 +73,38 @@ def test_json_data_keys_are_not_secrets():
     from checks.redact import Redactor
     out = Redactor().redact_json({"code": 5302, "state": "provisioned", "refresh_token": "r1r2r3r4r5"})
     assert out["code"] == 5302 and out["state"] == "provisioned" and out["refresh_token"].startswith("<redacted")
+
+
+def test_bundle_attaches_a_redacted_copy_of_the_case_har(tmp_path, wxtriage_home):
+    """`wxtriage har FILE --case ID` records the capture; the bundle carries its redacted copy."""
+    from haralyzer import HarParser
+
+    from tests import har_fixtures as hf
+    from tests.helpers import wxtriage
+
+    har = hf.seed_har(tmp_path / "capture.har")
+    raw = har.read_text()
+    secrets = [s for s in hf.SECRETS if s in raw]
+    assert secrets  # the capture really holds secrets
+    case_id = wxtriage("case", "new", home=wxtriage_home).out.split()[-1]
+    assert wxtriage("har", str(har), "--case", case_id, home=wxtriage_home).code == 1
+    out = tmp_path / "tac.zip"
+    r = wxtriage("bundle", "--case", case_id, "-o", str(out), home=wxtriage_home)
+    assert r.code == 0, r.err
+    assert "evidence/capture.redacted.har" in r.out
+    assert verify_bundle(out) == []
+    with zipfile.ZipFile(out) as zf:
+        copy = zf.read("evidence/capture.redacted.har").decode()
+        manifest = json.loads(zf.read("manifest.json"))
+    assert "evidence/capture.redacted.har" in manifest["files"]
+    assert "authorization" in raw.lower() and "<redacted:" in copy
+    for s in secrets:
+        assert s not in copy
+    assert "10991" in copy  # what TAC needs is kept
+    HarParser(json.loads(copy))  # still a HAR haralyzer loads
+    # The original is gone: the bundle is still written, with a note.
+    har.unlink()
+    r = wxtriage("bundle", "--case", case_id, "-o", str(out), home=wxtriage_home)
+    assert r.code == 0 and "no longer at" in r.err
+    with zipfile.ZipFile(out) as zf:
+        assert "no longer at" in json.loads(zf.read("manifest.json"))["notes"][0]

@@ -151,12 +151,12 @@ def test_har_command_refuses_output_holding_a_keyring_secret(tmp_path, monkeypat
     assert code == 2 and "refused to write" in err and "the har output line" in err and err.count("\n") == 1
 
 
-def test_bundle_command_passes_a_scanner_with_keyring_secrets(tmp_path, monkeypatch, capsys, wxtriage_home):
-    import tui.cli.bundle_cmd as bc
+def test_bundle_command_passes_a_scanner_with_keyring_secrets(tmp_path, capsys, wxtriage_home):
+    from checks import credentials
     from tui.cli import main
     assert main(["case", "new", "--description", "lab user password Sup3rS3cretValue"]) == 0
     case_id = capsys.readouterr().out.split()[-1]
-    monkeypatch.setattr(bc, "default_known_secrets", lambda: {"Sup3rS3cretValue"})
+    credentials.set_password("labuser@example.com", "Sup3rS3cretValue")  # the in-memory keyring
     code = main(["bundle", "--case", case_id, "-o", str(tmp_path / "b.zip")])
     err = capsys.readouterr().err
     assert code == 2 and "known secret" in err and "line" in err and err.count("\n") == 1

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
-from checks.bundle import write_bundle
-from checks.redact import LeakScanner, default_known_secrets
+from checks.bundle import export_case_bundle
 
 from .common import add_store_arg, open_store
 
@@ -18,11 +18,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def cmd_bundle(args: argparse.Namespace) -> int:
-    store = open_store(args)
-    case = store.get(args.case)
-    results = store.latest_results(case.id)
     # Secrets from the keyring are scanned for too; a hit raises LeakError (one line naming the
     # file and line of the leak, exit 2) and nothing is written.
-    path = write_bundle(case, results, args.output, scanner=LeakScanner(default_known_secrets()))
-    print(f"Wrote {path} ({len(results)} check results)")
+    done = export_case_bundle(open_store(args), args.case, args.output)
+    attached = f", attached {', '.join(done.attached)}" if done.attached else ""
+    print(f"Wrote {done.path} ({done.results} check results{attached})")
+    for note in done.notes:
+        print(f"note: {note}", file=sys.stderr)
     return 0

@@ -81,6 +81,7 @@ def cmd_har(args: argparse.Namespace) -> int:
                              duration_s=(_dt.datetime.now(_dt.timezone.utc) - started).total_seconds())
         store.add_results(case.id, [result])
         store.save(apply_to_case(case, analysis.extract))
+        store.add_evidence(case.id, "har", args.file)  # the bundle attaches a redacted copy
         out += "" if args.json else f"\nCopied the extracted values into case {case.id}"
     sys.stdout.write(out + "\n")
     return 1 if any(f.severity >= Severity.ERROR for f in analysis.findings) else 0

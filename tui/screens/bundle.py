@@ -10,7 +10,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
-from checks.bundle import BundleError, write_bundle
+from checks.bundle import BundleError, export_case_bundle
+from checks.store import StoreError
 from checks.redact import LeakError
 
 
@@ -52,14 +53,15 @@ class BundleScreen(ModalScreen[str | None]):
 
     @work(thread=True, exclusive=True, group="bundle")
     def _export(self, case_id: str, out: Path) -> None:
-        store = self.app.store
         try:
-            case = store.get(case_id)
-            path = write_bundle(case, store.latest_results(case_id), out)
-        except (BundleError, LeakError) as exc:
+            done = export_case_bundle(self.app.store, case_id, out)
+        except (BundleError, LeakError, StoreError) as exc:
             self.app.call_from_thread(self._show, str(exc), error=True)
             return
-        self.app.call_from_thread(self._done, str(path))
+        extra = "".join(f"\n{n}" for n in done.notes)
+        if done.attached:
+            extra = f" with {', '.join(done.attached)}" + extra
+        self.app.call_from_thread(self._done, f"{done.path}{extra}")
 
     def _show(self, text: str, error: bool = False) -> None:
         label = self.query_one("#bundle-message", Label)

@@ -110,9 +110,10 @@ class HarScreen(Screen):
         findings = tuple(self.analysis.findings)
         self.app.store.add_results(case.id, [CheckResult("har.analyze", "HAR capture of a Control Hub / Partner Hub error",
                                                          "har", status_for(findings), findings)])
+        self.app.store.add_evidence(case.id, "har", self.analysis.path)  # the bundle attaches a redacted copy
         ex = self.analysis.extract
         self.notify(f"Case {case.id}: org ID {case.org_id or '—'}, {len(ex.tracking_ids)} tracking ID(s), "
-                    f"{len(ex.emails)} e-mail(s) copied; findings stored for the bundle", title="Copied into case")
+                    f"{len(ex.emails)} e-mail(s) copied; findings and a redacted copy of the HAR go into the bundle", title="Copied into case")
 
     @on(Button.Pressed, "#har-redact")
     def action_write_redacted(self) -> None:
