@@ -91,7 +91,7 @@ def finding_markdown(f: Finding, check_id: str = "", level: int = 2) -> list[str
     if f.detail:
         out += [f.detail, ""]
     if f.remediation:
-        out += [f"**Fix:** {f.remediation.summary}", ""]
+        out += [f"**Fix:**\u00a0{f.remediation.summary}", ""]  # NBSP: Textual drops a plain space after bold
         out += [f"{i}. {s}" for i, s in enumerate(f.remediation.steps, 1)]
         if f.remediation.command:
             out += ["", "```", f.remediation.command, "```"]

@@ -11,6 +11,7 @@ from checks.case import CASE_FIELDS, CaseFieldError, field_text, parse_field, wi
 
 
 class CaseScreen(Screen):
+    AUTO_FOCUS = "#f-org_id"  # typing starts in the first field, not on the scroll container
     BINDINGS = [
         Binding("ctrl+r", "continue", "Run checks", id="case.checks", tooltip="Go to the checks"),
         Binding("escape", "app.pop_screen", "Back", id="case.back"),
@@ -26,7 +27,7 @@ class CaseScreen(Screen):
         drafts = self.app.store.drafts(case.id)
         yield Header()
         with VerticalScroll(id="case-form"):
-            yield Static(f"Case [b]{case.id}[/] — saved as you type. TAC needs the org IDs, a tracking ID, "
+            yield Static(f"Case [b]{case.id} [/]— saved as you type. TAC needs the org IDs, a tracking ID, "
                          "the affected user and the client version.", id="case-intro")
             for f in CASE_FIELDS:
                 with Horizontal(classes="field"):

@@ -97,7 +97,7 @@ class ChecksScreen(Screen):
         if self.areas and len(self.areas) == 1:
             area = AREAS[self.areas[0]]
             return f"[b]{area.title}[/]\n{area.description}" + (f"\n\n{area.guide}" if self.guided else "")
-        return "[b]Checks:[/] " + ", ".join(c.id for c in self.selected_checks)
+        return "[b]Checks: [/]" + ", ".join(c.id for c in self.selected_checks)
 
     def on_mount(self) -> None:
         self._fill_cluster_inputs()

@@ -68,7 +68,7 @@ class PasteStepsScreen(ChecksScreen):
                 for step in self.steps:
                     with Vertical(classes="paste-step", id=f"step-{step.id}"):
                         yield Label(step.label, classes="section-title")
-                        yield Static(f"[b]Run:[/] {step.command}", classes="paste-command", markup=True)
+                        yield Static(f"[b]Run: [/]{step.command}", classes="paste-command", markup=True)
                         if step.help:
                             yield Static(step.help, classes="paste-help")
                         yield TextArea(id=f"p-{step.id}", classes="paste-box", soft_wrap=False,
