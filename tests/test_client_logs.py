@@ -4,18 +4,16 @@ from __future__ import annotations
 import asyncio
 import datetime as _dt
 import gzip
-import io
 import json
 import re
 import tarfile
 import zipfile
-from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
 
 from checks.api import CheckContext
-from checks.builtin.client_logs import ClientLogsCheck, case_with_facts, findings_from_scan, summary_of
+from checks.builtin.client_logs import ClientLogsCheck, case_with_facts, findings_from_scan
 from checks.case import Case, TimeWindow, parse_time
 from checks.evidence import logs as L
 from checks.model import Severity, Status

@@ -15,7 +15,7 @@ from textual.worker import Worker, WorkerState
 
 from checks.api import AREAS, Check, CheckContext, CheckOption, InputError
 from checks.inventory import AUTH_MODES, Cluster
-from checks.model import CheckResult, Finding, Status
+from checks.model import CheckResult, Finding
 from checks.report import finding_markdown, summary_counts
 from checks.runner import CheckFinished, CheckProgress, CheckStarted
 
@@ -58,40 +58,55 @@ class ChecksScreen(Screen):
         return any("cluster" in c.needs for c in self.selected_checks)
 
     def compose(self) -> ComposeResult:
+        # The frame every checklist screen shares; subclasses override the compose_* hooks only.
         yield Header()
         with Horizontal(id="checks-body"):
             with VerticalScroll(id="inputs"):
                 yield Static(self._heading(), id="checks-heading")
-                if self._needs_cluster():
-                    yield Label("Cluster", classes="section-title")
-                    choices = [(c.name, c.name) for c in self.app.inventory.clusters] + [("typed below", TYPED)]
-                    yield Select(choices, value=choices[0][1], allow_blank=False, id="cluster", compact=True)
-                    for name, label in CLUSTER_FIELDS:
-                        yield Label(label, classes="input-label")
-                        yield Input(placeholder=label, id=f"c-{name}", tooltip=label, compact=True)
-                    yield Label("Auth Service mode", classes="input-label")
-                    yield Select([(m, m) for m in AUTH_MODES], value=AUTH_MODES[0], allow_blank=False,
-                                 id="c-auth_mode", tooltip="Auth Service mode", compact=True)
-                options = self._options()
-                if options:
-                    yield Label("Inputs", classes="section-title")
-                for o in options:
-                    if o.kind == "flag":
-                        yield Checkbox(o.help, id=f"o-{o.dest}", compact=True)
-                    else:
-                        yield Label(o.name + (" (comma-separated)" if o.multiple else ""), classes="input-label")
-                        yield Input(placeholder=o.help, id=f"o-{o.dest}", tooltip=o.help, compact=True)
+                yield from self.compose_inputs()
                 with Horizontal(id="run-buttons"):
                     yield Button("Run", id="run", variant="primary")
                     yield Button("Cancel", id="cancel", disabled=True)
                 yield Static("", id="run-status")
+                yield from self.compose_after_run()
             with Vertical(id="results-pane"):
                 tree: Tree[Finding | CheckResult | None] = Tree("checks", id="results")
                 tree.show_root = False
                 yield tree
+                yield from self.compose_extra_results()
                 with VerticalScroll(id="detail-scroll"):
                     yield Markdown(HINT, id="detail")
         yield Footer()
+
+    def compose_inputs(self) -> ComposeResult:
+        """The inputs above the Run button: the cluster form and one input per declared option."""
+        if self._needs_cluster():
+            yield Label("Cluster", classes="section-title")
+            choices = [(c.name, c.name) for c in self.app.inventory.clusters] + [("typed below", TYPED)]
+            yield Select(choices, value=choices[0][1], allow_blank=False, id="cluster", compact=True)
+            for name, label in CLUSTER_FIELDS:
+                yield Label(label, classes="input-label")
+                yield Input(placeholder=label, id=f"c-{name}", tooltip=label, compact=True)
+            yield Label("Auth Service mode", classes="input-label")
+            yield Select([(m, m) for m in AUTH_MODES], value=AUTH_MODES[0], allow_blank=False,
+                         id="c-auth_mode", tooltip="Auth Service mode", compact=True)
+        options = self._options()
+        if options:
+            yield Label("Inputs", classes="section-title")
+        for o in options:
+            if o.kind == "flag":
+                yield Checkbox(o.help, id=f"o-{o.dest}", compact=True)
+            else:
+                yield Label(o.name + (" (comma-separated)" if o.multiple else ""), classes="input-label")
+                yield Input(placeholder=o.help, id=f"o-{o.dest}", tooltip=o.help, compact=True)
+
+    def compose_after_run(self) -> ComposeResult:
+        """Widgets under the run status (e.g. facts read from evidence)."""
+        yield from ()
+
+    def compose_extra_results(self) -> ComposeResult:
+        """Widgets between the results tree and the finding detail (e.g. a timeline)."""
+        yield from ()
 
     def _heading(self) -> str:
         if self.areas and len(self.areas) == 1:

@@ -12,8 +12,7 @@ from pathlib import Path
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, DataTable, Footer, Header, Input, Label, Markdown, Static, Tree
+from textual.widgets import Button, DataTable, Input, Label, Markdown, Static
 
 from checks.builtin.client_logs import case_with_facts, fmt_time, summary_of
 from checks.case import CaseFieldError, parse_time
@@ -21,7 +20,7 @@ from checks.evidence.logs import LogInputError, default_log_dirs, find_default_l
 from checks.model import CheckResult, Finding
 from checks.report import finding_markdown
 
-from .checks import HINT, ChecksScreen
+from .checks import ChecksScreen
 
 FACT_ROWS = (("Client version", "client_version"), ("Client build", "client_build"), ("OS", "os"),
              ("User e-mail", "email"), ("Org ID", "org_id"), ("Tracking IDs", "tracking_id"))
@@ -36,37 +35,26 @@ class ClientLogsScreen(ChecksScreen):
         self.summary: Finding | None = None
         self.row_findings: dict[str, Finding] = {}
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        with Horizontal(id="checks-body"):
-            with VerticalScroll(id="inputs"):
-                yield Static(self._heading(), id="checks-heading")
-                yield Label("Logs: folder, file, .zip or .tar.gz", classes="input-label")
-                yield Input(placeholder=self._default_hint(), id="o-logs", compact=True,
-                            tooltip="The user's Webex app log folder, or the zip/tar.gz they sent")
-                window = self.app.case.time_window if self.app.case else None
-                for name, edge in (("since", "start"), ("until", "end")):
-                    value = getattr(window, edge, None) if window else None
-                    yield Label(f"{name} (ISO time)", classes="input-label")
-                    yield Input(placeholder=f"case window: {fmt_time(value)}" if value else "no limit",
-                                id=f"o-{name}", compact=True, tooltip=f"Overrides the case's time window ({name})")
-                with Horizontal(id="run-buttons"):
-                    yield Button("Run", id="run", variant="primary")
-                    yield Button("Cancel", id="cancel", disabled=True)
-                yield Static("", id="run-status")
-                yield Label("Facts from the logs", classes="section-title")
-                yield Static("Run the check to read the client version, user and org.", id="facts", markup=False)
-                yield Button("Copy facts into the case", id="copy-facts", disabled=True,
-                             tooltip="Adds the e-mail, client version, tracking IDs and (if empty) the org ID")
-            with Vertical(id="results-pane"):
-                tree: Tree[Finding | CheckResult | None] = Tree("checks", id="results")
-                tree.show_root = False
-                yield tree
-                yield Label("Timeline", classes="section-title", id="timeline-title")
-                yield DataTable(id="timeline", cursor_type="row", zebra_stripes=True)
-                with VerticalScroll(id="detail-scroll"):
-                    yield Markdown(HINT, id="detail")
-        yield Footer()
+    def compose_inputs(self) -> ComposeResult:
+        yield Label("Logs: folder, file, .zip or .tar.gz", classes="input-label")
+        yield Input(placeholder=self._default_hint(), id="o-logs", compact=True,
+                    tooltip="The user's Webex app log folder, or the zip/tar.gz they sent")
+        window = self.app.case.time_window if self.app.case else None
+        for name, edge in (("since", "start"), ("until", "end")):
+            value = getattr(window, edge, None) if window else None
+            yield Label(f"{name} (ISO time)", classes="input-label")
+            yield Input(placeholder=f"case window: {fmt_time(value)}" if value else "no limit",
+                        id=f"o-{name}", compact=True, tooltip=f"Overrides the case's time window ({name})")
+
+    def compose_after_run(self) -> ComposeResult:
+        yield Label("Facts from the logs", classes="section-title")
+        yield Static("Run the check to read the client version, user and org.", id="facts", markup=False)
+        yield Button("Copy facts into the case", id="copy-facts", disabled=True,
+                     tooltip="Adds the e-mail, client version, tracking IDs and (if empty) the org ID")
+
+    def compose_extra_results(self) -> ComposeResult:
+        yield Label("Timeline", classes="section-title", id="timeline-title")
+        yield DataTable(id="timeline", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
         # Textual also calls ChecksScreen.on_mount (handlers run for every class in the MRO), after

@@ -11,14 +11,13 @@ from pathlib import Path
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Vertical
 from textual.timer import Timer
-from textual.widgets import Button, Footer, Header, Input, Label, Markdown, Select, Static, TextArea, Tree
+from textual.widgets import Input, Label, Select, Static, TextArea
 
 from checks.api import CheckOption, GuidedStep, InputError
-from checks.model import CheckResult, Finding
 
-from .checks import HINT, ChecksScreen
+from .checks import ChecksScreen
 
 AUTO = "__auto__"
 RERUN_DELAY_S = 0.6  # wait for the paste to finish arriving before re-reading it
@@ -48,43 +47,28 @@ class PasteStepsScreen(ChecksScreen):
     def _needs_cluster(self) -> bool:  # server pastes only; no cluster form here
         return False
 
-    def compose(self) -> ComposeResult:
-        yield Header()
-        with Horizontal(id="checks-body"):
-            with VerticalScroll(id="inputs"):
-                yield Static(self._heading(), id="checks-heading")
-                yield Static("Run each command on the server and paste its output below. Every paste is "
-                             "checked at once; the results on the right update.", id="paste-intro")
-                names = {o.name for o in self._options()}
-                if "release" in names:
-                    release = self.app.case.release if self.app.case else ""
-                    yield Label("Release", classes="input-label")
-                    yield Input(placeholder=f"inferred from the patches{f' (case: {release})' if release else ''}",
-                                id="o-release", tooltip="R22, R23 or R24", compact=True)
-                if "xsp-platform" in names:
-                    yield Label("Xsi interfaces run on", classes="input-label")
-                    yield Select([("inferred from the pastes", AUTO), ("XSP", "xsp"), ("ADP", "adp")], value=AUTO,
-                                 allow_blank=False, id="o-xsp_platform", compact=True)
-                for step in self.steps:
-                    with Vertical(classes="paste-step", id=f"step-{step.id}"):
-                        yield Label(step.label, classes="section-title")
-                        yield Static(f"[b]Run: [/]{step.command}", classes="paste-command", markup=True)
-                        if step.help:
-                            yield Static(step.help, classes="paste-help")
-                        yield TextArea(id=f"p-{step.id}", classes="paste-box", soft_wrap=False,
-                                       tooltip=f"Paste the output of: {step.command}")
-                        yield Static("", id=f"s-{step.id}", classes="paste-status")
-                with Horizontal(id="run-buttons"):
-                    yield Button("Run", id="run", variant="primary")
-                    yield Button("Cancel", id="cancel", disabled=True)
-                yield Static("", id="run-status")
-            with Vertical(id="results-pane"):
-                tree: Tree[Finding | CheckResult | None] = Tree("checks", id="results")
-                tree.show_root = False
-                yield tree
-                with VerticalScroll(id="detail-scroll"):
-                    yield Markdown(HINT, id="detail")
-        yield Footer()
+    def compose_inputs(self) -> ComposeResult:
+        yield Static("Run each command on the server and paste its output below. Every paste is "
+                     "checked at once; the results on the right update.", id="paste-intro")
+        names = {o.name for o in self._options()}
+        if "release" in names:
+            release = self.app.case.release if self.app.case else ""
+            yield Label("Release", classes="input-label")
+            yield Input(placeholder=f"inferred from the patches{f' (case: {release})' if release else ''}",
+                        id="o-release", tooltip="R22, R23 or R24", compact=True)
+        if "xsp-platform" in names:
+            yield Label("Xsi interfaces run on", classes="input-label")
+            yield Select([("inferred from the pastes", AUTO), ("XSP", "xsp"), ("ADP", "adp")], value=AUTO,
+                         allow_blank=False, id="o-xsp_platform", compact=True)
+        for step in self.steps:
+            with Vertical(classes="paste-step", id=f"step-{step.id}"):
+                yield Label(step.label, classes="section-title")
+                yield Static(f"[b]Run: [/]{step.command}", classes="paste-command", markup=True)
+                if step.help:
+                    yield Static(step.help, classes="paste-help")
+                yield TextArea(id=f"p-{step.id}", classes="paste-box", soft_wrap=False,
+                               tooltip=f"Paste the output of: {step.command}")
+                yield Static("", id=f"s-{step.id}", classes="paste-status")
 
     # Pastes ------------------------------------------------------------------------
     @on(TextArea.Changed)
