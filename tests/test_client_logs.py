@@ -472,3 +472,16 @@ def test_run_rejects_a_broken_archive_as_bad_input(tmp_path):
     (tmp_path / "sent.zip").write_bytes(b"PK\x03\x04 broken")
     r = wxtriage("run", "--check", "client.logs", "--logs", str(tmp_path / "sent.zip"))
     assert r.code == 2 and "not a readable zip" in r.err and "Traceback" not in r.err
+
+
+def test_nothing_readable_is_not_a_pass(tmp_path, wxtriage_home):
+    """A binary or empty file alone is bad input (exit 2), never a passing check."""
+    from tests.helpers import wxtriage
+
+    (tmp_path / "blob.bin").write_bytes(b"\x00\x01\x02" * 500)
+    (tmp_path / "empty.txt").write_bytes(b"")
+    for name in ("blob.bin", "empty.txt"):
+        r = wxtriage("logs", str(tmp_path / name), home=wxtriage_home)
+        assert r.code == 2 and "no log lines found" in r.err and "Traceback" not in r.err
+        r = wxtriage("run", "--check", "client.logs", "--logs", str(tmp_path / name), home=wxtriage_home)
+        assert "[–]" in r.out and "no log lines found" in r.out

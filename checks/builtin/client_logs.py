@@ -210,6 +210,10 @@ class ClientLogsCheck(Check):
             raise
         if scan.cancelled:
             raise SkipCheck("cancelled while reading the logs")
+        if scan.lines == 0:  # nothing read: passing would be a silent success
+            why = "; ".join(f"{f.name}: {f.note or f.status}" for f in scan.files[:3]) or "no log files"
+            raise SkipCheck(f"no log lines found in {path} ({why}); point at the Webex app log folder "
+                            "(the one holding current_log.txt) or the zip the user sent")
         return findings_from_scan(scan)
 
 
