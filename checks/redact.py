@@ -417,6 +417,33 @@ class HarRedactor:
                             prm.get("value"), str):
                         self.redactor.secret(prm["value"], "param")
 
+    def collect_summary(self, summary: Any) -> None:
+        """:meth:`collect` for an entry summary (:class:`~checks.evidence.har.LazyHarRecord`):
+        the same values remembered in the same order, read from attributes instead of dicts."""
+        for msg in (summary.request, summary.response):
+            if msg is None:
+                continue
+            for h in msg.headers or ():
+                if isinstance(h.value, str) and _secret_header(str(h.name)):
+                    key = (str(h.name), h.value)
+                    if key in self._collected:
+                        continue
+                    if len(self._collected) > 4096:
+                        self._collected.clear()
+                    self._collected.add(key)  # type: ignore[arg-type]
+                    self._header_value(*key)
+            for c in msg.cookies or ():
+                if isinstance(c.value, str):
+                    self.redactor.secret(c.value, "cookie")
+            for q in msg.queryString or ():
+                if is_secret_name(str(q.name)) and isinstance(q.value, str):
+                    self.redactor.secret(q.value, "param")
+            post = msg.postData
+            if post is not None:
+                for prm in post.params or ():
+                    if is_secret_name(str(prm.name)) and isinstance(prm.value, str):
+                        self.redactor.secret(prm.value, "param")
+
     # -- full structural redaction
     def redact_entry(self, entry: dict[str, Any]) -> dict[str, Any]:
         """A redacted copy of one HAR entry (still a valid HAR entry)."""

@@ -188,6 +188,9 @@ class HarReader:
     lazy_bodies: bool = False
     #: Entries delivered by the pretty-printed fast path (the rest came from ijson).
     fast_count: int = field(default=0, init=False)
+    #: With ``lazy_bodies``: hand out :class:`LazyHarRecord` (a small typed summary of the entry;
+    #: the full entry is decoded only when asked for) wherever the summary decodes cleanly.
+    summaries: bool = False
 
     def __post_init__(self) -> None:
         self.sources = har_sources(self.path)
@@ -200,14 +203,20 @@ class HarReader:
                     fh = src.open()
                 except (OSError, zipfile.BadZipFile) as exc:
                     raise HarError(f"{src.name}: cannot open: {exc}") from None
+                summaries = self.summaries
                 try:
                     with fh:
-                        for item in _fast_entries(src, fh):
-                            if not _is_entry(item):
-                                self.skipped += 1
-                                done += 1
-                                continue
-                            yield HarRecord(self.count, src.name, HarEntry(item))
+                        for meta, raws in _fast_entries(src, fh):
+                            summary = _summarise(meta, len(raws)) if summaries else None
+                            if summary is not None:
+                                yield LazyHarRecord(self.count, src.name, summary, meta, raws)
+                            else:
+                                item = _parse_pretty_entry(meta, raws)
+                                if not _is_entry(item):
+                                    self.skipped += 1
+                                    done += 1
+                                    continue
+                                yield HarRecord(self.count, src.name, HarEntry(item))
                             self.count += 1
                             self.fast_count += 1
                             done += 1
@@ -405,6 +414,7 @@ def _is_entry(item: Any) -> bool:
 
 _LAZY_MARK = "\x00wx-lazy-"
 _LAZY_JSON = b'"\\u0000wx-lazy-%d"'
+_LAZY_JSON0 = _LAZY_JSON % 0
 _LAZY_MIN = 256  # bodies shorter than this are parsed at once (cheaper than a lazy wrapper)
 _ENTRIES_RE = re.compile(rb'\n( *)"entries": \[\n( *)\{\n')
 _FAST_CHUNK = 1 << 20
@@ -455,7 +465,7 @@ class LazyBody(dict):
         return dict(self)
 
 
-def _fast_entries(src: HarSource, fh: IO[bytes]) -> Iterator[dict[str, Any]]:
+def _fast_entries(src: HarSource, fh: IO[bytes]) -> Iterator[tuple[bytes, list[Any]]]:
     """Memory-map plain files (no copy of the bodies at all); stream compressed ones."""
     if src.plain is not None:
         import mmap
@@ -492,13 +502,17 @@ class _Span:
 _RELEASE_EVERY = 2 << 20
 
 
-def _pretty_entries(reader: _CountingReader | None, mapped: Any = None) -> Iterator[dict[str, Any]]:
+def _pretty_entries(reader: _CountingReader | None, mapped: Any = None) -> Iterator[tuple[bytes, list[Any]]]:
+    """Each entry as ``(meta, raws)``: its JSON with every long body replaced by a lazy marker
+    (``meta``), and those bodies' raw JSON (``raws``, in marker order). Nothing is decoded here."""
     buf: Any = mapped if mapped is not None else bytearray()
     eof = mapped is not None
     released = 0
 
+    next_body = -2  # see below
+
     def fill() -> bool:
-        nonlocal eof
+        nonlocal eof, next_body
         if eof:
             return False
         data = reader.read(_FAST_CHUNK)  # type: ignore[union-attr]
@@ -506,6 +520,8 @@ def _pretty_entries(reader: _CountingReader | None, mapped: Any = None) -> Itera
             eof = True
             return False
         buf.extend(data)
+        if next_body == -1:  # "no body ahead" held only for the data read so far
+            next_body = -2
         return True
 
     while True:  # the head, up to the first entry
@@ -518,30 +534,57 @@ def _pretty_entries(reader: _CountingReader | None, mapped: Any = None) -> Itera
     step = inner - outer
     if step <= 0:
         raise _NotPretty("odd indentation")
-    close = b"\n" + b" " * inner + b"}"
-    next_entry = b",\n" + b" " * inner + b"{\n"
-    end_list = b"\n" + b" " * outer + b"]"
+    indent, outdent = b" " * inner, b" " * outer
+    # An entry ends at "}" on its own line at the entries' indent, followed by the next entry's
+    # "{" or by the end of the list. A JSON string cannot hold a raw newline, so these lines are
+    # structure; a cut that is still wrong (a file indented inconsistently) is not valid JSON on
+    # its own, and decoding it fails, so ijson takes over.
+    sep = b"\n" + indent + b"},\n" + indent + b"{"
+    last = b"\n" + indent + b"}\n" + outdent + b"]"
     body_key = b"\n" + b" " * (inner + 3 * step) + b'"text": "'
     start = m.end() - 2  # at the entry's "{"
+    # Where the next body line starts (or -1: none in the data read so far). Found once and kept
+    # across entries, so every byte is searched once for it; a body itself is only crossed by
+    # the newline search that ends it (memchr), never by the search for the entry's end.
+    find = buf.find
+    lk, lc = len(body_key), 2 + inner
+    final = False
     while True:
-        scan = start
+        pos = start
+        bodies: list[tuple[int, int]] = []
         while True:
-            idx = buf.find(close, scan)
-            if idx >= 0:
-                break
-            scan = max(start, len(buf) - len(close))
+            if next_body < pos and next_body != -1:
+                next_body = find(body_key, pos)
+            if next_body >= 0:
+                idx = find(sep, pos, next_body)
+                if idx >= 0:
+                    break
+                eol = find(b"\n", next_body + lk)
+                if eol >= 0:
+                    v0 = next_body + lk - 1  # at the opening quote
+                    v1 = eol - 1 if buf[eol - 1] == 44 else eol  # 44: ","
+                    if v1 - v0 >= _LAZY_MIN:
+                        bodies.append((v0, v1))
+                    pos = eol
+                    continue
+            else:
+                idx = find(sep, pos)
+                if idx >= 0:
+                    break
+                idx = find(last, pos)
+                if idx >= 0:
+                    final = True
+                    break
+            # The entry (or its body) goes on past what was read.
             if not fill():
                 raise _NotPretty("file ends inside an entry")
-        end = idx + len(close)
-        while len(buf) < end + len(next_entry) and fill():
-            pass
-        yield _parse_pretty_entry(buf, start, end, body_key, mapped)
-        if buf[end:end + len(next_entry)] == next_entry:
-            start = end + len(next_entry) - 2
-        elif buf[end:end + len(end_list)] == end_list:
+            pos = start
+            bodies = []
+        end = idx + lc
+        yield _cut_pretty_entry(buf, start, end, bodies, mapped)
+        if final:
             return
-        else:
-            raise _NotPretty("unexpected text after an entry")
+        start = end + 2 + inner  # at the next entry's "{"
         if mapped is not None:
             if start - released > _RELEASE_EVERY and hasattr(mapped, "madvise"):
                 import mmap
@@ -551,43 +594,116 @@ def _pretty_entries(reader: _CountingReader | None, mapped: Any = None) -> Itera
                 released = cut
         elif start > _FAST_CHUNK:  # drop what was consumed so the buffer stays small
             del buf[:start]
+            next_body = next_body - start if next_body >= start else -2
             start = 0
 
 
-def _parse_pretty_entry(buf: Any, start: int, end: int, body_key: bytes, mapped: Any) -> dict[str, Any]:
+def _cut_pretty_entry(buf: Any, start: int, end: int, bodies: list[tuple[int, int]],
+                      mapped: Any) -> tuple[bytes, list[Any]]:
+    if not bodies:
+        return bytes(buf[start:end]), []
+    if len(bodies) == 1:  # the usual case: one response body
+        v0, v1 = bodies[0]
+        if mapped is not None:
+            return buf[start:v0] + _LAZY_JSON0 + buf[v1:end], [_Span(mapped, v0, v1)]
+        return bytes(buf[start:v0] + _LAZY_JSON0 + buf[v1:end]), [bytes(buf[v0:v1])]
     pieces: list[bytes] = []
     raws: list[Any] = []
-    pos = start  # start of the next piece to copy
-    search = start
-    while True:
-        k = buf.find(body_key, search, end)
-        if k < 0:
-            break
-        v0 = k + len(body_key) - 1  # at the opening quote
-        eol = buf.find(b"\n", v0, end)
-        if eol < 0:
-            eol = end
-        v1 = eol - 1 if buf[eol - 1:eol] == b"," else eol
-        search = eol
-        if v1 - v0 < _LAZY_MIN:
-            continue
+    pos = start
+    for v0, v1 in bodies:
         pieces.append(buf[pos:v0])
         pieces.append(_LAZY_JSON % len(raws))
         # A memory map stays valid: remember where the body is. A stream buffer is reused: copy it.
         raws.append(_Span(mapped, v0, v1) if mapped is not None else bytes(buf[v0:v1]))
         pos = v1
-    if not raws:
-        return json.loads(buf[start:end])
     pieces.append(buf[pos:end])
-    entry = json.loads(b"".join(pieces))
+    return b"".join(pieces), raws
+
+
+def _parse_pretty_entry(meta: bytes, raws: list[Any]) -> dict[str, Any]:
+    entry = json.loads(meta)
+    if not raws:
+        return entry
     placed = 0
     for part, key in (("response", "content"), ("request", "postData")):
-        msg = entry.get(part)
+        msg = entry.get(part) if isinstance(entry, dict) else None
         slot = msg.get(key) if isinstance(msg, dict) else None
         text = slot.get("text") if isinstance(slot, dict) else None
         if isinstance(text, str) and text.startswith(_LAZY_MARK):
-            msg[key] = LazyBody(slot, raws[int(text[len(_LAZY_MARK):])])
+            msg[key] = LazyBody(slot, raws[int(text[len(_LAZY_MARK):])])  # type: ignore[index]
             placed += 1
     if placed != len(raws):  # a long "text" somewhere else at that indent: not a layout we know
         raise _NotPretty("body outside content/postData")
     return entry
+
+
+# --------------------------------------------------------------------------------------------
+# Entry summaries: what every entry must be read for, without decoding the rest
+# --------------------------------------------------------------------------------------------
+# The analysis reads every entry's time, method, URL, status, headers, cookies and parameters, but
+# looks at the rest (bodies, timings, initiator stacks …) only for the few entries that failed.
+# msgspec decodes just those fields into small structs and skips the rest at C speed while still
+# checking that the whole entry is valid JSON. Anything it does not accept exactly as json would
+# (NaN, lone surrogates, a header that is not an object …) goes the full json way instead.
+
+_DECODER: Any = None
+
+
+def _summarise(meta: bytes, bodies: int) -> Any:
+    """The entry's summary, or None when only the full json decoding gives the exact answer
+    (msgspec refuses the input, request/response are missing, or a body marker is misplaced)."""
+    global _DECODER
+    if _DECODER is None:
+        try:
+            from .har_summary import DECODER
+        except ImportError:  # msgspec missing: every entry is decoded in full (slower, same results)
+            DECODER = False
+        _DECODER = DECODER
+    if _DECODER is False:
+        return None
+    try:
+        s = _DECODER.decode(meta)
+    except Exception:  # noqa: BLE001 - msgspec.DecodeError/ValidationError: json decides
+        return None
+    req, resp = s.request, s.response
+    if req is None or resp is None:
+        return None
+    if bodies:
+        placed = 0
+        for slot in (resp.content, req.postData):
+            if slot is not None and isinstance(slot.text, str) and slot.text.startswith(_LAZY_MARK):
+                placed += 1
+        if placed != bodies:
+            return None
+    return s
+
+
+class LazyHarRecord:
+    """A :class:`HarRecord` whose entry is decoded on first use; :attr:`summary` is available at once.
+
+    The summary has ``startedDateTime`` and ``request``/``response`` with ``method``, ``url``,
+    ``status``, ``headers``, ``cookies``, ``queryString``, ``postData.params`` (pairs with
+    ``name``/``value``) — attribute access, the JSON values as decoded, defaults when absent.
+    """
+
+    __slots__ = ("index", "source", "summary", "_meta", "_raws", "_entry")
+
+    def __init__(self, index: int, source: str, summary: Any, meta: bytes, raws: list[Any]):
+        self.index, self.source, self.summary = index, source, summary
+        self._meta, self._raws = meta, raws
+        self._entry: HarEntry | None = None
+
+    @property
+    def entry(self) -> HarEntry:
+        if self._entry is None:
+            try:
+                item = _parse_pretty_entry(self._meta, self._raws)
+            except (ValueError, _NotPretty) as exc:  # msgspec accepted it: json should too
+                raise HarError(f"{self.source}: invalid JSON in entry {self.index + 1}: {_first_line(exc)}") from None
+            self._entry = HarEntry(item)
+            self._meta = b""
+        return self._entry
+
+    @property
+    def raw(self) -> dict[str, Any]:
+        return self.entry.raw_entry

@@ -19,7 +19,7 @@ from ..case import Case, CaseFieldError, normalize_email, normalize_org_id, norm
 from ..catalog import load_catalog
 from ..model import Evidence, Finding, Severity
 from ..redact import HarRedactor, LeakScanner, Redactor, default_known_secrets
-from .har import HarReader, HarRecord, body_text
+from .har import HarReader, HarRecord, LazyHarRecord, body_text
 
 #: Bodies larger than this are not parsed for errors (error bodies are small; a 50 MB JSON is data).
 BODY_LIMIT = 4 * 1024 * 1024
@@ -178,35 +178,64 @@ class _Analyzer:
         self.last_time = ""
 
     # -- per entry ------------------------------------------------------------------------
-    def visit(self, rec: HarRecord) -> None:
-        raw = rec.raw
-        self.har.collect(raw)  # remember header/cookie/param secrets for the leak scanner
-        req, resp = raw["request"], raw["response"]
-        started = raw.get("startedDateTime")
+    def visit(self, rec: HarRecord | LazyHarRecord) -> None:
+        summary = getattr(rec, "summary", None)
+        if summary is not None:
+            # Only the summary is decoded; the full entry only if the entry may hold a failure.
+            self.har.collect_summary(summary)  # remember header/cookie/param secrets for the leak scanner
+            req_s, resp_s = summary.request, summary.response
+            if not self.auth_seen:
+                self.auth_seen = _has_auth_summary(req_s)
+            head = self._head(summary.startedDateTime, req_s.url, req_s.method, resp_s.status)
+            if head is None:
+                return
+            raw = rec.raw
+        else:
+            raw = rec.raw
+            self.har.collect(raw)  # remember header/cookie/param secrets for the leak scanner
+            if not self.auth_seen:
+                self.auth_seen = _has_auth(raw["request"])
+            req = raw["request"]
+            head = self._head(raw.get("startedDateTime"), req.get("url", ""), req.get("method", ""),
+                              raw["response"].get("status", 0))
+            if head is None:
+                return
+        self._examine(rec, raw, *head)
+
+    def _head(self, started: Any, url_value: Any, method_value: Any,
+              status_value: Any) -> tuple[Any, str, str, int, str, int] | None:
+        """What every entry is read for (time window, org IDs); returns None unless the entry can
+        hold a failure, else what :meth:`_examine` needs."""
         if isinstance(started, str) and started:
             if not self.first_time or started < self.first_time:
                 self.first_time = started
             if started > self.last_time:
                 self.last_time = started
-        if not self.auth_seen:
-            self.auth_seen = _has_auth(req)
-        url = str(req.get("url", ""))
-        for m in _ORG_IN_PATH.finditer(url):
-            self._org(m.group(1))
+        url = str(url_value)
+        if "/" in url:
+            for m in _ORG_IN_PATH.finditer(url):
+                self._org(m.group(1))
         if "orgid=" in url.lower():
             for k, v in parse_qsl(urlsplit(url).query):
                 if k.lower() == "orgid":
                     self._org(v)
-        method = str(req.get("method", "")).upper()
+        method = str(method_value).upper()
         try:
-            status = int(resp.get("status", 0) or 0)
+            status = int(status_value or 0)
         except (TypeError, ValueError):
             status = 0
+        if status < 400 and method not in WRITE_METHODS:
+            return None  # successes hide failures only in the bodies of write calls
         path = _path_of(url)
         endpoint_weight = sum(int(e.get("weight", 0)) for e in self.endpoints if e["_rx"].search(path))
+        if status < 400 and not endpoint_weight:
+            return None  # … to endpoints we know
+        return started, url, method, status, path, endpoint_weight
+
+    def _examine(self, rec: HarRecord | LazyHarRecord, raw: dict[str, Any], started: Any, url: str,
+                 method: str, status: int, path: str, endpoint_weight: int) -> None:
+        resp = raw["response"]
         failing_http = status >= 400
-        if not failing_http and not (endpoint_weight and method in WRITE_METHODS):
-            return  # successes hide failures only in the bodies of write calls to endpoints we know
         content = resp.get("content") if isinstance(resp.get("content"), dict) else {}
         text = body_text(content, BODY_LIMIT)
         if not failing_http and (not text or not _ERRORISH.search(text)):
@@ -221,7 +250,7 @@ class _Analyzer:
         for item in found:
             self._add(rec, method, url, path, status, started or "", item, text, doc, endpoint_weight)
 
-    def _add(self, rec: HarRecord, method: str, url: str, path: str, status: int, started: str,
+    def _add(self, rec: HarRecord | LazyHarRecord, method: str, url: str, path: str, status: int, started: str,
              item: Mapping[str, Any], text: str | None, doc: Any, weight: int) -> None:
         req, resp = rec.raw["request"], rec.raw["response"]
         description = self.har.text(str(item.get("description") or ""))
@@ -425,6 +454,14 @@ def _has_auth(req: Mapping[str, Any]) -> bool:
     return bool(req.get("cookies"))
 
 
+def _has_auth_summary(req: Any) -> bool:
+    """:func:`_has_auth` for an entry summary's request."""
+    for h in req.headers or ():
+        if str(h.name).lower() in ("authorization", "cookie") and h.value:
+            return True
+    return bool(req.cookies)
+
+
 def _json_or_none(text: str | None, mime: str) -> Any:
     if not text:
         return None
@@ -533,7 +570,7 @@ def analyze_har(path: Path | str, redactor: Redactor | None = None, progress=Non
 
     Raises :class:`~checks.evidence.har.HarError` (one line) when the file cannot be read as a HAR.
     """
-    reader = HarReader(path, lazy_bodies=True)
+    reader = HarReader(path, lazy_bodies=True, summaries=True)
     an = _Analyzer(path, redactor)
     for rec in reader.records():
         an.visit(rec)
