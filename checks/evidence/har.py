@@ -197,7 +197,7 @@ class HarReader:
 
     def records(self) -> Iterator[HarRecord]:
         for src in self.sources:
-            done = 0
+            done = delivered = 0
             if self.lazy_bodies:
                 try:
                     fh = src.open()
@@ -220,9 +220,12 @@ class HarReader:
                             self.count += 1
                             self.fast_count += 1
                             done += 1
-                    continue
+                            delivered += 1
                 except (_NotPretty, ValueError, OSError, EOFError, zipfile.BadZipFile):
                     pass  # any surprise: ijson takes over from where the fast path stopped
+                else:
+                    self._finish(src, delivered)
+                    continue
             yield from self._read(src, skip=done)
 
     def entries(self) -> Iterator[HarEntry]:
@@ -276,7 +279,11 @@ class HarReader:
                 raise HarError(f"{src.name}: damaged compressed data ({_first_line(exc)})") from None
             except UnicodeDecodeError as exc:
                 raise HarError(f"{src.name}: not UTF-8 text near byte {reader.pos} ({exc.reason})") from None
-        if n == 0:
+        self._finish(src, n)
+
+    def _finish(self, src: HarSource, delivered: int) -> None:
+        """After a source was read in full (either way): no entries is an error; skips are a warning."""
+        if delivered == 0:
             _explain_empty(src)
         if self.skipped:
             self.warnings.append(f"{src.name}: {self.skipped} entries without a request/response object were skipped")
