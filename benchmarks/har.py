@@ -92,6 +92,7 @@ def worker(mode: str, path: str) -> None:
     import haralyzer  # noqa: F401
 
     import checks.evidence.har_analysis  # noqa: F401
+    import checks.evidence.har_summary  # noqa: F401  (msgspec, imported on first use)
     import checks.redact  # noqa: F401
 
     t0 = time.perf_counter()

@@ -149,10 +149,13 @@ def get_password(user: str, prompt: Callable[[str], str] | None = None) -> str |
 
 def known_secrets() -> set[str]:
     """Every test-user password this process knows or can read back (for the leak scanner)."""
+    out = set(_SEEN) | set(_MEMORY.values())
+    users = _read_index()
+    if not users:  # nothing stored: skip loading the keyring (tens of ms on every HAR analysis)
+        return out
     import keyring
 
-    out = set(_SEEN) | set(_MEMORY.values())
-    for user in _read_index():
+    for user in users:
         try:
             pw = _keyring_call(keyring.get_password, SERVICE, user)
         except CredentialsUnavailable:

@@ -363,6 +363,10 @@ def looks_like_credential(scheme: str, value: str) -> bool:
     return len(value) >= 16 or any(c.isdigit() or c in "._~+/=-" for c in value)
 
 
+#: _secret_header answers by name for entry summaries (a plain dict is cheaper than lru_cache there).
+_SECRET_HEADER_NAMES: dict[str, bool] = {}
+
+
 @functools.lru_cache(maxsize=4096)
 def _secret_header(name: str) -> bool:
     """Whether a header's value is a credential (cached: a HAR repeats the same few names)."""
@@ -420,12 +424,20 @@ class HarRedactor:
     def collect_summary(self, summary: Any) -> None:
         """:meth:`collect` for an entry summary (:class:`~checks.evidence.har.LazyHarRecord`):
         the same values remembered in the same order, read from attributes instead of dicts."""
+        names = _SECRET_HEADER_NAMES
         for msg in (summary.request, summary.response):
             if msg is None:
                 continue
             for h in msg.headers or ():
-                if isinstance(h.value, str) and _secret_header(str(h.name)):
-                    key = (str(h.name), h.value)
+                value = h.value
+                if value.__class__ is not str:  # msgspec gives exact str, never a subclass
+                    continue
+                name = h.name if h.name.__class__ is str else str(h.name)
+                secret = names.get(name)
+                if secret is None:
+                    secret = names[name] = _secret_header(name)
+                if secret:
+                    key = (name, value)
                     if key in self._collected:
                         continue
                     if len(self._collected) > 4096:

@@ -212,10 +212,12 @@ class _Analyzer:
             if started > self.last_time:
                 self.last_time = started
         url = str(url_value)
-        if "/" in url:
+        low = url.lower()
+        # The regex only where it can match (non-ASCII text can case-fold into ASCII letters).
+        if "/org" in low or "/customers/" in low or not url.isascii():
             for m in _ORG_IN_PATH.finditer(url):
                 self._org(m.group(1))
-        if "orgid=" in url.lower():
+        if "orgid=" in low:
             for k, v in parse_qsl(urlsplit(url).query):
                 if k.lower() == "orgid":
                     self._org(v)
