@@ -415,9 +415,9 @@ def _is_entry(item: Any) -> bool:
 # --------------------------------------------------------------------------------------------
 # A JSON string cannot hold a raw newline, so in a pretty-printed file the line "<indent>}" at the
 # entries' indent closes an entry, and a line '<indent>"text": "…"' at the bodies' indent holds a
-# whole body. Entries are cut out with bytes.find (memchr speed), the small rest of each entry is
-# parsed with json, and big bodies stay raw bytes until someone reads them. Anything unexpected
-# raises _NotPretty and the ijson reader continues from the same entry.
+# whole body. Entries are cut out with bytes.find, big bodies stay raw bytes until someone reads
+# them, and the small rest of each entry is decoded (a msgspec summary, or json in full). Anything
+# unexpected raises _NotPretty and the ijson reader continues from the same entry.
 
 _LAZY_MARK = "\x00wx-lazy-"
 _LAZY_JSON = b'"\\u0000wx-lazy-%d"'
