@@ -112,6 +112,26 @@ def test_values_msgspec_refuses_fall_back_to_json_with_the_same_result(tmp_path,
     assert summarised(tmp_path / "pretty" / "cap.har") == len(entries) - 1
 
 
+def test_invalid_utf8_where_msgspec_skips_is_refused_as_before(tmp_path, monkeypatch):
+    """msgspec does not check UTF-8 inside fields it skips; such an entry must still be refused
+    the way full decoding refuses it (ijson takes over and names the damage)."""
+    e = hf.entry("GET", "https://admin.webex.com/x", 200, "{}")
+    e["_initiator"] = {"type": "script", "url": "MARK"}
+    raw = json.dumps(hf.har_doc([*hf.seed_entries(), e]), indent=2).encode().replace(b"MARK", b"a\xc0\xafb")
+    p = tmp_path / "bad.har"
+    p.write_bytes(raw)
+    outcomes = []
+    for summaries in (True, False):
+        with monkeypatch.context() as m:
+            if not summaries:
+                m.setattr(har_mod, "_summarise", lambda meta, bodies: None)
+            try:
+                outcomes.append(("ok", snapshot(analyze_har(p))))
+            except har_mod.HarError as exc:
+                outcomes.append(("error", str(exc)))
+    assert outcomes[0] == outcomes[1] and outcomes[0][0] == "error" and "UTF-8" in outcomes[0][1]
+
+
 # -- property: random entries, every field the summary reads -----------------------------------
 
 _names = st.sampled_from(["Authorization", "authorization", "Cookie", "cookie", "Set-Cookie", "X-Auth-Token",

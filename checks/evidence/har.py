@@ -668,6 +668,11 @@ def _summarise(meta: bytes, bodies: int) -> Any:
         _DECODER = DECODER
     if _DECODER is False:
         return None
+    if not meta.isascii():  # msgspec does not check UTF-8 in the strings it skips; json does
+        try:
+            meta.decode("utf-8", "surrogatepass")  # what json.loads does with bytes
+        except UnicodeDecodeError:
+            return None
     try:
         s = _DECODER.decode(meta)
     except Exception:  # noqa: BLE001 - msgspec.DecodeError/ValidationError: json decides
