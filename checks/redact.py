@@ -435,6 +435,8 @@ class HarRedactor:
                 name = h.name if h.name.__class__ is str else str(h.name)
                 secret = names.get(name)
                 if secret is None:
+                    if len(names) > 4096:  # bounded like _secret_header's own cache
+                        names.clear()
                     secret = names[name] = _secret_header(name)
                 if secret:
                     key = (name, value)
