@@ -195,7 +195,7 @@ class HarReader:
     def __post_init__(self) -> None:
         self.sources = har_sources(self.path)
 
-    def records(self) -> Iterator[HarRecord]:
+    def records(self) -> Iterator[HarRecord | LazyHarRecord]:
         for src in self.sources:
             done = delivered = 0
             if self.lazy_bodies:
