@@ -56,26 +56,14 @@ def _pinned_transport(address: str, ssl_context: ssl.SSLContext, timeout: float)
     import httpcore
     import httpx
 
-    class PinnedBackend(httpcore.AsyncNetworkBackend):
-        def __init__(self) -> None:
-            self._inner = httpcore.AnyIOBackend()
-
-        async def connect_tcp(self, host: str, port: int, timeout: float | None = None,
-                              local_address: str | None = None, socket_options: Any = None):
-            return await self._inner.connect_tcp(address.strip("[]"), port, timeout=timeout,
-                                                 local_address=local_address, socket_options=socket_options)
-
-        async def connect_unix_socket(self, *a: Any, **kw: Any):  # pragma: no cover - never used
-            raise OSError("unix sockets are not probed")
-
-        async def sleep(self, seconds: float) -> None:
-            await self._inner.sleep(seconds)
+    from ._streams import PinnedAsyncioBackend
 
     transport = httpx.AsyncHTTPTransport(verify=ssl_context, trust_env=False)
     # httpx has no public hook for a custom network backend; the pool it would build is the same
     # apart from ``network_backend``.
     transport._pool = httpcore.AsyncConnectionPool(ssl_context=ssl_context, max_connections=4,
-                                                   http1=True, http2=False, network_backend=PinnedBackend())
+                                                   http1=True, http2=False,
+                                                   network_backend=PinnedAsyncioBackend(address.strip("[]")))
     return transport
 
 

@@ -63,6 +63,14 @@ def _utc(d: _dt.datetime) -> _dt.datetime:
     return d if d.tzinfo else d.replace(tzinfo=_dt.timezone.utc)
 
 
+@functools.lru_cache(maxsize=512)
+def cert_info_der(der: bytes) -> CertInfo:
+    """Describe a DER certificate, parsed once: the nodes of a farm mostly send the same chain."""
+    from cryptography import x509
+
+    return cert_info(x509.load_der_x509_certificate(der))
+
+
 def cert_info(cert: Any) -> CertInfo:
     """Describe a ``cryptography`` certificate."""
     from cryptography import x509
@@ -242,7 +250,7 @@ def iana_cipher_name(openssl_name: str) -> str:
 def _info(conn: Any, where: int, ret: int) -> None:
     """Record handshake states (how we learn that a CertificateRequest arrived)."""
     try:
-        conn.get_app_data().states.append(conn.get_state_string().decode("ascii", "replace"))
+        conn.get_app_data().states.append(conn.get_state_string())
     except Exception:  # noqa: BLE001 - diagnostics only
         pass
 
@@ -272,7 +280,7 @@ class _Session:
         from OpenSSL import SSL
 
         self.SSL = SSL
-        self.states: list[str] = []
+        self.states: list[bytes] = []
         self.conn = SSL.Connection(_client_context(versions), None)
         self.conn.set_app_data(self)  # the shared context's info callback finds us through it
         if sni and not _is_ip(sni):
@@ -283,11 +291,11 @@ class _Session:
 
     @property
     def saw_cert_request(self) -> bool:
-        return any("certificate request" in s for s in self.states)
+        return any(b"certificate request" in s for s in self.states)
 
     @property
     def saw_server_hello(self) -> bool:
-        return any("server hello" in s for s in self.states)
+        return any(b"server hello" in s for s in self.states)
 
     async def _flush(self) -> None:
         while True:
@@ -318,6 +326,39 @@ class _Session:
                 await self._flush()
                 if not await self._feed():
                     raise ConnectionResetError("connection closed by the server during the TLS handshake")
+            except self.SSL.Error:
+                await self._flush_quietly()
+                raise
+
+    async def until_server_hello(self) -> None:
+        """Handshake only as far as the server's ServerHello, which names the version it accepts.
+
+        The server's records are fed to OpenSSL one at a time and the exchange stops once the
+        ServerHello is read: the certificate, key exchange and Finished that follow cost CPU on
+        both sides and say nothing more about the version. Failures raise as in :meth:`handshake`.
+        """
+        pending = b""
+        while True:
+            try:
+                self.conn.do_handshake()
+                await self._flush()
+                return
+            except self.SSL.WantReadError:
+                if self.saw_server_hello:
+                    return
+                await self._flush()
+                while True:
+                    record, pending = _split_record(pending)
+                    if record:
+                        break
+                    data = await self.reader.read(65536)
+                    if not data:
+                        if pending:  # a truncated record: OpenSSL sees it as before, then the EOF
+                            self.conn.bio_write(pending)
+                        self.conn.bio_shutdown()
+                        raise ConnectionResetError("connection closed by the server during the TLS handshake")
+                    pending += data
+                self.conn.bio_write(record)
             except self.SSL.Error:
                 await self._flush_quietly()
                 raise
@@ -362,6 +403,22 @@ class _Session:
             self.writer.close()
         except Exception:  # noqa: BLE001
             pass
+
+
+def _split_record(data: bytes) -> tuple[bytes, bytes]:
+    """(first complete TLS record, rest); (b"", data) while the record is incomplete.
+
+    Anything that does not look like a TLS record is handed over whole, so OpenSSL reports it
+    exactly as it would have.
+    """
+    if len(data) < 5:
+        return b"", data
+    if data[0] not in (20, 21, 22, 23) or data[1] != 3:
+        return data, b""
+    end = 5 + int.from_bytes(data[3:5], "big")
+    if end > 5 + 18432:  # longer than any legal record: let OpenSSL say so
+        return data, b""
+    return (data[:end], data[end:]) if len(data) >= end else (b"", data)
 
 
 def _is_ip(text: str) -> bool:
@@ -432,17 +489,31 @@ async def probe_tls(address: str, port: int, sni: str, *, timeout: float = 5.0,
 
 
 def _read_details(s: _Session, res: TlsResult) -> None:
-    from cryptography.hazmat.primitives import serialization
+    from OpenSSL import crypto
 
-    chain = s.conn.get_peer_cert_chain(as_cryptography=True) or []
-    res.chain_der = [c.public_bytes(serialization.Encoding.DER) for c in chain]
-    res.chain = [cert_info(c) for c in chain]
+    # DER straight from OpenSSL; each distinct certificate is parsed by ``cryptography`` once.
+    chain = s.conn.get_peer_cert_chain() or []
+    res.chain_der = [crypto.dump_certificate(crypto.FILETYPE_ASN1, c) for c in chain]
+    res.chain = [cert_info_der(d) for d in res.chain_der]
     res.cert_requested = s.saw_cert_request
     if res.cert_requested:
         res.client_auth = "optional"
         names = s.conn.get_client_ca_list() or []
-        res.client_ca_names = [name_to_text(n) for n in names]
         res.client_ca_der = [n.der() for n in names]
+        res.client_ca_names = [_name_text(d, n) for d, n in zip(res.client_ca_der, names)]
+
+
+_NAME_TEXT: dict[bytes, str] = {}
+
+
+def _name_text(der: bytes, name: Any) -> str:
+    """:func:`name_to_text`, remembered per DER name (every node of a farm advertises the same CAs)."""
+    text = _NAME_TEXT.get(der)
+    if text is None:
+        if len(_NAME_TEXT) > 1024:
+            _NAME_TEXT.clear()
+        text = _NAME_TEXT[der] = name_to_text(name)
+    return text
 
 
 async def _client_auth_after_handshake(s: _Session, res: TlsResult, host: str, http_path: str | None,
@@ -531,7 +602,7 @@ async def _accepts(address: str, port: int, sni: str, versions: tuple[str, str],
     s = _Session(*streams, sni, versions)
     try:
         async with asyncio.timeout(timeout):
-            await s.handshake()
+            await s.until_server_hello()
         return s.conn.get_protocol_version_name()
     except TimeoutError:
         return None
