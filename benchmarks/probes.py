@@ -142,7 +142,7 @@ def main() -> int:
                 import pstats
                 prof = cProfile.Profile(time.process_time)  # CPU, not wall: waiting is not cost here
                 prof.runcall(asyncio.run, run_check(port, addresses, trust))
-                pstats.Stats(prof).sort_stats("tottime").print_stats(30)
+                pstats.Stats(prof).sort_stats(os.environ.get("PROFILE_SORT", "tottime")).print_stats(int(os.environ.get("PROFILE_LINES", "30")))
         finally:
             child.stdin.close()
             child.wait(10)

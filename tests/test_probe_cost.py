@@ -1,0 +1,159 @@
+"""The cheaper probe paths must observe exactly what the plain ones did.
+
+* the HTTP step's asyncio backend against httpcore's anyio backend, on the same peers, failure
+  shapes included (the failure kind *and* message must match);
+* version probes that stop at the ServerHello still name the version, and really stop there;
+* a TLS record splitter that hands anything odd to OpenSSL untouched.
+"""
+from __future__ import annotations
+
+import asyncio
+import socket
+import struct
+import threading
+
+import pytest
+import trustme
+from OpenSSL import SSL
+
+from checks.probes.http import probe_http, verified_context
+from checks.probes.tcp import connect
+from checks.probes.tls import _Session, _split_record, probe_versions_supported
+from tests.tls_servers import HOST, XSI_ROUTES, Route, ServerSpec, SilentServer, TlsServer, leaf_spec, \
+    refusing_port, self_signed
+
+XSI = "/com.broadsoft.xsi-actions/v2.0/"
+
+
+@pytest.fixture(scope="module")
+def ca() -> trustme.CA:
+    return trustme.CA()
+
+
+def _anyio_transport(address, ssl_context, timeout):
+    """The HTTP transport as it was: httpcore's anyio backend, pinned to ``address``."""
+    import httpcore
+    import httpx
+
+    class PinnedAnyIO(httpcore.AnyIOBackend):
+        async def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
+            return await super().connect_tcp(address.strip("[]"), port, timeout=timeout,
+                                             local_address=local_address, socket_options=socket_options)
+
+    transport = httpx.AsyncHTTPTransport(verify=ssl_context, trust_env=False)
+    transport._pool = httpcore.AsyncConnectionPool(ssl_context=ssl_context, max_connections=4, http1=True,
+                                                   http2=False, network_backend=PinnedAnyIO())
+    return transport
+
+
+class RawServer:
+    """A TCP peer with one behaviour: close at once, reset, or answer plain text to the ClientHello."""
+
+    def __init__(self, mode: str):
+        self.mode = mode
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.port = self.sock.getsockname()[1]
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.sock.close()
+
+    def _serve(self):
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            try:
+                conn.recv(4096)  # the ClientHello, read whole so that closing sends a FIN, not a reset
+                if self.mode == "reset":
+                    conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                elif self.mode == "plain":
+                    conn.sendall(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+            finally:
+                conn.close()
+
+
+async def _both(url: str, address: str, ctx, timeout: float):
+    from checks.probes import http as http_mod
+
+    new = await probe_http(url, address, ctx, timeout=timeout)
+    original = http_mod._pinned_transport
+    http_mod._pinned_transport = _anyio_transport
+    try:
+        old = await probe_http(url, address, ctx, timeout=timeout)
+    finally:
+        http_mod._pinned_transport = original
+    strip = lambda r: {k: v for k, v in r.to_dict().items() if k != "elapsed_ms"}  # noqa: E731
+    return strip(new), strip(old)
+
+
+@pytest.mark.parametrize("case", ["ok_401", "redirect", "self_signed", "slow_answer", "refused", "silent",
+                                  "closed", "reset", "plain_http"])
+async def test_http_backend_observes_what_the_anyio_one_did(case, ca, tmp_path):
+    trust = tmp_path / "ca.pem"
+    ca.cert_pem.write_to_path(str(trust))
+    ctx = verified_context(str(trust))
+    good = leaf_spec(ca.issue_cert(HOST), routes=XSI_ROUTES)
+    timeout = 2.0
+    if case in ("ok_401", "redirect", "slow_answer", "self_signed"):
+        if case == "redirect":
+            good.routes = {XSI: Route(302, {"Location": XSI + "next/"}), XSI + "next/": Route(401, body="x" * 50)}
+        elif case == "slow_answer":
+            good.routes = {XSI: Route(200, delay=1.0)}
+            timeout = 0.3
+        spec = good
+        if case == "self_signed":
+            cert, key = self_signed()
+            spec = ServerSpec(chain_pems=[cert], key_pem=key, routes=XSI_ROUTES)
+        with TlsServer(spec) as srv:
+            new, old = await _both(f"https://{HOST}:{srv.port}{XSI}", "127.0.0.1", ctx, timeout)
+    elif case == "refused":
+        new, old = await _both(f"https://{HOST}:{refusing_port()}{XSI}", "127.0.0.1", ctx, timeout)
+    elif case == "silent":
+        with SilentServer() as srv:
+            new, old = await _both(f"https://{HOST}:{srv.port}{XSI}", "127.0.0.1", ctx, 0.3)
+    else:
+        with RawServer({"closed": "close", "reset": "reset", "plain_http": "plain"}[case]) as srv:
+            new, old = await _both(f"https://{HOST}:{srv.port}{XSI}", "127.0.0.1", ctx, timeout)
+    assert new == old
+    expected = {"ok_401": None, "redirect": None, "self_signed": "tls-verify", "slow_answer": "read-timeout",
+                "refused": "connect-refused", "silent": "read-timeout", "closed": "tls-handshake", "reset": "protocol",
+                "plain_http": "tls-handshake"}[case]
+    if expected is not None:
+        assert new["failure"]["kind"] == expected
+    if case == "redirect":
+        assert new["redirects"] and new["status"] == 401
+
+
+async def test_version_probe_stops_at_the_server_hello(ca):
+    spec = leaf_spec(ca.issue_cert(HOST), routes=XSI_ROUTES, max_version=SSL.TLS1_2_VERSION)
+    with TlsServer(spec) as srv:
+        streams, _tcp = await connect("127.0.0.1", srv.port, 2.0)
+        s = _Session(*streams, HOST, ("TLSv1.2", "TLSv1.2"))
+        try:
+            await asyncio.wait_for(s.until_server_hello(), 2.0)
+            assert s.conn.get_protocol_version_name() == "TLSv1.2"
+        finally:
+            s.close()
+        # The certificate record was never handed to OpenSSL: nothing past the ServerHello was read.
+        assert s.saw_server_hello and not any(b"certificate" in st for st in s.states), s.states
+        versions = await probe_versions_supported("127.0.0.1", srv.port, HOST, 2.0, "")
+    assert versions["TLSv1.2"] is True and versions["TLSv1.1"] is False and versions["TLSv1"] is False
+
+
+def test_split_record():
+    hello = b"\x16\x03\x03\x00\x04abcd"
+    cert = b"\x16\x03\x03\x00\x02xy"
+    assert _split_record(hello + cert) == (hello, cert)
+    assert _split_record(hello[:7]) == (b"", hello[:7])  # incomplete: wait for more
+    assert _split_record(b"\x16\x03") == (b"", b"\x16\x03")
+    assert _split_record(b"HTTP/1.1 400 Bad Request\r\n") == (b"HTTP/1.1 400 Bad Request\r\n", b"")  # not TLS
+    huge = b"\x16\x03\x03\xff\xff" + b"x" * 10
+    assert _split_record(huge) == (huge, b"")
