@@ -157,3 +157,24 @@ def test_split_record():
     assert _split_record(b"HTTP/1.1 400 Bad Request\r\n") == (b"HTTP/1.1 400 Bad Request\r\n", b"")  # not TLS
     huge = b"\x16\x03\x03\xff\xff" + b"x" * 10
     assert _split_record(huge) == (huge, b"")
+
+
+def test_cached_trust_judgement_sees_a_changed_trust_file(ca, tmp_path):
+    """The chain is judged once per run, but a trust file that changes is loaded again."""
+    import datetime as dt
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+
+    from checks.probes.tls import assess_chain
+
+    chain = [x509.load_pem_x509_certificate(p.bytes()).public_bytes(serialization.Encoding.DER)
+             for p in ca.issue_cert(HOST).cert_chain_pems]
+    now = dt.datetime.now(dt.timezone.utc)
+    trust = tmp_path / "trust.pem"
+    trust.write_bytes(trustme.CA().cert_pem.bytes())
+    first = assess_chain(chain, HOST, now, str(trust), None)
+    assert not first.trusted and first.incomplete_chain
+    assert assess_chain(chain, HOST, now, str(trust), None) is first  # judged once
+    trust.write_bytes(trust.read_bytes() + ca.cert_pem.bytes())
+    assert assess_chain(chain, HOST, now, str(trust), None).trusted

@@ -14,6 +14,7 @@ import hashlib
 import ipaddress
 import os
 import ssl
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -159,29 +160,57 @@ def assess_chain(chain_der: list[bytes], host: str, now: _dt.datetime,
     """Judge the chain as sent: trust, self-signed, incomplete, hostname, validity — separately.
 
     Trust is checked at a moment inside the leaf's validity so that an expired certificate shows
-    up as *expired*, not as *untrusted*.
+    up as *expired*, not as *untrusted*. Nodes of a farm usually send the same chain: it is judged
+    once per run (same chain, host, clock and unchanged trust files).
     """
+    return _assess(tuple(chain_der), host, _utc(now), cafile, capath, _stamp(cafile), _stamp(capath))
+
+
+def _stamp(path: str | None) -> tuple[int, int] | None:
+    """What tells a changed trust file or folder apart (a new store is loaded then)."""
+    try:
+        st = os.stat(path) if path else None
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_size) if st else None
+
+
+_STORE_LOCK = threading.Lock()  # a store's verification time is set just before each use
+
+
+@functools.lru_cache(maxsize=4)
+def _trust_store(cafile: str | None, capath: str | None, stamps: tuple) -> Any:
+    """The trust store, loaded once: the system bundle holds hundreds of certificates."""
+    from OpenSSL import crypto
+
+    store = crypto.X509Store()
+    if cafile or capath:
+        store.load_locations(cafile, capath)
+    return store
+
+
+@functools.lru_cache(maxsize=256)
+def _assess(chain_der: tuple[bytes, ...], host: str, now: _dt.datetime, cafile: str | None, capath: str | None,
+            cafile_stamp: tuple | None, capath_stamp: tuple | None) -> TrustAssessment:
     from cryptography import x509
     from OpenSSL import crypto
 
     certs = [x509.load_der_x509_certificate(d) for d in chain_der]
     leaf = certs[0]
-    info = cert_info(leaf)
+    info = cert_info_der(chain_der[0])
     nb, na = _utc(leaf.not_valid_before_utc), _utc(leaf.not_valid_after_utc)
-    now = _utc(now)
-    store = crypto.X509Store()
-    if cafile or capath:
-        store.load_locations(cafile, capath)
     at = min(max(now, nb + _dt.timedelta(seconds=1)), na - _dt.timedelta(seconds=1))
-    store.set_time(at.replace(tzinfo=None))
-    ctx = crypto.X509StoreContext(store, crypto.X509.from_cryptography(leaf),
-                                  [crypto.X509.from_cryptography(c) for c in certs[1:]])
     code, err = 0, ""
-    try:
-        ctx.verify_certificate()
-    except crypto.X509StoreContextError as exc:
-        code = exc.errors[0] if exc.errors else -1
-        err = str(exc.errors[2]) if len(exc.errors) > 2 else str(exc)
+    with _STORE_LOCK:
+        store = _trust_store(cafile, capath, (cafile_stamp, capath_stamp))
+        store.set_time(at.replace(tzinfo=None))
+        ctx = crypto.X509StoreContext(store, crypto.X509.from_cryptography(leaf),
+                                      [crypto.X509.from_cryptography(c) for c in certs[1:]])
+        try:
+            ctx.verify_certificate()
+        except crypto.X509StoreContextError as exc:
+            code = exc.errors[0] if exc.errors else -1
+            err = str(exc.errors[2]) if len(exc.errors) > 2 else str(exc)
     self_signed = code == V_SELF_SIGNED_LEAF or (info.self_issued and len(certs) == 1 and code != 0 and code != V_NO_LOCAL_ISSUER)
     incomplete = code == V_NO_LOCAL_ISSUER and len(certs) == 1 and not info.self_issued
     days_left = int((na - now).total_seconds() // 86400)
