@@ -6,6 +6,7 @@ on the same scheme, host and port, and never more than a few times.
 """
 from __future__ import annotations
 
+import functools
 import ssl
 import time
 from dataclasses import dataclass, field
@@ -67,6 +68,14 @@ def _pinned_transport(address: str, ssl_context: ssl.SSLContext, timeout: float)
     return transport
 
 
+@functools.lru_cache(maxsize=256)
+def _parsed_url(url: str) -> Any:
+    """httpx's parse of ``url``, once: every node of an interface is asked for the same URL."""
+    import httpx
+
+    return httpx.URL(url)
+
+
 async def probe_http(url: str, address: str, ssl_context: ssl.SSLContext, *, timeout: float = 5.0,
                      auth: tuple[str, str] | None = None) -> HttpResult:
     """GET ``url`` through ``address``. ``auth`` (Basic) is only ever sent over the verified context."""
@@ -83,7 +92,7 @@ async def probe_http(url: str, address: str, ssl_context: ssl.SSLContext, *, tim
                                      headers={"User-Agent": "wxtriage"}) as client:
             current = url
             for _hop in range(MAX_REDIRECTS + 1):
-                resp = await client.get(current, auth=auth)
+                resp = await client.get(_parsed_url(current), auth=auth)
                 res.status, res.reason = resp.status_code, resp.reason_phrase
                 res.server = resp.headers.get("server", "")
                 res.www_authenticate = resp.headers.get("www-authenticate", "")
