@@ -49,8 +49,8 @@ def _anyio_transport(address, ssl_context, timeout):
 class RawServer:
     """A TCP peer with one behaviour: close at once, reset, or answer plain text to the ClientHello."""
 
-    def __init__(self, mode: str):
-        self.mode = mode
+    def __init__(self, mode: str, tls=None):
+        self.mode, self.tls = mode, tls  # tls: a server SSLContext to handshake with before acting
         self.sock = socket.socket()
         self.sock.bind(("127.0.0.1", 0))
         self.sock.listen(16)
@@ -71,11 +71,15 @@ class RawServer:
             except OSError:
                 return
             try:
-                conn.recv(4096)  # the ClientHello, read whole so that closing sends a FIN, not a reset
+                if self.tls is not None:
+                    conn = self.tls.wrap_socket(conn, server_side=True)
+                conn.recv(4096)  # ClientHello or request, read whole so that closing sends a FIN, not a reset
                 if self.mode == "reset":
                     conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
                 elif self.mode == "plain":
                     conn.sendall(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+            except OSError:  # the client gave up first (ssl errors are OSErrors too)
+                pass
             finally:
                 conn.close()
 
@@ -95,7 +99,7 @@ async def _both(url: str, address: str, ctx, timeout: float):
 
 
 @pytest.mark.parametrize("case", ["ok_401", "redirect", "self_signed", "slow_answer", "refused", "silent",
-                                  "closed", "reset", "plain_http"])
+                                  "closed", "reset", "plain_http", "closed_after_request", "reset_after_request"])
 async def test_http_backend_observes_what_the_anyio_one_did(case, ca, tmp_path):
     trust = tmp_path / "ca.pem"
     ca.cert_pem.write_to_path(str(trust))
@@ -119,13 +123,21 @@ async def test_http_backend_observes_what_the_anyio_one_did(case, ca, tmp_path):
     elif case == "silent":
         with SilentServer() as srv:
             new, old = await _both(f"https://{HOST}:{srv.port}{XSI}", "127.0.0.1", ctx, 0.3)
+    elif case.endswith("_after_request"):
+        import ssl
+
+        server_ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        ca.issue_cert(HOST).configure_cert(server_ctx)
+        with RawServer(case.split("_")[0].replace("closed", "close"), tls=server_ctx) as srv:
+            new, old = await _both(f"https://{HOST}:{srv.port}{XSI}", "127.0.0.1", ctx, timeout)
     else:
         with RawServer({"closed": "close", "reset": "reset", "plain_http": "plain"}[case]) as srv:
             new, old = await _both(f"https://{HOST}:{srv.port}{XSI}", "127.0.0.1", ctx, timeout)
     assert new == old
     expected = {"ok_401": None, "redirect": None, "self_signed": "tls-verify", "slow_answer": "read-timeout",
                 "refused": "connect-refused", "silent": "read-timeout", "closed": "tls-handshake", "reset": "protocol",
-                "plain_http": "tls-handshake"}[case]
+                "plain_http": "tls-handshake", "closed_after_request": "protocol",
+                "reset_after_request": "protocol"}[case]
     if expected is not None:
         assert new["failure"]["kind"] == expected
     if case == "redirect":

@@ -49,10 +49,11 @@ class _Stream(httpcore.AsyncNetworkStream):
         self._reader, self._writer = reader, writer
         self._ssl, self._in, self._out = tls or (None, None, None)
         self._broken = False
+        self._closed = False  # closed by us (a peer's reset shows as BrokenResourceError, as in anyio)
 
     # -- the TCP layer (anyio SocketStream)
     async def _recv(self, max_bytes: int = 65536) -> bytes:
-        if self._writer.is_closing() and not self._reader.at_eof() and not self._reader._buffer:
+        if self._closed:
             raise anyio.ClosedResourceError
         try:
             data = await self._reader.read(max_bytes)
@@ -63,7 +64,7 @@ class _Stream(httpcore.AsyncNetworkStream):
         return data
 
     async def _send(self, data: bytes) -> None:
-        if self._writer.is_closing():
+        if self._closed:
             raise anyio.ClosedResourceError
         try:
             self._writer.write(data)
@@ -136,6 +137,7 @@ class _Stream(httpcore.AsyncNetworkStream):
                     await self._tls(self._ssl.write, buffer)
 
     async def aclose(self) -> None:
+        self._closed = True
         if not self._writer.is_closing():
             try:
                 if self._writer.can_write_eof():
