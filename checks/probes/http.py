@@ -57,14 +57,18 @@ def _pinned_transport(address: str, ssl_context: ssl.SSLContext, timeout: float)
     import httpcore
     import httpx
 
-    from ._streams import PinnedAsyncioBackend
+    class PinnedBackend(httpcore.AnyIOBackend):
+        async def connect_tcp(self, host: str, port: int, timeout: float | None = None,
+                              local_address: str | None = None, socket_options: Any = None):
+            return await super().connect_tcp(address.strip("[]"), port, timeout=timeout,
+                                             local_address=local_address, socket_options=socket_options)
 
     transport = httpx.AsyncHTTPTransport(verify=ssl_context, trust_env=False)
     # httpx has no public hook for a custom network backend; the pool it would build is the same
     # apart from ``network_backend``.
     transport._pool = httpcore.AsyncConnectionPool(ssl_context=ssl_context, max_connections=4,
                                                    http1=True, http2=False,
-                                                   network_backend=PinnedAsyncioBackend(address.strip("[]")))
+                                                   network_backend=PinnedBackend())
     return transport
 
 
