@@ -14,6 +14,8 @@ from textual.screen import Screen
 AREA_SCREENS: dict[str, str] = {
     # BLF prerequisites are read from pasted BroadWorks CLI output: one paste box per guided step.
     "blf": "tui.screens.paste:PasteStepsScreen",
+    # Flowthrough provisioning prerequisites are pasted patch lists too.
+    "provisioning": "tui.screens.paste:PasteStepsScreen",
     # Network probes: the generic checks screen plus a matrix of interface × node × step.
     "connectivity": "tui.screens.probes:ProbeChecksScreen",
     "mtls": "tui.screens.probes:ProbeChecksScreen",
