@@ -18,6 +18,8 @@ def make_finding(rule: dict[str, Any], subject: str = "", severity: str | None =
     """Build a finding from a catalog rule, filling its ``{placeholders}`` from ``values``."""
     fmt = _Fmt(values)
     steps = tuple(s.format_map(fmt) for s in rule.get("steps", ()))
+    # ``short``: a few words for compact views (a matrix cell, a timeline row), kept with the rule.
+    short = {"short": rule["short"].format_map(fmt)} if "short" in rule else {}
     return Finding(
         code=rule["code"],
         severity=Severity(severity or rule["severity"]),
@@ -28,5 +30,5 @@ def make_finding(rule: dict[str, Any], subject: str = "", severity: str | None =
                                 command=rule.get("command"), doc=rule.get("doc")),
         source=rule["source"],
         data={k: v for k, v in values.items() if k not in ("example", "label", "suggestion")} | (
-            {"interface": subject} if subject else {}),
+            {"interface": subject} if subject else {}) | short,
     )

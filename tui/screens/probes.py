@@ -20,22 +20,6 @@ COLUMNS = ("Interface", "Node", "DNS", "TCP", "TLS", "HTTP", "Certificate", "Cli
 STEPS = ("dns", "tcp", "tls", "http")
 PROBE_CHECKS = ("cluster.connectivity", "xsp.tls", "xsp.mtls")
 
-# Connectivity codes → (failed step, short cell text). Presentation only; the rules live in the catalog.
-_FAILED = {
-    "conn.dns.failed": ("dns", "no answer"),
-    "conn.tcp.refused": ("tcp", "refused"), "conn.tcp.timeout": ("tcp", "timeout"),
-    "conn.tcp.unreachable": ("tcp", "unreachable"),
-    "conn.tls.timeout": ("tls", "no answer"), "conn.tls.handshake_failed": ("tls", "handshake"),
-    "conn.tls.untrusted": ("tls", "untrusted"),
-    "conn.http.not_found": ("http", "404"), "conn.http.server_error": ("http", "{status}"),
-    "conn.http.unexpected_status": ("http", "{status}"), "conn.http.timeout": ("http", "timeout"),
-    "conn.http.protocol_error": ("http", "protocol"),
-}
-_TLS_SHORT = {"tls.cert.expired": "expired", "tls.cert.not_yet_valid": "not yet valid",
-              "tls.cert.hostname_mismatch": "wrong name", "tls.cert.self_signed": "self-signed",
-              "tls.cert.untrusted": "untrusted", "tls.cert.incomplete_chain": "no intermediate",
-              "tls.cert.expires_soon": "expires {days}d", "tls.version.no_tls12": "no TLS 1.2",
-              "tls.version.legacy_enabled": "TLS 1.0/1.1 on", "tls.nodes.different_certificates": "differs"}
 _STYLE = {"ok": "green", "bad": "red", "warn": "yellow", "none": "dim"}
 
 
@@ -57,12 +41,12 @@ def matrix_rows(results: list[CheckResult]) -> dict[tuple[str, str], dict[str, T
             d = f.data
             if r.check_id == "cluster.connectivity" and d.get("step") in STEPS:
                 cells = row(f)
-                if f.code in _FAILED:
-                    step, text = _FAILED[f.code]
+                if "short" in d:  # a failed step: the catalog gives it a few words for the cell
+                    step = d["step"]
                     i = STEPS.index(step)
                     for s in STEPS[:i]:
                         cells.setdefault(s, _cell("ok", ""))
-                    cells[step] = _cell("bad", text.format(**{k: d.get(k, "") for k in ("status",)}))
+                    cells[step] = _cell("bad", str(d["short"]))
                     for s in STEPS[i + 1:]:
                         cells.setdefault(s, _cell("none", "–"))
                 elif f.code == "conn.dns.non_public_address":
@@ -80,7 +64,7 @@ def matrix_rows(results: list[CheckResult]) -> dict[tuple[str, str], dict[str, T
                 for node in str(d["node"]).split(", "):
                     cells = rows.setdefault((str(d.get("interface", "")), node), {})
                     bad = f.severity >= Severity.ERROR
-                    text = _TLS_SHORT.get(f.code, f.code).format(days=d.get("days", "?"))
+                    text = str(d.get("short", f.code))
                     old = cells.get("cert")
                     if old is None or bad:
                         cells["cert"] = _cell("bad" if bad else "warn", text)
