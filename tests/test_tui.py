@@ -204,3 +204,17 @@ async def test_every_checklist_screen_lists_each_check_once(tmp_path: Path):
             assert len(labels) == len(screen.selected_checks), (area, labels)
             app.pop_screen()
             await pilot.pause()
+
+
+async def test_typing_starts_in_the_first_field_without_an_inventory(tmp_path: Path):
+    """A new user with no inventory opens the URL checklist and types the URL straight away."""
+    from tui.app import make_app
+
+    app = make_app(store_path=tmp_path / "s.sqlite3", inventory_path=tmp_path / "none.toml")
+    async with app.run_test(size=SIZE) as pilot:
+        app.action_area("urls")
+        await pilot.pause()
+        await pilot.press(*"https://xsp.example.com/com.broadsoft.xsi-actions/")
+        await pilot.press("ctrl+r")
+        await wait_for_run(pilot)
+        assert str(app.screen.query_one("#run-status", Static).render()) == "done: 1 fail"

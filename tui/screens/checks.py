@@ -29,6 +29,8 @@ HINT = "Select a finding to read what it means and how to fix it."
 
 
 class ChecksScreen(Screen):
+    # Typing starts in the first field (not on the scroll container or the cluster drop-down).
+    AUTO_FOCUS = "#inputs Input, #inputs TextArea"
     BINDINGS = [
         Binding("ctrl+r", "run", "Run", id="checks.run", tooltip="Run the checks listed"),
         Binding("ctrl+x", "cancel", "Cancel", id="checks.cancel", tooltip="Stop the running checks"),
