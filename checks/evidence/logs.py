@@ -84,12 +84,12 @@ def find_default_logs(platform: str | None = None, home: Path | None = None,
     if not dirs:
         raise LogInputError(
             "the Webex app does not run on Linux, so there are no local app logs here; give the logs a user "
-            "sent you (a folder, a file, a .zip or a .tar.gz): wxtriage logs PATH")
+            "sent you (a folder, a file, a .zip or a .tar.gz): wxtriage logs PATH, or --logs PATH with run")
     for d in dirs:
         if d.is_dir():
             return d
     raise LogInputError(f"no Webex app logs at {dirs[0]} (the app keeps them there on this system); "
-                        "give the path to the logs: wxtriage logs PATH")
+                        "give the path to the logs: wxtriage logs PATH, or --logs PATH with run")
 
 
 # --------------------------------------------------------------------------------------------
