@@ -345,26 +345,12 @@ class _Session:
         self.conn.bio_write(data)
         return True
 
-    async def handshake(self) -> None:
-        while True:
-            try:
-                self.conn.do_handshake()
-                await self._flush()
-                return
-            except self.SSL.WantReadError:
-                await self._flush()
-                if not await self._feed():
-                    raise ConnectionResetError("connection closed by the server during the TLS handshake")
-            except self.SSL.Error:
-                await self._flush_quietly()
-                raise
+    async def handshake(self, stop_at_server_hello: bool = False) -> None:
+        """Run the handshake; failures raise (``SSL.Error``, or ConnectionResetError on EOF).
 
-    async def until_server_hello(self) -> None:
-        """Handshake only as far as the server's ServerHello, which names the version it accepts.
-
-        The server's records are fed to OpenSSL one at a time and the exchange stops once the
-        ServerHello is read: the certificate, key exchange and Finished that follow cost CPU on
-        both sides and say nothing more about the version. Failures raise as in :meth:`handshake`.
+        With ``stop_at_server_hello`` the server's records are fed to OpenSSL one at a time and
+        the exchange stops once the ServerHello is read: it names the version, and the
+        certificate, key exchange and Finished that follow cost CPU on both sides for nothing more.
         """
         pending = b""
         while True:
@@ -373,24 +359,34 @@ class _Session:
                 await self._flush()
                 return
             except self.SSL.WantReadError:
-                if self.saw_server_hello:
+                if stop_at_server_hello and self.saw_server_hello:
                     return
                 await self._flush()
-                while True:
-                    record, pending = _split_record(pending)
-                    if record:
-                        break
-                    data = await self.reader.read(65536)
-                    if not data:
-                        if pending:  # a truncated record: OpenSSL sees it as before, then the EOF
-                            self.conn.bio_write(pending)
-                        self.conn.bio_shutdown()
-                        raise ConnectionResetError("connection closed by the server during the TLS handshake")
-                    pending += data
-                self.conn.bio_write(record)
+                if stop_at_server_hello:
+                    pending = await self._feed_one_record(pending)
+                elif not await self._feed():
+                    raise ConnectionResetError("connection closed by the server during the TLS handshake")
             except self.SSL.Error:
                 await self._flush_quietly()
                 raise
+
+    async def until_server_hello(self) -> None:
+        await self.handshake(stop_at_server_hello=True)
+
+    async def _feed_one_record(self, pending: bytes) -> bytes:
+        """Give OpenSSL the next whole TLS record; return what was read beyond it."""
+        while True:
+            record, pending = _split_record(pending)
+            if record:
+                self.conn.bio_write(record)
+                return pending
+            data = await self.reader.read(65536)
+            if not data:
+                if pending:  # a truncated record: OpenSSL sees it as before, then the EOF
+                    self.conn.bio_write(pending)
+                self.conn.bio_shutdown()
+                raise ConnectionResetError("connection closed by the server during the TLS handshake")
+            pending += data
 
     async def _flush_quietly(self) -> None:
         try:
