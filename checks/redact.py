@@ -599,7 +599,9 @@ class HarRedactor:
             else:
                 return json.dumps(self._json(doc), ensure_ascii=False, separators=(",", ":"))
         if "x-www-form-urlencoded" in mime.lower():
-            return _FORM_PAIR_RE.sub(self._url_param, text if text.startswith("&") else text)
+            # Secret-named pairs by name, then the text rules: a JWT or a value already removed
+            # elsewhere (an OAuth state echoed as RelayState) can sit under any name.
+            return self.text(_FORM_PAIR_RE.sub(self._url_param, text))
         return self.text(text)
 
     def _json(self, obj: Any) -> Any:

@@ -82,6 +82,26 @@ def test_redaction_of_post_params_forms_jwt_and_userinfo(tmp_path):
     assert params["refresh_token"] in r1["request"]["postData"]["text"]
 
 
+def test_form_bodies_get_the_text_rules_too(tmp_path):
+    # An OAuth state removed from one URL comes back as a SAML RelayState (a name that is not
+    # secret), and a JWT sits under a plain form name: both are replaced in the form text and
+    # its params, so the write succeeds instead of being refused by the leak scanner.
+    state = "STATEvalue55555aaaaa"
+    authorize = hf.entry("GET", f"https://idbroker.webex.com/idb/oauth2/v1/authorize?code=AUTHCODE0987654&state={state}",
+                         302, "", auth=False)
+    form = f"SAMLResponse=PHNhbWxwOlJlc3BvbnNl&RelayState={state}&hint={hf.JWT}"
+    sso = hf.entry("POST", "https://idbroker.webex.com/idb/saml2/SSO", 302, "", auth=False,
+                   post={"mimeType": "application/x-www-form-urlencoded", "text": form,
+                         "params": [{"name": "RelayState", "value": state}]})
+    res, text = _redact_doc(tmp_path, hf.har_doc([authorize, sso]))
+    assert res.entries == 2
+    for secret in (state, hf.JWT, "PHNhbWxwOlJlc3BvbnNl", "AUTHCODE0987654"):
+        assert secret not in text, secret
+    posted = json.loads(text)["log"]["entries"][1]["request"]["postData"]
+    placeholder = posted["params"][0]["value"]
+    assert placeholder.startswith("<redacted:") and f"RelayState={placeholder}&" in posted["text"]
+
+
 def test_base64_bodies_are_decoded_redacted_and_reencoded(tmp_path):
     e = hf.entry("GET", "https://admin.webex.com/api/v1/token", 200, json.dumps({"refreshToken": hf.REFRESH}),
                  base64_body=True)
