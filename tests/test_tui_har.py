@@ -81,3 +81,19 @@ async def test_har_screen_bad_file_shows_one_line(tmp_path: Path):
         status = await _wait_status(pilot, "bad.har")
         assert "JSON but not a HAR" in status
         assert app.screen.query_one("#har-status", Static).has_class("error")
+
+
+async def test_har_screen_shows_server_text_and_file_names_as_plain_text(tmp_path: Path):
+    # Server messages and file names hold brackets; read as markup they crash the list ("[/]")
+    # or vanish from the status line ("[b]").
+    body = '{"errorCode": 777123, "message": "value [/] in field [bold]name[/bold] is [red]bad"}'
+    e = hf.entry("PUT", "https://admin.webex.com/api/v1/people/x", 400, body)
+    har = hf.write(tmp_path / "capture [b].har", hf.har_doc([e]))
+    app = demo_app(tmp_path / "ws")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.action_har(str(har))
+        status = await _wait_status(pilot, "entries")
+        assert status.startswith("capture [b].har: 1 entries")
+        first = str(app.screen.query_one("#har-findings", OptionList).get_option_at_index(0).prompt)
+        assert "value [/] in field [bold]name" in first

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -76,7 +77,7 @@ class HarScreen(Screen):
                 yield Button("Analyse", id="har-analyse", variant="primary")
                 yield Button("Copy into case", id="har-copy", disabled=True)
                 yield Button("Redacted copy", id="har-redact", disabled=True)
-            yield Static("", id="har-status")
+            yield Static("", id="har-status", markup=False)  # file names and errors are plain text
             with Horizontal(id="har-body"):
                 yield OptionList(id="har-findings")
                 with VerticalScroll(id="har-detail-scroll"):
@@ -151,7 +152,7 @@ class HarScreen(Screen):
         # The one place a crashed worker becomes a visible message.
         if event.state is WorkerState.ERROR:
             self.query_one("#har-analyse", Button).disabled = False
-            self.notify(f"Reading the HAR failed: {event.worker.error}", severity="error", timeout=10)
+            self.notify(f"Reading the HAR failed: {event.worker.error}", severity="error", timeout=10, markup=False)
 
     # Messages ----------------------------------------------------------------------------
     def on_har_analysed(self, message: HarAnalysed) -> None:
@@ -175,11 +176,11 @@ class HarScreen(Screen):
     def on_har_failed(self, message: HarFailed) -> None:
         self.query_one("#har-analyse", Button).disabled = False
         self._status(message.message, error=True)
-        self.notify(message.message, severity="error", timeout=10)
+        self.notify(message.message, severity="error", timeout=10, markup=False)
 
     def on_har_redacted(self, message: HarRedacted) -> None:
         self._status(f"wrote {message.path} ({message.entries} entries, secrets replaced)")
-        self.notify(f"{message.path}", title="Redacted copy written")
+        self.notify(f"{message.path}", title="Redacted copy written", markup=False)
 
     @on(OptionList.OptionHighlighted, "#har-findings")
     def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
@@ -195,10 +196,11 @@ class HarScreen(Screen):
 
     # Helpers -----------------------------------------------------------------------------
     @staticmethod
-    def _label(i: int, f: Finding) -> str:
+    def _label(i: int, f: Finding) -> Text:
         title = f.title if len(f.title) <= 70 else f.title[:69] + "…"
         rank = f"{f.data['rank']}. " if "rank" in f.data else ""
-        return f"{_MARK[f.severity]} {rank}{title}\n  [dim]{f.code}[/]"
+        # A Text, not markup: titles quote server text ("[Error 10991]", "[/]", cut tags).
+        return Text.assemble(f"{_MARK[f.severity]} {rank}{title}\n  ", (f.code, "dim"))
 
     def _show(self, f: Finding) -> None:
         self.query_one("#har-detail", Markdown).update("\n".join(finding_markdown(f)))
