@@ -1,8 +1,10 @@
 """HAR inspection: streaming reader, error catalog, ranking, extraction, bad input, CLI."""
 from __future__ import annotations
 
+import gzip
 import json
 import tomllib
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -154,6 +156,35 @@ def test_har_forms_give_the_same_answer(tmp_path, variant):
     assert a.extract.emails == [hf.EMAIL]
 
 
+@pytest.mark.parametrize("variant", ["utf-16-le", "utf-16-be", "gzip", "zip"])
+def test_utf16_hars_are_read_like_utf8(tmp_path, variant):
+    # Notepad's "Unicode" and PowerShell 5's `>` / Out-File save UTF-16 with a byte-order mark.
+    text = json.dumps(hf.har_doc(hf.seed_entries()), indent=2)
+    bom = b"\xfe\xff" if variant == "utf-16-be" else b"\xff\xfe"
+    data = bom + text.encode("utf-16-be" if variant == "utf-16-be" else "utf-16-le")
+    p = tmp_path / f"u16.{variant}"
+    if variant == "gzip":
+        p.write_bytes(gzip.compress(data))
+    elif variant == "zip":
+        with zipfile.ZipFile(p, "w") as zf:
+            zf.writestr("capture.har", data)
+    else:
+        p.write_bytes(data)
+    a = analyze_har(p)
+    assert a.entries == 10 and a.findings[0].code == "har.onboard.email_in_calling_account"
+    assert a.extract.emails == [hf.EMAIL] and hf.ORG in a.extract.org_ids
+
+
+def test_utf16_har_cut_mid_character_is_a_truncated_har(tmp_path):
+    data = json.dumps(hf.har_doc(hf.seed_entries()), indent=2).encode("utf-16")
+    cut = data.find("clientmetrics".encode("utf-16-le")) + 1  # an odd length: half a character at the end
+    p = tmp_path / "cut.har"
+    p.write_bytes(data[:cut])
+    a = analyze_har(p)
+    assert a.truncated and a.entries == 9 and a.findings[0].code == "har.onboard.email_in_calling_account"
+    assert "ends at character" in next(f for f in a.findings if f.code == "har.file.truncated").detail
+
+
 def test_zip_with_several_hars_reads_all_and_names_members(tmp_path):
     reader = HarReader(hf.zip_har(tmp_path / "two.zip", members=2))
     sources = {r.source for r in reader.records()}
@@ -193,7 +224,7 @@ def _bad(tmp_path: Path, name: str, data: bytes) -> Path:
     ("noentries.har", b'{"log": {"version": "1.2"}}', "'log' has no 'entries'"),
     ("zero.har", b'{"log": {"entries": []}}', "no usable entries"),
     ("binary.har", b"\x00\x01\x02\x03binary" * 10, "binary data"),
-    ("utf16.har", '{"log": {}}'.encode("utf-16"), "UTF-16"),
+    ("utf16.har", '{"log": {}}'.encode("utf-16"), "'log' has no 'entries'"),  # read, then judged as JSON
     ("cut.har", b'{"log": {"entries": [{"request": {"method": "GET"', "truncated at byte"),
     ("garbage.har", b'{"log": {"entries": [' + b'{"request": {}, "response": {}},' * 3000 + b"@@@", "invalid JSON near byte"),
     ("bad.zip", b"PK\x03\x04 not really a zip", "damaged zip"),

@@ -5,7 +5,8 @@ gigabytes of Python objects. Here ijson walks ``log.entries`` and only one entry
 time, so memory stays flat while the entry API stays haralyzer's.
 
 Accepted: ``.har``, gzip (``.har.gz``, detected by magic bytes), ``.zip`` archives holding one or
-more HARs (also by magic bytes), UTF-8 with or without BOM. Every bad input becomes a
+more HARs (also by magic bytes), UTF-8 with or without BOM, and UTF-16 with a BOM (re-encoded to
+UTF-8 while read; Windows tools save it). Every bad input becomes a
 :class:`HarError` whose message is one line naming the file and the reason/position; a HAR cut
 off mid-file yields the entries read before the break and sets :attr:`HarReader.truncated`.
 """
@@ -24,6 +25,7 @@ from typing import IO, Any, Callable, Iterator
 from haralyzer import HarEntry
 
 from ..api import InputError
+from .textio import UTF16_BOMS, utf16_to_utf8
 
 #: Read size for ijson; also the precision of "near byte N" in error messages for big files.
 CHUNK = 64 * 1024
@@ -57,6 +59,11 @@ class HarSource:
     name: str  # what messages show: "capture.har" or "bundle.zip:capture.har"
     open: Callable[[], IO[bytes]]
     plain: Path | None = None  # the file itself when it is an uncompressed HAR (can be memory-mapped)
+    utf16: bool = False  # re-encoded to UTF-8 while read: positions count characters, not file bytes
+
+    def at(self, pos: int) -> str:
+        """A position for messages, in the unit the user can find in the file."""
+        return f"character {pos}" if self.utf16 else f"byte {pos}"
 
 
 @dataclass(frozen=True)
@@ -102,8 +109,8 @@ def _sniff(head: bytes, name: str) -> str:
         return "zip"
     if not head:
         raise HarError(f"{name}: the file is empty; export the HAR again from the browser's network tab")
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise HarError(f"{name}: the file is UTF-16; save it as UTF-8 (browsers export HARs as UTF-8)")
+    if head.startswith(UTF16_BOMS):
+        return "utf16"  # saved by Notepad ("Unicode") or PowerShell 5 (`>`, Out-File): re-encoded while read
     body = head[len(_BOM):] if head.startswith(_BOM) else head
     if b"\x00" in body[:4096]:
         raise HarError(f"{name}: binary data, not a HAR (a HAR is JSON text starting with '{{')")
@@ -112,6 +119,10 @@ def _sniff(head: bytes, name: str) -> str:
 
 def _gunzip_opener(opener: Callable[[], IO[bytes]]) -> Callable[[], IO[bytes]]:
     return lambda: gzip.GzipFile(fileobj=opener(), mode="rb")  # type: ignore[return-value]
+
+
+def _utf16_opener(opener: Callable[[], IO[bytes]]) -> Callable[[], IO[bytes]]:
+    return lambda: utf16_to_utf8(opener())  # type: ignore[arg-type]
 
 
 def har_sources(path: Path | str) -> list[HarSource]:
@@ -130,6 +141,8 @@ def har_sources(path: Path | str) -> list[HarSource]:
     kind = _sniff(head, name)
     if kind == "json":
         return [HarSource(name, lambda: p.open("rb"), p)]
+    if kind == "utf16":
+        return [HarSource(name, _utf16_opener(lambda: p.open("rb")), utf16=True)]
     if kind == "gzip":
         opener = _gunzip_opener(lambda: p.open("rb"))
         try:
@@ -137,9 +150,11 @@ def har_sources(path: Path | str) -> list[HarSource]:
                 inner = fh.read(4096)
         except (OSError, EOFError) as exc:
             raise HarError(f"{name}: damaged gzip file ({exc})") from None
-        if _sniff(inner, name) != "json":
+        inner_kind = _sniff(inner, name)
+        if inner_kind not in ("json", "utf16"):
             raise HarError(f"{name}: the gzip file does not hold a HAR")
-        return [HarSource(name, opener)]
+        utf16 = inner_kind == "utf16"
+        return [HarSource(name, _utf16_opener(opener) if utf16 else opener, utf16=utf16)]
     return _zip_sources(p)
 
 
@@ -154,15 +169,23 @@ def _zip_sources(p: Path) -> list[HarSource]:
         shown = ", ".join(members[:5]) + (" …" if len(members) > 5 else "") or "(empty)"
         raise HarError(f"{p.name}: the zip holds no .har file (members: {shown})")
 
-    def member_opener(member: str) -> Callable[[], IO[bytes]]:
+    def member_source(member: str) -> HarSource:
         def open_member() -> IO[bytes]:
             zf = zipfile.ZipFile(p)
             fh = zf.open(member)
             fh._wx_zip = zf  # type: ignore[attr-defined]  # keep the archive open as long as the member
             return fh
-        return _gunzip_opener(open_member) if member.lower().endswith(".gz") else open_member
+        opener = _gunzip_opener(open_member) if member.lower().endswith(".gz") else open_member
+        try:
+            with opener() as fh:
+                head = fh.read(2)
+        except (OSError, EOFError, zipfile.BadZipFile) as exc:
+            raise HarError(f"{p.name}:{member}: damaged compressed data ({_first_line(exc)})") from None
+        if head.startswith(UTF16_BOMS):
+            return HarSource(f"{p.name}:{member}", _utf16_opener(opener), utf16=True)
+        return HarSource(f"{p.name}:{member}", opener)
 
-    return [HarSource(f"{p.name}:{m}", member_opener(m)) for m in hars]
+    return [member_source(m) for m in hars]
 
 
 def _first_line(exc: Exception) -> str:
@@ -260,15 +283,15 @@ class HarReader:
                 msg = _first_line(exc)
                 if "premature EOF" in msg:
                     if n == 0:
-                        raise HarError(f"{src.name}: the file ends early (truncated at byte {reader.pos}) "
+                        raise HarError(f"{src.name}: the file ends early (truncated at {src.at(reader.pos)}) "
                                        "before any complete entry; export the HAR again") from None
                     self.truncated.append(src.name)
-                    self.warnings.append(f"{src.name}: incomplete HAR: the file ends at byte {reader.pos} in the "
+                    self.warnings.append(f"{src.name}: incomplete HAR: the file ends at {src.at(reader.pos)} in the "
                                          f"middle of the data; {n} entries before the break were read")
                     return
                 if n == 0 and reader.pos <= CHUNK:
                     raise HarError(f"{src.name}: not a HAR: {_json_position(fh, src, msg)}") from None
-                raise HarError(f"{src.name}: invalid JSON near byte {reader.pos} after entry {n}: {msg}") from None
+                raise HarError(f"{src.name}: invalid JSON near {src.at(reader.pos)} after entry {n}: {msg}") from None
             except (OSError, EOFError, zipfile.BadZipFile) as exc:
                 # gzip/zip streams fail here when their compressed data is cut or damaged.
                 if n:

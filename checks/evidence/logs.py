@@ -31,6 +31,7 @@ from typing import Any, BinaryIO, Callable, Iterable, Iterator, Mapping
 from ..case import TimeWindow
 from ..catalog import load_catalog
 from ..redact import Redactor
+from .textio import utf16_to_utf8 as _utf16_stream
 
 CATALOG = "client_log_rules"
 CHUNK_SIZE = 4 << 20
@@ -637,25 +638,6 @@ def _sniff(head: bytes) -> str | None:
         if controls / len(head) > 0.1:
             return "binary (mostly control bytes)"
     return None
-
-
-def _utf16_stream(raw: BinaryIO) -> BinaryIO:
-    """Re-encode a UTF-16 (BOM) log to UTF-8 on the fly, so the byte scanner can read it."""
-    text = io.TextIOWrapper(raw, encoding="utf-16", errors="replace", newline="")
-
-    class _Reader(io.RawIOBase):
-        def readable(self) -> bool:
-            return True
-
-        def readinto(self, b: Any) -> int:  # pragma: no cover - only used through read()
-            data = self.read(len(b))
-            b[: len(data)] = data
-            return len(data)
-
-        def read(self, n: int = -1) -> bytes:
-            return text.read(n // 2 if n and n > 0 else -1).encode("utf-8")
-
-    return _Reader()  # type: ignore[return-value]
 
 
 def _last_entry_start(buf: bytes, limit: int = 4096) -> int:
