@@ -11,11 +11,12 @@ import datetime as _dt
 import hashlib
 import json
 import os
+import shutil
 import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 
 from . import __version__
 from .case import Case
@@ -151,7 +152,7 @@ def export_case_bundle(store: "CaseStore", case_id: str, out: Path | str,
     Used by ``wxtriage bundle`` and the TUI alike. A HAR that is gone or unreadable is left out
     with a note in the manifest; a HAR whose redacted copy still holds a secret refuses the bundle.
     """
-    from .evidence.har import HarError
+    from .evidence.har import HarError, har_sources
     from .redact import default_known_secrets, redact_har_file
 
     case = store.get(case_id)
@@ -167,18 +168,36 @@ def export_case_bundle(store: "CaseStore", case_id: str, out: Path | str,
                 notes.append(f"HAR {src.name} was not attached: the file is no longer at {src}")
                 continue
             stem = src.name.removesuffix(".gz").removesuffix(".zip").removesuffix(".har")
-            name = f"evidence/{stem}.redacted.har"
-            n = 2
-            while name in attachments:
-                name, n = f"evidence/{stem}-{n}.redacted.har", n + 1
             try:
-                redact_har_file(src, Path(tmp) / name.replace("/", "_"))
+                several = len(har_sources(src)) > 1
+                if not several:
+                    name = _unique(f"evidence/{stem}", ".redacted.har", attachments)
+                    redact_har_file(src, Path(tmp) / name.replace("/", "_"))
+                    attachments[name] = Path(tmp) / name.replace("/", "_")
+                    continue
+                # A zip of several HARs: each one redacted (shared placeholders), attached on its own.
+                packed = Path(tmp) / f"{len(attachments)}-{stem}.redacted.zip"
+                res = redact_har_file(src, packed)
+                with zipfile.ZipFile(packed) as zf:
+                    for member in res.members:
+                        name = _unique(f"evidence/{stem}/{member.removesuffix('.redacted.har')}",
+                                       ".redacted.har", attachments)
+                        target = Path(tmp) / name.replace("/", "_")
+                        with zf.open(member) as fin, target.open("wb") as fout:
+                            shutil.copyfileobj(fin, fout)
+                        attachments[name] = target
             except HarError as exc:
                 notes.append(f"HAR {src.name} was not attached: {exc}")
-                continue
-            attachments[name] = Path(tmp) / name.replace("/", "_")
         path = write_bundle(case, results, out, scanner=scanner, attachments=attachments, notes=notes)
     return ExportResult(path, len(results), tuple(attachments), tuple(notes))
+
+
+def _unique(base: str, suffix: str, taken: Mapping[str, Any]) -> str:
+    """``base + suffix``, or ``base-2 + suffix`` … when that name is already in the bundle."""
+    name, n = base + suffix, 2
+    while name in taken:
+        name, n = f"{base}-{n}{suffix}", n + 1
+    return name
 
 
 def verify_bundle(path: Path | str) -> list[str]:

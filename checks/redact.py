@@ -17,6 +17,7 @@ import json
 import os
 import re
 import tempfile
+import zipfile
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit, urlunsplit
 from pathlib import Path
@@ -641,18 +642,23 @@ class HarRedactionResult:
     truncated: bool
     warnings: list[str]
     placeholders: int
+    #: When ``path`` is a zip: the redacted HARs in it, one per HAR read (else empty).
+    members: tuple[str, ...] = ()
 
 
 def redact_har_file(src: Path | str, out: Path | str, *, redactor: Redactor | None = None,
                     scanner: LeakScanner | None = None) -> HarRedactionResult:
     """Write a redacted copy of the HAR ``src`` to ``out``, streaming entry by entry.
 
-    Passes: (1) the ``log`` fields other than entries, (2) the secrets of every entry's headers,
-    cookies and parameters (so a token that appears in a body *before* its header is still
-    replaced), (3) redact, leak-scan and write each entry. The result is written to a temporary
-    file and renamed; on a leak (:class:`LeakError`) nothing is left behind.
+    An ``out`` ending in ``.zip`` gets a zip with one redacted HAR per HAR in ``src`` (required
+    when ``src`` is a zip holding several); placeholders are shared, so the same secret has the same
+    placeholder in every member. Passes: (1) the secrets of every entry's headers, cookies and
+    parameters (so a token that appears in a body *before* its header is still replaced), (2) per
+    HAR, the ``log`` fields other than entries, then each entry redacted, leak-scanned and
+    written. Everything is written to a temporary folder next to ``out`` and renamed; on a leak
+    (:class:`LeakError`) nothing is left behind.
     """
-    from .evidence.har import HarError, HarReader, read_log_meta
+    from .evidence.har import HarError, HarReader
 
     src, out = Path(src), Path(out)
     if out.exists() and out.is_dir():
@@ -662,46 +668,76 @@ def redact_har_file(src: Path | str, out: Path | str, *, redactor: Redactor | No
     if out.resolve() == src.resolve():
         raise HarError(f"{out}: refusing to overwrite the original capture; choose another output name")
     reader = HarReader(src)
-    if len(reader.sources) != 1:
+    as_zip = out.suffix.lower() == ".zip"
+    if len(reader.sources) != 1 and not as_zip:
         names = ", ".join(s.name for s in reader.sources)
-        raise HarError(f"{src.name}: holds {len(reader.sources)} HARs ({names}); extract one and redact it on its own")
+        stem = src.name.removesuffix(".zip")
+        raise HarError(f"{src.name}: holds {len(reader.sources)} HARs ({names}); give an output name ending in "
+                       f".zip (such as {stem}.redacted.zip) to get a redacted copy of each")
     keyring_values = default_known_secrets()
     har = HarRedactor(redactor)
     har.redactor.known_secrets |= keyring_values  # replaced wherever they appear, not just refused
     scanner = scanner or LeakScanner(keyring_values, strict=True)
-    meta = har.redact_meta(read_log_meta(reader.sources[0]))
-    for entry in HarReader(src).entries():  # pass 2: learn secrets only
+    for entry in HarReader(src).entries():  # pass 1: learn secrets only
         har.collect(entry.raw_entry)
     scanner.add(har.redactor.removed)
     known_before = len(scanner.known)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent)
+    parts: list[tuple[str, Path]] = []
     n = 0
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            head = json.dumps(meta, ensure_ascii=False)
-            for leak in scanner.scan_blob(head, f"{out.name} log header"):
-                raise LeakError([leak])
-            fh.write('{"log": ' + head[:-1] + (', ' if meta else '') + '"entries": [\n')
-            for rec in reader.records():
-                line = json.dumps(har.redact_entry(rec.raw), ensure_ascii=False)
-                leaks = scanner.scan_blob(line, f"{out.name} entry {rec.index + 1} ({_short_url(rec.raw)})")
-                if leaks:
-                    raise LeakError(leaks)
-                fh.write((",\n" if n else "") + line)
-                n += 1
-            fh.write("\n]}}\n")
+    with tempfile.TemporaryDirectory(prefix=f".{out.name}.", suffix=".part", dir=out.parent) as tmp:
+        for i, source in enumerate(reader.sources):
+            member = _member_name(src, source.name, {name for name, _ in parts})
+            part = Path(tmp) / f"{i}.har"
+            n += _write_redacted_har(reader, source, part, har, scanner,
+                                     f"{out.name}:{member}" if as_zip else out.name)
+            parts.append((member, part))
         scanner.add(har.redactor.removed)
         if len(scanner.known) > known_before:
-            # Secrets first seen in a body may have been written earlier in raw form: check the file.
-            _rescan_file(Path(tmp), out.name, scanner)
-        os.replace(tmp, out)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-    return HarRedactionResult(out, n, bool(reader.truncated), list(reader.warnings), len(har.redactor._map))
+            # Secrets first seen in a body may have been written earlier in raw form: check the files.
+            for member, part in parts:
+                _rescan_file(part, f"{out.name}:{member}" if as_zip else out.name, scanner)
+        final = parts[0][1]
+        if as_zip:
+            final = Path(tmp) / "out.zip"
+            with zipfile.ZipFile(final, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+                for member, part in parts:
+                    zf.write(part, member)
+        os.replace(final, out)
+    return HarRedactionResult(out, n, bool(reader.truncated), list(reader.warnings), len(har.redactor._map),
+                              tuple(m for m, _ in parts) if as_zip else ())
+
+
+def _member_name(src: Path, source_name: str, taken: set[str]) -> str:
+    """``capture.har`` → ``capture.redacted.har`` (unique within the output zip)."""
+    inner = source_name[len(src.name) + 1:] if source_name.startswith(src.name + ":") else source_name
+    stem = inner.replace("\\", "/").rsplit("/", 1)[-1].removesuffix(".gz").removesuffix(".har")
+    name, k = f"{stem}.redacted.har", 2
+    while name in taken:
+        name, k = f"{stem}-{k}.redacted.har", k + 1
+    return name
+
+
+def _write_redacted_har(reader: Any, source: Any, path: Path, har: HarRedactor, scanner: LeakScanner,
+                        label: str) -> int:
+    """One HAR of ``reader`` (``source``) redacted into ``path``; returns the number of entries."""
+    from .evidence.har import read_log_meta
+
+    meta = har.redact_meta(read_log_meta(source))
+    n = 0
+    with path.open("w", encoding="utf-8", newline="\n") as fh:
+        head = json.dumps(meta, ensure_ascii=False)
+        for leak in scanner.scan_blob(head, f"{label} log header"):
+            raise LeakError([leak])
+        fh.write('{"log": ' + head[:-1] + (', ' if meta else '') + '"entries": [\n')
+        for rec in reader.records(source):
+            line = json.dumps(har.redact_entry(rec.raw), ensure_ascii=False)
+            leaks = scanner.scan_blob(line, f"{label} entry {n + 1} ({_short_url(rec.raw)})")
+            if leaks:
+                raise LeakError(leaks)
+            fh.write((",\n" if n else "") + line)
+            n += 1
+        fh.write("\n]}}\n")
+    return n
 
 
 def _short_url(entry: dict[str, Any]) -> str:

@@ -140,10 +140,59 @@ def test_truncated_input_still_gives_a_valid_har(tmp_path):
     assert len(json.loads((tmp_path / "out.har").read_text())["log"]["entries"]) == 9
 
 
-def test_zip_with_two_hars_is_refused_for_redaction(tmp_path):
+def test_zip_with_two_hars_gives_a_zip_with_each_redacted(tmp_path):
+    import zipfile
+
     from checks.evidence.har import HarError
-    with pytest.raises(HarError, match="holds 2 HARs"):
-        redact_har_file(hf.zip_har(tmp_path / "two.zip", members=2), tmp_path / "o.har")
+    two = hf.zip_har(tmp_path / "two.zip", members=2)
+    with pytest.raises(HarError, match=r"holds 2 HARs .*ending in .zip \(such as two.redacted.zip\)"):
+        redact_har_file(two, tmp_path / "o.har")
+    res = redact_har_file(two, tmp_path / "o.zip")
+    assert res.members == ("capture.redacted.har", "capture1.redacted.har") and res.entries == 20
+    cookies = set()
+    with zipfile.ZipFile(tmp_path / "o.zip") as zf:
+        assert zf.namelist() == list(res.members)
+        for member in res.members:
+            text = zf.read(member).decode("utf-8")
+            for secret in hf.SECRETS:
+                assert secret not in text
+            (tmp_path / member).write_text(text, encoding="utf-8")
+            parsed = HarParser.from_file(str(tmp_path / member))
+            entries = [e for p in parsed.pages for e in p.entries]
+            assert len(entries) == 10
+            cookies |= {c["value"] for e in entries for c in e.request.cookies if c["name"] == "connect.sid"}
+    assert len(cookies) == 1  # one placeholder for the same cookie in both members
+    # A zip output for a single HAR is a zip too; a leak names the member and leaves nothing behind.
+    one = redact_har_file(hf.seed_har(tmp_path / "s.har"), tmp_path / "s.zip")
+    assert one.members == ("s.redacted.har",)
+    e = hf.entry("GET", "https://admin.webex.com/help", 200, "the lab password is Wint3rIsComing ok", "text/html")
+    with zipfile.ZipFile(tmp_path / "leaky.zip", "w") as zf:
+        zf.writestr("a.har", json.dumps(hf.har_doc(hf.seed_entries())))
+        zf.writestr("b.har", json.dumps(hf.har_doc([e])))
+    before = sorted(p.name for p in tmp_path.iterdir())
+    with pytest.raises(LeakError, match=r"out.zip:b.redacted.har entry 1 \(GET https://admin.webex.com/help\)"):
+        redact_har_file(tmp_path / "leaky.zip", tmp_path / "out.zip", scanner=LeakScanner(["Wint3rIsComing"]))
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
+def test_bundle_attaches_each_har_of_a_zip(tmp_path, wxtriage_home):
+    import zipfile
+
+    from .helpers import wxtriage
+    two = hf.zip_har(tmp_path / "two.zip", members=2)
+    case_id = wxtriage("case", "new", "--description", "x", home=wxtriage_home).out.split()[-1]
+    assert wxtriage("har", str(two), "--case", case_id, home=wxtriage_home).code == 1
+    r = wxtriage("bundle", "--case", case_id, "-o", str(tmp_path / "b.zip"), home=wxtriage_home)
+    assert r.code == 0, r.err
+    with zipfile.ZipFile(tmp_path / "b.zip") as zf:
+        hars = sorted(n for n in zf.namelist() if n.endswith(".har"))
+        assert hars == ["evidence/two/capture.redacted.har", "evidence/two/capture1.redacted.har"]
+        manifest = zf.read("manifest.json").decode()
+        for name in hars:
+            text = zf.read(name).decode()
+            assert len(json.loads(text)["log"]["entries"]) == 10
+            assert not any(secret in text for secret in hf.SECRETS)
+    assert "was not attached" not in manifest
 
 
 def test_credential_like_separates_tokens_from_prose():

@@ -97,3 +97,19 @@ async def test_har_screen_shows_server_text_and_file_names_as_plain_text(tmp_pat
         assert status.startswith("capture [b].har: 1 entries")
         first = str(app.screen.query_one("#har-findings", OptionList).get_option_at_index(0).prompt)
         assert "value [/] in field [bold]name" in first
+
+
+async def test_har_screen_redacts_each_har_of_a_zip(tmp_path: Path):
+    import zipfile
+
+    two = hf.zip_har(tmp_path / "two.zip", members=2)
+    app = demo_app(tmp_path / "ws")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.action_har(str(two))
+        assert "two.zip: 20 entries" in await _wait_status(pilot, "entries")
+        await pilot.click("#har-redact")
+        await _wait_status(pilot, "wrote")
+    with zipfile.ZipFile(tmp_path / "two.redacted.zip") as zf:
+        assert zf.namelist() == ["capture.redacted.har", "capture1.redacted.har"]
+        assert hf.BEARER not in zf.read("capture1.redacted.har").decode()

@@ -218,8 +218,9 @@ class HarReader:
     def __post_init__(self) -> None:
         self.sources = har_sources(self.path)
 
-    def records(self) -> Iterator[HarRecord | LazyHarRecord]:
-        for src in self.sources:
+    def records(self, only: HarSource | None = None) -> Iterator[HarRecord | LazyHarRecord]:
+        """Every entry of every HAR in the file, or of the HAR ``only`` (one of :attr:`sources`)."""
+        for src in self.sources if only is None else [only]:
             done = delivered = 0
             if self.lazy_bodies:
                 try:

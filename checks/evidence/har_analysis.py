@@ -125,6 +125,8 @@ class HarAnalysis:
     truncated: bool
     sanitised: bool
     redactor: Redactor
+    #: The HARs read: the file itself, or ``archive.zip:member.har`` for each HAR in a zip.
+    sources: list[str] = field(default_factory=list)
 
     def scanner(self) -> LeakScanner:
         """A leak scanner that knows every secret this analysis saw (plus the keyring's)."""
@@ -582,4 +584,5 @@ def analyze_har(path: Path | str, redactor: Redactor | None = None, progress=Non
     return HarAnalysis(path=str(path), entries=reader.count, findings=findings, extract=extract,
                        failures=sorted(an.failures, key=lambda f: (-f.relevance, f.index)),
                        warnings=list(reader.warnings), truncated=bool(reader.truncated),
-                       sanitised=not an.auth_seen, redactor=an.redactor)
+                       sanitised=not an.auth_seen, redactor=an.redactor,
+                       sources=[s.name for s in reader.sources])

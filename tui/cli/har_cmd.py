@@ -24,7 +24,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("file", metavar="FILE", help="HAR capture (.har, .har.gz, or a .zip holding HARs)")
     p.add_argument("--json", action="store_true", help="print one JSON document")
     p.add_argument("--redact-out", metavar="OUT.har",
-                   help="also write a redacted copy (valid HAR, secrets replaced consistently)")
+                   help="also write a redacted copy (valid HAR, secrets replaced consistently); "
+                        "OUT.zip gets one redacted HAR per HAR in FILE (needed for a zip of several)")
     p.add_argument("--case", metavar="ID", help="copy org ID, tracking IDs, e-mails and time window into this "
                                                 "case and store the findings with it")
     add_store_arg(p)
@@ -66,12 +67,13 @@ def cmd_har(args: argparse.Namespace) -> int:
         doc = {"tool": TOOL, "version": __version__, **analysis.to_dict()}
         if redacted is not None:
             doc["redacted_copy"] = {"path": str(redacted.path), "entries": redacted.entries,
-                                    "placeholders": redacted.placeholders}
+                                    "placeholders": redacted.placeholders, "members": list(redacted.members)}
         out = json.dumps(doc, indent=2, ensure_ascii=False)
     else:
         out = render(analysis)
         if redacted is not None:
-            out += (f"\nWrote redacted copy {redacted.path} ({redacted.entries} entries, "
+            held = f"{len(redacted.members)} HAR(s): {', '.join(redacted.members)}; " if redacted.members else ""
+            out += (f"\nWrote redacted copy {redacted.path} ({held}{redacted.entries} entries, "
                     f"{redacted.placeholders} distinct secret values replaced)")
     scanner.check_text(out, "the har output")  # LeakError → one line, exit 2, nothing printed
     if store is not None and case is not None:

@@ -121,7 +121,10 @@ class HarScreen(Screen):
         if self.analysis is None:
             return
         src = Path(self.analysis.path)
-        out = src.with_name(src.name.removesuffix(".gz").removesuffix(".har").removesuffix(".zip") + ".redacted.har")
+        stem = src.name.removesuffix(".gz").removesuffix(".har").removesuffix(".zip")
+        # A zip of several HARs gets a zip with each one redacted; anything else one HAR.
+        several = len(self.analysis.sources) > 1
+        out = src.with_name(stem + (".redacted.zip" if several else ".redacted.har"))
         self._status(f"writing {out.name} …")
         self._redact(str(src), str(out))
 
