@@ -260,6 +260,16 @@ def test_catalog_entries_have_sources_and_documented_codes():
     tomllib.loads((REPO / "checks" / "catalog" / "har_errors.toml").read_text(encoding="utf-8"))
 
 
+def test_every_tag_of_a_source_list_is_expanded():
+    from checks.catalog import describe_source
+    extracted = load_catalog("har_errors")["rules"]["extracted"]["source"]
+    assert describe_source(extracted) == ("Cisco TAC: Troubleshoot Control Hub \"Status: 400\" user error (seed 000) §1; "
+                                          "Webex for BroadWorks solution guide, management (seed 002) §1; "
+                                          "Webex for Cisco BroadWorks troubleshooting and configuration guide (seed 004) §1")
+    assert describe_source("S0 §7 (message wording: inf)").endswith("(seed 000) §7 (message wording: inf)")
+    assert describe_source("vendor note") == "vendor note"
+
+
 # -- the console script ------------------------------------------------------------------------
 
 def test_cli_har_text_json_and_exit_codes(tmp_path, wxtriage_home):

@@ -29,7 +29,10 @@ def load_catalog(name: str) -> dict[str, Any]:
 
 
 def describe_source(source: str) -> str:
-    """Expand a tag like ``S4 §2`` to a readable origin for reports."""
-    tag, _, rest = source.partition(" ")
-    name = SOURCE_NAMES.get(tag)
-    return f"{name} {rest}".strip() if name else source
+    """Expand a tag like ``S4 §2`` to a readable origin for reports; ``S0 §1; S2 §1`` expands each."""
+    parts = []
+    for part in source.split(";"):
+        tag, _, rest = part.strip().partition(" ")
+        name = SOURCE_NAMES.get(tag)
+        parts.append(f"{name} {rest}".strip() if name else part.strip())
+    return "; ".join(parts)
