@@ -22,16 +22,21 @@ def _indent(text: str, prefix: str) -> list[str]:
     return [prefix + line if line else prefix.rstrip() for line in text.splitlines()]
 
 
-def finding_lines(f: Finding, prefix: str = "    ", evidence_limit: int = 6) -> list[str]:
+def finding_lines(f: Finding, prefix: str = "    ", evidence_limit: int = 6,
+                  content_chars: int = 400, content_lines: int = 8) -> list[str]:
+    """A finding as indented text lines; each evidence item is cut at ``content_chars`` characters
+    and ``content_lines`` continuation lines (``--json`` always has it whole)."""
     lines = [f"{prefix}{_SEVERITY_MARK[f.severity]} [{f.severity.value}] {f.title}  ({f.code})"]
     inner = prefix + "  "
     if f.detail:
         lines += _indent(f.detail, inner)
     for ev in f.evidence[:evidence_limit]:
-        content = ev.content if len(ev.content) <= 400 else ev.content[:400] + " …"
+        content = ev.content if len(ev.content) <= content_chars else ev.content[:content_chars] + " …"
         first, *rest = content.splitlines() or [""]
         lines.append(f"{inner}evidence: {ev.label}: {first}")
-        lines += [f"{inner}  {r}" for r in rest[:8]]
+        lines += [f"{inner}  {r}" for r in rest[:content_lines]]
+        if len(rest) > content_lines:
+            lines.append(f"{inner}  … (+{len(rest) - content_lines} lines; see --json)")
     if len(f.evidence) > evidence_limit:
         lines.append(f"{inner}(+{len(f.evidence) - evidence_limit} more evidence items; see --json)")
     if f.remediation:

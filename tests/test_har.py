@@ -281,6 +281,8 @@ def test_cli_har_text_json_and_exit_codes(tmp_path, wxtriage_home):
     assert "har.onboard.email_in_calling_account" in body[first]
     assert all("[error]" not in line and "[warning]" not in line for line in body[:first])
     assert hf.EMAIL in r.out and hf.ORG in r.out and hf.ONBOARD_TRACKING in r.out
+    # The POST response content TAC asks for is printed whole, not cut before the 10991 text.
+    assert f"[Error 10991] Url already exists: {hf.EMAIL}'" in r.out
     for secret in hf.SECRETS:
         assert secret not in r.out
     j = wxtriage("har", str(seed), "--json", home=wxtriage_home)

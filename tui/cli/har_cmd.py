@@ -12,6 +12,7 @@ import sys
 
 from checks import __version__
 from checks.evidence.har import HarError
+from checks.evidence.har_analysis import EVIDENCE_BODY_CHARS
 from checks.model import CheckResult, Severity, status_for
 from checks.report import TOOL, finding_lines
 
@@ -40,7 +41,9 @@ def render(analysis) -> str:
     lines = [head]
     lines += [f"  ! {w}" for w in analysis.warnings]
     for f in analysis.findings:
-        lines += finding_lines(f, prefix="  ")
+        # The failing POST's response content is what TAC asks for: shown whole, as far as the
+        # analysis keeps it (its evidence excerpts are already capped).
+        lines += finding_lines(f, prefix="  ", content_chars=EVIDENCE_BODY_CHARS + 100, content_lines=60)
         lines.append("")
     worst = max((f.severity for f in analysis.findings), default=Severity.INFO)
     n_err = sum(f.severity >= Severity.ERROR for f in analysis.findings)
