@@ -663,8 +663,8 @@ def redact_har_file(src: Path | str, out: Path | str, *, redactor: Redactor | No
     src, out = Path(src), Path(out)
     if out.exists() and out.is_dir():
         raise HarError(f"{out}: is a folder; give a file name such as {out / (src.stem + '.redacted.har')}")
-    if not out.parent.exists():
-        raise HarError(f"{out.parent}: folder does not exist")
+    if not out.parent.is_dir():
+        raise HarError(f"{out.parent}: " + ("is not a folder" if out.parent.exists() else "folder does not exist"))
     if out.resolve() == src.resolve():
         raise HarError(f"{out}: refusing to overwrite the original capture; choose another output name")
     reader = HarReader(src)
@@ -681,6 +681,16 @@ def redact_har_file(src: Path | str, out: Path | str, *, redactor: Redactor | No
     for entry in HarReader(src).entries():  # pass 1: learn secrets only
         har.collect(entry.raw_entry)
     scanner.add(har.redactor.removed)
+    try:
+        return _redact_into(src, out, reader, har, scanner, as_zip)
+    except OSError as exc:  # the reader turns its own errors into HarError: this is the output side
+        where = f" ({exc.filename})" if exc.filename else ""
+        raise HarError(f"{out}: cannot write the redacted copy: {exc.strerror or exc}{where}") from None
+
+
+def _redact_into(src: Path, out: Path, reader: Any, har: HarRedactor, scanner: LeakScanner,
+                 as_zip: bool) -> HarRedactionResult:
+    """The writing passes of :func:`redact_har_file` (secrets already collected)."""
     known_before = len(scanner.known)
     parts: list[tuple[str, Path]] = []
     n = 0
