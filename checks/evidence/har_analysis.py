@@ -333,12 +333,12 @@ class _Analyzer:
             groups.setdefault(key, []).append(f)
         for rank, group in enumerate(groups.values(), 1):
             out.append(self._problem_finding(group, rank))
-        if context:
-            out.append(self._context_finding(rules["context"], context))
-        if truncated:
+        if truncated:  # before the context: the failing call may be after the break
             for w in warnings:
                 if "incomplete" in w:
                     out.append(_rule_finding(rules["truncated"], {"warning": w}, {"warning": w}))
+        if context:
+            out.append(self._context_finding(rules["context"], context))
         if not self.auth_seen and entries:
             out.append(_rule_finding(rules["sanitised"], {}, {"entries": entries}))
         if not problems and not context:
