@@ -334,6 +334,10 @@ def test_run_check_har_analyze(tmp_path, wxtriage_home):
     cut = hf.truncated_har(tmp_path / "cut.har")  # damage further in: analysed up to the break
     r = wxtriage("run", "--check", "har.analyze", "--har", str(cut), home=wxtriage_home)
     assert r.code == 1 and "har.file.truncated" in r.out
+    garbage = _bad(tmp_path, "garbage.har", b'{"log": {"entries": [' + b'{"request": {}, "response": {}},' * 3000 + b"@@@")
+    r = wxtriage("run", "--check", "har.analyze", "--har", str(garbage), "--json", home=wxtriage_home)
+    (check,) = json.loads(r.out)["checks"]  # damage the first bytes don't show: an error result, not a skip
+    assert r.code == 1 and check["status"] == "error" and "invalid JSON near byte" in check["reason"]
 
 
 # -- the pretty-printed fast path must read exactly what ijson reads ---------------------------------

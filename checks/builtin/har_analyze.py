@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 
-from ..api import Check, CheckContext, CheckOption, SkipCheck
+from ..api import Check, CheckContext, CheckOption
 from ..model import Finding
 
 
@@ -31,13 +31,11 @@ class HarAnalyzeCheck(Check):
                            validate=_validate_har),)
 
     async def run(self, ctx: CheckContext) -> list[Finding]:
-        from ..evidence.har import HarError
         from ..evidence.har_analysis import analyze_har
 
-        path = ctx.option("har")
-        try:
-            # Reading is blocking I/O; keep the event loop free for other checks and the UI.
-            analysis = await asyncio.to_thread(analyze_har, path, None, ctx.progress)
-        except HarError as exc:
-            raise SkipCheck(str(exc)) from None
+        # Reading is blocking I/O; keep the event loop free for other checks and the UI.
+        # A file damaged past the first bytes raises HarError, an InputError: the runner reports
+        # it as an error result with the one-line reason, as for every other unreadable input,
+        # so `run` exits non-zero instead of passing over it as a skip.
+        analysis = await asyncio.to_thread(analyze_har, ctx.option("har"), None, ctx.progress)
         return analysis.findings
