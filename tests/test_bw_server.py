@@ -203,10 +203,27 @@ def test_release_given_but_lists_of_another_release() -> None:
 def test_release_from_case_unknown_and_unsupported() -> None:
     f = evaluate("flowthrough", BwInputs(case_release="R24", patch_lists=patches(fx.listbundle(["PB.x.1"]))))
     assert [x.code for x in f if x.severity > Severity.INFO] == ["bw.patch.bundles_only"]
-    assert evaluate("flowthrough", BwInputs(patch_lists=patches(fx.listbundle(["PB.x.1"]))))[0].code == \
-        "bw.release.unknown"
+    # Only listBundle output and no release anywhere: the next step is `detail <bundle>`, not the release.
+    f = evaluate("flowthrough", BwInputs(patch_lists=patches(fx.listbundle(["PB.x.1"]))))
+    assert [x.code for x in f if x.severity > Severity.INFO] == ["bw.patch.bundles_only"]
+    assert f[0].remediation.command == "AS_CLI/Maintenance/Patching> detail PB.x.1"
+    assert evaluate("flowthrough", BwInputs())[0].code == "bw.release.unknown"
     f = evaluate("blf", BwInputs(release="R21SP1", patch_lists=patches("AP.as.21.0.1102.ap350000")))
     assert f[0].code == "bw.release.mismatch" and f[1].code == "bw.release.unsupported"
+
+
+def test_evidence_missing_names_the_command_in_its_text() -> None:
+    # The fix text quotes the command; no `{command}` placeholder may be left in any finding's text.
+    findings = evaluate("blf", BwInputs(release="R23", platform="xsp"))
+    missing = [f for f in findings if f.code == "bw.evidence.missing"]
+    assert missing
+    for f in findings:
+        for text in (f.title, f.detail, f.remediation.summary, *f.remediation.steps, f.remediation.command or ""):
+            assert "{" not in text, (f.code, text)
+    (feat,) = [f for f in missing if "101642" in f.title]
+    assert feat.remediation.summary == "Run `AS_CLI/System/ActivatableFeature> get` and paste the output."
+    (tags,) = [f for f in missing if "config tags" in f.title]
+    assert tags.remediation.command is None and "config-wxt.xml template" in tags.remediation.summary
 
 
 def test_build_mismatch() -> None:

@@ -102,6 +102,7 @@ class _Eval:
         r = self.rules[rule]
         if command is not None:
             r = {**r, "command": command}
+            values = {**values, "command": command}  # rules may quote it in their text
         elif "command" in r:
             r = {**r, "command": r["command"].format_map(_Missing(self.base | values))}
         f = make_finding(r, "", None, evidence, **(self.base | values))
@@ -169,6 +170,13 @@ class _Eval:
         if not self.feature.get("patches") and not self.feature.get("applications"):
             return
         cmds = self.data["commands"]
+        lists = self.inp.patch_lists
+        if lists and not any(pl.patches or pl.applications for pl in lists):
+            # Only `listBundle` output: whatever the release, the next step is `detail <bundle>`.
+            bundles = [b for pl in lists for b in pl.bundles]
+            self.hit("bundles_only", bundles=", ".join(bundles[:8]) + (" …" if len(bundles) > 8 else ""),
+                     first_bundle=bundles[0] if bundles else "<bundle>")
+            return
         release = self.decide_release()
         if release is None:
             self.hit("release_unknown")
@@ -188,12 +196,6 @@ class _Eval:
             names = [n for e in entries for n in e.get("names", ())] + [n for e in apps for n in e["minimum"]]
             self.hit("evidence_missing", what=f"the {release} patches ({', '.join(names)})", option="patches",
                      command=cmds["list_patches"])
-            return
-        lists = self.inp.patch_lists
-        if not any(pl.patches or pl.applications for pl in lists):
-            bundles = [b for pl in lists for b in pl.bundles]
-            self.hit("bundles_only", bundles=", ".join(bundles[:8]) + (" …" if len(bundles) > 8 else ""),
-                     first_bundle=bundles[0] if bundles else "<bundle>")
             return
         major = int(release[1:3])
         builds = Counter(p.build for pl in lists for p in pl.patches if p.major == major)
@@ -240,9 +242,8 @@ class _Eval:
         for e in apps:
             have_apps = [a for pl in lists for a in pl.applications]
             if not have_apps:
-                self.hit("evidence_missing", what=f"the ADP applications ({', '.join(e['minimum'])})",
-                         option="patches",
-                         command="the ADP application list showing the .bwar file names")
+                self.hit("evidence_missing_file", what=f"the ADP applications ({', '.join(e['minimum'])})",
+                         option="patches", file="the ADP application list showing the .bwar file names")
                 continue
             from ..evidence.bwcli import parse_bwar_name
 
@@ -313,9 +314,10 @@ class _Eval:
             return
         cfg, extra = self.inp.config, self.inp.custom_tags or {}
         if cfg is None and not extra:
-            self.hit("evidence_missing", what="the Webex app config tags (" +
+            self.hit("evidence_missing_file", what="the Webex app config tags (" +
                      ", ".join(f"%{s['tag']}%" for s in specs if s.get("required")) + ")",
-                     option="config-wxt", command="the device profile type's config-wxt.xml template")
+                     option="config-wxt", file="the device profile type's config-wxt.xml template "
+                     "(or the device profile's custom tags with --custom-tags)")
             return
         elements = cfg.elements if cfg else {}
         tags = {**(cfg.tags if cfg else {}), **extra}
