@@ -79,3 +79,28 @@ async def test_guided_blf_paste_boxes_rerun_and_bad_paste(tmp_path: Path) -> Non
         assert screen.query_one("#s-features", Static).has_class("error")
         codes = {f.code for f in findings_in(screen)}
         assert "bw.feature.not_activated" not in codes and "bw.evidence.missing" in codes
+
+
+async def test_checklist_with_a_paste_check_offers_its_paste_boxes(tmp_path: Path) -> None:
+    # The mTLS checklist runs probes and bw.ci_token_validation; the latter reads pasted patch
+    # lists, so the screen has a button that opens that check's paste boxes.
+    from textual.widgets import Button
+
+    app = demo_app(tmp_path / "ws")
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_case(DEMO_CASE_ID)
+        app.action_area("mtls")
+        await pilot.pause()
+        button = app.screen.query_one("#paste-steps", Button)
+        assert "bw.ci_token_validation" in str(button.label)
+        button.press()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, PasteStepsScreen)
+        assert [c.id for c in screen.selected_checks] == ["bw.ci_token_validation"]
+        assert [b.id for b in screen.query(TextArea)] == ["p-as_patches", "p-xsp_patches"]
+        assert not screen.query("#paste-steps")  # no button to itself
+        screen.query_one("#p-xsp_patches", TextArea).load_text(fx.listpatch(["AP.xsp.23.0.1075.ap382053"]))
+        await wait_status(pilot)
+        assert ("bw.patch.missing", "AP.xsp.23.0.1075.ap376509") in {
+            (f.code, f.data.get("patch")) for f in findings_in(screen)}

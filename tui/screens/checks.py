@@ -92,6 +92,11 @@ class ChecksScreen(Screen):
             yield Label("Auth Service mode", classes="input-label")
             yield Select([(m, m) for m in AUTH_MODES], value=AUTH_MODES[0], allow_blank=False,
                          id="c-auth_mode", tooltip="Auth Service mode", compact=True)
+        pasteable = [c.id for c in self.selected_checks if c.guided_steps]
+        if pasteable:
+            # Checks that read pasted server output: their paste boxes are one press away.
+            yield Button(f"Paste server output ({', '.join(pasteable)})…", id="paste-steps", compact=True,
+                         tooltip="One box per command to run; the check re-runs on each paste")
         options = self._options()
         if options:
             yield Label("Inputs", classes="section-title")
@@ -191,6 +196,8 @@ class ChecksScreen(Screen):
             self.action_run()
         elif event.button.id == "cancel":
             self.action_cancel()
+        elif event.button.id == "paste-steps":
+            self.app.action_paste_steps(tuple(c.id for c in self.selected_checks if c.guided_steps))
 
     def action_run(self) -> None:
         options = self._option_values()

@@ -47,7 +47,7 @@ class PasteStepsScreen(ChecksScreen):
     def _needs_cluster(self) -> bool:  # server pastes only; no cluster form here
         return False
 
-    def compose_inputs(self) -> ComposeResult:
+    def compose_inputs(self) -> ComposeResult:  # replaces the generic inputs (and their paste button)
         yield Static("Run each command on the server and paste its output below. Every paste is "
                      "checked at once; the results on the right update.", id="paste-intro")
         names = {o.name for o in self._options()}
