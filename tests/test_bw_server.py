@@ -358,3 +358,20 @@ def test_sample_files_in_tests_data() -> None:
                      ("bw.feature.not_activated", "101642"), ("bw.patch.missing", "AP.as.23.0.1075.ap383520")]
     assert problems(evaluate("flowthrough", inputs_from_context(ctx))) == []
     assert problems(evaluate("ci_token_validation", inputs_from_context(ctx))) == []
+
+
+def test_patch_on_one_server_but_not_in_another_servers_full_list() -> None:
+    # Two full listPatch.pl lists: the XSP lacks the platform patch the AS has, and a second AS
+    # lacks an AS patch the first has. Each is named for its server; nothing else is demanded.
+    as1 = fx.listpatch(fx.BLF["R23"], host="as1")
+    as2 = fx.listpatch([n for n in fx.BLF["R23"] if n != "AP.as.23.0.1075.ap383459"], host="as2")
+    xsp = fx.listpatch(fx.BLF["R23-xsp"] + fx.OTHER_XSP["R23"], host="xsp1")
+    findings = evaluate("blf", BwInputs(release="R23", patch_lists=patches(as1, as2, xsp)))
+    missing = sorted((f.data["patch"], f.data.get("list")) for f in findings if f.code == "bw.patch.missing")
+    assert missing == [("AP.as.23.0.1075.ap383459", "paste2"), ("AP.platform.23.0.1075.ap382053", "paste3")]
+    (plat,) = [f for f in findings if f.data.get("list") == "paste3"]
+    assert "Xtended Services Platform (XSP)" in plat.detail and "paste1" in plat.detail
+    # A `detail <bundle>` shows one bundle only: its silence about a patch proves nothing.
+    xsp_detail = fx.detail("PB.xsp.23.0.1075.2024.02", fx.BLF["R23-xsp"], cli="XSP_CLI")
+    findings = evaluate("blf", BwInputs(release="R23", patch_lists=patches(as1, xsp_detail)))
+    assert not [f for f in findings if f.code == "bw.patch.missing"]

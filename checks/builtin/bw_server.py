@@ -237,6 +237,7 @@ class _Eval:
                 if rec.state is not None and rec.state not in installed_states:
                     self.hit("patch_not_installed", [self.ev("patch row", f"{rec.name}  {rec.state}", src)],
                              state=rec.state, **vals)
+                self._missing_on_servers(name, lists, major, vals)
         if platforms is None or "adp" not in platforms:
             return
         for e in apps:
@@ -261,6 +262,26 @@ class _Eval:
                     self.hit("app_old", [self.ev(f"{need.app} builds listed",
                                                  _clip(sorted(a.name for a in same)), sources)],
                              found=newest.name, **vals)
+
+    def _missing_on_servers(self, name: str, lists: list[Any], major: int, vals: dict[str, Any]) -> None:
+        """A patch listed for one server but absent from the full patch list of another server of
+        the same role (an AS patch on a second AS; a platform patch on any AS or XSP). Only
+        whole-server listings count (listPatch.pl): a `detail <bundle>` shows one bundle, and its
+        not naming a patch says nothing about the server."""
+        every = set(self.data.get("every_server_roles", ()))
+        found_in = ", ".join(_shown(pl.source) for pl in lists
+                             if name.lower() in {p.name.lower() for p in pl.patches})
+        for pl in lists:
+            if pl.kind != "listPatch" or name.lower() in {p.name.lower() for p in pl.patches}:
+                continue
+            roles = sorted({p.role for p in pl.patches if p.major == major} - every)
+            if not roles or (vals["role"] not in roles and vals["role"] not in every):
+                continue
+            server = ", ".join(self.data["roles"].get(r, r) for r in roles)
+            ev = [self.ev(f"patches listed in {_shown(pl.source)}",
+                          _clip(sorted(p.name for p in pl.patches if p.major == major)), _shown(pl.source))]
+            self.hit("patch_missing_on_server", ev, **(vals | dict(server=server, found_in=found_in,
+                                                                   list=_shown(pl.source))))
 
     def _missing_role(self, role: str, release: str, entries: list[dict[str, Any]],
                       platforms: set[str] | None) -> None:
