@@ -485,3 +485,15 @@ def test_nothing_readable_is_not_a_pass(tmp_path, wxtriage_home):
         assert r.code == 2 and "no log lines found" in r.err and "Traceback" not in r.err
         r = wxtriage("run", "--check", "client.logs", "--logs", str(tmp_path / name), home=wxtriage_home)
         assert "[–]" in r.out and "no log lines found" in r.out
+
+
+def test_client_build_is_the_apps_not_the_os_build(tmp_path):
+    # The desktop fixture's OS line carries "build=19045" (Windows): that is not the client build.
+    (tmp_path / "current_log.txt").write_bytes(DESKTOP)
+    scan = L.scan_logs(tmp_path)
+    assert scan.facts["client_version"] == ["44.10.0.30906"]
+    assert scan.facts["client_build"] == ["30906"]  # the last part of the four-part version
+    # A line that names the app's build wins over the version.
+    (tmp_path / "current_log.txt").write_bytes(
+        DESKTOP + b"2026-11-20T14:40:00.000Z <Info> [0x1a2b] SparkApplication.cpp:212 client build: 30907\n")
+    assert L.scan_logs(tmp_path).facts["client_build"] == ["30907"]

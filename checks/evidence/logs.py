@@ -914,9 +914,23 @@ class Scanner:
             except (OSError, EOFError, zipfile.BadZipFile, tarfile.TarError, zlib_error(), RuntimeError) as exc:
                 info.status = "unreadable"
                 info.note = f"stopped reading: {exc}"
+        self._derive_build()
         res.files.sort(key=lambda f: (f.first is None, f.first or _dt.datetime.min.replace(tzinfo=_dt.timezone.utc),
                                       f.name))
         return res
+
+    def _derive_build(self) -> None:
+        """The client build from the version when no line names it (catalog: facts.client_build.from_version)."""
+        res = self.result
+        assert res is not None
+        spec = self.patterns.catalog["facts"].get("client_build", {})
+        if not spec.get("from_version") or res.facts.get("client_build"):
+            return
+        rx = re.compile(spec["from_version"])
+        for version in res.facts.get("client_version", []):
+            m = rx.match(version)
+            if m:
+                self.add_fact("client_build", m.group(1))
 
     def _scan_member(self, member: LogMember, info: LogFileInfo) -> None:
         with member.opener() as raw:
