@@ -79,3 +79,21 @@ async def test_guided_client_logs_run_timeline_and_copy_facts(tmp_path: Path) ->
         assert "44.10.0.30906" in case.client_versions
         assert "NA_8666bff8-a5f2-4a6c-a31d-c7dccea7315c" in case.tracking_ids
         assert [r.check_id for r in app.store.latest_results(DEMO_CASE_ID) if r.check_id == "client.logs"]
+
+
+async def test_enter_in_the_path_input_runs_the_check(tmp_path: Path) -> None:
+    # A new user types the path and presses Enter: that runs the check (no hunt for the Run button).
+    folder = mixed_folder(tmp_path / "sent")
+    app = demo_app(tmp_path / "ws")
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_case(DEMO_CASE_ID)
+        app.action_area("client-logs")
+        await pilot.pause()
+        screen = app.screen
+        path = screen.query_one("#o-logs", Input)
+        path.focus()
+        path.value = str(folder)
+        await pilot.press("enter")
+        status = await wait_status(pilot)
+        assert "1 fail" in status
+        assert "logs.bwtoken.fetch_failed" in {f.code for f in findings_in(screen)}

@@ -191,6 +191,14 @@ class ChecksScreen(Screen):
         return {}
 
     # Running -----------------------------------------------------------------------
+    # Enter in an input runs the checks, as a new user expects after typing a path or URL.
+    RUN_ON_SUBMIT = True
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if self.RUN_ON_SUBMIT and (event.input.id or "").startswith(("o-", "c-")):
+            event.stop()
+            self.action_run()
+
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "run":
             self.action_run()

@@ -34,6 +34,7 @@ def steps_for(checks) -> list[GuidedStep]:
 
 class PasteStepsScreen(ChecksScreen):
     CSS_PATH = "paste.tcss"
+    RUN_ON_SUBMIT = False  # the release input re-runs through the paste timer below
 
     def __init__(self, check_ids: tuple[str, ...] = (), areas: tuple[str, ...] = (), guided: bool = True) -> None:
         super().__init__(check_ids=check_ids, areas=areas, guided=guided)
