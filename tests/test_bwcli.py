@@ -66,6 +66,34 @@ def test_features_table() -> None:
     assert "Enhanced Xsi" in ev.lines["101642"]
 
 
+def test_features_table_with_the_state_after_the_description() -> None:
+    # Column order is not fixed: the Activated column may follow the description, and a
+    # description's words ("No Answer") are not the state.
+    text = ("AS_CLI/System/ActivatableFeature> get\r\n\r\n"
+            "  Feature Id  Description                                   Activated\r\n"
+            "  =================================================================\r\n"
+            "      101642  Enhanced Xsi mechanism for team telephony     false\r\n"
+            "       25433  Unified Call History                          true\r\n"
+            "       99001  No Answer Timer Enhancement                   true\r\n"
+            "\r\n3 entries found.\r\n")
+    ev = bwcli.parse_activatable_features(text)
+    assert ev.features == {"101642": False, "25433": True, "99001": True}
+    assert ev.raw_states["101642"] == "false"
+    # Without a header: the word after the ID, else the last word of the row.
+    ev = bwcli.parse_activatable_features("101642 Enhanced Xsi mechanism for team telephony false\n"
+                                          "99001 no Something enabled by default\n")
+    assert ev.features == {"101642": False, "99001": False}
+
+
+def test_right_command_in_an_unreadable_shape_is_not_called_the_wrong_paste() -> None:
+    with pytest.raises(bwcli.PasteError) as exc:
+        bwcli.parse_activatable_features("AS_CLI/System/ActivatableFeature> get\nError: not authorised\n", "f.txt")
+    msg = str(exc.value)
+    assert msg.startswith("f.txt: this looks like `AS_CLI/System/ActivatableFeature> get` output, but wxtriage "
+                          "found no feature rows")
+    assert "expected" not in msg
+
+
 def test_device_type_key_value_and_name_from_prompt() -> None:
     ev = bwcli.parse_device_type(fx.device_type("Business Communicator - PC", "false"))
     (rec,) = ev.device_types

@@ -128,6 +128,10 @@ def sniff(text: str) -> str | None:
 
 def _fail(source: str, expected: str, text: str, what: str = "found nothing it can read") -> PasteError:
     looks = sniff(text)
+    if looks and looks.strip("`").removesuffix("` output") in expected:
+        # The right command's output, but not a shape wxtriage can read: say so, not "expected X".
+        return PasteError(f"{source}: this looks like {looks}, but wxtriage {what}; paste the whole output "
+                          f"with its header row, or report the shape so the parser can learn it")
     hint = f"; this looks like {looks}" if looks else ""
     return PasteError(f"{source}: {what}{hint}; expected {expected}")
 
@@ -309,24 +313,47 @@ class FeatureEvidence:
 _FEATURE_ROW_RE = re.compile(r"^\s*(?P<id>\d{3,7})\b(?P<rest>.*)$")
 
 
+_FEATURE_STATE_HEADER_RE = re.compile(r"(?i)\b(?:activated|active|state|status)\b")
+
+
+def _feature_state(line: str, row: re.Match[str], col: int | None) -> str | None:
+    """The activated-state word of a feature row: the word under the header's Activated column;
+    without a header, the word right after the ID or the last word of the row (descriptions hold
+    words like "No" that must not be taken for the state)."""
+    words = [(w.start(), w.group()) for w in re.finditer(r"\S+", line) if w.start() >= row.start("rest")]
+    if not words:
+        return None
+    if col is not None:
+        # The word that starts nearest the column (cells are left- or right-aligned by a few spaces).
+        start, word = min(words, key=lambda w: abs(w[0] - col))
+        if abs(start - col) <= 12 and word.lower() in _BOOL_WORDS:
+            return word
+    for _, word in (words[0], words[-1]):
+        if word.lower() in _BOOL_WORDS:
+            return word
+    return None
+
+
 def parse_activatable_features(text: str, source: str = "paste") -> FeatureEvidence:
     """Parse ``AS_CLI/System/ActivatableFeature> get``: one row per feature, id and activated state."""
     features: dict[str, bool] = {}
     raw: dict[str, str] = {}
     lines: dict[str, str] = {}
+    col: int | None = None  # where the header puts the Activated column, when there is a header
     for line in _lines(text):
         if _is_noise(line) or _prompt_command(line) is not None:
             continue
         m = _FEATURE_ROW_RE.match(line)
         if not m:
+            h = _FEATURE_STATE_HEADER_RE.search(line)
+            if h and re.search(r"(?i)\bid\b", line):
+                col = h.start()
             continue
-        for word in re.findall(r"[A-Za-z]+", m.group("rest"))[:3]:  # the state column comes early
-            state = _BOOL_WORDS.get(word.lower())
-            if state is not None:
-                features[m.group("id")] = state
-                raw[m.group("id")] = word
-                lines[m.group("id")] = line.strip()
-                break
+        word = _feature_state(line, m, col)
+        if word is not None:
+            features[m.group("id")] = _BOOL_WORDS[word.lower()]
+            raw[m.group("id")] = word
+            lines[m.group("id")] = line.strip()
     if not features:
         raise _fail(source, EXPECT_FEATURES, text, "found no feature rows (an ID followed by true/false)")
     return FeatureEvidence(source=source, features=features, raw_states=raw, lines=lines)
