@@ -290,6 +290,9 @@ def test_guided_steps_describe_paste_boxes() -> None:
 async def test_runner_skips_without_evidence_and_uses_case_release(tmp_path: Path) -> None:
     r = await run_one(BlfCheck, CheckContext())
     assert r.status is Status.SKIP and "--patches FILE" in r.reason
+    # The reason says what to run, not only which flag to give.
+    assert "`AS_CLI/System/ActivatableFeature> get` → --features FILE" in r.reason
+    assert "`/usr/local/broadworks/patchtool/sbin/listPatch.pl` → --patches FILE" in r.reason
     p = fx.write(tmp_path, "as.txt", fx.listpatch(fx.OTHER["R24"]))
     ctx = CheckContext(case=Case(id="c1", release="R24"), options={"patches": [str(p)]})
     r = await run_one(FlowthroughCheck, ctx)

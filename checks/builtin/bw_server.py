@@ -463,7 +463,17 @@ class _BwFeatureCheck(Check):
     def applies(self, ctx: CheckContext) -> str | None:
         evidence = [o for o in self.options if o.kind == "path"]
         if not any(ctx.has(o.dest) for o in evidence):
-            return "needs pasted server output: " + " or ".join(f"--{o.name} FILE" for o in evidence)
+            # Say what to run and where its output goes (the guided steps), not only the flag names.
+            wanted: dict[str, list[str]] = {}
+            for step in self.guided_steps:
+                cmds = wanted.setdefault(step.option, [])
+                if step.command not in cmds:
+                    cmds.append(step.command)
+            def shown(c: str) -> str:  # a shell or CLI command in backticks; "the … file" as words
+                return f"`{c}`" if c.startswith("/") or "_CLI/" in c else c
+
+            return "needs pasted server output; run and save: " + "; ".join(
+                f"{' or '.join(shown(c) for c in cmds)} → --{opt} FILE" for opt, cmds in wanted.items())
         return None
 
     async def run(self, ctx: CheckContext) -> list[Finding]:
