@@ -469,6 +469,7 @@ class _BwFeatureCheck(Check):
                 cmds = wanted.setdefault(step.option, [])
                 if step.command not in cmds:
                     cmds.append(step.command)
+
             def shown(c: str) -> str:  # a shell or CLI command in backticks; "the … file" as words
                 return f"`{c}`" if c.startswith("/") or "_CLI/" in c else c
 
