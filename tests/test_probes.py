@@ -136,6 +136,7 @@ async def test_two_nodes_one_expired_is_named(ca, good, ca_file):
     assert bad.data["node"] == "127.0.0.3" and bad.data["step"] == "tls"
     exp = by_code(tls, "tls.cert.expired")
     assert [f.data["node"] for f in exp] == ["127.0.0.3"]
+    assert "tls.cert.untrusted" not in codes(tls)  # expired, not "does not chain to a public root"
     differ = by_code(tls, "tls.nodes.different_certificates")[0]
     assert differ.data["nodes"] == ["127.0.0.3"] and "127.0.0.3" in differ.remediation.summary
     summary = by_code(tls, "tls.summary")[0]
@@ -197,6 +198,29 @@ async def test_dns_failures_and_private_answers_through_the_resolver(good, ca_fi
 
 
 # ------------------------------------------------------------------------------- certificates
+def _der_chain(leaf) -> list[bytes]:
+    from cryptography import x509
+    from cryptography.hazmat.primitives import serialization
+
+    return [x509.load_pem_x509_certificate(b.bytes()).public_bytes(serialization.Encoding.DER)
+            for b in leaf.cert_chain_pems[:1]]
+
+
+@pytest.mark.parametrize("order", ["expired_first", "valid_first"])
+def test_trust_is_judged_at_each_chains_own_time_whatever_the_order(ca, ca_file, order):
+    """Nodes of a farm are judged one after another against one trust store: the verification
+    time of one chain must not stick to the next (an expired node made a renewed one "not yet valid")."""
+    from checks.probes.tls import assess_chain
+
+    old = _der_chain(ca.issue_cert(HOST, not_before=NOW - dt.timedelta(days=400), not_after=NOW - dt.timedelta(days=3)))
+    renewed = _der_chain(ca.issue_cert(HOST, not_before=NOW - dt.timedelta(days=1), not_after=NOW + dt.timedelta(days=300)))
+    chains = [old, renewed] if order == "expired_first" else [renewed, old]
+    results = {id(c): assess_chain(c, HOST, NOW, ca_file, None) for c in chains}
+    a_old, a_new = results[id(old)], results[id(renewed)]
+    assert a_old.expired and a_old.trusted, a_old
+    assert a_new.trusted and not a_new.not_yet_valid and not a_new.expired, a_new
+
+
 @pytest.mark.parametrize("case", ["not_yet_valid", "wrong_host", "self_signed", "no_intermediate", "expiring"])
 async def test_certificate_problems(case, ca, ca_file):
     want = {"not_yet_valid": "tls.cert.not_yet_valid", "wrong_host": "tls.cert.hostname_mismatch",

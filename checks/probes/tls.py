@@ -14,7 +14,6 @@ import hashlib
 import ipaddress
 import os
 import ssl
-import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -175,17 +174,21 @@ def _stamp(path: str | None) -> tuple[int, int] | None:
     return (st.st_mtime_ns, st.st_size) if st else None
 
 
-_STORE_LOCK = threading.Lock()  # a store's verification time is set just before each use
+@functools.lru_cache(maxsize=8)
+def _trust_store(cafile: str | None, capath: str | None, stamps: tuple, at: _dt.datetime) -> Any:
+    """The trust store with its verification time, loaded once per (trust files, time).
 
-
-@functools.lru_cache(maxsize=4)
-def _trust_store(cafile: str | None, capath: str | None, stamps: tuple) -> Any:
-    """The trust store, loaded once: the system bundle holds hundreds of certificates."""
+    The time is part of the key because OpenSSL keeps the *first* time set on a store
+    (``X509_STORE_set1_param`` does not overwrite a check time already in use): re-setting it on
+    a shared store judged every later chain at the first chain's time. The nodes of a farm mostly
+    share one chain and the run's clock, so this is still one load per run in the usual case.
+    """
     from OpenSSL import crypto
 
     store = crypto.X509Store()
     if cafile or capath:
         store.load_locations(cafile, capath)
+    store.set_time(at.replace(tzinfo=None))
     return store
 
 
@@ -201,16 +204,14 @@ def _assess(chain_der: tuple[bytes, ...], host: str, now: _dt.datetime, cafile: 
     nb, na = _utc(leaf.not_valid_before_utc), _utc(leaf.not_valid_after_utc)
     at = min(max(now, nb + _dt.timedelta(seconds=1)), na - _dt.timedelta(seconds=1))
     code, err = 0, ""
-    with _STORE_LOCK:
-        store = _trust_store(cafile, capath, (cafile_stamp, capath_stamp))
-        store.set_time(at.replace(tzinfo=None))
-        ctx = crypto.X509StoreContext(store, crypto.X509.from_cryptography(leaf),
-                                      [crypto.X509.from_cryptography(c) for c in certs[1:]])
-        try:
-            ctx.verify_certificate()
-        except crypto.X509StoreContextError as exc:
-            code = exc.errors[0] if exc.errors else -1
-            err = str(exc.errors[2]) if len(exc.errors) > 2 else str(exc)
+    store = _trust_store(cafile, capath, (cafile_stamp, capath_stamp), at)
+    ctx = crypto.X509StoreContext(store, crypto.X509.from_cryptography(leaf),
+                                  [crypto.X509.from_cryptography(c) for c in certs[1:]])
+    try:
+        ctx.verify_certificate()
+    except crypto.X509StoreContextError as exc:
+        code = exc.errors[0] if exc.errors else -1
+        err = str(exc.errors[2]) if len(exc.errors) > 2 else str(exc)
     self_signed = code == V_SELF_SIGNED_LEAF or (info.self_issued and len(certs) == 1 and code != 0 and code != V_NO_LOCAL_ISSUER)
     incomplete = code == V_NO_LOCAL_ISSUER and len(certs) == 1 and not info.self_issued
     days_left = int((na - now).total_seconds() // 86400)
