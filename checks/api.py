@@ -75,6 +75,12 @@ class CheckOption:
     validate: Callable[[str], Any] | None = field(default=None, compare=False, repr=False)
     #: For ``str`` options: the accepted values (the CLI enforces them).
     choices: tuple[str, ...] | None = None
+    #: For ``multiple`` options typed as one line (the TUI): how to cut the line into values;
+    #: ``None`` cuts at commas. An option whose values hold commas of their own (``--resolve
+    #: HOST:PORT:ADDR1,ADDR2``) gives its own; it raises ``ValueError`` with the reason.
+    split: Callable[[str], list[str]] | None = field(default=None, compare=False, repr=False)
+    #: How the TUI labels that one line of values.
+    list_hint: str = "comma-separated"
 
     @property
     def dest(self) -> str:

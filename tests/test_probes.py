@@ -84,12 +84,21 @@ def test_address_classes():
 
 def test_parse_resolve():
     assert parse_resolve(["XSP.example.com:443:127.0.0.2,[::1]"]) == {("xsp.example.com", 443): ("127.0.0.2", "::1")}
-    # Comma-split forms (the TUI) hand over the extra addresses separately: they join the spec before.
-    assert parse_resolve(["h.example.com:443:127.0.0.2", "127.0.0.3"]) == {("h.example.com", 443): ("127.0.0.2", "127.0.0.3")}
+    # One line may hold several pins (the TUI): separated by spaces, or even by commas — a token
+    # that is an address joins the pin before it, any other token starts a pin.
+    want = {("h.example.com", 443): ("127.0.0.2", "127.0.0.3"), ("g.example.com", 8443): ("::1",)}
+    for line in ("h.example.com:443:127.0.0.2,127.0.0.3 g.example.com:8443:[::1]",
+                 "h.example.com:443:127.0.0.2, 127.0.0.3,g.example.com:8443:::1"):
+        assert parse_resolve([line]) == want, line
+    assert parse_resolve(["h.example.com:443:127.0.0.2", "h.example.com:443:127.0.0.3,127.0.0.2"]) == \
+        {("h.example.com", 443): ("127.0.0.2", "127.0.0.3")}  # pins for one HOST:PORT add up
     for bad in ("xsp.example.com:443", "xsp.example.com:x:1.2.3.4", "xsp.example.com:443:not-an-ip",
-                ":443:1.2.3.4", "h:70000:1.2.3.4", "127.0.0.3"):
+                ":443:1.2.3.4", "h:70000:1.2.3.4", "127.0.0.3", "127.0.0.3 h:443:1.2.3.4"):
         with pytest.raises(ResolveError, match="--resolve"):
             parse_resolve([bad])
+    # An address never continues a pin from another --resolve value (curl reads each on its own).
+    with pytest.raises(ResolveError, match="127.0.0.3 is an address on its own"):
+        parse_resolve(["h.example.com:443:127.0.0.2", "127.0.0.3"])
 
 
 def test_failure_kinds_are_one_small_set():
@@ -402,6 +411,7 @@ def test_cli_bad_inputs_are_one_line(tmp_path):
     bad_pem = tmp_path / "chain.txt"
     bad_pem.write_text("hello")
     for extra, needle in ((["--resolve", "xsp.example.com:443"], "--resolve xsp.example.com:443: expected HOST:PORT:ADDR"),
+                          (["--resolve", "127.0.0.3"], "--resolve 127.0.0.3: 127.0.0.3 is an address on its own"),
                           (["--webex-ca", str(bad_pem)], "no PEM certificate"),
                           (["--probe-timeout", "soon"], "--probe-timeout soon")):
         r = wxtriage("run", "--check", "xsp.mtls", "--xsi-actions", f"https://{HOST}{XSI}", *extra, home=tmp_path)

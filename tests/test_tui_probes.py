@@ -53,8 +53,8 @@ async def test_matrix_names_the_node_and_step(tmp_path: Path, monkeypatch):
             for name in ("xsi_actions", "xsi_events", "auth_service", "cti", "dms"):
                 s.query_one(f"#c-{name}", Input).value = ""
             s.query_one("#c-xsi_actions", Input).value = f"https://{HOST}:{port}{XSI}"
-            # The form splits on commas; --resolve's address list survives that.
-            s.query_one("#o-resolve", Input).value = f"{HOST}:{port}:127.0.0.20,127.0.0.21"
+            # --resolve's own commas separate the addresses of one pin; pins are separated by spaces.
+            s.query_one("#o-resolve", Input).value = f"{HOST}:{port}:127.0.0.20,127.0.0.21 {HOST}:1:127.0.0.1"
             s.query_one("#o-probe_timeout", Input).value = "3"
             s.action_run()
             await wait_for_run(pilot, timeout=60)
@@ -102,3 +102,23 @@ async def test_password_prompt_is_a_modal_and_stays_in_memory(tmp_path: Path, mo
     assert "conn.auth.ok" in codes
     assert "Typed-In-Tui-1" not in (tmp_path / "ws" / "cases.sqlite3").read_bytes().decode("latin-1")
     credentials.forget_memory()
+
+
+async def test_a_lone_address_in_resolve_is_bad_input_not_a_crashed_run(tmp_path: Path):
+    app = demo_app(tmp_path / "ws")
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_case(DEMO_CASE_ID)
+        app.push_screen(ProbeChecksScreen(areas=("connectivity",)))
+        await pilot.pause()
+        s = app.screen
+        s.query_one("#cluster", Select).value = "__typed__"
+        await pilot.pause()
+        s.query_one("#c-xsi_actions", Input).value = f"https://{HOST}:8443{XSI}"
+        s.query_one("#o-resolve", Input).value = "127.0.0.20"
+        s.action_run()
+        await pilot.pause()
+        messages = [n.message for n in app._notifications]
+        assert any("127.0.0.20 is an address on its own" in m for m in messages), messages
+        assert str(s.query_one("#run-status").render()) == ""  # nothing ran
+        assert "resolve (HOST:PORT:ADDR[,ADDR…]; several pins separated by spaces)" in [
+            str(lbl.render()) for lbl in s.query(".input-label")]

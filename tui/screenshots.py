@@ -124,7 +124,7 @@ async def _probes_shot(app, pilot, tmp: Path, shot) -> None:
             screen.query_one("#c-xsi_actions").value = farm["url"]
             screen.query_one("#c-cti").value = farm["cti"]
             # CTI on the next port, pinned to the first node (nothing listens there: refused).
-            screen.query_one("#o-resolve").value = f"{farm['resolve']},{farm['cti']}:127.0.0.1"
+            screen.query_one("#o-resolve").value = f"{farm['resolve']} {farm['cti']}:127.0.0.1"
             await _settle(pilot)
             screen.action_run()
             await wait_for_run(pilot, timeout=60)

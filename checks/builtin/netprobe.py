@@ -15,7 +15,7 @@ from ..catalog import load_catalog
 from ..findings import make_finding
 from ..model import Evidence, Finding
 from ..redact import Redactor
-from ..probes import validate_resolve
+from ..probes import split_resolve, validate_resolve
 from ..redact import safe_url
 
 
@@ -46,7 +46,10 @@ def _check_webex_ca(value: str) -> None:
 
 RESOLVE = CheckOption("resolve", "pin HOST:PORT to one or more addresses, like curl's --resolve; each address "
                       "is probed as a node (repeatable)", multiple=True, metavar="HOST:PORT:ADDR[,ADDR…]",
-                      validate=_as_input_error("resolve", validate_resolve))
+                      validate=_as_input_error("resolve", validate_resolve),
+                      # The addresses of one pin are comma-separated, so pins typed on one line are
+                      # separated by spaces (split_resolve also reads comma-joined pins unambiguously).
+                      split=split_resolve, list_hint="HOST:PORT:ADDR[,ADDR…]; several pins separated by spaces")
 PROBE_TIMEOUT = CheckOption("probe-timeout", "seconds allowed for each network step (default 5)",
                             metavar="SECONDS", validate=_as_input_error("probe-timeout", _check_timeout))
 WEBEX_CA = CheckOption("webex-ca", "Webex CA chain downloaded from Partner Hub (PEM, e.g. CombinedCertChain2023.txt)",

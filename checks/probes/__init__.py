@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import re
 import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
@@ -66,42 +67,56 @@ def _parse_one(spec: str) -> tuple[tuple[str, int], tuple[str, ...]]:
     return (host.lower().rstrip("."), int(port)), parsed
 
 
+def split_resolve(text: str) -> list[str]:
+    """One line of pins → one ``HOST:PORT:ADDR[,ADDR…]`` per pin.
+
+    Pins are separated by spaces (commas work too). Unambiguous because an address never looks
+    like a ``HOST:PORT:`` start: each token that is an address joins the pin before it, any other
+    token starts a pin. Raises ValueError for an address with no pin before it.
+    """
+    specs: list[str] = []
+    for token in re.split(r"[\s,]+", text.strip()):
+        if not token:
+            continue
+        if _is_address(token):
+            if not specs:
+                raise ValueError(f"{token} is an address on its own; expected HOST:PORT:ADDR[,ADDR…] "
+                                 f"first, e.g. xsp.example.com:443:{token}")
+            specs[-1] += "," + token
+        else:
+            specs.append(token)
+    return specs
+
+
 def parse_resolve(values: Iterable[str] | str | None) -> dict[tuple[str, int], tuple[str, ...]]:
-    """Parse curl-style ``HOST:PORT:ADDR[,ADDR…]`` pins (IPv6 addresses in brackets)."""
+    """Parse curl-style ``HOST:PORT:ADDR[,ADDR…]`` pins (IPv6 addresses in brackets).
+
+    Each value is read on its own (a value may hold several pins, see :func:`split_resolve`);
+    an address never continues a pin from another value.
+    """
     if values is None:
         return {}
     if isinstance(values, str):
         values = [values]
-    # A bare address after a full spec continues its list: forms that split on commas
-    # ("h:443:10.0.0.1", "10.0.0.2") mean the same as "h:443:10.0.0.1,10.0.0.2".
-    merged: list[str] = []
-    for v in values:
-        v = v.strip()
-        if merged and v and ":" in merged[-1] and _is_address(v):
-            merged[-1] += "," + v
-        elif v:
-            merged.append(v)
     out: dict[tuple[str, int], tuple[str, ...]] = {}
-    for spec in merged:
-        if _is_address(spec):
-            raise ResolveError(f"--resolve {spec}: an address on its own must follow a HOST:PORT:ADDR value")
+    for value in values:
         try:
-            key, addrs = _parse_one(spec)
+            for spec in split_resolve(value):
+                key, addrs = _parse_one(spec)
+                # Two pins for one HOST:PORT add up (curl would keep the last): each address is a node.
+                out[key] = tuple(dict.fromkeys(out.get(key, ()) + addrs))
         except ValueError as exc:
-            raise ResolveError(f"--resolve {spec}: {exc}") from None
-        out[key] = addrs
+            raise ResolveError(f"--resolve {value.strip()}: {exc}") from None
     return out
 
 
 def validate_resolve(value: str) -> None:
-    """CheckOption validator: raises ValueError with the reason only.
-
-    A bare address is accepted: forms that split multiple values on commas hand the addresses
-    after the first one over separately (``parse_resolve`` joins them to the spec before).
-    """
-    if _is_address(value.strip()):
-        return
-    _parse_one(value)
+    """CheckOption validator: raises ValueError with the reason only."""
+    specs = split_resolve(value)
+    if not specs:
+        raise ValueError("no pin given; expected HOST:PORT:ADDR[,ADDR…]")
+    for spec in specs:
+        _parse_one(spec)
 
 
 @dataclass(frozen=True)

@@ -104,7 +104,7 @@ class ChecksScreen(Screen):
             if o.kind == "flag":
                 yield Checkbox(o.help, id=f"o-{o.dest}", compact=True)
             else:
-                yield Label(o.name + (" (comma-separated)" if o.multiple else ""), classes="input-label")
+                yield Label(o.name + (f" ({o.list_hint})" if o.multiple else ""), classes="input-label")
                 yield Input(placeholder=o.help, id=f"o-{o.dest}", tooltip=o.help, compact=True)
 
     def compose_after_run(self) -> ComposeResult:
@@ -167,7 +167,11 @@ class ChecksScreen(Screen):
                 values[o.dest] = self.query_one(f"#o-{o.dest}", Checkbox).value
                 continue
             raw = self.query_one(f"#o-{o.dest}", Input).value.strip()
-            items = [p.strip() for p in raw.split(",") if p.strip()] if o.multiple else ([raw] if raw else [])
+            try:
+                items = _split_values(o, raw)
+            except ValueError as exc:
+                self.notify(f"--{o.name} {raw}: {exc}", title=o.name, severity="error", timeout=10)
+                return None
             if o.kind in ("path", "location"):
                 items = [str(Path(i).expanduser()) for i in items]
             for item in items:
@@ -300,6 +304,15 @@ class ChecksScreen(Screen):
 
 _SEVERITY_STYLE = {"info": "dim", "warning": "yellow", "error": "red", "critical": "bold red"}
 _STATUS_STYLE = {"pass": "green", "warn": "yellow", "fail": "red", "skip": "dim", "error": "bold magenta"}
+
+
+def _split_values(o: CheckOption, raw: str) -> list[str]:
+    """The values typed in one input: the option's own splitter, else commas (multiple options)."""
+    if not o.multiple:
+        return [raw] if raw else []
+    if o.split is not None:
+        return o.split(raw)
+    return [p.strip() for p in raw.split(",") if p.strip()]
 
 
 def _check_label(symbol: str, title: str, check_id: str, note: str = "", style: str = "") -> Text:
