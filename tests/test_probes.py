@@ -480,3 +480,18 @@ async def test_dns_failure_is_reported_even_when_inventory_nodes_answer(good, ca
     assert by_code(conn, "conn.dns.failed")[0].data["step"] == "dns"
     ok = by_code(conn, "conn.http.auth_required")[0]
     assert ok.data["node"] == "127.0.0.14" and ok.data["source"] == "inventory"
+
+
+def test_probe_rule_wording_survives_redaction():
+    """Every output is redacted: catalog wording must not look like a secret (``password: `cmd```
+    once turned a remediation step into ``<redacted:secret:1>``)."""
+    from checks.catalog import load_catalog
+    from checks.redact import Redactor
+
+    cat = load_catalog("probe_rules")
+    for section in ("conn", "tls", "mtls"):
+        for name, rule in cat[section].items():
+            texts = [rule.get(k, "") for k in ("title", "detail", "remediation")] + list(rule.get("steps", ()))
+            for text in texts:
+                filled = text.replace("{user}", "testuser@example.com")
+                assert Redactor().redact_text(filled) == filled, (section, name, filled)
