@@ -324,6 +324,7 @@ async def test_auth_service_modes(good, ca_file, webex):
         ci_optional = await run(XspMtlsCheck, Cluster(name="t", auth_service=url(opt.port), auth_mode="ci-token"), p)
     f = by_code(mtls_mode_optional, "mtls.client_cert.optional")[0]
     assert f.severity.value == "error" and f.data["node"] == "127.0.0.9"
+    assert "clientAuthReq true" in " ".join(f.remediation.steps)
     f = by_code(ci_required, "mtls.client_cert.required_unexpected")[0]
     assert "clientAuthReq false" in " ".join(f.remediation.steps) and f.data["client_auth"] == "required"
     assert ci_optional.status is Status.PASS
@@ -336,6 +337,19 @@ async def test_auth_service_mtls_without_ca_list_mentions_first_test(good, ca_fi
                                                auth_mode="mtls"), prober(ca_file, {(HOST, srv.port): ("127.0.0.1",)}))
     f = by_code(mtls, "mtls.ca_list.empty")[0]
     assert "first cluster" in f.detail
+
+
+async def test_cti_optional_is_a_warning_and_nothing_observed_is_a_skip(good, ca_file, webex):
+    optional = leaf_spec(good, client_auth="optional", ca_list=[webex.cert_pem.bytes()])
+    with TlsServer(optional, "127.0.0.15") as opt, SilentServer("127.0.0.16") as silent:
+        p = prober(ca_file, {(HOST, opt.port): ("127.0.0.15",), (HOST, silent.port): ("127.0.0.16",)}, timeout=0.5)
+        cti = await run(XspMtlsCheck, Cluster(name="t", cti=f"{HOST}:{opt.port}"), p)
+        nothing = await run(XspMtlsCheck, Cluster(name="t", cti=f"{HOST}:{silent.port}"), p)
+    f = by_code(cti, "mtls.client_cert.optional")[0]
+    assert f.severity.value == "warning" and f.data["node"] == "127.0.0.15" and f.data["short"] == "optional"
+    assert "mtls.mode.as_expected" not in codes(cti) and cti.status is Status.WARN
+    # A silent port shows nothing about client certificates: no verdict, not a pass.
+    assert nothing.status is Status.SKIP and "no TLS answer" in nothing.reason
 
 
 # ------------------------------------------------------------------------------- authenticated probe

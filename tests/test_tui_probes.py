@@ -122,3 +122,19 @@ async def test_a_lone_address_in_resolve_is_bad_input_not_a_crashed_run(tmp_path
         assert str(s.query_one("#run-status").render()) == ""  # nothing ran
         assert "resolve (HOST:PORT:ADDR[,ADDR…]; several pins separated by spaces)" in [
             str(lbl.render()) for lbl in s.query(".input-label")]
+
+
+def test_matrix_client_cert_cell_says_what_is_wrong():
+    """A node that requires certificates but lacks the Webex CA reads "✗ no Webex CA", not "✗ required"."""
+    from checks.builtin.netprobe import finding
+    from checks.model import CheckResult, Status
+    from tui.screens.probes import matrix_rows
+
+    base = dict(client_auth="required", how="", why="", expected="required", observed="required",
+                advertised=[], first_test="")
+    findings = (finding("mtls", "as_expected", "cti", "127.0.0.1", "tls", **base),
+                finding("mtls", "webex_ca_missing", "cti", "127.0.0.1", "tls", missing="CN=Webex", **base),
+                finding("mtls", "as_expected", "cti", "127.0.0.2", "tls", **base))
+    rows = matrix_rows([CheckResult("xsp.mtls", "mTLS", "mtls", Status.FAIL, findings)])
+    assert str(rows[("cti", "127.0.0.1")]["mtls"]) == "✗ no Webex CA"
+    assert str(rows[("cti", "127.0.0.2")]["mtls"]) == "✓ required"

@@ -71,8 +71,8 @@ def mtls_findings(np: Any, exp: dict[str, Any], auth_mode: str, webex: list[Any]
     if exp["mode"] == "required":
         if mode == "none":
             out.append(finding("mtls", "not_requested", i, n, "tls", **base))
-        elif mode == "optional" and i != "cti":
-            out.append(finding("mtls", "optional", i, n, "tls", **base))
+        elif mode == "optional":
+            out.append(finding("mtls", "optional_cti" if i == "cti" else "optional", i, n, "tls", **base))
         else:
             out.append(finding("mtls", "as_expected", i, n, "tls", **base))
     elif mode == "required":
@@ -154,7 +154,9 @@ class XspMtlsCheck(Check):
                 out.append(finding("mtls", "no_webex_ca", p.endpoint.interface, "", "tls",
                                    advertised="; ".join(advertised_all) or "(no CA names)"))
         if not seen_any:
-            if out:
+            # Nothing observed is no verdict: skip, unless there is something else to say (a bad --webex-ca).
+            if any(f.code != "mtls.mode.unknown" for f in out):
                 return out
-            raise SkipCheck("no node completed enough of a TLS handshake (see cluster.connectivity for why)")
+            why = next((f": {f.data['message']}" for f in out if f.data.get("message")), "")
+            raise SkipCheck(f"no node completed enough of a TLS handshake{why} (see cluster.connectivity)")
         return out

@@ -75,7 +75,8 @@ def matrix_rows(results: list[CheckResult]) -> dict[tuple[str, str], dict[str, T
                 kind = "bad" if f.severity >= Severity.ERROR else "warn" if f.severity is Severity.WARNING else "ok"
                 prev = cells.get("mtls")
                 if prev is None or kind == "bad" or (kind == "warn" and not str(prev).startswith("✗")):
-                    cells["mtls"] = _cell(kind, str(d["client_auth"]))
+                    # The rule's few words ("no Webex CA") where it has them, else what was observed.
+                    cells["mtls"] = _cell(kind, str(d.get("short", d["client_auth"])))
     return rows
 
 
