@@ -22,21 +22,29 @@ def _indent(text: str, prefix: str) -> list[str]:
     return [prefix + line if line else prefix.rstrip() for line in text.splitlines()]
 
 
+#: Evidence kinds shown longer in text: (characters, continuation lines). A certificate chain is
+#: shown whole — the fingerprint and every certificate sent are the point.
+_EVIDENCE_LIMITS = {"certificate": (6000, 80)}
+
+
 def finding_lines(f: Finding, prefix: str = "    ", evidence_limit: int = 6,
                   content_chars: int = 400, content_lines: int = 8) -> list[str]:
     """A finding as indented text lines; each evidence item is cut at ``content_chars`` characters
-    and ``content_lines`` continuation lines (``--json`` always has it whole)."""
+    and ``content_lines`` continuation lines, or its kind's larger limits (``--json`` always has it
+    whole)."""
     lines = [f"{prefix}{_SEVERITY_MARK[f.severity]} [{f.severity.value}] {f.title}  ({f.code})"]
     inner = prefix + "  "
     if f.detail:
         lines += _indent(f.detail, inner)
     for ev in f.evidence[:evidence_limit]:
-        content = ev.content if len(ev.content) <= content_chars else ev.content[:content_chars] + " …"
+        chars, more = _EVIDENCE_LIMITS.get(ev.kind, (content_chars, content_lines))
+        chars, more = max(chars, content_chars), max(more, content_lines)
+        content = ev.content if len(ev.content) <= chars else ev.content[:chars] + " …"
         first, *rest = content.splitlines() or [""]
         lines.append(f"{inner}evidence: {ev.label}: {first}")
-        lines += [f"{inner}  {r}" for r in rest[:content_lines]]
-        if len(rest) > content_lines:
-            lines.append(f"{inner}  … (+{len(rest) - content_lines} lines; see --json)")
+        lines += [f"{inner}  {r}" for r in rest[:more]]
+        if len(rest) > more:
+            lines.append(f"{inner}  … (+{len(rest) - more} lines; see --json)")
     if len(f.evidence) > evidence_limit:
         lines.append(f"{inner}(+{len(f.evidence) - evidence_limit} more evidence items; see --json)")
     if f.remediation:

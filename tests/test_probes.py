@@ -264,10 +264,18 @@ async def test_certificate_problems(case, ca, ca_file):
 
 
 async def test_chain_with_intermediate_is_complete(ca, ca_file):
+    from checks.report import render_text
+
     leaf = ca.create_child_ca().issue_cert(HOST)
     with TlsServer(leaf_spec(leaf, routes=XSI_ROUTES)) as srv:
         tls = await run(XspTlsCheck, xsi_cluster(srv.port), prober(ca_file, {(HOST, srv.port): ("127.0.0.1",)}))
     assert codes(tls) == ["tls.summary"], tls.findings
+    # The text report shows the chain as sent whole: both certificates, full SHA-256 fingerprints.
+    text = render_text([tls])
+    chain = tls.findings[0].evidence[0].content
+    assert "[1] subject:" in text and chain.count("SHA-256: ") == 2
+    for line in chain.splitlines():
+        assert line.strip() in text
 
 
 async def test_tls13_only_fails_tls12_rule(good, ca_file):
