@@ -145,6 +145,8 @@ async def test_two_nodes_one_expired_is_named(ca, good, ca_file):
     assert bad.data["node"] == "127.0.0.3" and bad.data["step"] == "tls"
     exp = by_code(tls, "tls.cert.expired")
     assert [f.data["node"] for f in exp] == ["127.0.0.3"]
+    summary_old = [f for f in by_code(tls, "tls.summary") if f.data["node"] == "127.0.0.3"][0]
+    assert "(expired 2 day(s) ago)" in summary_old.detail or "(expired 3 day(s) ago)" in summary_old.detail
     assert "tls.cert.untrusted" not in codes(tls)  # expired, not "does not chain to a public root"
     differ = by_code(tls, "tls.nodes.different_certificates")[0]
     assert differ.data["nodes"] == ["127.0.0.3"] and "127.0.0.3" in differ.remediation.summary

@@ -38,8 +38,10 @@ def tls_findings(np: Any, now: Any, trust: tuple[str | None, str | None], interf
     base = dict(host=ep.host, port=ep.port, cert_subject=leaf.subject, issuer=leaf.issuer, not_after=leaf.not_after,
                 not_before=leaf.not_before, days=a.days_left, sha256=leaf.sha256, interfaces=interfaces,
                 evidence=ev)
+    validity = (f"expired {-a.days_left} day(s) ago" if a.expired else f"not valid before {leaf.not_before}"
+                if a.not_yet_valid else f"expires in {a.days_left} days")
     out = [finding("tls", "summary", i, n, "tls", version=tls.version or "?", cipher=tls.cipher_iana or tls.cipher or "?",
-                   cipher_openssl=tls.cipher or "?", versions=_versions_text(tls.versions), **base)]
+                   cipher_openssl=tls.cipher or "?", versions=_versions_text(tls.versions), validity=validity, **base)]
     v = tls.versions
     if v.get("TLSv1.2") is False:
         out.append(finding("tls", "no_tls12", i, n, "tls", versions=_versions_text(v), **base))

@@ -214,7 +214,7 @@ def _assess(chain_der: tuple[bytes, ...], host: str, now: _dt.datetime, cafile: 
         err = str(exc.errors[2]) if len(exc.errors) > 2 else str(exc)
     self_signed = code == V_SELF_SIGNED_LEAF or (info.self_issued and len(certs) == 1 and code != 0 and code != V_NO_LOCAL_ISSUER)
     incomplete = code == V_NO_LOCAL_ISSUER and len(certs) == 1 and not info.self_issued
-    days_left = int((na - now).total_seconds() // 86400)
+    days_left = int((na - now).total_seconds() / 86400)  # whole days, towards zero: expired 3.5 days ago → -3
     return TrustAssessment(trusted=code == 0, self_signed=self_signed, incomplete_chain=incomplete,
                            hostname_match=hostname_matches(host, info.sans), verify_error=err, verify_code=code,
                            not_yet_valid=now < nb, expired=now > na, days_left=days_left)
