@@ -429,6 +429,13 @@ def test_cli_run_json_and_text(good, ca_file, tmp_path, monkeypatch):
         for f in checks[c]["findings"]:
             assert {"interface", "node", "step"} <= set(f["data"])
     assert t.code == 0 and "authentication required (HTTP 401)" in t.out
+    # A pin for a port no interface uses is said, not silently ignored.
+    r = wxtriage("run", "--check", "cluster.connectivity", "--xsi-actions", f"https://{HOST}:{srv.port}{XSI}",
+                 "--resolve", f"{HOST}:{srv.port}:127.0.0.11", "--resolve", f"{HOST}:443:127.0.0.11", "--json",
+                 home=tmp_path)
+    found = [f for f in json.loads(r.out)["checks"][0]["findings"] if f["code"] == "conn.resolve.unused"]
+    assert len(found) == 1 and found[0]["data"]["pin"] == f"{HOST}:443"
+    assert f"--resolve {HOST}:{srv.port}:ADDRESS" in found[0]["remediation"]["summary"]
 
 
 def test_cli_bad_inputs_are_one_line(tmp_path):

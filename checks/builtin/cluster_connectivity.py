@@ -71,6 +71,19 @@ def node_findings(ep_probe: Any, np: Any, redactor: Redactor) -> list[Finding]:
     return out
 
 
+def unused_pins(pins: dict[tuple[str, int], tuple[str, ...]], eps: list[Any]) -> list[Finding]:
+    """A --resolve pin no interface uses (often the port: a URL without one is on 443) is said, not ignored."""
+    used = list(dict.fromkeys((ep.host, ep.port) for ep in eps))
+    out = []
+    for host, port in pins:
+        if (host, port) in used:
+            continue
+        example = next(((h, p) for h, p in used if h == host), used[0])
+        out.append(finding("conn", "resolve_unused", "", "", "input", pin=f"{host}:{port}",
+                           endpoints=", ".join(f"{h}:{p}" for h, p in used), example=f"{example[0]}:{example[1]}"))
+    return out
+
+
 class ClusterConnectivityCheck(Check):
     id = "cluster.connectivity"
     title = "Cluster connectivity (DNS, TCP, TLS, HTTP per node)"
@@ -83,7 +96,7 @@ class ClusterConnectivityCheck(Check):
     options = (RESOLVE, PROBE_TIMEOUT, TEST_USER, ASK_PASSWORD)
 
     async def run(self, ctx: CheckContext) -> list[Finding]:
-        from ..probes import endpoints_for, prober_for
+        from ..probes import endpoints_for, parse_resolve, prober_for
 
         assert ctx.cluster is not None  # guaranteed by needs
         prober = prober_for(ctx)
@@ -93,6 +106,7 @@ class ClusterConnectivityCheck(Check):
         redactor = Redactor()
         out: list[Finding] = [finding("conn", "not_probed", name, "", "dns", reason=why)
                               for name, why in skipped.items()]
+        out += unused_pins(parse_resolve(ctx.option("resolve", [])), eps)
         ctx.progress(f"probing {len(eps)} interface(s)")
         probes = await prober.probe_all(eps)
         for ep_probe in probes:
