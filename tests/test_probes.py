@@ -189,6 +189,17 @@ async def test_refused_silent_404_and_5xx(good, ca_file):
     assert f.data["interface"] == "xsi-events" and f.data["status"] == 503
 
 
+async def test_dropped_syn_is_a_tcp_timeout_blaming_a_firewall(ca_file):
+    from tests.tls_servers import BlackholeServer
+
+    with BlackholeServer("127.0.0.17") as hole:
+        p = prober(ca_file, {(HOST, hole.port): ("127.0.0.17",)}, timeout=0.5)
+        conn = await run(ClusterConnectivityCheck, xsi_cluster(hole.port), p)
+    f = by_code(conn, "conn.tcp.timeout")[0]
+    assert (f.data["node"], f.data["step"], f.data["kind"]) == ("127.0.0.17", "tcp", "connect-timeout")
+    assert "firewall" in f.title and f"TCP {hole.port}" in f.remediation.summary
+
+
 async def test_dns_failures_and_private_answers_through_the_resolver(good, ca_file):
     import socket
 

@@ -208,6 +208,35 @@ class SilentServer:
         self.sock.close()
 
 
+class BlackholeServer:
+    """A port whose SYNs go unanswered, like a firewall that drops packets: a listener with a full
+    accept queue (backlog 0, filled by connections nobody accepts) — Linux then drops new SYNs."""
+
+    def __init__(self, address: str = "127.0.0.1", fill: int = 3):
+        self.sock = socket.socket()
+        self.sock.bind((address, 0))
+        self.sock.listen(0)
+        self.address, self.port = self.sock.getsockname()[:2]
+        self._held = []
+        for _ in range(fill):
+            c = socket.socket()
+            c.setblocking(False)
+            try:
+                c.connect((self.address, self.port))
+            except BlockingIOError:
+                pass
+            self._held.append(c)
+        time.sleep(0.2)  # let the handshakes of the fillers complete
+
+    def __enter__(self) -> "BlackholeServer":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for c in self._held:
+            c.close()
+        self.sock.close()
+
+
 def refusing_port(address: str = "127.0.0.1") -> int:
     """A port on which nothing listens (connect is refused)."""
     with socket.socket() as s:
