@@ -370,7 +370,7 @@ async def test_cti_optional_is_a_warning_and_nothing_observed_is_a_skip(good, ca
     assert f.severity.value == "warning" and f.data["node"] == "127.0.0.15" and f.data["short"] == "optional"
     assert "mtls.mode.as_expected" not in codes(cti) and cti.status is Status.WARN
     # A silent port shows nothing about client certificates: no verdict, not a pass.
-    assert nothing.status is Status.SKIP and "no TLS answer" in nothing.reason
+    assert nothing.status is Status.SKIP and "no TLS answer" in nothing.reason and "127.0.0.16" in nothing.reason
 
 
 # ------------------------------------------------------------------------------- authenticated probe

@@ -35,7 +35,7 @@ def _check_timeout(value: str) -> None:
     except ValueError:
         raise ValueError("must be a number of seconds, e.g. 5") from None
     if not 0 < v <= 120:
-        raise ValueError("must be between 0 and 120 seconds")
+        raise ValueError("must be more than 0 and at most 120 seconds")
 
 
 def _check_webex_ca(value: str) -> None:
@@ -78,6 +78,22 @@ def finding(section: str, name: str, interface: str, node: str, step: str, evide
     f = make_finding(rules()[section][name], interface, severity, ev,
                      label=label(interface), node=node, step=step, **values)
     return dataclasses.replace(f, data={"interface": interface, **f.data})
+
+
+def why_nothing_seen(probes: Iterable[Any], limit: int = 2) -> str:
+    """Why no node got far enough, in a few words, for a skip reason (the run may not include
+    cluster.connectivity, which would explain it in full)."""
+    seen: list[str] = []
+    for p in probes:
+        if not p.nodes and p.dns.failure is not None:
+            seen.append(f"{p.endpoint.host}: {p.dns.failure.message}")
+        for np in p.nodes:
+            f = np.tcp.failure if np.tcp is not None and np.tcp.failure else (
+                np.tls.failure if np.tls is not None else None)
+            if f is not None:
+                seen.append(f"{np.node}:{p.endpoint.port}: {f.message}")
+    seen = list(dict.fromkeys(seen))
+    return "; ".join(seen[:limit]) + ("; …" if len(seen) > limit else "")
 
 
 def node_evidence(np: Any) -> Evidence:

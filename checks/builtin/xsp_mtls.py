@@ -12,7 +12,7 @@ from typing import Any
 
 from ..api import Check, CheckContext, SkipCheck
 from ..model import Evidence, Finding
-from .netprobe import PROBE_TIMEOUT, RESOLVE, WEBEX_CA, finding, rules
+from .netprobe import PROBE_TIMEOUT, RESOLVE, WEBEX_CA, finding, rules, why_nothing_seen
 
 
 def load_webex_cas(path: str | Path) -> list[Any]:
@@ -157,6 +157,7 @@ class XspMtlsCheck(Check):
             # Nothing observed is no verdict: skip, unless there is something else to say (a bad --webex-ca).
             if any(f.code != "mtls.mode.unknown" for f in out):
                 return out
-            why = next((f": {f.data['message']}" for f in out if f.data.get("message")), "")
-            raise SkipCheck(f"no node completed enough of a TLS handshake{why} (see cluster.connectivity)")
+            why = why_nothing_seen(probes)
+            raise SkipCheck("no node completed enough of a TLS handshake" + (f" ({why})" if why else "")
+                            + "; see cluster.connectivity")
         return out

@@ -10,7 +10,7 @@ from typing import Any
 
 from ..api import Check, CheckContext, SkipCheck
 from ..model import Evidence, Finding
-from .netprobe import PROBE_TIMEOUT, RESOLVE, finding, rules
+from .netprobe import PROBE_TIMEOUT, RESOLVE, finding, rules, why_nothing_seen
 
 
 def _certificate_evidence(tls: Any) -> Evidence:
@@ -119,5 +119,6 @@ class XspTlsCheck(Check):
                                    groups=desc, odd=", ".join(odd), nodes=odd, interfaces=names,
                                    host=first.endpoint.host, port=first.endpoint.port))
         if not seen_any:
-            raise SkipCheck("no node sent a certificate (see cluster.connectivity for why)")
+            why = why_nothing_seen(probes)
+            raise SkipCheck("no node sent a certificate" + (f" ({why})" if why else "") + "; see cluster.connectivity")
         return out
