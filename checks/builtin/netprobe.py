@@ -77,7 +77,8 @@ def finding(section: str, name: str, interface: str, node: str, step: str, evide
         values["url"] = safe_url(str(values["url"]))
     f = make_finding(rules()[section][name], interface, severity, ev,
                      label=label(interface), node=node, step=step, **values)
-    return dataclasses.replace(f, data={"interface": interface, **f.data})
+    # rstrip: an optional trailing sentence ({first_test}) may be empty.
+    return dataclasses.replace(f, detail=f.detail.rstrip(), data={"interface": interface, **f.data})
 
 
 def why_nothing_seen(probes: Iterable[Any], limit: int = 2) -> str:
