@@ -49,7 +49,7 @@ RESOLVE = CheckOption("resolve", "pin HOST:PORT to one or more addresses, like c
                       validate=_as_input_error("resolve", validate_resolve),
                       # The addresses of one pin are comma-separated, so pins typed on one line are
                       # separated by spaces (split_resolve also reads comma-joined pins unambiguously).
-                      split=split_resolve, list_hint="HOST:PORT:ADDR[,ADDR…]; several pins separated by spaces")
+                      split=split_resolve, list_hint="pins separated by spaces")
 PROBE_TIMEOUT = CheckOption("probe-timeout", "seconds allowed for each network step (default 5)",
                             metavar="SECONDS", validate=_as_input_error("probe-timeout", _check_timeout))
 WEBEX_CA = CheckOption("webex-ca", "Webex CA chain downloaded from Partner Hub (PEM, e.g. CombinedCertChain2023.txt)",
