@@ -200,6 +200,21 @@ async def test_dropped_syn_is_a_tcp_timeout_blaming_a_firewall(ca_file):
     assert "firewall" in f.title and f"TCP {hole.port}" in f.remediation.summary
 
 
+async def test_http_timeout_protocol_error_and_offhost_redirect(good, ca_file):
+    routes = {"/slow/": Route(401, delay=1.5), "/garbled/": Route(200, {"Bad Header": "x"}),
+              "/moved/": Route(302, {"Location": "https://elsewhere.example.net/x"})}
+    with TlsServer(leaf_spec(good, routes=routes), "127.0.0.18") as srv:
+        cluster = Cluster(name="t", xsi_actions=f"https://{HOST}:{srv.port}/slow/",
+                          xsi_events=f"https://{HOST}:{srv.port}/garbled/", dms=f"https://{HOST}:{srv.port}/moved/")
+        conn = await run(ClusterConnectivityCheck, cluster, prober(ca_file, {(HOST, srv.port): ("127.0.0.18",)}, 0.7))
+    f = by_code(conn, "conn.http.timeout")[0]
+    assert (f.data["interface"], f.data["step"], f.data["kind"]) == ("xsi-actions", "http", "read-timeout")
+    f = by_code(conn, "conn.http.protocol_error")[0]
+    assert (f.data["interface"], f.data["step"], f.data["kind"]) == ("xsi-events", "http", "protocol")
+    f = by_code(conn, "conn.http.redirect_other_host")[0]
+    assert f.data["interface"] == "dms" and f.data["location"] == "https://elsewhere.example.net/x"
+
+
 async def test_dns_failures_and_private_answers_through_the_resolver(good, ca_file):
     import socket
 
