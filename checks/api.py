@@ -81,10 +81,23 @@ class CheckOption:
     split: Callable[[str], list[str]] | None = field(default=None, compare=False, repr=False)
     #: How the TUI labels that one line of values.
     list_hint: str = "comma-separated"
+    #: Another option this one means nothing without (``--ask-password`` needs ``--test-user``):
+    #: giving it alone is bad input, not something silently ignored.
+    requires: str | None = None
 
     @property
     def dest(self) -> str:
         return self.name.replace("-", "_")
+
+
+def check_option_requirements(options: Iterable[CheckOption], values: Mapping[str, Any]) -> None:
+    """Raise :class:`InputError` when an option is given without the option it ``requires``."""
+    by_name = {o.name: o for o in options}
+    for o in by_name.values():
+        if o.requires and values.get(o.dest) and not values.get(by_name[o.requires].dest):
+            needed = by_name[o.requires]
+            raise InputError(f"--{o.name} only works together with --{needed.name} {needed.metavar or 'VALUE'}: "
+                             f"add --{needed.name} or drop --{o.name}")
 
 
 ProgressCallback = Callable[[str], None]

@@ -97,3 +97,12 @@ async def test_ask_password_prompts_once_and_keeps_it_in_memory(monkeypatch):
         res = await run_one(ClusterConnectivityCheck, ctx)
     assert "conn.auth.ok" in [f.code for f in res.findings], res.findings
     assert asked == ["bob@example.com"]
+
+
+def test_ask_password_without_test_user_is_bad_input(wxtriage_home):
+    # Silently ignoring it would leave the admin believing an authenticated probe ran.
+    r = wxtriage("run", "--check", "cluster.connectivity", "--ask-password",
+                 "--xsi-actions", "https://xsp.example.com/com.broadsoft.xsi-actions/v2.0/", home=wxtriage_home)
+    assert r.code == 2 and r.err.strip() == (
+        "wxtriage: error: --ask-password only works together with --test-user USERID: "
+        "add --test-user or drop --ask-password")

@@ -57,7 +57,7 @@ WEBEX_CA = CheckOption("webex-ca", "Webex CA chain downloaded from Partner Hub (
 TEST_USER = CheckOption("test-user", "BroadWorks test user ID for an authenticated Xsi-Actions probe (password from "
                         "`wxtriage credentials set`, or --ask-password)", metavar="USERID")
 ASK_PASSWORD = CheckOption("ask-password", "prompt for the test user's password and keep it in memory only "
-                           "(for machines without a keyring)", kind="flag")
+                           "(for machines without a keyring)", kind="flag", requires="test-user")
 
 
 def rules() -> dict[str, Any]:

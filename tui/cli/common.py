@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from checks.api import CheckContext, CheckOption, InputError
+from checks.api import CheckContext, CheckOption, InputError, check_option_requirements
 from checks.bundle import BundleError
 from checks.case import CaseFieldError
 from checks.inventory import AUTH_MODES, Cluster, InventoryError, load_inventory
@@ -130,6 +130,7 @@ def collect_options(args: argparse.Namespace, registry: Registry) -> dict[str, A
             if o.validate is not None:  # an unreadable paste is bad input (exit 2), not a failed check
                 o.validate(item)
         values[o.dest] = v
+    check_option_requirements(registry.options(), values)
     return values
 
 

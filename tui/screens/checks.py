@@ -13,7 +13,7 @@ from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Mark
 from textual.widgets.tree import TreeNode
 from textual.worker import Worker, WorkerState
 
-from checks.api import AREAS, Check, CheckContext, CheckOption, InputError
+from checks.api import AREAS, Check, CheckContext, CheckOption, InputError, check_option_requirements
 from checks.inventory import AUTH_MODES, Cluster
 from checks.model import CheckResult, Finding
 from checks.report import finding_markdown, summary_counts
@@ -188,6 +188,11 @@ class ChecksScreen(Screen):
                         self.notify(str(exc), title=o.name, severity="error", timeout=10)
                         return None
             values[o.dest] = items if o.multiple else (items[0] if items else None)
+        try:
+            check_option_requirements(self._options(), values)
+        except InputError as exc:
+            self.notify(str(exc), severity="error", timeout=10)
+            return None
         return values
 
     def services(self) -> dict[str, object]:
