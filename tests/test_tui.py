@@ -136,6 +136,31 @@ async def test_command_palette_runs_a_check(tmp_path: Path):
         assert app.store.latest_results(DEMO_CASE_ID)[0].check_id == "xsp.urls"
 
 
+async def test_home_shows_the_three_ways_in(tmp_path: Path):
+    """Each way in is a button with its label visible (a stylesheet rule for another screen's
+    id once padded the Guided button so its label did not fit) and opens its screen."""
+    from textual.widgets import Button
+
+    from tui.screens.guided import GuidedScreen
+
+    app = demo_app(tmp_path / "ws")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        buttons = list(app.screen.query(Button))
+        assert [str(b.label) for b in buttons] == ["Live session", "Guided self-service", "TAC bundle"]
+        for button in buttons:
+            assert button.content_size.height >= 1, button.id
+            assert button.size.width >= len(str(button.label)), button.id
+        await pilot.click("#way-guided")
+        await pilot.pause()
+        assert isinstance(app.screen, GuidedScreen)
+        app.pop_screen()
+        await pilot.pause()
+        await pilot.click("#way-bundle")
+        await pilot.pause()
+        assert isinstance(app.screen, BundleScreen)
+
+
 async def test_reopen_case_from_home(tmp_path: Path):
     app = demo_app(tmp_path / "ws")
     async with app.run_test(size=SIZE) as pilot:

@@ -36,7 +36,10 @@ class HomeScreen(Screen):
             with Horizontal(id="ways"):
                 for button_id, label, text in WAYS:
                     with Vertical(classes="way"):
-                        yield Button(label, id=button_id, variant="primary" if button_id == "live" else "default")
+                        # "way-" keeps these ids apart from other screens' ids in the app-wide stylesheet
+                        # (a bare "guided" once picked up the guided screen's padding and hid the label).
+                        yield Button(label, id=f"way-{button_id}",
+                                     variant="primary" if button_id == "live" else "default")
                         yield Static(text, classes="way-text")
             yield Static("Recent cases (enter to reopen)", classes="section-title")
             yield DataTable(id="cases", cursor_type="row", zebra_stripes=True)
@@ -58,8 +61,8 @@ class HomeScreen(Screen):
                           (c.description.splitlines() or [""])[0][:40], key=c.id)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
-        {"live": self.app.action_live, "guided": self.app.action_guided,
-         "bundle": self.app.action_export_bundle}[event.button.id]()
+        {"way-live": self.app.action_live, "way-guided": self.app.action_guided,
+         "way-bundle": self.app.action_export_bundle}[event.button.id]()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         self.app.open_case(str(event.row_key.value))
