@@ -22,7 +22,8 @@ def cmd_bundle(args: argparse.Namespace) -> int:
     # file and line of the leak, exit 2) and nothing is written.
     done = export_case_bundle(open_store(args), args.case, args.output)
     attached = f", attached {', '.join(done.attached)}" if done.attached else ""
-    print(f"Wrote {done.path} ({done.results} check results{attached})")
+    results = f"{done.results} check result{'' if done.results == 1 else 's'}"
+    print(f"Wrote {done.path} ({results}{attached})")
     for note in done.notes:
         print(f"note: {note}", file=sys.stderr)
     return 0
