@@ -7,20 +7,26 @@ from __future__ import annotations
 from pathlib import Path
 
 from tui.demo import DEMO_CASE_ID, demo_app
-from tui.screenshots import wait_for_run
+from tui.screenshots import steady_cursors, wait_for_run
 
 SIZE = (120, 36)
 
 
+async def steady(pilot) -> None:
+    """Last step before every picture: a blinking cursor would make it depend on timing."""
+    steady_cursors(pilot.app)
+    await pilot.pause()
+
+
 def test_home(snap_compare, tmp_path: Path):
-    assert snap_compare(demo_app(tmp_path), terminal_size=SIZE)
+    assert snap_compare(demo_app(tmp_path), terminal_size=SIZE, run_before=steady)
 
 
 def test_case_screen(snap_compare, tmp_path: Path):
     async def open_case(pilot):
         pilot.app.open_case(DEMO_CASE_ID)
         pilot.app.action_edit_case()
-        await pilot.pause()
+        await steady(pilot)
 
     assert snap_compare(demo_app(tmp_path), terminal_size=SIZE, run_before=open_case)
 
@@ -31,7 +37,7 @@ def test_case_screen_invalid_org_id(snap_compare, tmp_path: Path):
         pilot.app.action_edit_case()
         await pilot.pause()
         pilot.app.screen.query_one("#f-org_id").value = "not-an-org"
-        await pilot.pause()
+        await steady(pilot)
 
     assert snap_compare(demo_app(tmp_path), terminal_size=SIZE, run_before=type_bad)
 
@@ -46,7 +52,7 @@ def test_checks_screen_with_findings(snap_compare, tmp_path: Path):
         tree = pilot.app.screen.query_one("#results")
         tree.focus()
         tree.cursor_line = 2
-        await pilot.pause()
+        await steady(pilot)
 
     assert snap_compare(demo_app(tmp_path), terminal_size=SIZE, run_before=run_urls)
 
@@ -55,6 +61,6 @@ def test_guided(snap_compare, tmp_path: Path):
     async def guided(pilot):
         pilot.app.open_case(DEMO_CASE_ID)
         pilot.app.action_guided()
-        await pilot.pause()
+        await steady(pilot)
 
     assert snap_compare(demo_app(tmp_path), terminal_size=SIZE, run_before=guided)

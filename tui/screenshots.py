@@ -15,10 +15,22 @@ from .demo import DEMO_CASE_ID, demo_app, load_demo_pastes, write_demo_logs
 SIZE = (120, 36)
 
 
+def steady_cursors(app) -> None:
+    """Stop the blinking text cursors on the current screen (hidden from now on).
+
+    A blinking cursor is visible or not depending on when the picture is taken, so snapshots
+    and screenshots of a screen with a focused input would differ between a fast and a busy
+    machine."""
+    for widget in app.screen.query("*"):
+        if hasattr(widget, "cursor_blink"):
+            widget.cursor_blink = False
+
+
 async def _settle(pilot, seconds: float = 0.3) -> None:
     await pilot.pause()
     await pilot.wait_for_scheduled_animations()
     await asyncio.sleep(seconds)
+    steady_cursors(pilot.app)
     await pilot.pause()
 
 
