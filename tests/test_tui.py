@@ -243,3 +243,24 @@ async def test_typing_starts_in_the_first_field_without_an_inventory(tmp_path: P
         await pilot.press("ctrl+r")
         await wait_for_run(pilot)
         assert str(app.screen.query_one("#run-status", Static).render()) == "done: 1 fail"
+
+
+async def test_long_checks_form_starts_at_its_top(tmp_path: Path):
+    """Live session, every check: the form is taller than the screen. The first input has the
+    focus and the panel still shows its heading and the first label (focusing must not scroll)."""
+    from tui.app import make_app
+
+    app = make_app(store_path=tmp_path / "s.sqlite3", inventory_path=tmp_path / "none.toml")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.press("ctrl+r")
+        for _ in range(5):
+            await pilot.pause(0.05)
+        assert isinstance(app.screen, ChecksScreen)
+        panel = app.screen.query_one("#inputs")
+        assert panel.max_scroll_y > 0  # the form really is longer than the screen
+        assert app.focused is app.screen.query_one("#c-xsi_actions", Input)
+        assert panel.scroll_y == 0
+        await pilot.press(*"https://xsp.example.com/com.broadsoft.xsi-actions/")
+        assert app.screen.query_one("#c-xsi_actions", Input).value.endswith("xsi-actions/")

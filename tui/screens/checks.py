@@ -29,8 +29,11 @@ HINT = "Select a finding to read what it means and how to fix it."
 
 
 class ChecksScreen(Screen):
-    # Typing starts in the first field (not on the scroll container or the cluster drop-down).
-    AUTO_FOCUS = "#inputs Input, #inputs TextArea"
+    # Typing starts in the first field (not on the scroll container or the cluster drop-down):
+    # see _focus_first_input. Textual's own auto focus would also scroll the input panel before
+    # its layout exists, which hid the heading and the first label on a long form.
+    AUTO_FOCUS = ""
+    FIRST_INPUT = "#inputs Input, #inputs TextArea"
     BINDINGS = [
         Binding("ctrl+r", "run", "Run", id="checks.run", tooltip="Run the checks listed"),
         Binding("ctrl+x", "cancel", "Cancel", id="checks.cancel", tooltip="Stop the running checks"),
@@ -122,6 +125,7 @@ class ChecksScreen(Screen):
         return "[b]Checks: [/]" + ", ".join(c.id for c in self.selected_checks)
 
     def on_mount(self) -> None:
+        self.call_after_refresh(self._focus_first_input)
         self._fill_cluster_inputs()
         tree = self.query_one("#results", Tree)
         previous = {r.check_id: r for r in self.app.latest_results()}
@@ -133,6 +137,11 @@ class ChecksScreen(Screen):
             self.action_run()
 
     # Inputs ------------------------------------------------------------------------
+    def _focus_first_input(self) -> None:
+        first = next(iter(self.query(self.FIRST_INPUT)), None)
+        if first is not None and self.focused is None:
+            self.set_focus(first, scroll_visible=False)
+
     def _fill_cluster_inputs(self) -> None:
         if not self._needs_cluster():
             return
