@@ -113,7 +113,8 @@ async def test_bundle_error_is_visible(tmp_path: Path):
         app.action_export_bundle()
         await pilot.pause()
         app.screen.query_one("#bundle-path", Input).value = str(tmp_path / "missing" / "x.zip")
-        await pilot.click("#export")
+        app.screen.query_one("#bundle-path", Input).focus()
+        await pilot.press("enter")  # enter in the path field exports, like the button
         for _ in range(60):
             await pilot.pause(0.05)
             if "does not exist" in str(app.screen.query_one("#bundle-message", Label).render()):
@@ -134,6 +135,14 @@ async def test_command_palette_runs_a_check(tmp_path: Path):
         assert isinstance(app.screen, ChecksScreen)
         await wait_for_run(pilot)
         assert app.store.latest_results(DEMO_CASE_ID)[0].check_id == "xsp.urls"
+
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"export: TAC bundle")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, BundleScreen)
 
 
 async def test_home_shows_the_three_ways_in(tmp_path: Path):
@@ -243,6 +252,17 @@ async def test_typing_starts_in_the_first_field_without_an_inventory(tmp_path: P
         await pilot.press("ctrl+r")
         await wait_for_run(pilot)
         assert str(app.screen.query_one("#run-status", Static).render()) == "done: 1 fail"
+        # The run the user asked for ends on its worst finding: enter opens it.
+        tree = app.screen.query_one("#results", Tree)
+        for _ in range(20):
+            await pilot.pause(0.02)
+            if isinstance(tree.cursor_node and tree.cursor_node.data, Finding):
+                break
+        assert app.focused is tree and tree.cursor_node.data.code == "url.path.missing_v2"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, FindingScreen)
+        assert app.screen.finding.code == "url.path.missing_v2"
 
 
 async def test_long_checks_form_starts_at_its_top(tmp_path: Path):

@@ -46,10 +46,18 @@ class BundleScreen(ModalScreen[str | None]):
         if event.button.id == "close":
             self.dismiss(None)
         elif event.button.id == "export":
-            case_id = str(self.query_one("#bundle-case", Select).value)
-            out = Path(self.query_one("#bundle-path", Input).value.strip()).expanduser()
-            self.query_one("#bundle-message", Label).update("writing …")
-            self._export(case_id, out)
+            self.export()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """enter in the path field exports, as the Export button does."""
+        if event.input.id == "bundle-path":
+            self.export()
+
+    def export(self) -> None:
+        case_id = str(self.query_one("#bundle-case", Select).value)
+        out = Path(self.query_one("#bundle-path", Input).value.strip()).expanduser()
+        self.query_one("#bundle-message", Label).update("writing …")
+        self._export(case_id, out)
 
     @work(thread=True, exclusive=True, group="bundle")
     def _export(self, case_id: str, out: Path) -> None:

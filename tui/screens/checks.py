@@ -10,6 +10,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Markdown, Select, Static, Tree
+from textual.widget import Widget
 from textual.widgets.tree import TreeNode
 from textual.worker import Worker, WorkerState
 
@@ -35,7 +36,7 @@ class ChecksScreen(Screen):
     AUTO_FOCUS = ""
     FIRST_INPUT = "#inputs Input, #inputs TextArea"
     BINDINGS = [
-        Binding("ctrl+r", "run", "Run", id="checks.run", tooltip="Run the checks listed"),
+        Binding("ctrl+r", "run(True)", "Run", id="checks.run", tooltip="Run the checks listed"),
         Binding("ctrl+x", "cancel", "Cancel", id="checks.cancel", tooltip="Stop the running checks"),
         Binding("ctrl+e", "app.export_bundle", "Bundle", id="checks.bundle", tooltip="Export the TAC bundle"),
         Binding("escape", "app.pop_screen", "Back", id="checks.back"),
@@ -47,6 +48,7 @@ class ChecksScreen(Screen):
         self.check_ids, self.areas, self.autorun, self.guided = check_ids, areas, autorun, guided
         self.background = BackgroundRun()
         self.nodes: dict[str, TreeNode] = {}
+        self._focus_results_from: Widget | None | bool = False  # see action_run
 
     @property
     def selected_checks(self) -> list[type[Check]]:
@@ -134,7 +136,7 @@ class ChecksScreen(Screen):
             if c.id in previous:
                 self._show_result(previous[c.id])
         if self.autorun:
-            self.action_run()
+            self.action_run(focus_results=True)
 
     # Inputs ------------------------------------------------------------------------
     def _focus_first_input(self) -> None:
@@ -219,16 +221,22 @@ class ChecksScreen(Screen):
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "run":
-            self.action_run()
+            self.action_run(focus_results=True)
         elif event.button.id == "cancel":
             self.action_cancel()
         elif event.button.id == "paste-steps":
             self.app.action_paste_steps(tuple(c.id for c in self.selected_checks if c.guided_steps))
 
-    def action_run(self) -> None:
+    def action_run(self, focus_results: bool = False) -> None:
+        """Run the selected checks in the background.
+
+        ``focus_results`` (a run the user asked for: ctrl+r, Run, the palette) moves the focus to
+        the most severe finding when the run ends — unless the user has moved the focus since, so
+        re-runs while typing (paste boxes) never take the keyboard away."""
         options = self._option_values()
         if options is None:
             return
+        self._focus_results_from = self.focused if focus_results else False
         ctx = CheckContext(case=self.app.case, cluster=self._cluster(), inventory=self.app.inventory, options=options,
                            services=self.services())
         for c in self.selected_checks:
@@ -269,6 +277,27 @@ class ChecksScreen(Screen):
         counts = summary_counts(message.results)
         text = ", ".join(f"{n} {k}" for k, n in counts.items() if n) or "nothing ran"
         self.query_one("#run-status", Static).update(("cancelled: " if message.cancelled else "done: ") + text)
+        focus_from, self._focus_results_from = self._focus_results_from, False
+        if focus_from is not False and not message.cancelled and self.focused is focus_from:
+            self._focus_worst_finding()
+
+    def _focus_worst_finding(self) -> None:
+        """Put the results tree's cursor on the first finding of the highest severity, so
+        ``enter`` opens it."""
+        tree = self.query_one("#results", Tree)
+        best: TreeNode | None = None
+
+        def walk(node: TreeNode) -> None:
+            nonlocal best
+            if isinstance(node.data, Finding) and (best is None or node.data.severity > best.data.severity):
+                best = node
+            for child in node.children:
+                walk(child)
+        walk(tree.root)
+        if best is not None:
+            tree.focus()
+            # A node's line is known once the tree has laid out the results just added.
+            tree.call_after_refresh(tree.move_cursor, best)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         # The one place a crashed worker becomes a visible message.
