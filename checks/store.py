@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from contextlib import closing
+from dataclasses import replace
 from pathlib import Path
 from typing import Iterable
 
@@ -81,20 +82,21 @@ class CaseStore:
 
     def get(self, case_id: str) -> Case:
         with closing(self._connect()) as db:
-            row = db.execute("SELECT doc FROM cases WHERE id = ?", (case_id,)).fetchone()
+            row = db.execute("SELECT doc, updated_at FROM cases WHERE id = ?", (case_id,)).fetchone()
             if row is None:
                 # Let people type a unique prefix, as with git hashes.
-                rows = db.execute("SELECT doc FROM cases WHERE id LIKE ? || '%'", (case_id,)).fetchall()
+                rows = db.execute("SELECT doc, updated_at FROM cases WHERE id LIKE ? || '%'",
+                                  (case_id,)).fetchall()
                 if len(rows) == 1:
                     row = rows[0]
         if row is None:
             raise StoreError(f"no case {case_id!r} in {self.path}; `wxtriage case list` shows the cases")
-        return Case.from_dict(json.loads(row[0]))
+        return _case(*row)
 
     def list(self) -> list[Case]:
         with closing(self._connect()) as db:
-            rows = db.execute("SELECT doc FROM cases ORDER BY updated_at DESC, id").fetchall()
-        return [Case.from_dict(json.loads(r[0])) for r in rows]
+            rows = db.execute("SELECT doc, updated_at FROM cases ORDER BY updated_at DESC, id").fetchall()
+        return [_case(*r) for r in rows]
 
     def delete(self, case_id: str) -> None:
         with closing(self._connect()) as db, db:
@@ -149,3 +151,10 @@ class CaseStore:
                 "SELECT doc FROM results WHERE seq IN (SELECT max(seq) FROM results WHERE case_id = ? "
                 "GROUP BY check_id) ORDER BY seq", (case_id,)).fetchall()
         return [CheckResult.from_dict(json.loads(r[0])) for r in rows]
+
+
+def _case(doc: str, updated_at: str) -> Case:
+    """A stored case; its ``updated_at`` also counts results added since the fields last changed
+    (the column the lists are sorted by)."""
+    case = Case.from_dict(json.loads(doc))
+    return replace(case, updated_at=updated_at) if updated_at > case.updated_at else case

@@ -75,6 +75,18 @@ def test_case_roundtrip_and_store(tmp_path):
         reopened.get("nope")
 
 
+def test_a_run_counts_as_an_update(tmp_path):
+    """Lists are sorted by the last change, results included, and show that time."""
+    store = CaseStore(tmp_path / "cases.sqlite3")
+    old = store.save(Case.create(org_id=UUID, description="old case"))
+    new = store.save(Case.create(description="newer case"))
+    later = "2999-01-01T00:00:00+00:00"
+    store.add_results(old.id, [CheckResult("xsp.urls", "t", "urls", Status.PASS, (), "", later)])
+    assert [c.id for c in store.list()] == [old.id, new.id]
+    assert store.list()[0].updated_at == later and store.get(old.id).updated_at == later
+    assert store.get(old.id).description == "old case"
+
+
 def test_store_rejects_garbage_file(tmp_path):
     bad = tmp_path / "cases.sqlite3"
     bad.write_bytes(b"this is not a database" * 100)
