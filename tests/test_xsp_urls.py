@@ -64,6 +64,22 @@ def test_credentials_are_flagged_and_never_echoed():
     assert "Sup3rSecret" not in text and "admin:" not in text
 
 
+def test_every_problem_of_one_url_is_reported_at_once():
+    """A bad port does not hide the rest (credentials above all); a URL typed without a scheme
+    is linted as typed, and every suggestion is an https URL without the bad parts."""
+    codes = run(xsi_actions="http://admin:Sup3rSecret@xsp.example.com:99999/com.broadsoft.xsi-actions/")
+    assert {"url.scheme.not_https", "url.credentials_in_url", "url.port.invalid",
+            "url.path.missing_v2"} <= set(codes)
+    assert codes["url.path.missing_v2"].remediation.summary.endswith(
+        ": https://xsp.example.com/com.broadsoft.xsi-actions/v2.0/")
+    assert "Sup3rSecret" not in repr([f.to_dict() for f in codes.values()])
+    typed = run(xsi_actions="xsp.example.com/com.broadsoft.xsi-actions/")
+    assert set(typed) == {"url.scheme.not_https", "url.path.missing_v2"}
+    assert "https://xsp.example.com/com.broadsoft.xsi-actions/v2.0/" in typed["url.path.missing_v2"].remediation.summary
+    plain = run(xsi_actions="http://xsp.example.com/com.broadsoft.xsi-actions/")
+    assert "https://xsp.example.com/com.broadsoft.xsi-actions/v2.0/" in plain["url.path.missing_v2"].remediation.summary
+
+
 def test_auth_service_wrong_app_is_only_a_warning():
     assert run(auth_service="https://xsp.example.com/auth/v2.0/")["url.path.wrong_application"].severity.value == "warning"
 

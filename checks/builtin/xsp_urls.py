@@ -42,12 +42,15 @@ def lint_http_url(name: str, url: str, catalog: dict[str, Any]) -> list[Finding]
     out: list[Finding] = []
     try:
         parts = urlsplit(url.strip())
-        port = parts.port
-    except ValueError as exc:
-        if "port" in str(exc).lower():
-            raw_port = urlsplit(url.strip()).netloc.rpartition(":")[2]
-            return [hit("port", port=raw_port)]
+        if not parts.scheme and not parts.netloc and not url.strip().startswith("/"):
+            # "xsp.example.com/com.broadsoft.xsi-actions/": report the scheme, lint the rest as typed.
+            parts = urlsplit("//" + url.strip())
+    except ValueError:
         return [hit("host")]
+    try:
+        port, bad_port = parts.port, None
+    except ValueError:  # not a number, or out of range: still report everything else
+        port, bad_port = None, parts.netloc.rpartition(":")[2]
     if parts.scheme.lower() != "https":
         out.append(hit("scheme"))
     if parts.username is not None or parts.password is not None:
@@ -60,7 +63,9 @@ def lint_http_url(name: str, url: str, catalog: dict[str, Any]) -> list[Finding]
         out.append(hit("host_not_fqdn", host=host))
     if parts.query or parts.fragment:
         out.append(hit("query"))
-    if port is not None:
+    if bad_port is not None:
+        out.append(hit("port", port=bad_port))
+    elif port is not None:
         if port == 0:
             out.append(hit("port", port=port))
         elif port == 80:
@@ -84,9 +89,11 @@ def lint_http_url(name: str, url: str, catalog: dict[str, Any]) -> list[Finding]
             cut = slashed.lower().index(app_path.lower()) + len(app_path) if app_path else len(slashed)
             fixed_path = slashed[:cut].rstrip("/") + "/v2.0/"
             rule = "v2_suffix"
-        # The suggestion is what to type: no credentials, no query, the corrected path.
+        # The suggestion is what to type: https, no credentials, no query, the corrected path.
         netloc = parts.netloc.rpartition("@")[2]
-        fixed = urlunsplit(parts._replace(netloc=netloc, path=fixed_path, query="", fragment=""))
+        if bad_port is not None:
+            netloc = netloc.rpartition(":")[0]
+        fixed = urlunsplit(parts._replace(scheme="https", netloc=netloc, path=fixed_path, query="", fragment=""))
         out.append(hit(rule, suggestion=fixed))
     return out
 
