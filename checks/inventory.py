@@ -96,6 +96,10 @@ def load_inventory(path: Path | str | None = None) -> Inventory:
         return Inventory(path=p)
     try:
         raw = tomllib.loads(p.read_bytes().decode("utf-8-sig"))
+    except IsADirectoryError:
+        raise InventoryError(f"{p} is a folder; give the inventory file (TOML), e.g. {p / 'inventory.toml'}") from None
+    except OSError as exc:
+        raise InventoryError(f"{p}: cannot read it ({exc.strerror or exc})") from None
     except UnicodeDecodeError:
         raise InventoryError(f"{p}: not a text file (expected TOML)") from None
     except tomllib.TOMLDecodeError as exc:

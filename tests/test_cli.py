@@ -57,6 +57,8 @@ def test_usage_errors_are_one_line_exit_2(wxtriage_home, tmp_path):
     assert r.code == 2 and "known areas:" in r.err
     r = wxtriage("run", "--inventory", str(tmp_path / "missing.toml"), "--cluster", "x", home=wxtriage_home)
     assert r.code == 2 and "no such file" in r.err
+    r = wxtriage("run", "--inventory", str(tmp_path), "--cluster", "x", home=wxtriage_home)
+    assert r.code == 2 and "is a folder" in r.err and "Traceback" not in r.err
     bad = tmp_path / "bad.toml"
     bad.write_text("[[cluster]\nname=")
     r = wxtriage("run", "--inventory", str(bad), home=wxtriage_home)

@@ -84,6 +84,13 @@ def test_auth_service_wrong_app_is_only_a_warning():
     assert run(auth_service="https://xsp.example.com/auth/v2.0/")["url.path.wrong_application"].severity.value == "warning"
 
 
+def test_a_cluster_without_urls_is_skipped_not_passed():
+    from checks.runner import run_one
+
+    result = asyncio.run(run_one(XspUrlsCheck, CheckContext(cluster=Cluster(name="bare", customers=3))))
+    assert result.status.value == "skip" and "'bare' lists no interface URLs" in result.reason
+
+
 def test_customers_over_50():
     assert "cluster.customers_over_50" not in run(customers=50)
     f = run(customers=51)["cluster.customers_over_50"]

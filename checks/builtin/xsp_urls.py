@@ -9,7 +9,7 @@ import ipaddress
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
-from ..api import Check, CheckContext
+from ..api import Check, CheckContext, SkipCheck
 from ..catalog import load_catalog
 from ..findings import make_finding
 from ..redact import safe_url
@@ -130,6 +130,10 @@ class XspUrlsCheck(Check):
         catalog = load_catalog("url_rules")
         cluster = ctx.cluster
         assert cluster is not None  # guaranteed by needs
+        if not cluster.interfaces():
+            # Nothing to lint is not a pass.
+            raise SkipCheck(f"cluster {cluster.name!r} lists no interface URLs (xsi_actions, xsi_events, "
+                            "auth_service, cti …); add them to the inventory or give --xsi-actions URL …")
         findings: list[Finding] = []
         for name, value in cluster.interfaces().items():
             ctx.progress(f"linting {name}")
