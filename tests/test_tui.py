@@ -122,26 +122,24 @@ async def test_bundle_error_is_visible(tmp_path: Path):
         assert "does not exist" in str(app.screen.query_one("#bundle-message", Label).render())
 
 
+async def _palette(pilot, command: str) -> None:
+    await pilot.press("ctrl+p")
+    await pilot.pause()
+    await pilot.press(*command)
+    await pilot.pause(0.3)
+    await pilot.press("enter")
+    await pilot.pause()
+
+
 async def test_command_palette_runs_a_check(tmp_path: Path):
     app = demo_app(tmp_path / "ws")
     async with app.run_test(size=SIZE) as pilot:
         app.open_case(DEMO_CASE_ID)
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await pilot.press(*"run: xsp.urls")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
-        await pilot.pause()
+        await _palette(pilot, "run: xsp.urls")
         assert isinstance(app.screen, ChecksScreen)
         await wait_for_run(pilot)
         assert app.store.latest_results(DEMO_CASE_ID)[0].check_id == "xsp.urls"
-
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await pilot.press(*"export: TAC bundle")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
-        await pilot.pause()
+        await _palette(pilot, "export: TAC bundle")
         assert isinstance(app.screen, BundleScreen)
 
 
