@@ -32,7 +32,8 @@ class GuidedScreen(Screen):
                 status = "[dim]no checks installed yet[/]"
             else:
                 done = [latest[c.id] for c in checks if c.id in latest]
-                status = (" ".join(r.status.symbol for r in done) or "[dim]not run[/]") + f" [dim]{len(checks)} check(s)[/]"
+                count = f"{len(checks)} check{'s' if len(checks) != 1 else ''}"
+                status = (" ".join(r.status.symbol for r in done) or "[dim]not run[/]") + f" [dim]{count}[/]"
             out.append(Option(f"[b]{area.title}[/]  {status}\n  [dim]{area.description}[/]", id=area.id,
                               disabled=not checks))
         return out
