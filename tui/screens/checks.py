@@ -100,8 +100,10 @@ class ChecksScreen(Screen):
         pasteable = [c.id for c in self.selected_checks if c.guided_steps]
         if pasteable:
             # Checks that read pasted server output: their paste boxes are one press away.
-            yield Button(f"Paste server output ({', '.join(pasteable)})…", id="paste-steps", compact=True,
-                         tooltip="One box per command to run; the check re-runs on each paste")
+            # The label stays short enough for the narrow input panel; the tooltip names the checks.
+            yield Button("Paste server output…", id="paste-steps", compact=True,
+                         tooltip=f"For {', '.join(pasteable)}: one box per command to run; "
+                                 "the check re-runs on each paste")
         options = self._options()
         if options:
             yield Label("Inputs", classes="section-title")

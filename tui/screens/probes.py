@@ -16,7 +16,7 @@ from checks.model import CheckResult, Finding, Severity
 
 from .checks import ChecksScreen
 
-COLUMNS = ("Interface", "Node", "DNS", "TCP", "TLS", "HTTP", "Certificate", "Client cert")
+COLUMNS = ("Interface", "Node", "DNS", "TCP", "TLS", "HTTP", "Cert", "Client cert")
 STEPS = ("dns", "tcp", "tls", "http")
 PROBE_CHECKS = ("cluster.connectivity", "xsp.tls", "xsp.mtls")
 
