@@ -35,6 +35,9 @@ def _free_port(addresses: list[str]) -> int:
         try:
             for a in addresses:
                 with socket.socket() as s:
+                    # As the server will: a port left in TIME_WAIT by the last run is still usable,
+                    # so the screenshots show the same port every time.
+                    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
                     s.bind((a, port))
             return port
         except OSError:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+import shutil
 import tempfile
 from pathlib import Path
 
@@ -96,7 +97,11 @@ async def capture(out_dir: Path) -> list[Path]:
             app.pop_screen()
             app.action_area("client-logs")
             await _settle(pilot)
-            app.screen.query_one("#o-logs").value = str(write_demo_logs(Path(tmp) / "CiscoSpark"))
+            # A fixed folder, not the random workspace: the picture shows the path and must not
+            # change from one run to the next.
+            logs_root = Path(tempfile.gettempdir()) / "wxtriage-demo-logs"
+            shutil.rmtree(logs_root, ignore_errors=True)
+            app.screen.query_one("#o-logs").value = str(write_demo_logs(logs_root / "CiscoSpark"))
             app.screen.action_run()
             await wait_for_run(pilot)
             await _settle(pilot)
@@ -105,6 +110,7 @@ async def capture(out_dir: Path) -> list[Path]:
             timeline.move_cursor(row=1)
             await _settle(pilot)
             shot("logs")
+            shutil.rmtree(logs_root, ignore_errors=True)
             # The HAR screen on the example capture of seed 000's onboarding failure.
             har = Path(__file__).resolve().parent.parent / "examples" / "har" / "onboard-10991.har"
             app.action_har(os.path.relpath(har))  # relative: the picture must not name this machine's folders
