@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 
 from . import __version__
-from .case import Case
+from .case import Case, missing_for_tac
 from .model import CheckResult
 from .redact import LeakScanner, Redactor
 from .report import TOOL, render_markdown
@@ -159,7 +159,7 @@ def export_case_bundle(store: "CaseStore", case_id: str, out: Path | str,
     results = store.latest_results(case.id)
     scanner = scanner or LeakScanner(default_known_secrets())
     attachments: dict[str, Path] = {}
-    notes: list[str] = []
+    notes: list[str] = missing_for_tac(case)
     with tempfile.TemporaryDirectory(prefix="wxtriage-bundle-") as tmp:
         for kind, src in store.evidence(case.id):
             if kind != "har":

@@ -263,3 +263,12 @@ def with_fields(case: Case, values: Mapping[str, Any]) -> Case:
         changes["time_window"] = TimeWindow(values.get("since", case.time_window.start),
                                             values.get("until", case.time_window.end))
     return case.updated(**changes)
+
+
+def missing_for_tac(case: Case) -> list[str]:
+    """What TAC asks for in every case (catalog ``tac_info``) that ``case`` does not hold yet,
+    each as a note saying how to add it. Empty when the case is complete enough for TAC."""
+    from .catalog import load_catalog  # the catalog package imports nothing from here
+
+    return [f"{m['note']} Add it with `wxtriage case set {case.id} {m['flag']} …` or on the case screen."
+            for m in load_catalog("tac_info")["missing"] if not getattr(case, m["field"])]

@@ -8,7 +8,7 @@ import datetime as _dt
 from typing import Any, Iterable, Sequence
 
 from . import __version__
-from .case import Case
+from .case import Case, missing_for_tac
 from .catalog import describe_source
 from .model import CheckResult, Finding, Severity
 
@@ -130,6 +130,9 @@ def render_markdown(results: Sequence[CheckResult], case: Case | None = None) ->
                 ("Description", case.description.replace("\n", " "))]
         out += [f"| {k} | {v.replace('|', '/') if v else '—'} |" for k, v in rows]
         out.append("")
+        missing = missing_for_tac(case)
+        if missing:
+            out += ["**Missing for TAC:**", "", *(f"- {note}" for note in missing), ""]
     out += ["## Checks", "", "| | check | status | findings | duration |", "|---|---|---|---|---|"]
     for r in results:
         out.append(f"| {r.status.symbol} | {r.check_id} | {r.status.value}{' — ' + r.reason if r.reason else ''} "

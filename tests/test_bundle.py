@@ -107,4 +107,26 @@ def test_bundle_attaches_a_redacted_copy_of_the_case_har(tmp_path, wxtriage_home
     r = wxtriage("bundle", "--case", case_id, "-o", str(out), home=wxtriage_home)
     assert r.code == 0 and "no longer at" in r.err
     with zipfile.ZipFile(out) as zf:
-        assert "no longer at" in json.loads(zf.read("manifest.json"))["notes"][0]
+        assert any("no longer at" in n for n in json.loads(zf.read("manifest.json"))["notes"])
+
+
+def test_bundle_says_what_tac_will_ask_for(tmp_path, wxtriage_home):
+    """A case without org ID or tracking ID still bundles, but the report, the manifest and the
+    command's output name what is missing and how to add it; a complete case gets no such note."""
+    from tests.helpers import wxtriage
+
+    case_id = wxtriage("case", "new", "--description", "Partner Hub shows Error", home=wxtriage_home).out.split()[-1]
+    r = wxtriage("bundle", "--case", case_id, "-o", str(tmp_path / "a.zip"), home=wxtriage_home)
+    assert r.code == 0 and "note: The case has no customer org ID" in r.err
+    assert f"wxtriage case set {case_id} --tracking-id" in r.err and "description" not in r.err
+    with zipfile.ZipFile(tmp_path / "a.zip") as zf:
+        notes = json.loads(zf.read("manifest.json"))["notes"]
+        report = zf.read("report.md").decode()
+    assert len(notes) == 2 and "**Missing for TAC:**" in report and "no tracking ID" in report
+    assert wxtriage("case", "set", case_id, "--org-id", "1EB65FDF9643417F9974AD72CAE0E10F", "--tracking-id",
+                    "ATLAS_8666bff8-a5f2-4a6c-a31d-c7dccea7315c_30", home=wxtriage_home).code == 0
+    r = wxtriage("bundle", "--case", case_id, "-o", str(tmp_path / "b.zip"), home=wxtriage_home)
+    with zipfile.ZipFile(tmp_path / "b.zip") as zf:
+        assert json.loads(zf.read("manifest.json"))["notes"] == []
+        assert "Missing for TAC" not in zf.read("report.md").decode()
+    assert r.code == 0 and r.err == ""
