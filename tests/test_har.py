@@ -111,17 +111,21 @@ def test_catalog_codes(tmp_path, code, expected):
 
 
 def test_codes_inside_texts_and_hidden_failures_outrank_plain_http_errors(tmp_path):
-    noisy = hf.entry("GET", "https://admin.webex.com/api/v1/things", 503, "Service Unavailable", "text/plain")
+    noisy = hf.entry("GET", "https://admin.webex.com/api/v1/things", 404, "Not Found", "text/plain")
+    down = hf.entry("GET", "https://admin.webex.com/api/v1/licenses", 503, "Service Unavailable", "text/plain")
     text_code = hf.entry("PATCH", "https://admin.webex.com/api/v1/numbers", 400,
                          json.dumps({"message": "Phone number rejected: WXC-4410 invalid format"}))
     ok = hf.entry("POST", "https://admin.webex.com/api/v1/anything", 200, json.dumps({"code": 200, "message": "OK"}))
-    a = analyze_har(hf.write(tmp_path / "r.har", hf.har_doc([noisy, text_code, ok, *hf.seed_entries()])))
-    assert codes(a)[:2] == ["har.onboard.email_in_calling_account", "har.calling.bad_phone_number"]
+    a = analyze_har(hf.write(tmp_path / "r.har", hf.har_doc([noisy, down, text_code, ok, *hf.seed_entries()])))
+    assert codes(a)[:3] == ["har.onboard.email_in_calling_account", "har.calling.bad_phone_number",
+                            "har.error.unrecognised"]
     ranks = [f.data["rank"] for f in a.findings if "rank" in f.data]
     assert ranks == sorted(ranks)
-    # A read call that failed without a known code is context, not a problem.
+    # A read that failed without a known code is context, not a problem — unless the service
+    # itself failed (5xx): that may be the very error the admin saw.
     ctx = next(f for f in a.findings if f.code == "har.context.unrelated_failures")
-    assert "/api/v1/things → 503" in ctx.evidence[0].content
+    assert "/api/v1/things → 404" in ctx.evidence[0].content and "/licenses" not in ctx.evidence[0].content
+    assert "GET /api/v1/licenses failed: HTTP 503" in a.findings[2].title
 
 
 def test_clean_har_says_so(tmp_path):

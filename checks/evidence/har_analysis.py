@@ -68,12 +68,9 @@ class ApiFailure:
         """Failed although the HTTP status says success."""
         return 200 <= self.http_status < 300
 
-    @property
-    def is_context(self) -> bool:
-        """Noise for an admin error: routine lookups and telemetry, read calls nobody explains."""
-        if self.noise is not None:
-            return True
-        return self.rule is None and self.method not in WRITE_METHODS and not self.hidden
+    #: Noise for an admin error: routine lookups and telemetry, read calls nobody explains
+    #: (set by the analyser from the catalog's ``[relevance]`` table).
+    is_context: bool = False
 
 
 @dataclass
@@ -275,6 +272,10 @@ class _Analyzer:
         if f.rule is None:
             f.noise = next((n for n in self.noise if n["_rx"].search(path)
                             and (not n.get("statuses") or status in n["statuses"])), None)
+        # A failed read nobody explains is context, unless the service itself failed (a 5xx).
+        f.is_context = f.noise is not None or (
+            f.rule is None and method not in WRITE_METHODS and not f.hidden
+            and status < int(self.catalog["relevance"]["server_error"]))
         f.relevance = (weight + (40 if f.hidden else 0) + (30 if method in WRITE_METHODS else 0)
                        + (30 if f.rule else 0) + (10 if status >= 500 else 5 if status >= 400 else 0)
                        - (100 if f.noise else 0))
