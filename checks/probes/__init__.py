@@ -270,23 +270,29 @@ class Prober:
         t0 = time.perf_counter()
         s = self.settings
         np = NodeProbe(ep, address, source)
-        streams, np.tcp = await connect(address, ep.port, s.timeout)
-        if streams is not None:
-            # Once TCP works, the TLS read-out, the version probes and the verified HTTP GET are
-            # independent: run them side by side so a node costs about its slowest step.
-            async def tls_then_versions() -> None:
+        # The verified HTTP GET opens its own connection, so it starts with the TCP step instead of
+        # after it: the server's answer time is usually the longest wait of a node, and a farm's
+        # total is its slowest node's, so that wait must not queue behind the other nodes' TLS work.
+        http = asyncio.ensure_future(self._http(np, ep, address)) if ep.is_http else None
+        try:
+            streams, np.tcp = await connect(address, ep.port, s.timeout)
+            if streams is not None:
+                # The TLS read-out and the version probes run meanwhile, on the TCP step's stream.
                 tls = np.tls = await probe_tls(address, ep.port, ep.host, timeout=s.timeout, http_path=ep.path,
                                                probe_versions=False, streams=streams)
                 if s.probe_versions and (tls.handshake_ok or tls.got_certificate):
                     await self._versions(tls, address, ep)
-
-            jobs = [tls_then_versions()] + ([self._http(np, ep, address)] if ep.is_http else [])
-            await asyncio.gather(*jobs)
-            tls = np.tls
-            if tls is None or not tls.handshake_ok or tls.client_auth == "required":
-                # The TLS step decides first: a failed handshake or a required client certificate
-                # makes the HTTP answer meaningless (nothing can be learnt past that step).
-                np.http = None
+                if http is not None:
+                    await http
+        finally:
+            if http is not None and not http.done():  # TCP failed (or we were cancelled): nothing to learn
+                http.cancel()
+                await asyncio.gather(http, return_exceptions=True)
+        tls = np.tls
+        if streams is None or tls is None or not tls.handshake_ok or tls.client_auth == "required":
+            # The earlier steps decide first: no TCP, a failed handshake or a required client
+            # certificate makes the HTTP answer meaningless (nothing can be learnt past that step).
+            np.http = None
         np.elapsed_ms = (time.perf_counter() - t0) * 1000
         return np
 
