@@ -65,6 +65,8 @@ def test_usage_errors_are_one_line_exit_2(wxtriage_home, tmp_path):
     assert r.code == 2 and "not valid TOML" in r.err and len(r.err.strip().splitlines()) == 1
     r = wxtriage("case", "new", "--org-id", "acme", home=wxtriage_home)
     assert r.code == 2 and "Y2lzY29zcGFyazovL3VzL09SR0FOSVpBVElPTi8" in r.err and "Traceback" not in r.err
+    r = wxtriage("case", "list", "--store", str(tmp_path / "typo" / "cases.db"), home=wxtriage_home)
+    assert r.code == 2 and "typo does not exist" in r.err and not (tmp_path / "typo").exists()
 
 
 def test_inventory_cluster(wxtriage_home, example_inventory):

@@ -35,7 +35,13 @@ def add_store_arg(p: argparse.ArgumentParser) -> None:
 
 
 def open_store(args: argparse.Namespace) -> CaseStore:
-    return CaseStore(getattr(args, "store", None))
+    path = getattr(args, "store", None)
+    # The default location is created on first use; a folder given by hand that does not exist is
+    # more likely a typo than a wish for a new tree of folders (and an empty store to go with it).
+    if path and not Path(path).expanduser().parent.is_dir():
+        raise CliError(f"--store {path}: folder {Path(path).expanduser().parent} does not exist; "
+                       "create it first or give an existing folder")
+    return CaseStore(path)
 
 
 def print_json(doc: Any) -> None:
