@@ -167,6 +167,17 @@ async def test_valid_interface_passes(good, ca_file):
     assert by_code(tls, "tls.summary")[0].data["versions"] == "TLS 1.2, TLS 1.3"
 
 
+async def test_reachable_cti_node_reports_its_timings(good, ca_file):
+    # CTI has no HTTP step: a node that completes TLS is "reachable"; a pinned node had no DNS
+    # lookup, so its timing line says so instead of a misleading "DNS 0 ms".
+    with TlsServer(leaf_spec(good), "127.0.0.1") as srv:
+        p = prober(ca_file, {(HOST, srv.port): ("127.0.0.1",)})
+        conn = await run(ClusterConnectivityCheck, Cluster(name="t", cti=f"{HOST}:{srv.port}"), p)
+    ok = by_code(conn, "conn.node.reachable")[0]
+    assert ok.detail.startswith("DNS not looked up (pinned) · TCP ") and "(node from resolve)" in ok.detail
+    assert conn.status is Status.PASS
+
+
 async def test_refused_silent_404_and_5xx(good, ca_file):
     refused = refusing_port("127.0.0.4")
     routes = {"/com.broadsoft.xsi-events/v2.0/": Route(503, body="down")}

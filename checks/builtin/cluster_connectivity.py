@@ -39,8 +39,9 @@ def node_findings(ep_probe: Any, np: Any, redactor: Redactor) -> list[Finding]:
         f = tls.failure
         rule = "tls_timeout" if f.kind == "read-timeout" else "tls_handshake"
         return [finding("conn", rule, i, n, "tls", kind=f.kind, message=f.message, **base)]
-    timings = dict(dns_ms=_ms(ep_probe.dns.elapsed_ms), tcp_ms=_ms(np.tcp.elapsed_ms), tls_ms=_ms(tls.elapsed_ms),
-                   source=np.node_source)
+    # A pinned node had no lookup: "0 ms" would read as a measured (and suspiciously fast) DNS.
+    dns = "not looked up (pinned)" if ep_probe.dns.pinned else f"{_ms(ep_probe.dns.elapsed_ms)} ms"
+    timings = dict(dns=dns, tcp_ms=_ms(np.tcp.elapsed_ms), tls_ms=_ms(tls.elapsed_ms), source=np.node_source)
     h = np.http
     if h is None:  # CTI: no HTTP on this interface
         return [finding("conn", "node_ok", i, n, "tls", summary="reachable (TCP and TLS)", http_ms="–",
