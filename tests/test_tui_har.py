@@ -54,6 +54,12 @@ async def test_har_screen_ranks_drills_in_and_copies_into_the_case(tmp_path: Pat
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, FindingScreen)
+        # Evidence fences wrap: the end of the 5302 description ("[Error 10991] …") is on screen,
+        # not past a right edge that only sideways scrolling (with no scrollbar) would reveal.
+        from textual.widgets._markdown import MarkdownFence
+        fences = list(app.screen.query(MarkdownFence))
+        assert fences and all(f.max_scroll_x == 0 for f in fences)
+        assert any("10991" in str(f.query_one("#code-content").content) for f in fences)
         await pilot.press("escape")
         await pilot.pause()
         # Copy the extracted values into the current case.
