@@ -169,4 +169,9 @@ def getpass_prompt(user: str) -> str:
     """Terminal prompt (the documented alternative when there is no keyring)."""
     import getpass
 
-    return getpass.getpass(f"Password for BroadWorks test user {user} (kept in memory only): ")
+    try:
+        return getpass.getpass(f"Password for BroadWorks test user {user} (kept in memory only): ")
+    except EOFError:  # no terminal and nothing (more) on stdin: say so instead of crashing the check
+        raise ValueError(f"No password was typed for {user}: --ask-password needs a terminal to ask on (stdin "
+                         "ended). Run it from a terminal, or store the password with `wxtriage credentials set`."
+                         ) from None

@@ -106,3 +106,54 @@ def test_ask_password_without_test_user_is_bad_input(wxtriage_home):
     assert r.code == 2 and r.err.strip() == (
         "wxtriage: error: --ask-password only works together with --test-user USERID: "
         "add --test-user or drop --ask-password")
+
+
+def test_set_with_stdin_ending_before_the_prompt_is_answered_is_one_line(memory_keyring, monkeypatch, capsys):
+    # `echo pw | wxtriage credentials set USER` (no --stdin, no terminal): getpass falls back to stdin,
+    # reads the first line and hits the end for "Again:" — bad input, not an EOFError traceback.
+    answers = iter(["pw-from-a-pipe"])
+
+    def fake_getpass(prompt=""):
+        try:
+            return next(answers)
+        except StopIteration:
+            raise EOFError from None
+
+    monkeypatch.setattr("getpass.getpass", fake_getpass)
+    assert main(["credentials", "set", "bob@example.com"]) == 2
+    err = capsys.readouterr().err
+    assert "--stdin" in err and "nothing stored" in err and len(err.strip().splitlines()) == 1
+    assert ("wxtriage", "bob@example.com") not in memory_keyring.store
+
+
+def test_cli_set_piped_without_stdin_flag_never_tracebacks(tmp_path):
+    r = wxtriage("credentials", "set", "bob@example.com", home=tmp_path, input="pw-123456\n")
+    assert r.code == 2 and "Traceback" not in r.err and "--stdin" in r.err
+
+
+async def test_ask_password_without_a_terminal_is_a_finding_not_a_crash(monkeypatch):
+    from checks.api import CheckContext
+    from checks.builtin.cluster_connectivity import ClusterConnectivityCheck
+    from checks.inventory import Cluster
+    from checks.probes import Prober, ProbeSettings
+    from checks.model import Status
+    from checks.runner import run_one
+    from tests.tls_servers import HOST, XSI_ROUTES, TlsServer, leaf_spec
+    import trustme
+
+    keyring.set_keyring(FailKeyring())
+
+    def no_terminal(prompt=""):
+        raise EOFError
+
+    monkeypatch.setattr("getpass.getpass", no_terminal)
+    ca = trustme.CA()
+    with ca.cert_pem.tempfile() as trust, TlsServer(leaf_spec(ca.issue_cert(HOST), routes=dict(XSI_ROUTES))) as srv:
+        cluster = Cluster(name="t", xsi_actions=f"https://{HOST}:{srv.port}/com.broadsoft.xsi-actions/v2.0/")
+        ctx = CheckContext(cluster=cluster, options={"test_user": "bob@example.com", "ask_password": True},
+                           services={"probes": Prober(ProbeSettings(timeout=2, cafile=trust),
+                                                      pins={(HOST, srv.port): ("127.0.0.1",)})})
+        res = await run_one(ClusterConnectivityCheck, ctx)
+    assert res.status is not Status.ERROR, res.reason
+    f = next(f for f in res.findings if f.code == "conn.auth.no_password")
+    assert "needs a terminal" in f.detail

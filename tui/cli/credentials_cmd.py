@@ -43,9 +43,13 @@ def cmd_set(args: argparse.Namespace) -> int:
     if args.stdin:
         password = sys.stdin.readline().rstrip("\r\n")
     else:
-        password = getpass.getpass(f"Password for {user}: ")
-        if password and getpass.getpass("Again: ") != password:
-            raise CliError("the two passwords differ; nothing stored")
+        try:
+            password = getpass.getpass(f"Password for {user}: ")
+            if password and getpass.getpass("Again: ") != password:
+                raise CliError("the two passwords differ; nothing stored")
+        except EOFError:  # no terminal and stdin ran out (a pipe without --stdin)
+            raise CliError("no password typed (stdin ended before the prompt was answered); nothing stored. "
+                           "In a script pipe the password with --stdin") from None
     if not password:
         raise CliError("empty password; nothing stored")
     try:
