@@ -282,3 +282,42 @@ async def test_long_checks_form_starts_at_its_top(tmp_path: Path):
         assert panel.scroll_y == 0
         await pilot.press(*"https://xsp.example.com/com.broadsoft.xsi-actions/")
         assert app.screen.query_one("#c-xsi_actions", Input).value.endswith("xsi-actions/")
+
+
+async def test_ctrl_x_cancels_a_run_started_while_typing(tmp_path: Path):
+    """The README: "ctrl+x cancels". The focus is still in an input after ctrl+r, and Textual's
+    Input binds ctrl+x to cut: the screen's key must win while a run is going (and only then)."""
+    import asyncio
+
+    from checks.api import Check, CheckOption
+    from checks.registry import Registry
+    from tui.app import make_app
+
+    class Waits(Check):
+        id, title, area, timeout_s = "t.waits", "waits", "provisioning", 30
+        options = (CheckOption("note", "anything"),)
+
+        async def run(self, ctx):
+            await asyncio.sleep(30)
+            return []
+
+    app = make_app(store_path=tmp_path / "s.sqlite3", inventory_path=tmp_path / "none.toml",
+                   registry=Registry([Waits]))
+    async with app.run_test(size=SIZE) as pilot:
+        await app.push_screen(ChecksScreen(check_ids=("t.waits",)))
+        await pilot.pause()
+        field = app.screen.query_one("#o-note", Input)
+        assert app.focused is field
+        await pilot.press(*"abc")
+        await pilot.press("ctrl+r")
+        await pilot.pause(0.2)
+        assert app.focused is field
+        await pilot.press("ctrl+x")
+        await wait_for_run(pilot)
+        assert "cancelled" in str(app.screen.query_one("#run-status", Static).render())
+        assert field.value == "abc"
+        # With nothing running, ctrl+x is the input's own key again (cut the selection).
+        field.selection = (0, 3)  # type: ignore[assignment]
+        await pilot.press("ctrl+x")
+        await pilot.pause()
+        assert field.value == ""

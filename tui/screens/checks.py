@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual import on, work
+from textual.actions import SkipAction
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -37,7 +38,9 @@ class ChecksScreen(Screen):
     FIRST_INPUT = "#inputs Input, #inputs TextArea"
     BINDINGS = [
         Binding("ctrl+r", "run(True)", "Run", id="checks.run", tooltip="Run the checks listed"),
-        Binding("ctrl+x", "cancel", "Cancel", id="checks.cancel", tooltip="Stop the running checks"),
+        # priority: the focus is usually still in an input while a run goes, and Input binds ctrl+x
+        # to "cut"; action_cancel hands the key back to the input when nothing is running.
+        Binding("ctrl+x", "cancel", "Cancel", id="checks.cancel", tooltip="Stop the running checks", priority=True),
         Binding("ctrl+e", "app.export_bundle", "Bundle", id="checks.bundle", tooltip="Export the TAC bundle"),
         Binding("escape", "app.pop_screen", "Back", id="checks.back"),
     ]
@@ -258,6 +261,8 @@ class ChecksScreen(Screen):
         self.post_message(RunCompleted(results, cancelled))
 
     def action_cancel(self) -> None:
+        if self.query_one("#cancel", Button).disabled:  # nothing running: ctrl+x is the input's cut
+            raise SkipAction()
         if self.background.cancel():
             self.query_one("#run-status", Static).update("cancelling …")
 
