@@ -89,6 +89,11 @@ class CheckOption:
     def dest(self) -> str:
         return self.name.replace("-", "_")
 
+    @property
+    def placeholder(self) -> str:
+        """The value's name in ``--help`` and messages: ``metavar``, else one fitting ``kind``."""
+        return self.metavar or {"path": "FILE", "location": "PATH"}.get(self.kind, "VALUE")
+
 
 def check_option_requirements(options: Iterable[CheckOption], values: Mapping[str, Any]) -> None:
     """Raise :class:`InputError` when an option is given without the option it ``requires``."""
@@ -96,7 +101,7 @@ def check_option_requirements(options: Iterable[CheckOption], values: Mapping[st
     for o in by_name.values():
         if o.requires and values.get(o.dest) and not values.get(by_name[o.requires].dest):
             needed = by_name[o.requires]
-            raise InputError(f"--{o.name} only works together with --{needed.name} {needed.metavar or 'VALUE'}: "
+            raise InputError(f"--{o.name} only works together with --{needed.name} {needed.placeholder}: "
                              f"add --{needed.name} or drop --{o.name}")
 
 

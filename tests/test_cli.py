@@ -153,6 +153,8 @@ class DndSyncCheck(Check):
     assert "broken.check" in listing.out and "does_not_exist_anywhere" in listing.out
     r = wxtriage("run", "--check", "acme.dnd_sync", home=wxtriage_home)
     assert r.code == 0 and "give --template-export FILE" in r.out
+    # A kind="path" option without a metavar is shown as a FILE, like the built-in ones.
+    assert "--template-export FILE" in wxtriage("run", "--help", home=wxtriage_home).out
     template = tmp_path / "t.csv"
     template.write_text("x")
     r = wxtriage("run", "--check", "acme.dnd_sync", "--template-export", str(template), home=wxtriage_home)

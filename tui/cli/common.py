@@ -120,10 +120,10 @@ def add_check_options(p: argparse.ArgumentParser, registry: Registry) -> None:
         if o.kind == "flag":
             g.add_argument(flag, dest=o.dest, action="store_true", help=o.help)
         elif o.multiple:
-            g.add_argument(flag, dest=o.dest, action="append", default=[], metavar=o.metavar or "VALUE",
+            g.add_argument(flag, dest=o.dest, action="append", default=[], metavar=o.placeholder,
                            help=o.help, choices=o.choices)
         else:
-            g.add_argument(flag, dest=o.dest, metavar=o.metavar or "VALUE", help=o.help, choices=o.choices)
+            g.add_argument(flag, dest=o.dest, metavar=o.placeholder, help=o.help, choices=o.choices)
 
 
 def collect_options(args: argparse.Namespace, registry: Registry) -> dict[str, Any]:
