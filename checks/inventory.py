@@ -78,6 +78,10 @@ class Inventory:
         for c in self.clusters:
             if c.name == name:
                 return c
+        if not self.clusters and self.path is not None and not self.path.exists():
+            raise InventoryError(f"no cluster named {name!r}: there is no inventory at {self.path} yet; create it "
+                                 "(one [[cluster]] table per cluster, as in examples/inventory.toml) or give "
+                                 "--inventory FILE")
         known = ", ".join(c.name for c in self.clusters) or "(none)"
         raise InventoryError(f"no cluster named {name!r} in {self.path or 'the inventory'}; known: {known}")
 

@@ -76,6 +76,15 @@ def test_inventory_cluster(wxtriage_home, example_inventory):
     assert "cluster.customers_over_50" in r.out and "url.port.unusual" in r.out
     r = wxtriage("run", "--inventory", str(example_inventory), home=wxtriage_home)
     assert r.code == 2 and "--cluster NAME (east, west)" in r.err
+    r = wxtriage("run", "--inventory", str(example_inventory), "--cluster", "north", home=wxtriage_home)
+    assert r.code == 2 and "known: east, west" in r.err
+
+
+def test_cluster_without_any_inventory_says_where_it_belongs(wxtriage_home):
+    # A new user follows the README's `run --area connectivity --cluster east` before writing one.
+    r = wxtriage("run", "--area", "urls", "--cluster", "east", home=wxtriage_home)
+    assert r.code == 2 and len(r.err.strip().splitlines()) == 1
+    assert "there is no inventory at" in r.err and "inventory.toml yet" in r.err and "--inventory FILE" in r.err
 
 
 def test_case_lifecycle_and_bundle(wxtriage_home, tmp_path):
