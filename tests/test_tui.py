@@ -321,3 +321,54 @@ async def test_ctrl_x_cancels_a_run_started_while_typing(tmp_path: Path):
         await pilot.press("ctrl+x")
         await pilot.pause()
         assert field.value == ""
+
+
+async def test_a_plugin_in_a_checklist_with_its_own_screen_gets_its_inputs(tmp_path: Path):
+    """README, 'Writing a check plugin': a plugin in area provisioning (the paste-box checklist)
+    declaring an option and needing a cluster gets the cluster form and an input for its option,
+    and runs with them; the built-in paste boxes stay as they are. Same for the client-logs screen."""
+    from checks.api import Check, CheckOption
+    from checks.builtin.bw_server import FlowthroughCheck
+    from checks.builtin.client_logs import ClientLogsCheck
+    from checks.model import Severity
+    from checks.registry import Registry
+    from tui.app import make_app
+    from tui.screens import screen_for_area
+    from tui.screens.paste import PasteStepsScreen
+
+    seen: dict[str, object] = {}
+
+    def plugin(area: str) -> type[Check]:
+        class DndSync(Check):
+            id, title, needs = f"acme.{area}", "DND sync", ("cluster",)
+            options = (CheckOption("template-export", "Partner Hub template export", kind="path"),)
+
+            async def run(self, ctx):
+                seen["template"], seen["cluster"] = ctx.option("template-export"), ctx.cluster.xsi_actions
+                return [Finding("acme.dnd.disabled", Severity.WARNING, "DND sync is off", source="inf")]
+        DndSync.area = area
+        return DndSync
+
+    template = tmp_path / "template.csv"
+    template.write_text("dnd,false\n")
+    xsi = "https://xsp.example.com/com.broadsoft.xsi-actions/v2.0/"
+    for area, builtin in (("provisioning", FlowthroughCheck), ("client-logs", ClientLogsCheck)):
+        seen.clear()
+        app = make_app(store_path=tmp_path / f"{area}.sqlite3", inventory_path=tmp_path / "none.toml",
+                       registry=Registry([builtin, plugin(area)]))
+        async with app.run_test(size=SIZE) as pilot:
+            await app.push_screen(screen_for_area(area, guided=True))
+            await pilot.pause()
+            screen = app.screen
+            if area == "provisioning":
+                assert isinstance(screen, PasteStepsScreen)
+            screen.query_one("#o-template_export", Input).value = str(template)
+            screen.query_one("#c-xsi_actions", Input).value = xsi
+            if area == "client-logs":
+                screen.query_one("#o-logs", Input).value = str(Path(__file__).parent / "fixtures" / "client_logs")
+            await pilot.press("ctrl+r")
+            await wait_for_run(pilot)
+            assert seen == {"template": str(template), "cluster": xsi}, area
+            tree = screen.query_one("#results", Tree)
+            assert any("acme.dnd.disabled" == getattr(n.data, "code", "") for c in tree.root.children
+                       for n in c.children), area

@@ -91,15 +91,7 @@ class ChecksScreen(Screen):
     def compose_inputs(self) -> ComposeResult:
         """The inputs above the Run button: the cluster form and one input per declared option."""
         if self._needs_cluster():
-            yield Label("Cluster", classes="section-title")
-            choices = [(c.name, c.name) for c in self.app.inventory.clusters] + [("typed below", TYPED)]
-            yield Select(choices, value=choices[0][1], allow_blank=False, id="cluster", compact=True)
-            for name, label in CLUSTER_FIELDS:
-                yield Label(label, classes="input-label")
-                yield Input(placeholder=label, id=f"c-{name}", tooltip=label, compact=True)
-            yield Label("Auth Service mode", classes="input-label")
-            yield Select([(m, m) for m in AUTH_MODES], value=AUTH_MODES[0], allow_blank=False,
-                         id="c-auth_mode", tooltip="Auth Service mode", compact=True)
+            yield from self.compose_cluster_form()
         pasteable = [c.id for c in self.selected_checks if c.guided_steps]
         if pasteable:
             # Checks that read pasted server output: their paste boxes are one press away.
@@ -107,7 +99,23 @@ class ChecksScreen(Screen):
             yield Button("Paste server output…", id="paste-steps", compact=True,
                          tooltip=f"For {', '.join(pasteable)}: one box per command to run; "
                                  "the check re-runs on each paste")
-        options = self._options()
+        yield from self.compose_option_inputs(self._options())
+
+    def compose_cluster_form(self) -> ComposeResult:
+        """Pick a cluster of the inventory or type its interfaces (read back by ``_cluster``)."""
+        yield Label("Cluster", classes="section-title")
+        choices = [(c.name, c.name) for c in self.app.inventory.clusters] + [("typed below", TYPED)]
+        yield Select(choices, value=choices[0][1], allow_blank=False, id="cluster", compact=True)
+        for name, label in CLUSTER_FIELDS:
+            yield Label(label, classes="input-label")
+            yield Input(placeholder=label, id=f"c-{name}", tooltip=label, compact=True)
+        yield Label("Auth Service mode", classes="input-label")
+        yield Select([(m, m) for m in AUTH_MODES], value=AUTH_MODES[0], allow_blank=False,
+                     id="c-auth_mode", tooltip="Auth Service mode", compact=True)
+
+    def compose_option_inputs(self, options: list[CheckOption]) -> ComposeResult:
+        """One input per option (read back by ``_typed_option_values``). Area screens that draw
+        their own inputs pass the options they do not draw — a plugin's, for instance."""
         if options:
             yield Label("Inputs", classes="section-title")
         for o in options:
@@ -177,8 +185,20 @@ class ChecksScreen(Screen):
         return Cluster(name="typed", auth_mode=mode, **typed)
 
     def _option_values(self) -> dict[str, object] | None:
+        values = self._typed_option_values(self._options())
+        if values is None:
+            return None
+        try:
+            check_option_requirements(self._options(), values)
+        except InputError as exc:
+            self.notify(str(exc), severity="error", timeout=10)
+            return None
+        return values
+
+    def _typed_option_values(self, options: list[CheckOption]) -> dict[str, object] | None:
+        """The values typed into ``compose_option_inputs``' inputs, validated like the CLI does."""
         values: dict[str, object] = {}
-        for o in self._options():
+        for o in options:
             if o.kind == "flag":
                 values[o.dest] = self.query_one(f"#o-{o.dest}", Checkbox).value
                 continue
@@ -204,11 +224,6 @@ class ChecksScreen(Screen):
                         self.notify(str(exc), title=o.name, severity="error", timeout=10)
                         return None
             values[o.dest] = items if o.multiple else (items[0] if items else None)
-        try:
-            check_option_requirements(self._options(), values)
-        except InputError as exc:
-            self.notify(str(exc), severity="error", timeout=10)
-            return None
         return values
 
     def services(self) -> dict[str, object]:

@@ -15,6 +15,7 @@ from textual.app import ComposeResult
 from textual.widgets import Button, DataTable, Input, Label, Markdown, Static
 
 from checks.builtin.client_logs import case_with_facts, fmt_time, summary_of
+from checks.api import CheckOption
 from checks.case import CaseFieldError, parse_time
 from checks.evidence.logs import LogInputError, default_log_dirs, find_default_logs, open_source
 from checks.model import CheckResult, Finding
@@ -45,6 +46,13 @@ class ClientLogsScreen(ChecksScreen):
             yield Label(f"{name} (ISO time)", classes="input-label")
             yield Input(placeholder=f"case window: {fmt_time(value)}" if value else "no limit",
                         id=f"o-{name}", compact=True, tooltip=f"Overrides the case's time window ({name})")
+        # Another check in this checklist (a plugin) gets the generic cluster form and inputs.
+        if self._needs_cluster():
+            yield from self.compose_cluster_form()
+        yield from self.compose_option_inputs(self._other_options())
+
+    def _other_options(self) -> list[CheckOption]:
+        return [o for o in self._options() if o.name not in ("logs", "since", "until")]
 
     def compose_after_run(self) -> ComposeResult:
         yield Label("Facts from the logs", classes="section-title")
@@ -84,7 +92,10 @@ class ClientLogsScreen(ChecksScreen):
             except CaseFieldError as exc:
                 self.notify(str(exc), title=name, severity="error")
                 return None
-        return values
+        others = self._typed_option_values(self._other_options())
+        if others is None:
+            return None
+        return values | others
 
     # Results -----------------------------------------------------------------------
     def _show_result(self, r: CheckResult) -> None:

@@ -45,9 +45,10 @@ class PasteStepsScreen(ChecksScreen):
     def steps(self) -> list[GuidedStep]:
         return steps_for(self.selected_checks)
 
-    def _needs_cluster(self) -> bool:  # server pastes only; no cluster form here
-        return False
-
+    def _other_options(self) -> list[CheckOption]:
+        """Options no paste box or drop-down here serves (a plugin's): they get the generic inputs."""
+        served = {s.option for s in self.steps} | {"release", "xsp-platform"}
+        return [o for o in self._options() if o.name not in served]
     def compose_inputs(self) -> ComposeResult:  # replaces the generic inputs (and their paste button)
         yield Static("Run each command on the server and paste its output below. Every paste is "
                      "checked at once; the results on the right update.", id="paste-intro")
@@ -70,6 +71,10 @@ class PasteStepsScreen(ChecksScreen):
                 yield TextArea(id=f"p-{step.id}", classes="paste-box", soft_wrap=False,
                                tooltip=f"Paste the output of: {step.command}")
                 yield Static("", id=f"s-{step.id}", classes="paste-status")
+        # The built-in server checks need neither; a plugin in this checklist may need both.
+        if self._needs_cluster():
+            yield from self.compose_cluster_form()
+        yield from self.compose_option_inputs(self._other_options())
 
     # Pastes ------------------------------------------------------------------------
     @on(TextArea.Changed)
@@ -128,6 +133,10 @@ class PasteStepsScreen(ChecksScreen):
         platform = self._value("#o-xsp_platform")
         if platform and platform != AUTO:
             values["xsp_platform"] = platform
+        others = self._typed_option_values(self._other_options())
+        if others is None:
+            return None
+        values.update(others)
         if self.step_errors:
             self.notify(f"{len(self.step_errors)} paste(s) could not be read; see the message under the box",
                         severity="warning")
