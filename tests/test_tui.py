@@ -88,7 +88,7 @@ async def test_live_session_flow_case_checks_finding_bundle(tmp_path: Path):
         await pilot.pause()
 
         # Export the TAC bundle.
-        await pilot.press("ctrl+e")
+        await pilot.press("ctrl+b")
         await pilot.pause()
         assert isinstance(app.screen, BundleScreen)
         out = tmp_path / "tac.zip"
@@ -372,3 +372,19 @@ async def test_a_plugin_in_a_checklist_with_its_own_screen_gets_its_inputs(tmp_p
             tree = screen.query_one("#results", Tree)
             assert any("acme.dnd.disabled" == getattr(n.data, "code", "") for c in tree.root.children
                        for n in c.children), area
+
+
+async def test_screen_keys_work_while_typing_in_an_input(tmp_path: Path):
+    # A screen key that an Input also binds (ctrl+e end of line, ctrl+w delete word) never reaches
+    # the screen while a field has the focus — which is most of the time on these screens.
+    from tui.screens.bundle import BundleScreen
+
+    app = demo_app(tmp_path / "ws")
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_case(DEMO_CASE_ID)
+        app.action_checks(check_ids=("xsp.urls",))
+        await pilot.pause()
+        assert isinstance(app.focused, Input)
+        await pilot.press("ctrl+b")
+        await pilot.pause()
+        assert isinstance(app.screen, BundleScreen)

@@ -70,8 +70,9 @@ async def test_har_screen_ranks_drills_in_and_copies_into_the_case(tmp_path: Pat
         assert hf.EMAIL in case.emails and hf.ONBOARD_TRACKING in case.tracking_ids
         assert case.org_id == hf.ORG  # a new, empty case gets the failing request's org
         assert any(r.check_id == "har.analyze" for r in app.store.latest_results(case_id))
-        # A redacted copy next to the file.
-        await pilot.click("#har-redact")
+        # A redacted copy next to the file, by key while the path field has the focus.
+        screen.query_one("#har-path", Input).focus()
+        await pilot.press("ctrl+s")
         await _wait_status(pilot, "wrote")
         out = tmp_path / "seed.redacted.har"
         assert out.exists() and hf.BEARER not in out.read_text()

@@ -41,7 +41,8 @@ class ChecksScreen(Screen):
         # priority: the focus is usually still in an input while a run goes, and Input binds ctrl+x
         # to "cut"; action_cancel hands the key back to the input when nothing is running.
         Binding("ctrl+x", "cancel", "Cancel", id="checks.cancel", tooltip="Stop the running checks", priority=True),
-        Binding("ctrl+e", "app.export_bundle", "Bundle", id="checks.bundle", tooltip="Export the TAC bundle"),
+        # ctrl+b, not ctrl+e: a text input takes ctrl+e (end of line) before the screen sees it.
+        Binding("ctrl+b", "app.export_bundle", "Bundle", id="checks.bundle", tooltip="Export the TAC bundle"),
         Binding("escape", "app.pop_screen", "Back", id="checks.back"),
     ]
 

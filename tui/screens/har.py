@@ -56,7 +56,8 @@ class HarScreen(Screen):
         Binding("ctrl+r", "analyse", "Analyse", id="har.analyse", tooltip="Read the HAR and rank its failures"),
         Binding("ctrl+y", "copy_to_case", "Copy into case", id="har.copy",
                 tooltip="Fill the case's org ID, tracking IDs, e-mails and time window from the HAR"),
-        Binding("ctrl+w", "write_redacted", "Redacted copy", id="har.redact",
+        # ctrl+s, not ctrl+w: the path input takes ctrl+w (delete word) before the screen sees it.
+        Binding("ctrl+s", "write_redacted", "Redacted copy", id="har.redact",
                 tooltip="Write <file>.redacted.har with every secret replaced"),
     ]
 
