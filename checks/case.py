@@ -179,6 +179,12 @@ class Case:
     def updated(self, **changes: Any) -> "Case":
         return replace(self, updated_at=_now(), **changes)
 
+    @property
+    def blank(self) -> bool:
+        """Nothing typed into any field (a case opened and left, e.g. by a quick look around)."""
+        return not any([self.org_id, self.partner_org_id, self.tracking_ids, self.emails, self.client_versions,
+                        self.release, self.description, self.time_window.start, self.time_window.end])
+
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for f in fields(self):

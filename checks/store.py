@@ -93,10 +93,18 @@ class CaseStore:
             raise StoreError(f"no case {case_id!r} in {self.path}; `wxtriage case list` shows the cases")
         return _case(*row)
 
-    def list(self) -> list[Case]:
+    def list(self, *, with_blank: bool = True) -> list[Case]:
+        """Every case, most recently updated first. ``with_blank=False`` leaves out cases that
+        hold nothing at all — no field, result, evidence or unsaved draft (the home screen's list
+        would otherwise fill with the empty case every quick look around creates)."""
         with closing(self._connect()) as db:
-            rows = db.execute("SELECT doc, updated_at FROM cases ORDER BY updated_at DESC, id").fetchall()
-        return [_case(*r) for r in rows]
+            rows = db.execute(
+                "SELECT doc, updated_at, EXISTS(SELECT 1 FROM results r WHERE r.case_id = cases.id)"
+                " OR EXISTS(SELECT 1 FROM evidence e WHERE e.case_id = cases.id)"
+                " OR EXISTS(SELECT 1 FROM drafts d WHERE d.case_id = cases.id)"
+                " FROM cases ORDER BY updated_at DESC, id").fetchall()
+        cases = [(_case(doc, updated), held) for doc, updated, held in rows]
+        return [c for c, held in cases if with_blank or held or not c.blank]
 
     def delete(self, case_id: str) -> None:
         with closing(self._connect()) as db, db:

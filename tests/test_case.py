@@ -87,6 +87,18 @@ def test_a_run_counts_as_an_update(tmp_path):
     assert store.get(old.id).description == "old case"
 
 
+def test_blank_cases_can_be_left_out_of_a_list(tmp_path):
+    """The home screen hides cases that hold nothing; one field, result, draft or evidence keeps it."""
+    store = CaseStore(tmp_path / "cases.sqlite3")
+    blank, drafted, ran = (store.save(Case()) for _ in range(3))
+    typed = store.save(Case.create(description="x"))
+    store.save_draft(drafted.id, "org_id", "1eb65fdf-96")
+    store.add_results(ran.id, [CheckResult("xsp.urls", "t", "urls", Status.SKIP, (), "no cluster", "2026-11-20T10:00:00+00:00")])
+    assert blank.blank and not typed.blank
+    assert {c.id for c in store.list()} == {blank.id, drafted.id, ran.id, typed.id}
+    assert {c.id for c in store.list(with_blank=False)} == {drafted.id, ran.id, typed.id}
+
+
 def test_store_rejects_garbage_file(tmp_path):
     bad = tmp_path / "cases.sqlite3"
     bad.write_bytes(b"this is not a database" * 100)
