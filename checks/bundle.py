@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
 from . import __version__
 from .case import Case, missing_for_tac
 from .model import CheckResult
-from .redact import LeakScanner, Redactor
+from .redact import LeakScanner, Redactor, default_known_secrets, keyring_redactor
 from .report import TOOL, render_markdown
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -107,11 +107,11 @@ def write_bundle(case: Case, results: Sequence[CheckResult], out: Path | str,
         raise BundleError(f"{out} is a folder; give a file name such as {out / ('wxtriage-' + case.id + '.zip')}")
     if not out.parent.exists():
         raise BundleError(f"folder {out.parent} does not exist")
-    redactor = Redactor()
+    redactor = keyring_redactor()  # stored passwords are replaced wherever they appear
     files = redact_files(bundle_files(case, results, extra), redactor)
     manifest = redact_files({"manifest.json": _json_bytes(build_manifest(
         case, results, files, attachments=attachments, notes=notes))}, redactor)["manifest.json"]
-    scanner = scanner or LeakScanner()
+    scanner = scanner or LeakScanner(default_known_secrets())
     scanner.add(redactor.removed)  # a value removed anywhere must not survive anywhere else
     for name, data in [*files.items(), ("manifest.json", manifest)]:
         scanner.check(name, data)

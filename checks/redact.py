@@ -21,7 +21,10 @@ import zipfile
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit, urlunsplit
 from pathlib import Path
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .model import CheckResult
 from urllib.parse import unquote_plus
 
 #: JSON keys / parameter names whose values are secrets (matched case-insensitively, as substrings
@@ -42,7 +45,8 @@ _SOURCE_FILE_EXT_RE = re.compile(r"(?i)\.(?:cpp|cc|c|h|hpp|m|mm|swift|kt|java|js
 
 JWT_RE = re.compile(r"\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}")
 BEARER_RE = re.compile(r"(?i)\b(bearer|basic)\s+([A-Za-z0-9._~+/=-]{8,})")
-URL_USERINFO_RE = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)([^/\s:@]+):([^/\s@]+)@")
+# One slash too: a URL given where a file path was expected comes back from pathlib as "https:/u:p@h/…".
+URL_USERINFO_RE = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*:/{1,2})([^/\s:@]+):([^/\s@]+)@")
 # name=value / name: value / "name": "value" pairs in free text (logs, pasted output).
 # Cookie headers (and "cookie" JSON fields) hold several name=value pairs: the whole value is secret.
 COOKIE_RE = re.compile(r"""(?i)\b((?:set-)?cookie["']?\s*[:=]\s*["']?)([^\r\n"']+)""")
@@ -57,6 +61,8 @@ KV_RE = re.compile(
     (?P<value>(?:bearer\s+|basic\s+)?[^\s"',;&<>]{4,})
     """)
 
+
+_PLACEHOLDER_RE = re.compile(r"<redacted:([a-z-]+):(\d+)>")
 
 #: Remembered values shorter than this are not replaced inside other text (too ambiguous).
 MIN_KNOWN_LEN = 6
@@ -90,8 +96,8 @@ _USERINFO_TAIL_RE = re.compile(r"(?i)([a-z][a-z0-9+.-]{0,30})$")
 
 
 def _userinfo_matches(text: str):
-    """URL_USERINFO_RE matches, found from each "://" (the regex alone crawls through big bodies)."""
-    i = text.find("://")
+    """URL_USERINFO_RE matches, found from each ":/" (the regex alone crawls through big bodies)."""
+    i = text.find(":/")
     while i >= 0:
         m = _USERINFO_TAIL_RE.search(text, max(0, i - 31), i)
         if m:
@@ -99,7 +105,7 @@ def _userinfo_matches(text: str):
             mm = URL_USERINFO_RE.match(text, start)
             if mm:
                 yield mm
-        i = text.find("://", i + 3)
+        i = text.find(":/", i + 2)
 
 
 @functools.lru_cache(maxsize=8192)
@@ -139,6 +145,16 @@ class Redactor:
         if len(value) >= 4:
             self.known_secrets.add(value)
         return placeholder
+
+    def note_placeholders(self, text: str) -> None:
+        """Number new placeholders after those already in ``text`` (put there by another redactor,
+        e.g. a check's own), so ``<redacted:secret:1>`` never stands for two different values."""
+        if "<redacted:" not in text:
+            return
+        for m in _PLACEHOLDER_RE.finditer(text):
+            kind, n = m.group(1), int(m.group(2))
+            if self._counts.get(kind, 0) < n:
+                self._counts[kind] = n
 
     @property
     def removed(self) -> frozenset[str]:
@@ -319,6 +335,86 @@ def default_known_secrets() -> set[str]:
         return {s for s in known_secrets() if isinstance(s, str) and s}
     except Exception:  # noqa: BLE001 - a broken keyring must not stop redaction; the scan still runs
         return set()
+
+
+def keyring_redactor(redactor: Redactor | None = None) -> Redactor:
+    """``redactor`` (or a new one) taught every keyring password, so they are *replaced* wherever
+    they appear (placeholder ``<redacted:secret:N>``) instead of only refusing the output."""
+    redactor = redactor if redactor is not None else Redactor()
+    for value in default_known_secrets():
+        if len(value) >= MIN_KNOWN_LEN:
+            redactor.secret(value, "stored-password")  # its own kind: says what leaked, never collides
+        else:
+            redactor.known_secrets.add(value)
+    return redactor
+
+
+def redact_document(doc: Any, redactor: Redactor | None = None) -> Any:
+    """Every string of one of our own JSON-able documents (a check result, a report) through the
+    text rules and the keyring's passwords. What the case store keeps and what a screen shows."""
+    return keyring_redactor(redactor).redact_strings(doc)
+
+
+def redact_result(result: "CheckResult", redactor: Redactor | None = None) -> "CheckResult":
+    """A check result with every text (title, detail, evidence, fix, data, reason) through the
+    text rules and the keyring's passwords; containers keep their types.
+
+    The runner applies it to every result before anyone sees it (screen, CLI, case store), so a
+    check that quotes a line holding a token or a stored password cannot pass it on.
+    """
+    from dataclasses import replace
+
+    r = keyring_redactor(redactor)
+    for f in result.findings:  # placeholders the check already used keep their meaning
+        for text in (f.title, f.detail, *(e.content for e in f.evidence), json.dumps(dict(f.data), default=str)):
+            r.note_placeholders(text)
+
+    def s(v: Any) -> Any:
+        return r.redact_text(v) if isinstance(v, str) and v else v
+
+    def tree(v: Any) -> Any:
+        if isinstance(v, str):
+            return s(v)
+        if isinstance(v, dict):
+            return {k: tree(x) for k, x in v.items()}
+        if isinstance(v, (list, tuple)) and type(v) in (list, tuple):
+            return type(v)(tree(x) for x in v)
+        return v
+
+    findings = tuple(replace(
+        f, title=s(f.title), detail=s(f.detail),
+        evidence=tuple(replace(e, label=s(e.label), content=s(e.content)) for e in f.evidence),
+        remediation=(replace(f.remediation, summary=s(f.remediation.summary),
+                             steps=tuple(s(x) for x in f.remediation.steps), command=s(f.remediation.command))
+                     if f.remediation else None),
+        data=tree(dict(f.data))) for f in result.findings)
+    return replace(result, findings=findings, reason=s(result.reason))
+
+
+def scrub_known_secrets(obj: Any, secrets: Iterable[str] | None = None) -> Any:
+    """``obj`` with every keyring password (or ``secrets``) replaced, nothing else touched.
+
+    For text the user typed about the case (description, e-mails): it stays as typed, but a
+    stored test-user password never reaches the case store (``<redacted:secret>`` instead).
+    """
+    values = sorted({s for s in (default_known_secrets() if secrets is None else secrets)
+                     if len(s) >= MIN_KNOWN_LEN}, key=len, reverse=True)
+    if not values:
+        return obj
+
+    def walk(v: Any) -> Any:
+        if isinstance(v, str):
+            for secret in values:
+                if secret in v:
+                    v = v.replace(secret, "<redacted:secret>")
+            return v
+        if isinstance(v, dict):
+            return {k: walk(x) for k, x in v.items()}
+        if isinstance(v, (list, tuple)):
+            return [walk(x) for x in v]
+        return v
+
+    return walk(obj)
 
 
 # --------------------------------------------------------------------------------------------

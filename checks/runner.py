@@ -13,6 +13,7 @@ from typing import Callable, Sequence
 
 from .api import Check, CheckContext, InputError, SkipCheck
 from .model import CheckResult, Status, status_for
+from .redact import Redactor, redact_result
 from .registry import LoadFailure
 
 
@@ -45,7 +46,9 @@ def load_failure_result(f: LoadFailure) -> CheckResult:
                        reason=f"plugin failed to load: {f.message}", started_at=_now())
 
 
-async def run_one(check_cls: type[Check], ctx: CheckContext, on_event: EventCallback | None = None) -> CheckResult:
+async def run_one(check_cls: type[Check], ctx: CheckContext, on_event: EventCallback | None = None,
+                  redactor: Redactor | None = None) -> CheckResult:
+    """Run one check; its result is redacted (text rules + keyring passwords) before anyone sees it."""
     emit = on_event or (lambda e: None)
     started = _now()
     t0 = time.perf_counter()
@@ -54,6 +57,9 @@ async def run_one(check_cls: type[Check], ctx: CheckContext, on_event: EventCall
     def done(status: Status, findings=(), reason: str = "") -> CheckResult:
         r = CheckResult(status=status, findings=tuple(findings), reason=reason,
                         duration_s=time.perf_counter() - t0, **base)
+        # Checks redact their own evidence; this pass catches what one missed (a stored password
+        # quoted from a log line, a token in a URL's query, a crash message naming a URL).
+        r = redact_result(r, redactor)
         emit(CheckFinished(r))
         return r
 
@@ -92,12 +98,13 @@ async def run_checks(checks: Sequence[type[Check]], ctx: CheckContext, *, concur
     skipped with reason "cancelled" through ``on_event`` and the cancellation propagates.
     """
     sem = asyncio.Semaphore(max(1, concurrency))
+    redactor = Redactor()  # one per run: a secret gets the same placeholder in every check
 
     async def guarded(c: type[Check]) -> CheckResult:
         async with sem:
-            return await run_one(c, ctx, on_event)
+            return await run_one(c, ctx, on_event, redactor)
 
-    results = [load_failure_result(f) for f in load_failures]
+    results = [redact_result(load_failure_result(f), redactor) for f in load_failures]
     for r in results:
         if on_event:
             on_event(CheckFinished(r))

@@ -15,6 +15,7 @@ from typing import Iterable
 from .case import Case
 from .model import CheckResult
 from .paths import data_dir
+from .redact import Redactor, redact_result, scrub_known_secrets
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS cases (
@@ -72,7 +73,9 @@ class CaseStore:
         return db
 
     def save(self, case: Case) -> Case:
-        doc = json.dumps(case.to_dict(), ensure_ascii=False)
+        # The case's fields are the user's own text and stay as typed, except a stored test-user
+        # password: the store (a plain file) never holds one.
+        doc = json.dumps(scrub_known_secrets(case.to_dict()), ensure_ascii=False)
         with closing(self._connect()) as db, db:
             db.execute(
                 "INSERT INTO cases(id, doc, created_at, updated_at) VALUES (?, ?, ?, ?) "
@@ -132,7 +135,7 @@ class CaseStore:
     def save_draft(self, case_id: str, field: str, text: str) -> None:
         with closing(self._connect()) as db, db:
             db.execute("INSERT INTO drafts(case_id, field, text) VALUES (?, ?, ?) "
-                       "ON CONFLICT(case_id, field) DO UPDATE SET text = excluded.text", (case_id, field, text))
+                       "ON CONFLICT(case_id, field) DO UPDATE SET text = excluded.text", (case_id, field, scrub_known_secrets(text)))
 
     def clear_draft(self, case_id: str, field: str) -> None:
         with closing(self._connect()) as db, db:
@@ -143,7 +146,10 @@ class CaseStore:
             return dict(db.execute("SELECT field, text FROM drafts WHERE case_id = ?", (case_id,)).fetchall())
 
     def add_results(self, case_id: str, results: Iterable[CheckResult]) -> None:
-        rows = [(case_id, r.check_id, r.started_at, json.dumps(r.to_dict(), ensure_ascii=False)) for r in results]
+        # Results are stored redacted (text rules + keyring passwords), whoever produced them.
+        redactor = Redactor()
+        rows = [(case_id, r.check_id, r.started_at, json.dumps(redact_result(r, redactor).to_dict(), ensure_ascii=False))
+                for r in results]
         with closing(self._connect()) as db, db:
             if db.execute("SELECT 1 FROM cases WHERE id = ?", (case_id,)).fetchone() is None:
                 raise StoreError(f"no case {case_id!r} in {self.path}")

@@ -13,7 +13,7 @@ from typing import Sequence
 
 from checks import __version__
 
-from .common import CliError, EXPECTED_ERRORS
+from .common import CliError, EXPECTED_ERRORS, SafeArgumentParser, safe_message
 
 COMMAND_MODULES = (
     "tui.cli.checks_cmd",
@@ -28,7 +28,7 @@ COMMAND_MODULES = (
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = SafeArgumentParser(
         prog="wxtriage",
         description="Troubleshooting console for Webex for Cisco BroadWorks. "
                     "Run without a command to open the terminal UI.")
@@ -53,10 +53,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except CliError as exc:
-        print(f"wxtriage: error: {exc}", file=sys.stderr)
+        print(f"wxtriage: error: {safe_message(str(exc))}", file=sys.stderr)
         return exc.exit_code
     except EXPECTED_ERRORS as exc:
-        print(f"wxtriage: error: {exc}", file=sys.stderr)
+        print(f"wxtriage: error: {safe_message(str(exc))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("wxtriage: interrupted", file=sys.stderr)

@@ -80,14 +80,16 @@ def cmd_set(args: argparse.Namespace) -> int:
 def cmd_list(args: argparse.Namespace) -> int:
     cases = open_store(args).list()
     if args.json:
-        print_json({"cases": [c.to_dict() for c in cases]})
+        emit_safe(doc={"cases": [c.to_dict() for c in cases]}, where="the case list")
         return 0
     if not cases:
         print("No cases yet. Open one with: wxtriage case new --org-id <org ID>")
         return 0
+    lines = []
     for c in cases:
         desc = c.description.splitlines()[0][:50] if c.description else ""
-        print(f"{c.id}  {c.updated_at[:16]}  {c.org_id or '(no org ID)':<36}  {desc}")
+        lines.append(f"{c.id}  {c.updated_at[:16]}  {c.org_id or '(no org ID)':<36}  {desc}")
+    emit_safe("\n".join(lines), where="the case list")
     return 0
 
 

@@ -13,7 +13,7 @@ from checks.bundle import BundleError
 from checks.case import CaseFieldError
 from checks.inventory import AUTH_MODES, Cluster, InventoryError, load_inventory
 from checks.registry import Registry, UnknownCheckError
-from checks.redact import LeakError, LeakScanner, Redactor, default_known_secrets
+from checks.redact import LeakError, LeakScanner, Redactor, default_known_secrets, keyring_redactor
 from checks.store import CaseStore, StoreError
 
 
@@ -28,6 +28,13 @@ class CliError(Exception):
 #: Engine errors whose message is already a clear one-line answer for the user.
 EXPECTED_ERRORS: tuple[type[Exception], ...] = (
     CaseFieldError, InventoryError, StoreError, UnknownCheckError, BundleError, LeakError, InputError)
+
+
+class SafeArgumentParser(argparse.ArgumentParser):
+    """argparse echoes a bad value ("invalid choice: 'https://u:pw@…'"): redact it first."""
+
+    def error(self, message: str):  # type: ignore[override]
+        super().error(safe_message(message))
 
 
 def add_store_arg(p: argparse.ArgumentParser) -> None:
@@ -56,7 +63,7 @@ def emit_safe(text: str | None = None, doc: Any = None, *, where: str = "the out
     Give ``text`` or a JSON-able ``doc``. The scanner knows the keyring's secrets and every value
     the redactor removed; a hit raises :class:`LeakError` (one line, exit 2) and nothing is printed.
     """
-    redactor = redactor or Redactor()
+    redactor = keyring_redactor(redactor)  # a stored password is replaced, not just refused
     if doc is not None:
         text = json.dumps(redactor.redact_strings(doc), indent=2, ensure_ascii=False)
     else:
@@ -65,6 +72,19 @@ def emit_safe(text: str | None = None, doc: Any = None, *, where: str = "the out
     scanner.add(redactor.removed)
     scanner.check_text(text, where)
     sys.stdout.write(text + "\n")
+
+
+def safe_message(text: str) -> str:
+    """An error line with secrets replaced: bad input is often the very URL or paste that holds a
+    password (``https://admin:pw@host`` with a typo), and error lines end up in tickets too."""
+    try:
+        redactor = keyring_redactor()
+        out = redactor.redact_text(text)
+        if LeakScanner(redactor.removed | default_known_secrets()).scan_text(out, "the error"):
+            return "the input holds what looks like a secret, so the error is not shown; check the values given"
+        return out
+    except Exception:  # noqa: BLE001 - an error path must never raise
+        return "the input could not be used (the message was withheld: it may hold a secret)"
 
 
 def add_cluster_args(p: argparse.ArgumentParser) -> None:

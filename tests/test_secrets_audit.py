@@ -1,0 +1,131 @@
+"""Secrets never leave the machine and never reach the case store: planted values × output paths.
+
+Each test plants distinctive secrets in one input (a check's evidence, a case field, a bad path)
+and checks one output (the runner's results, the case store file, the CLI's lines, its errors).
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from checks import credentials
+from checks.api import Check, CheckContext
+from checks.model import Evidence, Finding, Severity, Status
+import pytest
+
+from checks.redact import Redactor
+from checks.runner import run_checks
+from checks.store import CaseStore
+
+KEYRING_PW = "S3CRET-KRpw-4471"
+JWT = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJTM0NSRVQtSldUIn0.S3CRETjwtSig123"
+BEARER = "S3CRETbearer9988xyz"
+URL_PW = "S3CRET-URLpw"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_credentials_memory(monkeypatch):
+    """Passwords seen by this process are remembered process-wide: start each test without them."""
+    monkeypatch.setattr(credentials, "_SEEN", set())
+    monkeypatch.setattr(credentials, "_MEMORY", {})
+
+
+def _store_bytes(store: CaseStore) -> bytes:
+    """The case store and its WAL / shared-memory files, as they sit on disk."""
+    return b"".join(p.read_bytes() for p in store.path.parent.glob(store.path.name + "*"))
+
+
+class QuotesSecrets(Check):
+    """A check that quotes an input line without redacting it (what a plugin might do)."""
+
+    id, title, area = "t.quotes", "quotes", "client-logs"
+
+    async def run(self, ctx):
+        line = (f"Xsi 401 password {KEYRING_PW} Authorization: Bearer {BEARER} "
+                f"https://admin:{URL_PW}@xsp.example.com/?access_token=S3CRET-qtok-1")
+        return [Finding("t.q", Severity.ERROR, "quoted", detail=line, evidence=(Evidence("line", line),),
+                        data={"lines": (line,), "url": f"https://xsp.example.com/?token=S3CRET-qtok-2"})]
+
+
+class CrashesWithUrl(Check):
+    id, title, area = "t.crash", "crash", "connectivity"
+
+    async def run(self, ctx):
+        raise RuntimeError(f"cannot reach https://admin:{URL_PW}@xsp.example.com/ ({JWT})")
+
+
+def _has_planted(text: str) -> list[str]:
+    return [s for s in (KEYRING_PW, BEARER, URL_PW, "S3CRET-qtok", "S3CRETjwtSig") if s in text]
+
+
+async def test_runner_redacts_what_a_check_missed_and_names_stored_passwords():
+    credentials.set_password("testuser@example.com", KEYRING_PW)
+    r1, r2 = await run_checks([QuotesSecrets, CrashesWithUrl], CheckContext())
+    assert r2.status is Status.ERROR and not _has_planted(r2.reason) and "xsp.example.com" in r2.reason
+    doc = json.dumps(r1.to_dict())
+    assert not _has_planted(doc), doc
+    assert "<redacted:stored-password:1>" in r1.findings[0].evidence[0].content
+    assert isinstance(r1.findings[0].data["lines"], tuple)  # containers keep their types
+
+
+def test_placeholders_of_a_check_keep_their_meaning():
+    # The check's own redactor already said <redacted:secret:1> for one value; a second pass must not
+    # give the same placeholder to another value.
+    f = Finding("t.x", Severity.INFO, "x", detail="a=<redacted:secret:1> b password=S3CRET-other-9")
+    from checks.model import CheckResult
+    from checks.redact import redact_result
+    out = redact_result(CheckResult("t.x", "x", "urls", Status.PASS, (f,)), Redactor())
+    assert "password=<redacted:secret:2>" in out.findings[0].detail
+
+
+def test_case_store_never_keeps_a_keyring_password_or_a_token_from_a_result(tmp_path):
+    credentials.set_password("testuser@example.com", KEYRING_PW)
+    from checks.case import Case
+    from checks.model import CheckResult
+    store = CaseStore()
+    case = store.save(Case.create(description=f"my own words; typed the test password {KEYRING_PW} by mistake"))
+    store.save_draft(case.id, "org_id", f"oops {KEYRING_PW}")
+    f = Finding("t.q", Severity.ERROR, "q", evidence=(Evidence("url", "https://x/?access_token=S3CRET-qtok-3"),))
+    store.add_results(case.id, [CheckResult("t.q", "q", "urls", Status.FAIL, (f,))])
+    blob = _store_bytes(store)
+    assert KEYRING_PW.encode() not in blob and b"S3CRET-qtok-3" not in blob
+    assert b"my own words" in blob  # the user's own description stays as typed
+
+
+def test_case_list_is_redacted_in_text_and_json(capsys):
+    from tui.cli import main
+    desc = f"Bearer {BEARER} {JWT}"
+    assert main(["case", "new", "--description", desc]) == 0
+    capsys.readouterr()
+    for argv in (["case", "list"], ["case", "list", "--json"]):
+        assert main(argv) == 0
+        out = capsys.readouterr().out
+        assert not _has_planted(out) and "<redacted:" in out, out
+
+
+def test_case_show_replaces_a_stored_password_instead_of_refusing(capsys):
+    from tui.cli import main
+    assert main(["case", "new", "--description", f"pw {KEYRING_PW}"]) == 0
+    case_id = capsys.readouterr().out.split()[-1]
+    credentials.set_password("testuser@example.com", KEYRING_PW)  # stored after the case was saved
+    assert main(["case", "show", case_id]) == 0
+    out = capsys.readouterr().out
+    assert KEYRING_PW not in out and "<redacted:stored-password:1>" in out
+
+
+def test_error_lines_never_echo_credentials(capsys, tmp_path):
+    from tui.cli import main
+    bad = [
+        ["har", f"https://admin:{URL_PW}@xsp.example.com/cap.har"],  # a URL where a file was expected
+        ["run", "--area", "urls", "--inventory", f"/nope/https://admin:{URL_PW}@x/inv.toml"],
+        ["bundle", "--case", "x", "-o", f"/nope/https://admin:{URL_PW}@x/b.zip"],
+        ["run", "--area", "urls", "--xsi-actions", "https://x/", "--auth-mode", f"https://admin:{URL_PW}@x"],
+        ["case", "new", "--email", f"Bearer {BEARER}"],
+    ]
+    for argv in bad:
+        try:
+            code = main(argv)
+        except SystemExit as exc:  # argparse
+            code = exc.code
+        err = capsys.readouterr().err
+        assert code == 2 and err and not _has_planted(err), (argv, err)
