@@ -29,7 +29,7 @@ from urllib.parse import unquote_plus
 
 #: JSON keys / parameter names whose values are secrets (matched case-insensitively, as substrings
 #: of the normalised name, so ``access_token``, ``X-Auth-Token`` and ``clientSecret`` all match).
-SECRET_NAME_PARTS = ("token", "password", "passwd", "pwd", "secret", "authorization", "cookie",
+SECRET_NAME_PARTS = ("token", "password", "passwd", "passcode", "pwd", "secret", "authorization", "cookie",
                      "samlresponse", "samlrequest", "assertion", "apikey", "api_key", "credential",
                      "session", "signature", "privatekey", "private_key")
 #: Names that are secrets only as whole names (``code`` and ``state`` of OAuth redirects).
@@ -54,7 +54,7 @@ COOKIE_RE = re.compile(r"""(?i)\b((?:set-)?cookie["']?\s*[:=]\s*["']?)([^\r\n"']
 DIGEST_RE = re.compile(r"""(?i)\b(digest\s+)([a-z]+\s*=\s*(?:"[^"\r\n]*"|[^\s,]+)(?:\s*,\s*[a-z-]+\s*=\s*(?:"[^"\r\n]*"|[^\s,]+))+)""")
 KV_RE = re.compile(
     r"""(?ix)
-    (?P<name>["']?[A-Za-z0-9_.-]*(?:token|password|passwd|pwd|secret|authorization|cookie|apikey|api_key|
+    (?P<name>["']?[A-Za-z0-9_.-]*(?:token|password|passwd|passcode|pwd|secret|authorization|cookie|apikey|api_key|
         credential|samlresponse|assertion)[A-Za-z0-9_.-]*["']?)
     (?P<sep>\s*[:=]\s*)
     (?P<quote>["']?)
@@ -62,6 +62,19 @@ KV_RE = re.compile(
     """)
 
 
+_SECRET_COLUMN_PARTS = ("password", "passwd", "passcode", "secret", "token", "credential", "apikey",
+                        "privatekey")
+
+
+def _is_secret_column(name: str) -> bool:
+    """A table column holding secrets (by name parts only: a "State" or "Code" column is data)."""
+    compact = re.sub(r"[^a-z]", "", name.lower())
+    return any(part in compact for part in _SECRET_COLUMN_PARTS) and compact not in NOT_SECRET_NAMES
+
+
+_TABLE_RULE_RE = re.compile(r"^\s*(?:={4,}|-{4,})\s*$")
+# A column name in a table header: words separated by single spaces; columns by two or more.
+_TABLE_HEADER_COL_RE = re.compile(r"\S+(?: \S+)*")
 _PLACEHOLDER_RE = re.compile(r"<redacted:([a-z-]+):(\d+)>")
 
 #: Remembered values shorter than this are not replaced inside other text (too ambiguous).
@@ -173,7 +186,38 @@ class Redactor:
                             if looks_like_credential(m.group(1), m.group(2)) else m.group(0), out)
         out = URL_USERINFO_RE.sub(lambda m: f"{m.group(1)}{m.group(2)}:{self.secret(m.group(3), 'password')}@", out)
         out = KV_RE.sub(self._kv, out)
+        if "\n" in out and ("==" in out or "--" in out):
+            out = self._secret_columns(out)
         return self._replace_known(out)
+
+    def _secret_columns(self, text: str) -> str:
+        """Values under a secret-named column of a CLI table (BroadWorks ``list`` output: a header
+        line, a ``====``/``----`` rule, then rows until a blank line) are secrets too."""
+        lines = text.split("\n")
+        changed = False
+        i = 1
+        while i < len(lines):
+            if not _TABLE_RULE_RE.match(lines[i]):
+                i += 1
+                continue
+            header = lines[i - 1]
+            cols = [(m.start(), m.group(0)) for m in _TABLE_HEADER_COL_RE.finditer(header)]
+            spans = [(start, cols[k + 1][0] if k + 1 < len(cols) else None)
+                     for k, (start, name) in enumerate(cols) if _is_secret_column(name)]
+            i += 1
+            while spans and i < len(lines) and lines[i].strip() and not _TABLE_RULE_RE.match(lines[i]):
+                row = lines[i]
+                if any(row[start:start + 1].strip() and start and row[start - 1] != " " for start, _ in spans):
+                    break  # not aligned with the header: the table has ended (a prompt, a summary line)
+                for start, end in reversed(spans):
+                    cell = row[start:end] if end is not None else row[start:]
+                    value = cell.split()[0] if cell[:1].strip() else ""
+                    if value and not value.startswith("<redacted:"):
+                        row = row[:start] + self.secret(value, "secret") + row[start + len(value):]
+                if row != lines[i]:
+                    lines[i], changed = row, True
+                i += 1
+        return "\n".join(lines) if changed else text
 
     def _replace_known(self, text: str) -> str:
         """Replace every remembered secret (and every externally known one) found in ``text``.
@@ -353,6 +397,26 @@ def redact_document(doc: Any, redactor: Redactor | None = None) -> Any:
     """Every string of one of our own JSON-able documents (a check result, a report) through the
     text rules and the keyring's passwords. What the case store keeps and what a screen shows."""
     return keyring_redactor(redactor).redact_strings(doc)
+
+
+def redact_pasted_text(text: str) -> str:
+    """Server output pasted by an admin, as it may be kept on disk: secrets (``password = …``,
+    a Password column, a stored test-user password) replaced, everything else as pasted."""
+    return keyring_redactor().redact_text(text)
+
+
+def safe_message(text: str) -> str:
+    """A message for a person (an error line, a notification, a field's validation message) with
+    secrets replaced: bad input is often the very URL or paste that holds a password
+    (``https://admin:pw@host`` with a typo), and error lines end up in tickets and screenshots."""
+    try:
+        redactor = keyring_redactor()
+        out = redactor.redact_text(text)
+        if LeakScanner(redactor.removed | default_known_secrets()).scan_text(out, "the message"):
+            return "the input holds what looks like a secret, so the message is not shown; check the values given"
+        return out
+    except Exception:  # noqa: BLE001 - an error path must never raise
+        return "the input could not be used (the message was withheld: it may hold a secret)"
 
 
 def redact_result(result: "CheckResult", redactor: Redactor | None = None) -> "CheckResult":

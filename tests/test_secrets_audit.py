@@ -129,3 +129,79 @@ def test_error_lines_never_echo_credentials(capsys, tmp_path):
             code = exc.code
         err = capsys.readouterr().err
         assert code == 2 and err and not _has_planted(err), (argv, err)
+
+
+# -- pasted BroadWorks output ---------------------------------------------------------------------
+
+LIST_PASTE = """AS_CLI> listUser
+  User Id               Password            Last Name
+  ============================================================
+  bob@example.com       S3CRET-BWpw-tbl3    Smith
+  amy@example.com                           Jones
+[bwadmin@as1 ~]$ listPatch.pl
+Patch Name                                  State
+==================================================
+AP.as.23.0.1075.ap368814                    installed
+"""
+
+
+def test_password_column_and_passcode_of_pasted_cli_output_are_redacted():
+    r = Redactor()
+    out = r.redact_text(LIST_PASTE + "  passcode: S3CRET-BWpw-pc2\n")
+    assert "S3CRET" not in out
+    assert "bob@example.com       <redacted:secret:2>    Smith" in out
+    assert "AP.as.23.0.1075.ap368814                    installed" in out  # a State column is data
+    assert "[bwadmin@as1 ~]$ listPatch.pl" in out
+
+
+# -- the terminal UI ------------------------------------------------------------------------------
+
+async def test_tui_never_shows_or_saves_planted_secrets(tmp_path: Path):
+    from textual.widgets import Input, Label, TextArea
+
+    from tui.app import make_app
+    from tui.screens.paste import PasteStepsScreen
+
+    inv = tmp_path / "inv.toml"
+    inv.write_text('[[cluster]]\nname = "east"\n'
+                   f'xsi_actions = "https://admin:{URL_PW}@xsp.example.com/com.broadsoft.xsi-actions/v2.0/"\n'
+                   'auth_service = "https://xsp.example.com/authService/v2.0/?access_token=S3CRET-qtok-4"\n',
+                   encoding="utf-8")
+    credentials.set_password("testuser@example.com", KEYRING_PW)
+    app = make_app(store_path=tmp_path / "ws" / "cases.sqlite3", inventory_path=inv)
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        # A field's validation message quotes what was typed: never a stored password.
+        app.screen.query_one("#f-org_id", Input).value = KEYRING_PW
+        await pilot.pause()
+        assert KEYRING_PW not in str(app.screen.query_one("#e-org_id", Label).render())
+        app.notify(f"bad value https://admin:{URL_PW}@x/")
+        assert not _has_planted(" ".join(n.message for n in app._notifications))
+        # Inventory URLs are shown without their password and token, and still checked as they are.
+        app.action_checks(check_ids=("xsp.urls",))
+        await pilot.pause()
+        shown = " ".join(i.value for i in app.screen.query(Input))
+        assert not _has_planted(shown) and "xsp.example.com" in shown
+        await pilot.click("#run")
+        for _ in range(200):
+            await pilot.pause(0.05)
+            if app.store.latest_results(app.case.id):
+                break
+        codes = {f.code for r in app.store.latest_results(app.case.id) for f in r.findings}
+        assert {"url.credentials_in_url", "url.query_or_fragment"} <= codes
+        assert not _has_planted(app.export_screenshot())
+        app.pop_screen()
+        # A paste is kept on disk without its passwords.
+        app.action_paste_steps(("bw.blf",))
+        await pilot.pause()
+        assert isinstance(app.screen, PasteStepsScreen)
+        app.screen.query_one("#p-as_patches", TextArea).load_text(LIST_PASTE)
+        saved = Path(app.store.path).parent / "pastes" / app.case.id / "as_patches.txt"
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if saved.exists():
+                break
+        assert saved.exists() and "S3CRET" not in saved.read_text() and "ap368814" in saved.read_text()
+    assert KEYRING_PW.encode() not in _store_bytes(app.store)

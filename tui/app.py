@@ -14,6 +14,7 @@ from checks import __version__
 from checks.case import Case
 from checks.inventory import Inventory, InventoryError, load_inventory
 from checks.model import CheckResult
+from checks.redact import safe_message
 from checks.registry import Registry
 from checks.store import CaseStore
 
@@ -39,6 +40,10 @@ class WxTriageApp(App):
         self.case: Case | None = None
         self.inventory_error: str = ""
         self.inventory = self._load_inventory()
+
+    def notify(self, message: str, *args, **kwargs):  # type: ignore[override]
+        """Every notification (screens call this too) is redacted: they often echo what was typed."""
+        return super().notify(safe_message(str(message)), *args, **kwargs)
 
     def _load_inventory(self) -> Inventory:
         try:

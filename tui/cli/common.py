@@ -13,7 +13,8 @@ from checks.bundle import BundleError
 from checks.case import CaseFieldError
 from checks.inventory import AUTH_MODES, Cluster, InventoryError, load_inventory
 from checks.registry import Registry, UnknownCheckError
-from checks.redact import LeakError, LeakScanner, Redactor, default_known_secrets, keyring_redactor
+from checks.redact import (LeakError, LeakScanner, Redactor, default_known_secrets, keyring_redactor,
+                           safe_message)
 from checks.store import CaseStore, StoreError
 
 
@@ -72,19 +73,6 @@ def emit_safe(text: str | None = None, doc: Any = None, *, where: str = "the out
     scanner.add(redactor.removed)
     scanner.check_text(text, where)
     sys.stdout.write(text + "\n")
-
-
-def safe_message(text: str) -> str:
-    """An error line with secrets replaced: bad input is often the very URL or paste that holds a
-    password (``https://admin:pw@host`` with a typo), and error lines end up in tickets too."""
-    try:
-        redactor = keyring_redactor()
-        out = redactor.redact_text(text)
-        if LeakScanner(redactor.removed | default_known_secrets()).scan_text(out, "the error"):
-            return "the input holds what looks like a secret, so the error is not shown; check the values given"
-        return out
-    except Exception:  # noqa: BLE001 - an error path must never raise
-        return "the input could not be used (the message was withheld: it may hold a secret)"
 
 
 def add_cluster_args(p: argparse.ArgumentParser) -> None:

@@ -8,6 +8,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, Static
 
 from checks.case import CASE_FIELDS, CaseFieldError, field_text, parse_field, with_fields
+from checks.redact import safe_message
 
 
 class CaseScreen(Screen):
@@ -52,8 +53,8 @@ class CaseScreen(Screen):
         try:
             case = with_fields(self.app.case, {name: parse_field(name, field_input.value)})
         except CaseFieldError as exc:
-            self.errors[name] = str(exc)
-            error_label.update(str(exc))
+            self.errors[name] = safe_message(str(exc))  # it quotes what was typed
+            error_label.update(self.errors[name])
             field_input.add_class("invalid")
             store.save_draft(case_id, name, field_input.value)  # keep what was typed
             return

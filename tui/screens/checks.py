@@ -18,6 +18,7 @@ from textual.worker import Worker, WorkerState
 from checks.api import AREAS, Check, CheckContext, CheckOption, InputError, check_option_requirements
 from checks.inventory import AUTH_MODES, Cluster
 from checks.model import CheckResult, Finding
+from checks.redact import keyring_redactor
 from checks.report import finding_markdown, summary_counts
 from checks.runner import CheckFinished, CheckProgress, CheckStarted
 
@@ -163,8 +164,15 @@ class ChecksScreen(Screen):
             return
         chosen = self.query_one("#cluster", Select).value
         cluster = next((c for c in self.app.inventory.clusters if c.name == chosen), None)
+        redactor = keyring_redactor()
+        self._shown_urls = {}
         for name, _ in CLUSTER_FIELDS:
-            self.query_one(f"#c-{name}", Input).value = getattr(cluster, name) if cluster else ""
+            real = getattr(cluster, name) if cluster else ""
+            # A password or token in an inventory URL is never on screen (nor in a screenshot);
+            # an unchanged field still means the inventory's value.
+            shown = redactor.redact_text(real) if real else real
+            self._shown_urls[name] = (shown, real)
+            self.query_one(f"#c-{name}", Input).value = shown
         if cluster:
             self.query_one("#c-auth_mode", Select).value = cluster.auth_mode
 
@@ -178,6 +186,9 @@ class ChecksScreen(Screen):
         chosen = self.query_one("#cluster", Select).value
         base = next((c for c in self.app.inventory.clusters if c.name == chosen), None)
         typed = {name: self.query_one(f"#c-{name}", Input).value.strip() for name, _ in CLUSTER_FIELDS}
+        shown_urls = getattr(self, "_shown_urls", {})
+        typed = {name: (shown_urls[name][1] if name in shown_urls and value == shown_urls[name][0].strip() else value)
+                 for name, value in typed.items()}
         if not any(typed.values()):
             return None
         mode = str(self.query_one("#c-auth_mode", Select).value)

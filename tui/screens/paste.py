@@ -16,6 +16,7 @@ from textual.timer import Timer
 from textual.widgets import Input, Label, Select, Static, TextArea
 
 from checks.api import CheckOption, GuidedStep, InputError
+from checks.redact import redact_pasted_text
 
 from .checks import ChecksScreen
 
@@ -153,7 +154,9 @@ class PasteStepsScreen(ChecksScreen):
         folder = self.paste_dir()
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"{step.id}.txt"
-        path.write_text(text, encoding="utf-8")
+        # Saved redacted: a `get` or `list` paste can hold BroadWorks passwords, and this is a plain
+        # file (the parsers need patch names, features and tags, never a password).
+        path.write_text(redact_pasted_text(text), encoding="utf-8")
         return path
 
 
