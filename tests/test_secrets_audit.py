@@ -205,3 +205,14 @@ async def test_tui_never_shows_or_saves_planted_secrets(tmp_path: Path):
                 break
         assert saved.exists() and "S3CRET" not in saved.read_text() and "ap368814" in saved.read_text()
     assert KEYRING_PW.encode() not in _store_bytes(app.store)
+
+
+def test_inventory_json_never_prints_url_credentials(tmp_path, capsys):
+    from tui.cli import main
+    inv = tmp_path / "inv.toml"
+    inv.write_text('[[cluster]]\nname = "east"\n'
+                   f'xsi_actions = "https://admin:{URL_PW}@xsp.example.com/com.broadsoft.xsi-actions/v2.0/"\n'
+                   'dms = "https://dms.example.com/dms/?access_token=S3CRET-qtok-5"\n', encoding="utf-8")
+    assert main(["inventory", "--inventory", str(inv), "--json"]) == 0
+    out = capsys.readouterr().out
+    assert not _has_planted(out) and "xsp.example.com" in out and json.loads(out)["clusters"][0]["name"] == "east"

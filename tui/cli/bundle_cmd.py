@@ -6,7 +6,7 @@ import sys
 
 from checks.bundle import export_case_bundle
 
-from .common import add_store_arg, open_store
+from .common import add_store_arg, open_store, safe_message
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -25,5 +25,5 @@ def cmd_bundle(args: argparse.Namespace) -> int:
     results = f"{done.results} check result{'' if done.results == 1 else 's'}"
     print(f"Wrote {done.path} ({results}{attached})")
     for note in done.notes:
-        print(f"note: {note}", file=sys.stderr)
+        print(f"note: {safe_message(note)}", file=sys.stderr)
     return 0

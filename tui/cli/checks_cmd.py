@@ -5,7 +5,7 @@ import argparse
 
 from checks.registry import Registry
 
-from .common import print_json
+from .common import print_json, safe_message
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -19,11 +19,11 @@ def cmd_checks(args: argparse.Namespace) -> int:
     checks = reg.all()
     if args.json:
         print_json({"checks": [dict(c.describe()) for c in checks],
-                    "load_failures": [f.__dict__ for f in reg.failures]})
+                    "load_failures": [{**f.__dict__, "message": safe_message(f.message)} for f in reg.failures]})
         return 0
     width = max((len(c.id) for c in checks), default=10)
     for c in checks:
         print(f"{c.id:<{width}}  {c.area:<13} {c.title}")
     for f in reg.failures:
-        print(f"{f.name:<{width}}  {'(error)':<13} plugin failed to load: {f.message}")
+        print(f"{f.name:<{width}}  {'(error)':<13} plugin failed to load: {safe_message(f.message)}")
     return 0

@@ -5,7 +5,7 @@ import argparse
 
 from checks.inventory import default_inventory_path, load_inventory
 
-from .common import print_json
+from .common import emit_safe
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -22,7 +22,8 @@ def cmd_inventory(args: argparse.Namespace) -> int:
         return 0
     inv = load_inventory(args.inventory)
     if args.json:
-        print_json({"path": str(inv.path), "clusters": [c.to_dict() for c in inv.clusters]})
+        # Redacted like every other output: an inventory URL may carry user:password@ or a token.
+        emit_safe(doc={"path": str(inv.path), "clusters": [c.to_dict() for c in inv.clusters]}, where="the inventory")
         return 0
     if not inv.clusters:
         print(f"No clusters in {inv.path}. See examples/inventory.toml for the format.")
