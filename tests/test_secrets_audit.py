@@ -216,3 +216,14 @@ def test_inventory_json_never_prints_url_credentials(tmp_path, capsys):
     assert main(["inventory", "--inventory", str(inv), "--json"]) == 0
     out = capsys.readouterr().out
     assert not _has_planted(out) and "xsp.example.com" in out and json.loads(out)["clusters"][0]["name"] == "east"
+
+
+async def test_tui_har_error_line_never_echoes_url_credentials(tmp_path: Path):
+    from tests.test_tui_har import _wait_status
+    from tui.demo import demo_app
+    app = demo_app(tmp_path / "ws")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        app.action_har(f"https://admin:{URL_PW}@xsp.example.com/cap.har")  # a URL where a file belongs
+        status = await _wait_status(pilot, "cap.har")
+        assert URL_PW not in status and "<redacted:" in status

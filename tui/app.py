@@ -154,7 +154,7 @@ def run_app() -> int:
     except StoreError as exc:
         import sys
 
-        print(f"wxtriage: error: {exc}", file=sys.stderr)
+        print(f"wxtriage: error: {safe_message(str(exc))}", file=sys.stderr)
         return 2
     app.run()
     return 0

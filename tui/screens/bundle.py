@@ -12,7 +12,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 
 from checks.bundle import BundleError, export_case_bundle
 from checks.store import StoreError
-from checks.redact import LeakError
+from checks.redact import LeakError, safe_message
 
 
 class BundleScreen(ModalScreen[str | None]):
@@ -64,7 +64,7 @@ class BundleScreen(ModalScreen[str | None]):
         try:
             done = export_case_bundle(self.app.store, case_id, out)
         except (BundleError, LeakError, StoreError) as exc:
-            self.app.call_from_thread(self._show, str(exc), error=True)
+            self.app.call_from_thread(self._show, safe_message(str(exc)), error=True)
             return
         extra = "".join(f"\n{n}" for n in done.notes)
         if done.attached:

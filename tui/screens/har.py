@@ -21,6 +21,7 @@ from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
 from checks.model import CheckResult, Finding, Severity, status_for
+from checks.redact import safe_message
 from checks.report import finding_markdown
 
 HINT = ("Give the path of a HAR recorded while the error appeared (.har, .har.gz or a .zip), then "
@@ -138,7 +139,7 @@ class HarScreen(Screen):
         try:
             self.post_message(HarAnalysed(analyze_har(path)))
         except HarError as exc:
-            self.post_message(HarFailed(str(exc)))
+            self.post_message(HarFailed(safe_message(str(exc))))
 
     @work(thread=True, exclusive=True, group="har-redact")
     def _redact(self, src: str, out: str) -> None:
@@ -148,7 +149,7 @@ class HarScreen(Screen):
         try:
             res = redact_har_file(src, out, redactor=self.analysis.redactor)
         except (HarError, LeakError) as exc:
-            self.post_message(HarFailed(str(exc)))
+            self.post_message(HarFailed(safe_message(str(exc))))
             return
         self.post_message(HarRedacted(str(res.path), res.entries))
 

@@ -16,7 +16,7 @@ from textual.timer import Timer
 from textual.widgets import Input, Label, Select, Static, TextArea
 
 from checks.api import CheckOption, GuidedStep, InputError
-from checks.redact import redact_pasted_text
+from checks.redact import redact_pasted_text, safe_message
 
 from .checks import ChecksScreen
 
@@ -114,7 +114,7 @@ class PasteStepsScreen(ChecksScreen):
                     option.validate(str(path))
             except InputError as exc:
                 # Name the step, not the internal file path the paste was saved to.
-                message = str(exc).replace(str(path), "this paste")
+                message = safe_message(str(exc).replace(str(path), "this paste"))
                 self.step_errors[step.id] = message
                 status.update(message)
                 status.add_class("error")
