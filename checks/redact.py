@@ -433,8 +433,15 @@ def redact_result(result: "CheckResult", redactor: Redactor | None = None) -> "C
         for text in (f.title, f.detail, *(e.content for e in f.evidence), json.dumps(dict(f.data), default=str)):
             r.note_placeholders(text)
 
+    done: dict[str, str] = {}  # a farm's findings repeat their fix steps node after node
+
     def s(v: Any) -> Any:
-        return r.redact_text(v) if isinstance(v, str) and v else v
+        if not isinstance(v, str) or not v:
+            return v
+        out = done.get(v)
+        if out is None:  # placeholders are consistent, so one answer per distinct text is exact
+            out = done[v] = r.redact_text(v)
+        return out
 
     def tree(v: Any) -> Any:
         if isinstance(v, str):
