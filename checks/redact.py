@@ -383,7 +383,7 @@ def default_known_secrets() -> set[str]:
 
 def keyring_redactor(redactor: Redactor | None = None) -> Redactor:
     """``redactor`` (or a new one) taught every keyring password, so they are *replaced* wherever
-    they appear (placeholder ``<redacted:secret:N>``) instead of only refusing the output."""
+    they appear (placeholder ``<redacted:stored-password:N>``) instead of only refusing the output."""
     redactor = redactor if redactor is not None else Redactor()
     for value in default_known_secrets():
         if len(value) >= MIN_KNOWN_LEN:
@@ -425,10 +425,12 @@ def redact_result(result: "CheckResult", redactor: Redactor | None = None) -> "C
 
     The runner applies it to every result before anyone sees it (screen, CLI, case store), so a
     check that quotes a line holding a token or a stored password cannot pass it on.
+    A ``redactor`` passed in must already know the keyring's passwords (:func:`keyring_redactor`):
+    callers that redact many results read the keyring once, not once per result.
     """
     from dataclasses import replace
 
-    r = keyring_redactor(redactor)
+    r = redactor if redactor is not None else keyring_redactor()
     for f in result.findings:  # placeholders the check already used keep their meaning
         for text in (f.title, f.detail, *(e.content for e in f.evidence), json.dumps(dict(f.data), default=str)):
             r.note_placeholders(text)

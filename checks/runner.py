@@ -13,7 +13,7 @@ from typing import Callable, Sequence
 
 from .api import Check, CheckContext, InputError, SkipCheck
 from .model import CheckResult, Status, status_for
-from .redact import Redactor, redact_result
+from .redact import Redactor, keyring_redactor, redact_result
 from .registry import LoadFailure
 
 
@@ -48,7 +48,8 @@ def load_failure_result(f: LoadFailure) -> CheckResult:
 
 async def run_one(check_cls: type[Check], ctx: CheckContext, on_event: EventCallback | None = None,
                   redactor: Redactor | None = None) -> CheckResult:
-    """Run one check; its result is redacted (text rules + keyring passwords) before anyone sees it."""
+    """Run one check; its result is redacted (text rules + keyring passwords) before anyone sees it.
+    A shared ``redactor`` comes from :func:`~checks.redact.keyring_redactor`."""
     emit = on_event or (lambda e: None)
     started = _now()
     t0 = time.perf_counter()
@@ -98,7 +99,8 @@ async def run_checks(checks: Sequence[type[Check]], ctx: CheckContext, *, concur
     skipped with reason "cancelled" through ``on_event`` and the cancellation propagates.
     """
     sem = asyncio.Semaphore(max(1, concurrency))
-    redactor = Redactor()  # one per run: a secret gets the same placeholder in every check
+    # One per run, taught the keyring's passwords once: a secret gets the same placeholder in every check.
+    redactor = keyring_redactor()
 
     async def guarded(c: type[Check]) -> CheckResult:
         async with sem:

@@ -15,7 +15,7 @@ from typing import Iterable
 from .case import Case
 from .model import CheckResult
 from .paths import data_dir
-from .redact import Redactor, redact_result, scrub_known_secrets
+from .redact import keyring_redactor, redact_result, scrub_known_secrets
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS cases (
@@ -147,7 +147,7 @@ class CaseStore:
 
     def add_results(self, case_id: str, results: Iterable[CheckResult]) -> None:
         # Results are stored redacted (text rules + keyring passwords), whoever produced them.
-        redactor = Redactor()
+        redactor = keyring_redactor()
         rows = [(case_id, r.check_id, r.started_at, json.dumps(redact_result(r, redactor).to_dict(), ensure_ascii=False))
                 for r in results]
         with closing(self._connect()) as db, db:
