@@ -30,6 +30,17 @@ def _matrix(screen) -> dict[tuple[str, str], list[str]]:
     return out
 
 
+async def _type_xsi_actions(pilot, url: str):
+    """Pick "typed below" and leave only the Xsi-Actions URL filled in; return the screen."""
+    s = pilot.app.screen
+    s.query_one("#cluster", Select).value = "__typed__"
+    await pilot.pause()
+    for name in ("xsi_actions", "xsi_events", "auth_service", "cti", "dms"):
+        s.query_one(f"#c-{name}", Input).value = ""
+    s.query_one("#c-xsi_actions", Input).value = url
+    return s
+
+
 async def test_matrix_names_the_node_and_step(tmp_path: Path, monkeypatch):
     ca = trustme.CA()
     trust = tmp_path / "ca.pem"
@@ -47,12 +58,7 @@ async def test_matrix_names_the_node_and_step(tmp_path: Path, monkeypatch):
             assert isinstance(screen, ProbeChecksScreen)
             app.push_screen(ProbeChecksScreen(areas=("connectivity", "mtls")))
             await pilot.pause()
-            s = app.screen
-            s.query_one("#cluster", Select).value = "__typed__"
-            await pilot.pause()
-            for name in ("xsi_actions", "xsi_events", "auth_service", "cti", "dms"):
-                s.query_one(f"#c-{name}", Input).value = ""
-            s.query_one("#c-xsi_actions", Input).value = f"https://{HOST}:{port}{XSI}"
+            s = await _type_xsi_actions(pilot, f"https://{HOST}:{port}{XSI}")
             # --resolve's own commas separate the addresses of one pin; pins are separated by spaces.
             s.query_one("#o-resolve", Input).value = f"{HOST}:{port}:127.0.0.20,127.0.0.21 {HOST}:1:127.0.0.1"
             s.query_one("#o-probe_timeout", Input).value = "3"
@@ -81,12 +87,7 @@ async def test_password_prompt_is_a_modal_and_stays_in_memory(tmp_path: Path, mo
             app.open_case(DEMO_CASE_ID)
             app.push_screen(ProbeChecksScreen(check_ids=("cluster.connectivity",)))
             await pilot.pause()
-            s = app.screen
-            s.query_one("#cluster", Select).value = "__typed__"
-            await pilot.pause()
-            for name in ("xsi_actions", "xsi_events", "auth_service", "cti", "dms"):
-                s.query_one(f"#c-{name}", Input).value = ""
-            s.query_one("#c-xsi_actions", Input).value = f"https://{HOST}:{srv.port}{XSI}"
+            s = await _type_xsi_actions(pilot, f"https://{HOST}:{srv.port}{XSI}")
             s.query_one("#o-resolve", Input).value = f"{HOST}:{srv.port}:127.0.0.22"
             s.query_one("#o-test_user", Input).value = "bob@example.com"
             s.action_run()
