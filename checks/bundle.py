@@ -40,11 +40,13 @@ def _json_bytes(obj: object) -> bytes:
 
 
 def bundle_files(case: Case, results: Sequence[CheckResult],
-                 extra: Mapping[str, bytes] | None = None) -> dict[str, bytes]:
-    """Every file of the bundle except the manifest."""
+                 extra: Mapping[str, bytes] | None = None, report_extra: Sequence[str] = ()) -> dict[str, bytes]:
+    """Every file of the bundle except the manifest. ``report_extra``: Markdown lines appended to
+    report.md (the "What was checked" section of the playbooks worked on the case)."""
+    report = render_markdown(results, case) + ("\n" + "\n".join(report_extra) + "\n" if report_extra else "")
     files = {
         "findings.json": _json_bytes({"case_id": case.id, "checks": [r.to_dict() for r in results]}),
-        "report.md": render_markdown(results, case).encode("utf-8"),
+        "report.md": report.encode("utf-8"),
     }
     for name, content in (extra or {}).items():
         if name in files or name == "manifest.json":
@@ -95,7 +97,8 @@ def redact_files(files: Mapping[str, bytes], redactor: Redactor) -> dict[str, by
 def write_bundle(case: Case, results: Sequence[CheckResult], out: Path | str,
                  extra: Mapping[str, bytes] | None = None,
                  hooks: Sequence[BundleHook] = (), scanner: LeakScanner | None = None,
-                 attachments: Mapping[str, Path] | None = None, notes: Sequence[str] = ()) -> Path:
+                 attachments: Mapping[str, Path] | None = None, notes: Sequence[str] = (),
+                 report_extra: Sequence[str] = ()) -> Path:
     """Redact, scan, then write the bundle to ``out`` atomically; return its path.
 
     ``attachments`` maps names in the zip to files that their producer already redacted and
@@ -108,7 +111,7 @@ def write_bundle(case: Case, results: Sequence[CheckResult], out: Path | str,
     if not out.parent.exists():
         raise BundleError(f"folder {out.parent} does not exist")
     redactor = keyring_redactor()  # stored passwords are replaced wherever they appear
-    files = redact_files(bundle_files(case, results, extra), redactor)
+    files = redact_files(bundle_files(case, results, extra, report_extra), redactor)
     manifest = redact_files({"manifest.json": _json_bytes(build_manifest(
         case, results, files, attachments=attachments, notes=notes))}, redactor)["manifest.json"]
     scanner = scanner or LeakScanner(default_known_secrets())
@@ -188,8 +191,26 @@ def export_case_bundle(store: "CaseStore", case_id: str, out: Path | str,
                         attachments[name] = target
             except HarError as exc:
                 notes.append(f"HAR {src.name} was not attached: {exc}")
-        path = write_bundle(case, results, out, scanner=scanner, attachments=attachments, notes=notes)
+        extra, checked = _playbook_files(store, case)
+        path = write_bundle(case, results, out, extra=extra, scanner=scanner, attachments=attachments, notes=notes,
+                            report_extra=checked)
     return ExportResult(path, len(results), tuple(attachments), tuple(notes))
+
+
+def _playbook_files(store: "CaseStore", case: Case) -> tuple[dict[str, bytes], list[str]]:
+    """``playbooks.json`` and the report's "What was checked" lines, from the case's transcripts."""
+    from .playbooks import load_playbooks
+    from .playbooks.render import transcripts_markdown
+
+    transcripts = store.transcripts(case.id)
+    if not transcripts:
+        return {}, []
+    books = load_playbooks().playbooks
+    pairs = [(books[t.playbook_id], t) for t in transcripts if t.playbook_id in books]
+    doc = {"case_id": case.id, "playbooks": [
+        t.to_dict() | ({"title": str(books[t.playbook_id].title)} if t.playbook_id in books else {})
+        for t in transcripts]}
+    return {"playbooks.json": _json_bytes(doc)}, transcripts_markdown(pairs)
 
 
 def _unique(base: str, suffix: str, taken: Mapping[str, Any]) -> str:

@@ -10,12 +10,15 @@ import sqlite3
 from contextlib import closing
 from dataclasses import replace
 from pathlib import Path
-from typing import Iterable
+from typing import TYPE_CHECKING, Iterable
 
 from .case import Case
 from .model import CheckResult
 from .paths import data_dir
-from .redact import keyring_redactor, redact_result, scrub_known_secrets
+from .redact import keyring_redactor, redact_document, redact_result, scrub_known_secrets
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .playbooks.walk import Transcript
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS cases (
@@ -38,6 +41,13 @@ CREATE TABLE IF NOT EXISTS evidence (
     path TEXT NOT NULL,
     added_at TEXT NOT NULL,
     PRIMARY KEY (case_id, kind, path)
+);
+CREATE TABLE IF NOT EXISTS playbook_runs (
+    case_id TEXT NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+    playbook_id TEXT NOT NULL,
+    doc TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (case_id, playbook_id)
 );
 CREATE TABLE IF NOT EXISTS drafts (
     case_id TEXT NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
@@ -129,6 +139,27 @@ class CaseStore:
             rows = db.execute("SELECT kind, path FROM evidence WHERE case_id = ? ORDER BY added_at, path",
                               (case_id,)).fetchall()
         return [(kind, Path(path)) for kind, path in rows]
+
+    # Playbook transcripts: one per playbook worked on the case, saved on every answer, so a walk
+    # resumes where it stopped after the terminal closes. Notes are the user's text: redacted.
+    def save_transcript(self, case_id: str, transcript: "Transcript") -> None:
+        doc = json.dumps(redact_document(transcript.to_dict(), keyring_redactor()), ensure_ascii=False)
+        with closing(self._connect()) as db, db:
+            db.execute("INSERT INTO playbook_runs(case_id, playbook_id, doc, updated_at) VALUES (?, ?, ?, ?) "
+                       "ON CONFLICT(case_id, playbook_id) DO UPDATE SET doc = excluded.doc, "
+                       "updated_at = excluded.updated_at",
+                       (case_id, transcript.playbook_id, doc, transcript.updated_at))
+            db.execute("UPDATE cases SET updated_at = ? WHERE id = ? AND updated_at < ?",
+                       (transcript.updated_at, case_id, transcript.updated_at))
+
+    def transcripts(self, case_id: str) -> list["Transcript"]:
+        """Every playbook transcript of the case, most recently changed first."""
+        from .playbooks.walk import Transcript
+
+        with closing(self._connect()) as db:
+            rows = db.execute("SELECT doc FROM playbook_runs WHERE case_id = ? ORDER BY updated_at DESC, playbook_id",
+                              (case_id,)).fetchall()
+        return [Transcript.from_dict(json.loads(r[0])) for r in rows]
 
     # Drafts: text typed into a field that does not validate yet. Kept so nothing typed is lost;
     # never part of the case itself, so never in a bundle.

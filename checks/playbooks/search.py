@@ -144,7 +144,7 @@ def rank(playbooks: Iterable[Playbook], text: str) -> list[Match]:
 
 # Explaining a code ----------------------------------------------------------------------------
 _GENERIC = {"email": "the user's e-mail", "email_or_user": "the user", "method": "POST", "endpoint": "the request",
-            "status": "200", "codes": "the code", "code": "the code", "description": "the error text",
+            "status": "…", "codes": "the code", "code": "the code", "description": "the error text",
             "tracking_id": "the tracking ID", "label": "interface URL"}
 
 

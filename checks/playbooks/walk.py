@@ -197,7 +197,7 @@ class Walk:
                 raise ValueError(f"{choice_id!r} is not an answer to {step.id!r}; "
                                  f"choose {', '.join(c.id for c in step.choices)}")
             nxt = choice.next or self._default_next(step)
-            return self._save(StepRecord(step.id, str(choice.label).lower(), answer=choice.id, note=note), nxt)
+            return self._save(StepRecord(step.id, choice.id, answer=choice.id, note=note), nxt)
         if step.kind == "verdict":
             return self.conclude(fixed=choice_id in ("yes", "fixed"), note=note)
         if step.kind in ("do", "escalate", "collect") and choice_id in ("done", "yes"):

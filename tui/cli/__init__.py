@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "tui.cli.credentials_cmd",
     "tui.cli.logs_cmd",
     "tui.cli.har_cmd",
+    "tui.cli.guide_cmd",
 )
 
 
