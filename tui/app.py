@@ -11,9 +11,11 @@ from textual.app import App
 from textual.binding import Binding
 
 from checks import __version__
+from checks.api import CheckOption
 from checks.case import Case
 from checks.inventory import Inventory, InventoryError, load_inventory
 from checks.model import CheckResult
+from checks.playbooks import PlaybookError, PlaybookSet, load_playbooks
 from checks.redact import safe_message
 from checks.registry import Registry
 from checks.store import CaseStore
@@ -28,7 +30,9 @@ class WxTriageApp(App):
     COMMANDS = App.COMMANDS | {WxTriageCommands}
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", id="quit", tooltip="Leave wxtriage (the case is already saved)"),
-        Binding("f1", "home", "Home", id="home", tooltip="Back to the three ways in"),
+        Binding("f1", "help", "Help", id="help", tooltip="Keys of this screen and how to collect evidence"),
+        Binding("question_mark", "help", "Help", show=False, id="help.q"),
+        Binding("f2", "home", "Home", id="home", tooltip="Back to the symptom search and the three ways in"),
     ]
 
     def __init__(self, store: CaseStore | None = None, registry: Registry | None = None,
@@ -39,7 +43,9 @@ class WxTriageApp(App):
         self.inventory_path = inventory_path
         self.case: Case | None = None
         self.inventory_error: str = ""
+        self.playbook_errors: list[str] = []
         self.inventory = self._load_inventory()
+        self.playbooks = self._load_playbooks()
 
     def notify(self, message: str, *args, **kwargs):  # type: ignore[override]
         """Every notification (screens call this too) is redacted: they often echo what was typed."""
@@ -52,12 +58,26 @@ class WxTriageApp(App):
             self.inventory_error = str(exc)
             return Inventory()
 
+    def _load_playbooks(self) -> PlaybookSet:
+        try:
+            return load_playbooks()
+        except PlaybookError as exc:  # a broken built-in playbook: say so, keep the console usable
+            self.playbook_errors.append(str(exc))
+            return PlaybookSet()
+
     def on_mount(self) -> None:
         from .screens.home import HomeScreen
 
         self.push_screen(HomeScreen())
         if self.inventory_error:
             self.notify(self.inventory_error, title="Inventory not loaded", severity="error", timeout=10)
+        for problem in self.playbook_errors + self.playbooks.failures:
+            self.notify(problem, title="Playbook not loaded", severity="error", timeout=10)
+
+    def registry_option(self, name: str) -> CheckOption | None:
+        """The check option called ``name`` (``har``, ``webex-ca`` or its dest ``webex_ca``)."""
+        wanted = name.replace("_", "-")
+        return next((o for o in self.registry.options() if o.name == wanted), None)
 
     # Current case --------------------------------------------------------------------
     def ensure_case(self) -> Case:
@@ -86,6 +106,18 @@ class WxTriageApp(App):
             self.pop_screen()
         if not isinstance(self.screen, HomeScreen):
             self.push_screen(HomeScreen())
+
+    def action_help(self) -> None:
+        from .screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def action_playbook(self, playbook_id: str) -> None:
+        from .screens.playbook import PlaybookScreen
+
+        self.ensure_case()
+        self.push_screen(PlaybookScreen(self.playbooks.get(playbook_id)))
 
     def action_live(self) -> None:
         from .screens.case import CaseScreen

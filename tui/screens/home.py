@@ -1,44 +1,52 @@
-"""Home: the three ways in, and recent cases to reopen."""
+"""Home, symptom-first: "What do you see?" finds the playbook; the three ways in and recent cases
+stay below. The ranking is the engine's (``checks.playbooks.rank``), as in ``wxtriage guide find``."""
 from __future__ import annotations
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, DataTable, Footer, Header, Static
+from textual.widgets import Button, DataTable, Footer, Header, Input, OptionList, Static
+from textual.widgets.option_list import Option
 
-INTRO = ("Troubleshoot Webex for Cisco BroadWorks: cluster interfaces, XSP certificates and mTLS, "
-         "client logs, HAR captures and server prerequisites — then hand TAC a clean bundle.")
+from checks.playbooks import rank
 
+SEARCH_PROMPT = "What do you see? Describe it or type an error code (e.g. status 400, disconnected, 10991)"
 
 WAYS = (
     ("live", "Live session", "For a support engineer with an SP admin: fill in the case, run every check, "
                              "read findings with evidence."),
-    ("guided", "Guided self-service", "For an SP admin: pick a checklist; each step says what to check "
-                                      "and how to fix it, in plain words."),
-    ("bundle", "TAC bundle", "For Cisco TAC: the org IDs, tracking IDs and findings in one zip, "
-                             "redacted and leak-checked."),
+    ("guided", "Guided checklists", "For an SP admin: pick a technical checklist; each step says what to "
+                                    "check and how to fix it, in plain words."),
+    ("bundle", "TAC bundle", "For Cisco TAC: the org IDs, tracking IDs, what was checked and the findings in "
+                             "one zip, redacted and leak-checked."),
 )
 
 
 class HomeScreen(Screen):
+    AUTO_FOCUS = "#symptom"
     BINDINGS = [
+        # Letters act when the focus is outside the search field (escape or tab leaves it).
         Binding("l", "app.live", "Live session", id="home.live", tooltip="Support engineer with an SP admin"),
-        Binding("g", "app.guided", "Guided", id="home.guided", tooltip="Self-service checklists"),
+        Binding("g", "app.guided", "Checklists", id="home.guided", tooltip="Technical checklists by area"),
         Binding("b", "app.export_bundle", "TAC bundle", id="home.bundle", tooltip="Write the zip for TAC"),
         Binding("n", "new_case", "New case", id="home.new", tooltip="Start a fresh case"),
+        Binding("down", "to_results", "Results", show=False, id="home.results"),
+        Binding("slash", "search", "Search", id="home.search", tooltip="Back to the symptom search"),
     ]
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="home"):
-            yield Static(INTRO, id="intro")
+            yield Input(placeholder=SEARCH_PROMPT, id="symptom", tooltip="Type words or an error code; enter opens "
+                                                                         "the top match")
+            yield OptionList(id="playbooks")
             with Horizontal(id="ways"):
                 for button_id, label, text in WAYS:
                     with Vertical(classes="way"):
-                        # "way-" keeps these ids apart from other screens' ids in the app-wide stylesheet
-                        # (a bare "guided" once picked up the guided screen's padding and hid the label).
-                        yield Button(label, id=f"way-{button_id}",
+                        # "way-" keeps these ids apart from other screens' ids in the app-wide stylesheet.
+                        yield Button(label, id=f"way-{button_id}", compact=True,
                                      variant="primary" if button_id == "live" else "default")
                         yield Static(text, classes="way-text")
             yield Static("Recent cases (enter to reopen)", classes="section-title")
@@ -49,10 +57,55 @@ class HomeScreen(Screen):
         table = self.query_one("#cases", DataTable)
         table.add_columns("case", "updated", "customer org ID", "description")
         self.refresh_cases()
+        self._fill("")
 
     def on_screen_resume(self) -> None:
         self.refresh_cases()
 
+    # Search ---------------------------------------------------------------------------------
+    def _fill(self, text: str) -> None:
+        matches = [m for m in rank(self.app.playbooks.all(), text) if m.score > 0 or not text.strip()]
+        ol = self.query_one("#playbooks", OptionList)
+        ol.clear_options()
+        for m in matches:
+            why = f"  [dim]{m.why}[/]" if m.why else ""
+            ol.add_option(Option(f"[b]{_escape(m.playbook.title)}[/]{why}", id=m.playbook.id))
+        if not matches:
+            ol.add_option(Option(f"[dim]No playbook matches “{_escape(text.strip())}”. Try other words, an error code, "
+                                 "or the guided checklists (g).[/]", id="", disabled=True))
+        ol.highlighted = 0 if matches else None
+
+    @on(Input.Changed, "#symptom")
+    def _search(self, event: Input.Changed) -> None:
+        self._fill(event.value)
+
+    @on(Input.Submitted, "#symptom")
+    def _open_top(self) -> None:
+        ol = self.query_one("#playbooks", OptionList)
+        option = ol.get_option_at_index(ol.highlighted) if ol.highlighted is not None else None
+        if option is not None and option.id:
+            self.app.action_playbook(option.id)
+
+    @on(OptionList.OptionSelected, "#playbooks")
+    def _open_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id:
+            self.app.action_playbook(event.option.id)
+
+    def action_to_results(self) -> None:
+        if self.focused is self.query_one("#symptom"):
+            self.query_one("#playbooks", OptionList).focus()
+        else:
+            self.focus_next()
+
+    def action_search(self) -> None:
+        self.query_one("#symptom", Input).focus()
+
+    def key_escape(self) -> None:
+        # Leave the search field so the letter keys (l, g, b, n) work.
+        if self.focused is self.query_one("#symptom"):
+            self.query_one("#way-live", Button).focus()
+
+    # Ways in and cases ---------------------------------------------------------------------
     def refresh_cases(self) -> None:
         table = self.query_one("#cases", DataTable)
         table.clear()
@@ -71,3 +124,7 @@ class HomeScreen(Screen):
     def action_new_case(self) -> None:
         self.app.case = None
         self.app.action_live()
+
+
+def _escape(text: str) -> str:
+    return text.replace("[", r"\[")

@@ -1,0 +1,417 @@
+"""A playbook, walked step by step: the checklist with a mark per step on the left, the current
+step on the right (its help, the place or command to copy, the input it needs, and for checks the
+findings inline). Renders any playbook from the engine's model; it knows step kinds only.
+
+Every answer goes through :class:`checks.playbooks.Walk`, which picks the next step; the
+transcript is saved in the case store on each change, so a walk resumes after a restart.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Markdown, Static, TextArea, Tree
+from textual.worker import Worker, WorkerState
+
+from checks.api import CheckContext, InputError
+from checks.model import CheckResult, Finding
+from checks.playbooks import Playbook, Step, Walk, checklist, tac_items
+from checks.playbooks.inputs import cluster_from_text
+from checks.playbooks.render import KIND_LABELS
+from checks.redact import redact_pasted_text, safe_message
+
+from ..background import BackgroundRun
+from ..messages import RunCompleted
+
+#: The mark shown per step state (the walk's states; choice ids show as their first letters).
+MARKS = {"todo": " ", "done": "✓", "skipped": "–", "n/a": "·", "running": "⟳", "pass": "✓", "warn": "!",
+         "failed": "✗", "error": "☠", "fixed": "✓", "not fixed": "✗", "yes": "y", "no": "n", "not-sure": "?"}
+
+
+class PlaybookScreen(Screen):
+    CSS_PATH = "playbook.tcss"
+    AUTO_FOCUS = ""
+    BINDINGS = [
+        Binding("y", "key_yes", "Yes/done", id="playbook.yes", tooltip="Yes; a manual step is done; a verdict fixed it"),
+        Binding("n", "key_no", "No", id="playbook.no", tooltip="No; a verdict did not fix it"),
+        Binding("enter", "advance", "Next", id="playbook.next", tooltip="Confirm this step and go on"),
+        Binding("s", "skip", "Skip", id="playbook.skip", tooltip="Skip this step"),
+        Binding("backspace", "previous", "Previous", id="playbook.previous", tooltip="Back to the previous step"),
+        Binding("c", "copy", "Copy", id="playbook.copy", tooltip="Copy the command, place or fix of this step"),
+        Binding("f", "finding", "Finding", id="playbook.finding", tooltip="Open the most severe finding"),
+        Binding("r", "rerun", "Re-run", id="playbook.rerun", tooltip="Run this step's checks again"),
+        Binding("ctrl+n", "note", "Note", id="playbook.note", tooltip="Add a note to this step (kept for TAC)"),
+        Binding("ctrl+b", "app.export_bundle", "Bundle", id="playbook.bundle", tooltip="Export the TAC bundle"),
+        Binding("escape", "leave", "Back", id="playbook.back"),
+        *[Binding(str(i), f"choose({i})", show=False, id=f"playbook.choice{i}") for i in range(1, 10)],
+    ]
+
+    def __init__(self, playbook: Playbook) -> None:
+        super().__init__()
+        self.playbook = playbook
+        self.background = BackgroundRun()
+        self.walk: Walk | None = None
+        self.results: dict[str, list[CheckResult]] = {}  # check step id → results, for findings inline
+        self._last_check: str = ""
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="pb-body"):
+            with Vertical(id="pb-left"):
+                yield Static(f"[b]{_esc(self.playbook.title)}[/]", id="pb-title")
+                with VerticalScroll(id="pb-list"):
+                    yield Static("", id="pb-steps")
+            with VerticalScroll(id="pb-step", can_focus=True):
+                yield Static("", id="pb-kind")
+                yield Markdown("", id="pb-text")
+                yield Static("", id="pb-keys")
+                yield Input(id="pb-input", compact=True)
+                yield TextArea(id="pb-paste", soft_wrap=False)
+                yield Static("", id="pb-error", classes="error")
+                yield Input(id="pb-note", compact=True, placeholder="A note for this step (enter saves, escape cancels)")
+                tree: Tree[Finding | None] = Tree("findings", id="pb-findings")
+                tree.show_root = False
+                yield tree
+        yield Footer()
+
+    def on_mount(self) -> None:
+        case = self.app.ensure_case()
+        saved = next((t for t in self.app.store.transcripts(case.id) if t.playbook_id == self.playbook.id), None)
+        self.walk = Walk(self.playbook, saved, on_change=lambda t: self.app.store.save_transcript(case.id, t))
+        if saved is None:
+            self.app.store.save_transcript(case.id, self.walk.transcript)
+        self.show()
+
+    # Rendering ------------------------------------------------------------------------------
+    def show(self) -> None:
+        walk = self.walk
+        assert walk is not None
+        lines = Text()
+        for step, mark in checklist(walk):
+            here = step.id == walk.transcript.current
+            style = "bold reverse" if here else ("dim" if mark == "n/a" else "")
+            if step.shared and not lines.plain.endswith("escalate\n") and step is walk.playbook.escalation_start:
+                lines.append("before you escalate\n", style="dim italic")
+            lines.append(f"{'▶' if here else ' '} [{MARKS.get(mark, '✓')}] ", style=style)
+            lines.append(f"{step.title}\n", style=style)
+        self.query_one("#pb-steps", Static).update(lines)
+        step = walk.current
+        for wid in ("#pb-input", "#pb-paste", "#pb-note"):
+            self.query_one(wid).display = False
+        self.query_one("#pb-error", Static).update("")
+        if step is None:
+            self._show_finished()
+            return
+        n = [s.id for s in walk.playbook.steps].index(step.id) + 1
+        self.query_one("#pb-kind", Static).update(
+            f"[b]{KIND_LABELS[step.kind]}[/] · step {n} of {len(walk.playbook.steps)}"
+            + (" · [dim]before you escalate[/]" if step.shared else ""))
+        self.query_one("#pb-text", Markdown).update(self._step_markdown(step))
+        self.query_one("#pb-keys", Static).update(self._keys_hint(step))
+        self._show_findings(step)
+        if step.kind == "collect":
+            self._show_collect(step)
+        else:
+            self.query_one("#pb-step").focus()
+        if step.kind == "check" and self._last_check != step.id:
+            self._last_check = step.id
+            self.call_after_refresh(self._run_checks, step)
+
+    def _step_markdown(self, step: Step) -> str:
+        out = [f"## {step.title}", "", str(step.text)]
+        if step.place:
+            out += ["", f"**Where:** {step.place}"]
+        if step.command:
+            out += ["", "**Command** (c copies it):", "", "```", step.command, "```"]
+        if step.how:
+            out += ["", "**How to get it:**", ""] + [f"{i}. {h}" for i, h in enumerate(step.how, 1)]
+        if step.fix:
+            out += ["", "**Fix:**", ""] + [f"{i}. {f}" for i, f in enumerate(step.fix, 1)]
+        if step.expect:
+            out += ["", f"**You should see:** {step.expect}"]
+        if step.kind == "escalate":
+            out += ["", "**For TAC** (from the case):", ""]
+            kinds = {kind for kind, _ in self.app.store.evidence(self.app.case.id)} if self.app.case else set()
+            items = tac_items(tuple(dict.fromkeys(step.tac + self.playbook.tac)), self.app.case, kinds)
+            out += [f"- {'✓' if i.present else '✗'} {i.label}: " + (f"`{i.value}`" if i.present else f"*missing* — {i.fill}")
+                    for i in items]
+        if step.help:
+            out += ["", str(step.help)]
+        rec = self.walk.record(step.id) if self.walk else None
+        if rec and rec.note:
+            out += ["", f"**Note:** {rec.note}"]
+        out += ["", f"*Source: {step.source}*" + (f" *(lines {', '.join(step.cites)})*" if step.cites else "")]
+        return "\n".join(out)
+
+    def _keys_hint(self, step: Step) -> str:
+        if step.kind == "ask":
+            keys = "   ".join(f"[b]{i}[/] {_esc(str(c.label))}" for i, c in enumerate(step.choices, 1))
+            yn = " (y/n)" if {"yes", "no"} <= {c.id for c in step.choices} else ""
+            return f"Answer{yn}:  {keys}"
+        return {
+            "do": "[b]y[/]/[b]enter[/] done   [b]s[/] skip   [b]c[/] copy",
+            "collect": "Type or paste, then [b]enter[/] ([b]ctrl+s[/] in a paste box); empty [b]enter[/] skips",
+            "check": "[b]r[/] run again   [b]s[/] skip   [b]f[/] open the worst finding",
+            "verdict": "Did this fix it?  [b]y[/] fixed   [b]n[/] not fixed → before you escalate   "
+                       "[b]f[/] finding   [b]c[/] copy the fix",
+            "escalate": "[b]y[/]/[b]enter[/] done   [b]ctrl+b[/] export the TAC bundle",
+        }[step.kind]
+
+    def _show_collect(self, step: Step) -> None:
+        if step.evidence == "paste":
+            area = self.query_one("#pb-paste", TextArea)
+            area.display = True
+            area.focus()
+            return
+        field = self.query_one("#pb-input", Input)
+        field.display = True
+        field.value = ""
+        field.placeholder = {"cluster": "URLs as Partner Hub shows them, or an inventory cluster name",
+                             "har": "path of the .har file (or a .zip of HARs)",
+                             "logs": "log folder, log file, .zip or .tar.gz",
+                             "csv": "path of the exported .csv file",
+                             "cert-chain": "path of the certificate chain file (PEM)"}.get(step.evidence, "path")
+        field.focus()
+
+    def _show_findings(self, step: Step) -> None:
+        tree = self.query_one("#pb-findings", Tree)
+        tree.clear()
+        results = self._results_for(step)
+        tree.display = bool(results)
+        for r in results:
+            node = tree.root.add(Text.assemble(f"{r.status.symbol} ", r.title, (f" — {r.reason}" if r.reason else "", "dim")),
+                                 data=None, expand=True)
+            for f in sorted(r.findings, key=lambda f: -f.severity.rank):
+                node.add_leaf(Text.assemble((f"{f.severity.value:<8} ", _SEVERITY_STYLE[f.severity.value]), f.title), data=f)
+
+    def _results_for(self, step: Step) -> list[CheckResult]:
+        """The findings shown with a step: its own checks', or for a verdict the check that led to it."""
+        if step.kind == "check":
+            return self.results.get(step.id, [])
+        if step.kind == "verdict" and self.walk:
+            path = self.walk.transcript.path
+            before = [sid for sid in path[:-1] if self.playbook.step(sid).kind == "check"]
+            return self.results.get(before[-1], []) if before else []
+        return []
+
+    def _show_finished(self) -> None:
+        t = self.walk.transcript if self.walk else None
+        outcome = {"fixed": "Fixed — well done.", "escalated": "Escalated: export the TAC bundle with ctrl+b."}.get(
+            t.outcome if t else "", "Finished.")
+        self.query_one("#pb-kind", Static).update("[b]Done[/]")
+        self.query_one("#pb-text", Markdown).update(f"## {outcome}\n\nEverything you answered is kept with the case "
+                                                    "and goes into the TAC bundle (“What was checked”).")
+        self.query_one("#pb-keys", Static).update("[b]backspace[/] previous step   [b]escape[/] home   "
+                                                  "[b]ctrl+b[/] TAC bundle")
+        self.query_one("#pb-findings", Tree).display = False
+        self.query_one("#pb-step").focus()
+
+    # Answers ----------------------------------------------------------------------------------
+    def _answer(self, choice: str) -> None:
+        try:
+            self.walk.answer(choice)
+        except ValueError:
+            self.app.bell()
+            return
+        self.show()
+
+    def action_key_yes(self) -> None:
+        step = self.walk.current if self.walk else None
+        if step is None:
+            return
+        self._answer({"ask": "yes", "verdict": "fixed"}.get(step.kind, "done"))
+
+    def action_key_no(self) -> None:
+        step = self.walk.current if self.walk else None
+        if step is not None and step.kind in ("ask", "verdict"):
+            self._answer("no" if step.kind == "ask" else "not-fixed")
+
+    def action_choose(self, number: int) -> None:
+        step = self.walk.current if self.walk else None
+        if step is not None and step.kind == "ask" and number <= len(step.choices):
+            self._answer(step.choices[number - 1].id)
+
+    def action_advance(self) -> None:
+        step = self.walk.current if self.walk else None
+        if step is not None and step.kind in ("do", "escalate"):
+            self._answer("done")
+
+    def action_skip(self) -> None:
+        if self.walk and self.walk.current is not None:
+            self.background.cancel()
+            self.walk.skip()
+            self.show()
+
+    def action_previous(self) -> None:
+        if self.walk:
+            self.background.cancel()
+            self.walk.back()
+            self._last_check = ""
+            self.show()
+
+    def action_leave(self) -> None:
+        note = self.query_one("#pb-note", Input)
+        if note.display:
+            note.display = False
+            self.query_one("#pb-step").focus()
+            return
+        self.app.pop_screen()
+
+    def action_note(self) -> None:
+        step = self.walk.current if self.walk else None
+        if step is None:
+            return
+        note = self.query_one("#pb-note", Input)
+        rec = self.walk.record(step.id)
+        note.value = rec.note if rec else ""
+        note.display = True
+        note.focus()
+
+    @on(Input.Submitted, "#pb-note")
+    def _save_note(self, event: Input.Submitted) -> None:
+        event.stop()
+        step = self.walk.current
+        if step is not None:
+            self.walk.set_note(step.id, event.value.strip())
+        self.query_one("#pb-note", Input).display = False
+        self.show()
+
+    def action_copy(self) -> None:
+        step = self.walk.current if self.walk else None
+        if step is None:
+            return
+        text = step.command or str(step.place) or "\n".join(str(f) for f in step.fix) or str(step.text)
+        self.app.copy_to_clipboard(text)
+        self.notify("Copied to the clipboard" + (f": {text[:60]}" if len(text) <= 60 else ""), timeout=3)
+
+    def action_finding(self) -> None:
+        step = self.walk.current if self.walk else None
+        findings = [f for r in (self._results_for(step) if step else []) for f in r.findings]
+        if not findings:
+            self.app.bell()
+            return
+        from .finding import FindingScreen
+
+        self.app.push_screen(FindingScreen(max(findings, key=lambda f: f.severity.rank)))
+
+    def on_tree_node_selected(self, event: Tree.NodeSelected) -> None:
+        if isinstance(event.node.data, Finding):
+            from .finding import FindingScreen
+
+            self.app.push_screen(FindingScreen(event.node.data))
+
+    # Evidence -------------------------------------------------------------------------------
+    @on(Input.Submitted, "#pb-input")
+    def _collect_typed(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._collect(event.value.strip())
+
+    def key_ctrl_s(self) -> None:
+        if self.query_one("#pb-paste", TextArea).display:
+            self._collect(self.query_one("#pb-paste", TextArea).text, pasted=True)
+
+    def _collect(self, raw: str, pasted: bool = False) -> None:
+        step = self.walk.current
+        if step is None or step.kind != "collect":
+            return
+        if not raw.strip():
+            self.walk.skip()
+            self.show()
+            return
+        try:
+            value = self._evidence_value(step, raw, pasted)
+        except InputError as exc:
+            self.query_one("#pb-error", Static).update(safe_message(str(exc)))
+            return
+        if self.app.case and step.evidence in ("har", "logs", "csv", "cert-chain"):
+            self.app.store.add_evidence(self.app.case.id, step.evidence, value)
+        self.walk.provide(step.evidence, value)
+        self.show()
+
+    def _evidence_value(self, step: Step, raw: str, pasted: bool) -> str:
+        """Check what was typed now (one-line message if wrong), the same way the CLI would."""
+        if step.evidence == "cluster":
+            cluster_from_text(raw, self.app.inventory, self.walk.collected())  # raises InputError
+            return raw.strip()
+        path = Path(raw.strip().strip("'\"")).expanduser()
+        if step.evidence == "paste" and (pasted or not path.is_file()):
+            path = self._save_paste(step, raw)
+        elif not path.exists():
+            raise InputError(f"{raw.strip()}: no such file or folder")
+        option = self.app.registry_option(step.option)
+        if option is not None and option.validate is not None:
+            option.validate(str(path))
+        return str(path)
+
+    def _save_paste(self, step: Step, text: str) -> Path:
+        folder = Path(self.app.store.path).parent / "pastes" / self.app.ensure_case().id
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{self.playbook.id}-{step.id}.txt"
+        path.write_text(redact_pasted_text(text), encoding="utf-8")  # a plain file: never a password
+        return path
+
+    # Checks -----------------------------------------------------------------------------------
+    def _run_checks(self, step: Step) -> None:
+        if self.walk is None or self.walk.current is None or self.walk.current.id != step.id:
+            return
+        checks = self.app.registry.select(step.checks, ())
+        values = self.walk.collected()
+        options = {}
+        for name, value in values.items():
+            option = self.app.registry_option(name)
+            if option is not None:
+                options[option.dest] = [value] if option.multiple and not isinstance(value, list) else value
+        cluster = None
+        cluster_text = next((e["path"] for sid in self.walk.transcript.path
+                             for e in (self.walk.record(sid).evidence if self.walk.record(sid) else ())
+                             if e.get("kind") == "cluster"), None)
+        if cluster_text:
+            try:
+                cluster = cluster_from_text(cluster_text, self.app.inventory, values)
+            except InputError as exc:
+                self.query_one("#pb-error", Static).update(safe_message(str(exc)))
+        ctx = CheckContext(case=self.app.case, cluster=cluster, inventory=self.app.inventory, options=options)
+        self.query_one("#pb-keys", Static).update("⟳ running " + ", ".join(c.title for c in checks) + " …")
+        self._run(step.id, checks, ctx)
+
+    @work(thread=True, exclusive=True, group="playbook")
+    def _run(self, step_id: str, checks, ctx: CheckContext) -> None:
+        results, cancelled = self.background.run(checks, ctx, on_event=lambda ev: None)
+        self.post_message(StepRunCompleted(step_id, results, cancelled))
+
+    def on_step_run_completed(self, message: "StepRunCompleted") -> None:
+        if self.app.case and message.results:
+            self.app.store.add_results(self.app.case.id, message.results)
+        step = self.walk.current if self.walk else None
+        if message.cancelled or step is None or step.id != message.step_id:
+            return
+        self.results[step.id] = message.results
+        self.walk.record_results(message.results)
+        self.show()
+
+    def action_rerun(self) -> None:
+        step = self.walk.current if self.walk else None
+        if step is not None and step.kind == "check":
+            self._run_checks(step)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.ERROR:
+            self.notify(f"The checks failed to run: {event.worker.error}", severity="error", timeout=10)
+
+
+class StepRunCompleted(RunCompleted):
+    def __init__(self, step_id: str, results: list[CheckResult], cancelled: bool = False) -> None:
+        super().__init__(results, cancelled)
+        self.step_id = step_id
+
+
+_SEVERITY_STYLE = {"info": "dim", "warning": "yellow", "error": "red", "critical": "bold red"}
+
+
+def _esc(text: str) -> str:
+    return text.replace("[", r"\[")
