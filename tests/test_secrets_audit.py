@@ -171,7 +171,7 @@ async def test_tui_never_shows_or_saves_planted_secrets(tmp_path: Path):
     app = make_app(store_path=tmp_path / "ws" / "cases.sqlite3", inventory_path=inv)
     async with app.run_test(size=(120, 36), notifications=True) as pilot:
         await pilot.pause()
-        await pilot.press("n")
+        await pilot.press("escape", "n")  # leave the symptom search, then: new case
         await pilot.pause()
         # A field's validation message quotes what was typed: never a stored password.
         app.screen.query_one("#f-org_id", Input).value = KEYRING_PW

@@ -25,7 +25,7 @@ async def test_live_session_flow_case_checks_finding_bundle(tmp_path: Path):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
-        await pilot.press("n")  # new case, live session
+        await pilot.press("escape", "n")  # leave the symptom search; new case, live session
         await pilot.pause()
         assert isinstance(app.screen, CaseScreen)
         new_id = app.case.id
@@ -270,7 +270,7 @@ async def test_long_checks_form_starts_at_its_top(tmp_path: Path):
 
     app = make_app(store_path=tmp_path / "s.sqlite3", inventory_path=tmp_path / "none.toml")
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("n")
+        await pilot.press("escape", "n")
         await pilot.pause()
         await pilot.press("ctrl+r")
         for _ in range(5):

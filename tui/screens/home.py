@@ -17,8 +17,8 @@ SEARCH_PROMPT = "What do you see? Describe it or type an error code (e.g. status
 WAYS = (
     ("live", "Live session", "For a support engineer with an SP admin: fill in the case, run every check, "
                              "read findings with evidence."),
-    ("guided", "Guided checklists", "For an SP admin: pick a technical checklist; each step says what to "
-                                    "check and how to fix it, in plain words."),
+    ("guided", "Guided self-service", "For an SP admin: describe the symptom above, or pick a technical "
+                                      "checklist here; each step says what to check and fix, in plain words."),
     ("bundle", "TAC bundle", "For Cisco TAC: the org IDs, tracking IDs, what was checked and the findings in "
                              "one zip, redacted and leak-checked."),
 )

@@ -166,6 +166,7 @@ class PlaybookScreen(Screen):
         if step.evidence == "paste":
             area = self.query_one("#pb-paste", TextArea)
             area.display = True
+            area.text = ""
             area.focus()
             return
         field = self.query_one("#pb-input", Input)
