@@ -24,7 +24,7 @@ class Area:
 #: The product's checklists. Every check belongs to exactly one.
 AREAS: dict[str, Area] = {a.id: a for a in (
     Area("urls", "Interface URLs (/v2.0/)", "Xsi-Actions, Xsi-Events and Auth Service URLs as entered in Partner Hub.",
-         "Copy the cluster's URLs from Partner Hub (Services → BroadWorks Calling → View → your cluster) "
+         "Copy the cluster's URLs from Partner Hub (Settings → BroadWorks Calling → View clusters → your cluster) "
          "or pick the cluster from your inventory. Nothing is sent over the network."),
     Area("connectivity", "Cluster connectivity", "DNS, TCP, TLS and HTTP reachability of every interface on every XSP node.",
          "Pick the cluster. Run this from a machine outside your network if you can: Webex reaches the "

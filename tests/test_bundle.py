@@ -112,19 +112,27 @@ def test_bundle_attaches_a_redacted_copy_of_the_case_har(tmp_path, wxtriage_home
 
 def test_bundle_says_what_tac_will_ask_for(tmp_path, wxtriage_home):
     """A case without org ID or tracking ID still bundles, but the report, the manifest and the
-    command's output name what is missing and how to add it; a complete case gets no such note."""
+    command's output name what is missing and how to add it; a complete case gets no such note.
+    What TAC asks for only when it applies (a tracking ID the error showed, the affected user, the
+    app version) is phrased as a condition, never demanded (issue 16)."""
     from tests.helpers import wxtriage
 
     case_id = wxtriage("case", "new", "--description", "Partner Hub shows Error", home=wxtriage_home).out.split()[-1]
     r = wxtriage("bundle", "--case", case_id, "-o", str(tmp_path / "a.zip"), home=wxtriage_home)
     assert r.code == 0 and "note: The case has no customer org ID" in r.err
-    assert f"wxtriage case set {case_id} --tracking-id" in r.err and "description" not in r.err
+    assert f"wxtriage case set {case_id} --tracking-id" in r.err and "no description" not in r.err
     with zipfile.ZipFile(tmp_path / "a.zip") as zf:
         notes = json.loads(zf.read("manifest.json"))["notes"]
         report = zf.read("report.md").decode()
-    assert len(notes) == 2 and "**Missing for TAC:**" in report and "no tracking ID" in report
+    assert len(notes) == 5 and "**Missing for TAC:**" in report
+    tracking = next(n for n in notes if "--tracking-id" in n)
+    assert tracking.startswith("If the error message or the interface showed a tracking ID")
+    assert any(n.startswith("If a particular user has the problem") for n in notes)
+    assert any("partner org ID" in n for n in notes) and any("app's version" in n for n in notes)
     assert wxtriage("case", "set", case_id, "--org-id", "1EB65FDF9643417F9974AD72CAE0E10F", "--tracking-id",
-                    "ATLAS_8666bff8-a5f2-4a6c-a31d-c7dccea7315c_30", home=wxtriage_home).code == 0
+                    "ATLAS_8666bff8-a5f2-4a6c-a31d-c7dccea7315c_30", "--partner-org-id",
+                    "2EB65FDF9643417F9974AD72CAE0E10F", "--email", "user@example.com",
+                    "--client-version", "44.10.0.31234", home=wxtriage_home).code == 0
     r = wxtriage("bundle", "--case", case_id, "-o", str(tmp_path / "b.zip"), home=wxtriage_home)
     with zipfile.ZipFile(tmp_path / "b.zip") as zf:
         assert json.loads(zf.read("manifest.json"))["notes"] == []

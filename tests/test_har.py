@@ -272,9 +272,11 @@ def test_catalog_entries_have_sources_and_documented_codes():
 def test_every_tag_of_a_source_list_is_expanded():
     from checks.catalog import describe_source
     extracted = load_catalog("har_errors")["rules"]["extracted"]["source"]
-    assert describe_source(extracted) == ("Cisco TAC: Troubleshoot Control Hub \"Status: 400\" user error (seed 000) §1; "
-                                          "Webex for BroadWorks solution guide, management (seed 002) §1; "
-                                          "Webex for Cisco BroadWorks troubleshooting and configuration guide (seed 004) §1")
+    # Seeds 002 and 004 are both the "Managing Webex for Cisco BroadWorks" article (issue 16).
+    assert describe_source(extracted) == (
+        "Troubleshoot the Control Hub \"Status: 400\" user error (Cisco TAC article, Chinese translation) (seed 000) §1; "
+        "Managing Webex for Cisco BroadWorks (help article, German translation) (seed 002) §1; "
+        "Managing Webex for Cisco BroadWorks (help article, Portuguese translation) (seed 004) §1")
     assert describe_source("S0 §7 (message wording: inf)").endswith("(seed 000) §7 (message wording: inf)")
     assert describe_source("vendor note") == "vendor note"
 

@@ -101,7 +101,25 @@ def test_every_rule_has_a_source_and_is_documented():
     from pathlib import Path
 
     from checks.catalog import load_catalog
+    from checks.sources import parse_source
     doc = (Path(__file__).parent.parent / "docs" / "findings.md").read_text()
     for name, rule in load_catalog("url_rules")["rules"].items():
-        assert rule["source"].split()[0] in ("S0", "S1", "S2", "S3", "S4", "pub", "inf"), name
+        assert parse_source(rule["source"]), name   # raises on an unknown tag or a pub without document
         assert f"`{rule['code']}`" in doc, f"{rule['code']} missing from docs/findings.md"
+
+
+@pytest.mark.parametrize("url", ["http://xsp.example.com/com.broadsoft.xsi-actions/v2.0/",
+                                 "https://xsp.example.com/com.broadsoft.xsi-actions/",
+                                 "https://xsp.example.com/wrong-app/v2.0/"])
+def test_partner_hub_path_is_settings_not_services(url):
+    # Seeds 002 and 004: Partner Hub → Settings → BroadWorks Calling → View clusters (issue 16).
+    findings = run(xsi_actions=url)
+    steps = [s for f in findings.values() for s in f.remediation.steps if "Partner Hub (" in s]
+    assert steps and all("Settings → BroadWorks Calling → View clusters" in s for s in steps)
+    assert not any("Services →" in s for f in findings.values() for s in f.remediation.steps)
+
+
+def test_trailing_slash_states_no_invented_redirect():
+    f = run(xsi_events="https://xsp.example.com/com.broadsoft.xsi-events/v2.0")["url.path.missing_trailing_slash"]
+    assert "redirect" not in f.detail and "/v2.0/" in f.detail
+    assert f.source.startswith("S4")
