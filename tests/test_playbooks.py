@@ -58,7 +58,8 @@ def test_every_step_names_a_source_and_every_check_and_option_exists():
 @pytest.mark.parametrize("doc, key", [
     (_minimal(colour="red"), "top level: unknown key 'colour'"),
     (_minimal(applies_to=["webex-teams"]), "applies_to"),
-    (_minimal(source="S9 §1"), "unknown source tag 'S9'"),
+    (_minimal(source="S9 §1"), "no seed S9"),
+    (_minimal(source="pub §1"), "a pub source names its document"),
     (_minimal(steps=[{"id": "q", "kind": "wait", "title": "Q", "source": "inf"}]), "steps[0] (q).kind"),
     (_minimal(steps=[{"id": "q", "kind": "ask", "title": "Q", "source": "inf", "next": "nowhere"},
                      {"id": "v", "kind": "verdict", "title": "V", "fix": ["x"], "source": "inf"}]), "no step 'nowhere'"),

@@ -15,6 +15,8 @@ from importlib.metadata import EntryPoint, entry_points
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
+from ..sources import SourceError, parse_cite, parse_source
+
 #: Entry-point group through which a plugin distribution ships playbooks: the entry point names a
 #: package (or module) whose folder holds ``*.toml`` playbook files.
 GROUP = "wxtriage.playbooks"
@@ -25,18 +27,16 @@ SEVERITIES = ("info", "warning", "error", "critical")
 #: What an ``escalate`` step may list (filled from the case and its evidence).
 TAC_ITEMS = ("org_id", "partner_org_id", "tracking_ids", "email", "client_version", "description", "har",
              "post_response", "logs", "time_window")
-SOURCE_TAGS = ("S0", "S1", "S2", "S3", "S4", "pub", "inf")
 #: Fragments (file names starting with ``_``) hold steps shared by every playbook.
 ESCALATE_FRAGMENT = "_before_escalate"
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-_CITE = re.compile(r"^\d{3}:\d+(?:-\d+)?$")
 _WHEN = re.compile(r"^(?:(?:code|nocode):[a-z0-9_.-]+|worst>=(?:info|warning|error|critical)"
                    r"|pass|warn|fail|skip|error|otherwise)$")
 
-_TOP_KEYS = {"id", "title", "summary", "symptoms", "codes", "applies_to", "area", "source", "cites", "doc",
-             "steps", "start", "tac"}
-_STEP_KEYS = {"id", "kind", "title", "text", "help", "source", "cites", "doc", "next"}
+_TOP_KEYS = {"id", "title", "summary", "symptoms", "codes", "applies_to", "area", "source", "cites", "uncited",
+             "doc", "steps", "start", "tac"}
+_STEP_KEYS = {"id", "kind", "title", "text", "help", "source", "cites", "uncited", "doc", "next"}
 _KIND_KEYS = {
     "ask": {"choices", "option"},
     "do": {"place", "command", "expect"},
@@ -200,20 +200,23 @@ def _texts(value: Any, origin: str, where: str) -> tuple[LText, ...]:
 
 
 def _source(value: Any, origin: str, where: str) -> str:
+    """The same source tags as the catalogs (``checks.sources``: S0..S4, pub:<document>, inf)."""
     if not isinstance(value, str) or not value.strip():
-        raise _fail(origin, where, "every playbook and step needs a `source` (S0..S4, pub or inf)")
-    for part in value.split(";"):
-        tag = part.strip().split(" ", 1)[0]
-        if tag not in SOURCE_TAGS:
-            raise _fail(origin, where, f"unknown source tag {tag!r}; use one of {', '.join(SOURCE_TAGS)}")
+        raise _fail(origin, where, "every playbook and step needs a `source` (S0..S4, pub:<document> or inf)")
+    try:
+        parse_source(value)
+    except SourceError as exc:
+        raise _fail(origin, where, str(exc)) from None
     return value.strip()
 
 
 def _cites(value: Any, origin: str, where: str) -> tuple[str, ...]:
     cites = _strings(value, origin, where)
-    bad = [c for c in cites if not _CITE.match(c)]
-    if bad:
-        raise _fail(origin, where, f"citation {bad[0]!r} is not <seed>:<first>-<last>, e.g. 004:701-719")
+    for c in cites:
+        try:
+            parse_cite(c)
+        except SourceError:
+            raise _fail(origin, where, f"citation {c!r} is not <seed>:<first>-<last>, e.g. 004:701-719") from None
     return cites
 
 
