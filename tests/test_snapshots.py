@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tui.demo import DEMO_CASE_ID, demo_app
-from tui.screenshots import steady_cursors, wait_for_run
+from tui.screenshots import steady_cursors, type_symptom, wait_for_run, walk_status_400
 
 SIZE = (120, 36)
 
@@ -70,3 +70,29 @@ def test_guided(snap_compare, tmp_path: Path):
         await steady(pilot)
 
     assert snap_compare(demo_app(tmp_path), terminal_size=SIZE, run_before=guided)
+
+
+def test_home_search(snap_compare, tmp_path: Path):
+    async def search(pilot):
+        await type_symptom(pilot, "disconnected")
+        await steady(pilot)
+
+    assert snap_compare(demo_app(tmp_path), terminal_size=SIZE, run_before=search)
+
+
+def test_playbook_at_its_verdict(snap_compare, tmp_path: Path):
+    async def walk(pilot):
+        pilot.app.open_case(DEMO_CASE_ID)
+        await walk_status_400(pilot)
+        await steady(pilot)
+
+    assert snap_compare(demo_app(tmp_path), terminal_size=SIZE, run_before=walk)
+
+
+def test_playbook_on_a_small_terminal(snap_compare, tmp_path: Path):
+    async def walk(pilot):
+        pilot.app.open_case(DEMO_CASE_ID)
+        await walk_status_400(pilot)
+        await steady(pilot)
+
+    assert snap_compare(demo_app(tmp_path), terminal_size=(80, 24), run_before=walk)

@@ -49,6 +49,31 @@ async def wait_for_run(pilot, timeout: float = 30.0) -> None:
     raise TimeoutError("checks did not finish")
 
 
+async def type_symptom(pilot, words: str) -> None:
+    """Type into the home screen's symptom search, as a person would."""
+    await pilot.press(*[c if c != " " else "space" for c in words])
+    await pilot.pause()
+
+
+async def walk_status_400(pilot, timeout: float = 30.0) -> None:
+    """From home: the Control Hub "Status: 400" playbook up to its verdict on the example HAR."""
+    await type_symptom(pilot, "status 400")
+    await pilot.press("enter")
+    await pilot.pause()
+    await pilot.press("2")
+    har = Path(__file__).resolve().parent.parent / "examples" / "har" / "onboard-10991.har"
+    field = pilot.app.screen.query_one("#pb-input")
+    field.value = os.path.relpath(har)  # relative: the picture must not name this machine's folders
+    await pilot.press("enter")
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while pilot.app.screen.walk.current is not None and pilot.app.screen.walk.current.kind != "verdict":
+        if loop.time() > deadline:
+            raise TimeoutError("the playbook did not reach a verdict")
+        await asyncio.sleep(0.05)
+    await pilot.pause()
+
+
 async def capture(out_dir: Path) -> list[Path]:
     out_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
@@ -61,6 +86,15 @@ async def capture(out_dir: Path) -> list[Path]:
         async with app.run_test(size=SIZE) as pilot:
             await _settle(pilot)
             shot("home")
+            await type_symptom(pilot, "status 400")
+            await _settle(pilot)
+            shot("home-search")
+            app.screen.query_one("#symptom").value = ""
+            app.open_case(DEMO_CASE_ID)
+            await walk_status_400(pilot)
+            await _settle(pilot)
+            shot("playbook")
+            app.pop_screen()
             app.open_case(DEMO_CASE_ID)
             app.action_edit_case()
             await _settle(pilot)

@@ -19,6 +19,7 @@ from textual.widgets import Footer, Header, Input, Markdown, Static, TextArea, T
 from textual.worker import Worker, WorkerState
 
 from checks.api import CheckContext, InputError
+from checks.catalog import describe_source
 from checks.model import CheckResult, Finding
 from checks.playbooks import Playbook, Step, Walk, checklist, tac_items
 from checks.playbooks.inputs import cluster_from_text
@@ -92,14 +93,20 @@ class PlaybookScreen(Screen):
         walk = self.walk
         assert walk is not None
         lines = Text()
+        current_line = 0
         for step, mark in checklist(walk):
             here = step.id == walk.transcript.current
+            if here:
+                current_line = len(lines.plain.splitlines())
             style = "bold reverse" if here else ("dim" if mark == "n/a" else "")
             if step.shared and not lines.plain.endswith("escalate\n") and step is walk.playbook.escalation_start:
                 lines.append("before you escalate\n", style="dim italic")
             lines.append(f"{'▶' if here else ' '} [{MARKS.get(mark, '✓')}] ", style=style)
             lines.append(f"{step.title}\n", style=style)
         self.query_one("#pb-steps", Static).update(lines)
+        # Keep the current step in view on small terminals (the list wraps long titles).
+        self.call_after_refresh(self.query_one("#pb-list", VerticalScroll).scroll_to, y=max(0, current_line - 3),
+                                animate=False)
         step = walk.current
         for wid in ("#pb-input", "#pb-paste", "#pb-note"):
             self.query_one(wid).display = False
@@ -145,7 +152,8 @@ class PlaybookScreen(Screen):
         rec = self.walk.record(step.id) if self.walk else None
         if rec and rec.note:
             out += ["", f"**Note:** {rec.note}"]
-        out += ["", f"*Source: {step.source}*" + (f" *(lines {', '.join(step.cites)})*" if step.cites else "")]
+        out += ["", f"*Source: {describe_source(step.source)}*"
+                + (f" *(seed lines {', '.join(step.cites)})*" if step.cites else "")]
         return "\n".join(out)
 
     def _keys_hint(self, step: Step) -> str:
