@@ -118,6 +118,8 @@ class HomeScreen(Screen):
          "way-bundle": self.app.action_export_bundle}[event.button.id]()
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        if event.row_key is None:  # enter on an empty list
+            return
         self.app.open_case(str(event.row_key.value))
         self.app.action_live()
 
