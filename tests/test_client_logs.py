@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 
-from checks.sources import parse_source
 from checks.api import CheckContext
 from checks.builtin.client_logs import ClientLogsCheck, case_with_facts, findings_from_scan
 from checks.case import Case, TimeWindow, parse_time
@@ -20,6 +19,7 @@ from checks.evidence import logs as L
 from checks.model import Severity, Status
 from checks.redact import Redactor
 from checks.runner import CheckProgress, run_one
+from checks.sources import parse_source
 from tests.helpers import wxtriage
 
 FIXTURES = Path(__file__).parent / "fixtures" / "client_logs"
