@@ -276,7 +276,20 @@ def test_cli_guide_and_explain(capsys, tmp_path: Path):
     out = capsys.readouterr().out
     assert "in progress" in out and "answered: No icon" in out
     assert main(["guide", "status", "--case", case.id, "--store", str(store), "--json"]) == 0
-    assert json.loads(capsys.readouterr().out)["playbooks"][0]["records"][0]["answer"] == "no"
+    doc = json.loads(capsys.readouterr().out)["playbooks"][0]
+    assert doc["records"][0]["answer"] == "no" and doc["undecided"] is False
+
+
+def test_guide_status_says_when_a_step_waits_for_evidence(tmp_path: Path, capsys):
+    store = tmp_path / "cases.sqlite3"
+    case = CaseStore(store).save(Case())
+    walk = Walk(BOOKS.get("controlhub-status-400"), on_change=lambda t: CaseStore(store).save_transcript(case.id, t))
+    walk.answer("add-user"); walk.skip()
+    walk.record_results([_result("har.analyze", status=Status.SKIP)])
+    assert main(["guide", "status", "--case", case.id, "--store", str(store)]) == 0
+    assert "waiting: the checks of the current step could not decide" in capsys.readouterr().out
+    assert main(["guide", "status", "--case", case.id, "--store", str(store), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["playbooks"][0]["undecided"] is True
 
 
 def test_the_bundle_has_what_was_checked(tmp_path: Path):
