@@ -28,11 +28,6 @@ def _data_files() -> list[Path]:
     return files
 
 
-# Catalogs whose sources and citations are finished. Issue 16 extends this list file by file and
-# removes it once every catalog is done; playbooks are always checked.
-FINISHED = {"sources.toml", "url_rules.toml", "tac_info.toml", "tls_ciphers.toml", "har_errors.toml", "client_log_rules.toml", "probe_rules.toml"}
-
-
 @pytest.fixture(scope="module")
 def seeds() -> Seeds:
     try:
@@ -43,8 +38,6 @@ def seeds() -> Seeds:
 
 @pytest.mark.parametrize("path", _data_files(), ids=lambda p: str(p.relative_to(REPO)))
 def test_every_sourced_table_is_cited_and_verified(path: Path, seeds: Seeds) -> None:
-    if path.parent == CATALOG and path.name not in FINISHED:
-        pytest.skip(f"{path.name}: citations not yet added (issue 16 in progress)")
     problems = check_file(path, seeds)
     assert not problems, "\n".join(problems)
 
