@@ -165,6 +165,31 @@ class _Eval:
                      adp_items=", ".join(adp) or "none")
         return None
 
+    # -- release support -------------------------------------------------------------------------
+    def support_window(self, release: str) -> tuple[int, int]:
+        """(oldest, current) supported major release: the current one and ``previous_majors`` before
+        it (N-2). The sources do not name the current release: it is the newest wxtriage knows of —
+        ``newest_known``, a release of the catalog, the release checked or one the evidence shows."""
+        sup = self.data["support"]
+        majors = [_major(r) for r in (*self.data["releases"], sup["newest_known"], release)]
+        majors += [r.major for r in self.records()]
+        current = max(m for m in majors if m is not None)
+        return current - int(sup["previous_majors"]), current
+
+    def supported_text(self, release: str) -> str:
+        oldest, current = self.support_window(release)
+        return ", ".join(f"R{m}" for m in range(oldest, current + 1))
+
+    def check_support(self, release: str) -> bool:
+        """Warn when ``release`` is older than N-2; True when it is."""
+        major = _major(release)
+        oldest, current = self.support_window(release)
+        if major is None or major >= oldest:
+            return False
+        self.hit("release_unsupported", release=release, current=f"R{current}", oldest=f"R{oldest}",
+                 supported=self.supported_text(release), policy=self.data["support"]["policy"])
+        return True
+
     # -- the parts -------------------------------------------------------------------------------
     def check_patches(self) -> None:
         if not self.feature.get("patches") and not self.feature.get("applications"):
@@ -182,8 +207,11 @@ class _Eval:
             self.hit("release_unknown")
             return
         releases = self.data["releases"]
+        too_old = self.check_support(release)
         if release not in releases:
-            self.hit("release_unsupported", release=release, known=", ".join(releases))
+            if not too_old:
+                self.hit("release_not_in_catalog", release=release, known=", ".join(releases),
+                         supported=self.supported_text(release))
             return
         rel = releases[release]
         entries = [e for e in self.feature.get("patches", ()) if e["release"] == release]
@@ -385,6 +413,12 @@ class _Eval:
             self.out.append(make_finding(rule, "", None, (), **(self.base | {"title": m["title"],
                                                                              "detail": m["detail"],
                                                                              "manual_step": m["id"]})))
+
+
+def _major(release: str) -> int | None:
+    """``R24`` → 24, ``R21SP1`` → 21; None for anything else."""
+    digits = release[1:3] if release[:1].upper() == "R" else ""
+    return int(digits) if digits.isdigit() else None
 
 
 def _clip(names: list[str], limit: int = 30) -> str:

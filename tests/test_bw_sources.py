@@ -1,0 +1,107 @@
+"""BroadWorks server rules say what their sources say (issue 16, points 3–5).
+
+3. Release support is data (patches.toml [support]): the BroadSoft lifecycle policy, current and two
+   previous major releases (N-2, seed 004 line 1174). A release older than N-2 is flagged; a newer
+   release the catalog has no patch list for gets no "upgrade" advice.
+4. A platform the seed does not list for a release (R24 on XSP, R22 on ADP) is a warning that the
+   admin must confirm the equivalent with Cisco — never a silent pass.
+5. "Or later" comes after the Xsi-Events build only; accepting a later Xsi-Actions build is an
+   inference, reported as such.
+"""
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+
+from checks.builtin import bw_server
+from checks.builtin.bw_server import BwInputs, evaluate
+from checks.catalog import load_catalog
+from checks.evidence import bwcli
+from checks.model import Finding, Severity
+
+from . import bwfixtures as fx
+
+
+def patches(*texts: str) -> list[bwcli.PatchEvidence]:
+    return [bwcli.parse_patches(t, f"paste{i}") for i, t in enumerate(texts, 1)]
+
+
+def codes(findings: list[Finding]) -> list[str]:
+    return [f.code for f in findings]
+
+
+def texts(f: Finding) -> str:
+    return " ".join((f.title, f.detail, f.remediation.summary, *f.remediation.steps))
+
+
+def with_catalog(monkeypatch: pytest.MonkeyPatch, **support: Any) -> None:
+    """Evaluate against a patches catalog whose [support] differs (the rule is data)."""
+    real = load_catalog
+    data = copy.deepcopy(real("patches"))
+    data["support"].update(support)
+    monkeypatch.setattr(bw_server, "load_catalog", lambda name: data if name == "patches" else real(name))
+
+
+# --- 3. release support -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("release", ["R22", "R23", "R24"])
+def test_releases_within_n_minus_2_get_no_support_finding(release: str) -> None:
+    f = evaluate("blf", BwInputs(patch_lists=patches(fx.listpatch(fx.BLF[release] + fx.OTHER[release]))))
+    assert not {"bw.release.unsupported", "bw.release.not_in_catalog"} & set(codes(f))
+
+
+@pytest.mark.parametrize("inputs", [
+    BwInputs(release="R25"),                                                            # given
+    BwInputs(patch_lists=patches(fx.listpatch(["AP.as.25.0.1012.ap390001"]))),          # from the list
+    BwInputs(case_release="R25"),                                                       # from the case
+    BwInputs(release="R26", patch_lists=patches(fx.listpatch(["AP.as.26.0.77.ap400001"]))),
+], ids=["given", "listed", "case", "R26"])
+def test_a_newer_release_than_the_catalog_is_no_reason_to_upgrade(inputs: BwInputs) -> None:
+    for feature in ("blf", "flowthrough", "ci_token_validation"):
+        f = evaluate(feature, inputs)
+        (nic,) = [x for x in f if x.code == "bw.release.not_in_catalog"]
+        assert nic.severity is Severity.WARNING
+        assert "R22, R23, R24" in nic.detail and "within BroadWorks server release support" in nic.detail
+        assert "bw.release.unsupported" not in codes(f)
+        assert not any("upgrade" in texts(x).lower() for x in f), feature
+        assert nic.source.startswith("S4") and "inf" in nic.source
+
+
+@pytest.mark.parametrize("inputs, release", [
+    (BwInputs(release="R20"), "R20"),
+    (BwInputs(release="R21SP1", patch_lists=patches(fx.listpatch(["AP.as.21.0.1102.ap350000"]))), "R21SP1"),
+    (BwInputs(case_release="R19"), "R19"),
+    (BwInputs(patch_lists=patches(fx.detail("PB.as.21.0.1102.2023.01", ["AP.as.21.0.1102.ap350000"]))), "R21"),
+])
+def test_a_release_older_than_n_minus_2_is_flagged(inputs: BwInputs, release: str) -> None:
+    f = evaluate("blf", inputs)
+    (old,) = [x for x in f if x.code == "bw.release.unsupported"]
+    assert release in old.title and "N-2" in old.title
+    assert "R22, R23, R24" in old.detail and "BroadSoft lifecycle policy" in old.detail
+    assert "upgrade" in old.remediation.summary.lower()
+    assert "bw.release.not_in_catalog" not in codes(f)   # one finding, not two
+    assert old.source.startswith("S4") and "S2" in old.source
+
+
+def test_evidence_of_a_newer_release_moves_the_window_and_the_old_release_is_still_checked() -> None:
+    # One server already shows R25: R25 exists, so N-2 is R23 and an R22 AS is out of support. Its
+    # patches are still compared with the seed's R22 list.
+    as_list = fx.listpatch([n for n in fx.BLF["R22"] if "ap383520" not in n and ".xsp." not in n])
+    other = fx.listpatch(["AP.as.25.0.1012.ap390001"], host="as9.example.net")
+    f = evaluate("blf", BwInputs(release="R22", platform="xsp", patch_lists=patches(as_list, other)))
+    (old,) = [x for x in f if x.code == "bw.release.unsupported"]
+    assert "R23, R24, R25" in old.detail and "R25" in old.detail
+    assert ("AP.as.22.0.1123.ap383520") in [x.data.get("patch") for x in f if x.code == "bw.patch.missing"]
+
+
+@pytest.mark.parametrize("newest, release, flagged", [
+    ("R26", "R23", True), ("R26", "R24", False), ("R24", "R22", False), ("R25", "R22", True),
+])
+def test_release_support_is_data(monkeypatch: pytest.MonkeyPatch, newest: str, release: str, flagged: bool) -> None:
+    with_catalog(monkeypatch, newest_known=newest)
+    f = evaluate("flowthrough", BwInputs(release=release))
+    assert ("bw.release.unsupported" in codes(f)) is flagged
+    with_catalog(monkeypatch, newest_known="R24", previous_majors=1)
+    assert ("bw.release.unsupported" in codes(evaluate("flowthrough", BwInputs(release="R22"))))
