@@ -105,3 +105,70 @@ def test_release_support_is_data(monkeypatch: pytest.MonkeyPatch, newest: str, r
     assert ("bw.release.unsupported" in codes(f)) is flagged
     with_catalog(monkeypatch, newest_known="R24", previous_majors=1)
     assert ("bw.release.unsupported" in codes(evaluate("flowthrough", BwInputs(release="R22"))))
+
+
+# --- 4. a platform the sources list nothing for -------------------------------------------------
+
+R24_ADP = ["Xsi-Actions-24_2022.01_1.200.bwar", "Xsi-Events-24_2022.01_1.201.bwar"]
+
+
+@pytest.mark.parametrize("inputs", [
+    # XSP patches of R24 pasted: the platform is inferred as XSP
+    BwInputs(patch_lists=patches(fx.listpatch(fx.BLF["R24"] + fx.OTHER["R24"]),
+                                 fx.detail("PB.xsp.24.0.944.2024.05", ["AP.xsp.24.0.944.ap382053",
+                                                                       "AP.xsp.24.0.944.ap382362"], cli="XSP_CLI"))),
+    # the admin says XSP
+    BwInputs(platform="xsp", patch_lists=patches(fx.listpatch(fx.BLF["R24"]))),
+    # only the release is known (from the case), the platform given
+    BwInputs(case_release="R24", platform="xsp"),
+], ids=["xsp-patches-pasted", "xsp-given", "case-release"])
+def test_r24_on_xsp_is_a_warning_never_a_silent_pass(inputs: BwInputs) -> None:
+    f = evaluate("blf", inputs)
+    (w,) = [x for x in f if x.code == "bw.platform.not_in_source"]
+    assert w.severity is Severity.WARNING
+    assert "R24 on XSP" in w.title and "only ADP" in w.title
+    assert all(b in w.detail for b in R24_ADP) and "Cisco" in w.remediation.summary
+    assert w.source.startswith("S4")
+    # nothing about XSP is demanded or reported as fine
+    assert not [x for x in f if "xsp" in str(x.data.get("patch", "")).lower()]
+
+
+def test_r22_on_adp_is_the_same_warning_the_other_way_round() -> None:
+    apps = fx.adp_apps(["Xsi-Actions-22_2022.01_1.200.bwar", "Xsi-Events-22_2022.01_1.201.bwar"])
+    f = evaluate("blf", BwInputs(patch_lists=patches(fx.listpatch(fx.BLF["R22"][:3] + fx.BLF["R22"][5:]), apps)))
+    (w,) = [x for x in f if x.code == "bw.platform.not_in_source"]
+    assert "R22 on ADP" in w.title and "AP.xsp.22.0.1123.ap382053" in w.detail
+
+
+@pytest.mark.parametrize("feature, inputs", [
+    ("blf", BwInputs(platform="adp", patch_lists=patches(fx.listpatch(fx.BLF["R24"]), fx.adp_apps(R24_ADP)))),
+    ("blf", BwInputs(platform="xsp", release="R23")),
+    ("blf", BwInputs(platform="adp", release="R23")),
+    ("flowthrough", BwInputs(platform="xsp", release="R24")),   # nothing platform-specific to confirm
+    ("ci_token_validation", BwInputs(platform="xsp", release="R23")),
+])
+def test_no_platform_warning_where_the_sources_cover_the_platform(feature: str, inputs: BwInputs) -> None:
+    assert "bw.platform.not_in_source" not in codes(evaluate(feature, inputs))
+
+
+async def test_r24_xsp_check_result_is_not_a_pass(tmp_path) -> None:
+    from checks.api import CheckContext
+    from checks.builtin.bw_server import BlfCheck
+    from checks.model import Status
+    from checks.runner import run_one
+
+    as_list = fx.write(tmp_path, "as.txt", fx.listpatch(fx.BLF["R24"] + fx.OTHER["R24"]))
+    xsp = fx.write(tmp_path, "xsp.txt", fx.listpatch(["AP.xsp.24.0.944.ap382053", "AP.platform.24.0.944.ap380002"],
+                                                     host="xsp1.example.net", crlf=True))
+    r = await run_one(BlfCheck, CheckContext(options={"patches": [str(as_list), str(xsp)]}))
+    assert r.status is not Status.PASS
+    assert "bw.platform.not_in_source" in codes(r.findings)
+
+
+def test_patch_findings_carry_the_source_of_their_catalog_entry() -> None:
+    blf = evaluate("blf", BwInputs(release="R22", patch_lists=patches(fx.listpatch(fx.BLF["R22"][:-1]))))
+    (m,) = [x for x in blf if x.code == "bw.patch.missing"]
+    assert m.source.startswith("S4 §6") and "pub:bw-patching" in m.source
+    flow = evaluate("flowthrough", BwInputs(patch_lists=patches(fx.listpatch(fx.OTHER["R23"]))))
+    (m,) = [x for x in flow if x.code == "bw.patch.missing"]
+    assert m.source.startswith("pub:solution-guide")
