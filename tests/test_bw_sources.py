@@ -172,3 +172,50 @@ def test_patch_findings_carry_the_source_of_their_catalog_entry() -> None:
     flow = evaluate("flowthrough", BwInputs(patch_lists=patches(fx.listpatch(fx.OTHER["R23"]))))
     (m,) = [x for x in flow if x.code == "bw.patch.missing"]
     assert m.source.startswith("pub:solution-guide")
+
+
+# --- 5. "or later" after Xsi-Events only ----------------------------------------------------------
+
+def adp(release: str, actions: str, events: str) -> list[Finding]:
+    as_list = fx.listpatch(fx.BLF[release] + fx.OTHER[release])
+    return evaluate("blf", BwInputs(platform="adp", patch_lists=patches(as_list, fx.adp_apps([actions, events]))))
+
+
+@pytest.mark.parametrize("release", ["R23", "R24"])
+def test_or_later_is_said_for_xsi_events_and_marked_inferred_for_xsi_actions(release: str) -> None:
+    n = release[1:]
+    f = adp(release, f"Xsi-Actions-{n}_2021.11_1.100.bwar", f"Xsi-Events-{n}_2021.11_1.100.bwar")
+    old = {x.data["app"]: x for x in f if x.code == "bw.adp.application_too_old"}
+    assert f"Xsi-Events-{n}_2022.01_1.201.bwar or later" in old["Xsi-Events"].detail
+    assert "inferred" not in texts(old["Xsi-Events"])
+    actions = texts(old["Xsi-Actions"])
+    assert "or later" not in actions and "inferred by wxtriage" in actions
+
+
+@pytest.mark.parametrize("actions, events, inferred", [
+    ("Xsi-Actions-24_2022.01_1.200.bwar", "Xsi-Events-24_2022.01_1.201.bwar", False),   # the builds named
+    ("Xsi-Actions-24_2022.01_1.1000.bwar", "Xsi-Events-24_2022.01_1.201.bwar", True),   # later Actions
+    ("Xsi-Actions-24_2023.05_1.7.bwar", "Xsi-Events-24_2023.05_1.7.bwar", True),        # later both
+    ("Xsi-Actions-24_2022.01_1.200.bwar", "Xsi-Events-24_2024.02_2.3.bwar", False),     # later Events: seed
+])
+def test_a_later_xsi_actions_build_passes_as_an_inference(actions: str, events: str, inferred: bool) -> None:
+    f = adp("R24", actions, events)
+    assert not [x for x in f if x.code.startswith("bw.adp.application")]
+    later = [x for x in f if x.code == "bw.adp.later_build_inferred"]
+    assert bool(later) is inferred
+    for x in later:
+        assert x.severity is Severity.INFO and x.data["app"] == "Xsi-Actions" and x.source.startswith("inf")
+        assert x.data["found"] == actions
+
+
+def test_missing_applications_say_or_later_only_where_the_seed_does() -> None:
+    f = adp("R23", "Xsi-Actions-23_2022.01_1.200.bwar", "Xsi-Actions-23_2022.01_1.300.bwar")
+    (m,) = [x for x in f if x.code == "bw.adp.application_missing"]
+    assert m.title.startswith("No Xsi-Events application") and "1.201.bwar or later" in m.title
+
+
+def test_the_catalog_says_or_later_only_after_xsi_events() -> None:
+    for e in load_catalog("patches")["features"]["blf"]["applications"]:
+        assert e["or_later"] and all(b.startswith("Xsi-Events") for b in e["or_later"])
+        assert e["later_accepted"]["source"].startswith("inf")
+        assert set(e["or_later"]) | set(e["later_accepted"]["builds"]) == set(e["minimum"])

@@ -303,17 +303,22 @@ class _Eval:
                 need = parse_bwar_name(minimum)
                 assert need is not None, minimum  # catalog data; a test guards it
                 same = [a for a in have_apps if a.app.lower() == need.app.lower() and a.major == need.major]
-                vals = dict(app=need.app, minimum=need.name, release=release)
+                later = _later_rule(e, minimum)
+                vals = dict(app=need.app, minimum=need.name, release=release, or_later=_OR_LATER[later])
                 if not same:
                     listed_apps = _clip(sorted(a.name for a in have_apps))
                     self.hit("app_missing", [self.ev("ADP applications listed", listed_apps, sources)],
                              data_source=e["source"], **vals)
                     continue
                 newest = max(same, key=lambda a: a.key)
-                if newest.key < need.key:
+                if newest.key < need.key or (later == "exact" and newest.key != need.key):
                     self.hit("app_old", [self.ev(f"{need.app} builds listed",
                                                  _clip(sorted(a.name for a in same)), sources)],
                              data_source=e["source"], found=newest.name, **vals)
+                elif newest.key > need.key and later == "inferred":
+                    self.hit("app_later_inferred", [self.ev(f"{need.app} builds listed",
+                                                            _clip(sorted(a.name for a in same)), sources)],
+                             data_source=e["later_accepted"]["source"], found=newest.name, **vals)
 
     def _missing_on_servers(self, name: str, lists: list[Any], major: int, vals: dict[str, Any]) -> None:
         """A patch listed for one server but absent from the full patch list of another server of
@@ -437,6 +442,19 @@ class _Eval:
             self.out.append(make_finding(rule, "", None, (), **(self.base | {"title": m["title"],
                                                                              "detail": m["detail"],
                                                                              "manual_step": m["id"]})))
+
+
+# How a later build of an ADP application counts: the seed says "or later" (Xsi-Events), wxtriage
+# widens it by inference (patches.toml `later_accepted`, reported as such), or only the build named.
+_OR_LATER = {"seed": " or later", "inferred": " (a later build is accepted too: inferred by wxtriage)", "exact": ""}
+
+
+def _later_rule(entry: dict[str, Any], minimum: str) -> str:
+    if minimum in entry.get("or_later", ()):
+        return "seed"
+    if minimum in entry.get("later_accepted", {}).get("builds", ()):
+        return "inferred"
+    return "exact"
 
 
 def _join_sources(first: str, second: str) -> str:
