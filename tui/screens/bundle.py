@@ -72,10 +72,14 @@ class BundleScreen(ModalScreen[str | None]):
         self.app.call_from_thread(self._done, f"{done.path}{extra}")
 
     def _show(self, text: str, error: bool = False) -> None:
+        if not self.is_attached:  # closed while the zip was being written: say it where it shows
+            self.app.notify(text, title="TAC bundle", severity="error" if error else "information")
+            return
         label = self.query_one("#bundle-message", Label)
         label.update(text)
         label.set_class(error, "error")
 
     def _done(self, path: str) -> None:
-        self._show(f"Wrote {path}")
+        if self.is_attached:
+            self._show(f"Wrote {path}")
         self.app.notify(f"Wrote {path}", title="TAC bundle")
