@@ -96,3 +96,13 @@ def test_playbook_on_a_small_terminal(snap_compare, tmp_path: Path):
         await steady(pilot)
 
     assert snap_compare(demo_app(tmp_path), terminal_size=(80, 24), run_before=walk)
+
+
+def test_fleet_view(snap_compare, tmp_path: Path):
+    from tui.screenshots import fleet_scan
+
+    async def scan(pilot):
+        await fleet_scan(pilot.app, pilot, tmp_path, refused=False)
+        await steady(pilot)
+
+    assert snap_compare(demo_app(tmp_path / "ws"), terminal_size=SIZE, run_before=scan)
