@@ -13,7 +13,14 @@ SIZE = (120, 36)
 
 
 async def steady(pilot) -> None:
-    """Last step before every picture: a blinking cursor would make it depend on timing."""
+    """Last step before every picture: a blinking cursor would make it depend on timing, and a
+    screen that moves the focus after its first refresh (the case form) must have done so — on
+    a busy machine that comes a few frames later."""
+    for _ in range(40):
+        await pilot.pause()
+        if pilot.app.focused is not None:
+            break
+        await pilot.pause(0.05)
     steady_cursors(pilot.app)
     await pilot.pause()
 
