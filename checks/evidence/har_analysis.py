@@ -223,7 +223,9 @@ class _Analyzer:
         method = str(method_value).upper()
         try:
             status = int(status_value or 0)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):  # "Infinity", 1e400, a string …
+            status = 0
+        if not 0 <= status < 1000:
             status = 0
         if status < 400 and method not in WRITE_METHODS:
             return None  # successes hide failures only in the bodies of write calls
@@ -475,7 +477,7 @@ def _json_or_none(text: str | None, mime: str) -> Any:
         return None
     try:
         return json.loads(s)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested too deep to be a real body
         return None
 
 
