@@ -203,3 +203,58 @@ def test_one_bad_log_line_never_loses_the_analysis(tmp_path, capsys):
     doc = json.loads(out)
     statuses = [c["status"] for c in doc["checks"]]
     assert "error" not in statuses, doc
+
+
+def test_an_unexpected_exception_is_one_line_exit_3_and_a_redacted_report(capsys, monkeypatch, wxtriage_home,
+                                                                         memory_keyring):
+    from checks import credentials
+    credentials.set_password("t@example.com", "Stored-Pw-123456")
+
+    def boom(args):
+        raise KeyError(f"token=abcDEF123456ghiJKL and Stored-Pw-123456 and {hf.JWT}\nsecond line")
+
+    import tui.cli.inventory_cmd as inv
+    monkeypatch.setattr(inv, "cmd_inventory", boom)
+    from tui.cli import build_parser  # noqa: F401 - the command table is rebuilt with the patched function
+    code, out, err = _run(capsys, "inventory", "--json")
+    assert code == 3
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("wxtriage: internal error: KeyError") and "please report it" in lines[0]
+    report = Path(lines[0].rsplit("details in ", 1)[1])
+    from checks.crash import crash_dir
+    assert report.parent == crash_dir() and report.is_relative_to(wxtriage_home) and report.is_file()
+    text = report.read_text(encoding="utf-8")
+    assert "Traceback" in text and "boom" in text
+    for secret in ("abcDEF123456ghiJKL", "Stored-Pw-123456", hf.JWT):
+        assert secret not in text and secret not in err
+
+
+async def test_tui_shows_an_internal_error_in_one_line_and_keeps_running(tmp_path, monkeypatch, wxtriage_home):
+    from checks.evidence import har_analysis
+    from tui.demo import demo_app
+    from tui.screens.home import HomeScreen
+
+    def boom(*a, **k):
+        raise RuntimeError(f"parser fell over on token={hf.REFRESH}")
+
+    monkeypatch.setattr(har_analysis, "analyze_har", boom)
+    src = hf.seed_har(tmp_path / "seed.har")
+    app = demo_app(tmp_path / "ws")
+    app.keep_running_on_error = True
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        app.action_har(str(src))
+        for _ in range(200):
+            await pilot.pause(0.05)
+            if app.internal_error:
+                break
+        line = app.internal_error
+        assert line.startswith("internal error: RuntimeError") and "please report it" in line
+        assert hf.REFRESH not in line and "\n" not in line
+        assert any("internal error" in n.message for n in app._notifications)
+        await pilot.press("f2")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen) and app.is_running
+    from checks.crash import crash_dir
+    reports = list(crash_dir().glob("crash-*.txt"))
+    assert reports and hf.REFRESH not in reports[0].read_text(encoding="utf-8")

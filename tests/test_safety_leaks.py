@@ -69,11 +69,16 @@ def _hostile_har(path: Path) -> Path:
 
 
 def _store_bytes(home: Path) -> str:
-    db = home / "cases.sqlite3"
-    with sqlite3.connect(db) as con:
-        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    data = b"".join(p.read_bytes() for p in home.iterdir() if p.name.startswith("cases.sqlite3"))
-    return data.decode("utf-8", errors="replace")
+    """Every byte of the case store (database, WAL and journal), as text."""
+    from checks.store import default_store_path
+    db = default_store_path()
+    assert db.is_file() and db.is_relative_to(home)
+    data = b"".join(p.read_bytes() for p in db.parent.iterdir() if p.name.startswith(db.name))
+    with sqlite3.connect(db) as con:  # what a reader of the file sees, WAL included
+        rows = [str(r) for t in ("cases", "results", "drafts", "evidence", "playbook_runs")
+                for r in con.execute(f"SELECT * FROM {t}")]
+    assert rows
+    return data.decode("utf-8", errors="replace") + "\n".join(rows)
 
 
 def _bundle_text(path: Path) -> dict[str, str]:
