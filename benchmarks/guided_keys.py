@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 from tui.demo import DEMO_BLF_PASTES  # noqa: E402
 
-TYPE, KEY, PASTE = "type", "key", "paste"
+TYPE, KEY, PASTE, WAIT = "type", "key", "paste", "wait"  # WAIT: until the walk stands at a step
 
 
 def tmux(*args: str) -> str:
@@ -51,7 +51,8 @@ def current_step(home: Path) -> str:
 def run_scenario(name: str, words: str, steps: list[tuple[str, str]], verdict: str, size: str,
                  env: dict[str, str], inventory: str = "") -> tuple[int, bool, float]:
     home = Path(tempfile.mkdtemp(prefix="wxtriage-keys-"))
-    (home / "inventory.toml").write_text(inventory, encoding="utf-8")
+    (home / "config").mkdir()  # where the console looks for it under WXTRIAGE_HOME (checks.paths)
+    (home / "config" / "inventory.toml").write_text(inventory, encoding="utf-8")
     cols, rows = size.split("x")
     session = f"wxkeys-{os.getpid()}-{name}"
     exe = Path(sys.executable).with_name("wxtriage")
@@ -69,6 +70,11 @@ def run_scenario(name: str, words: str, steps: list[tuple[str, str]], verdict: s
         for kind, value in steps:
             if kind == TYPE:
                 subprocess.run(["tmux", "send-keys", "-t", session, "-l", value], check=True)
+            elif kind == WAIT:  # the checks of a step run in the background; a person waits too
+                deadline = time.monotonic() + 30
+                while time.monotonic() < deadline and current_step(home) != value:
+                    time.sleep(0.3)
+                continue
             elif kind == PASTE:  # bracketed paste, as a terminal delivers a paste
                 subprocess.run(["tmux", "set-buffer", "-b", "wx", value], check=True)
                 tmux("paste-buffer", "-p", "-b", "wx", "-t", session)
@@ -117,7 +123,7 @@ def main() -> int:
              [(KEY, "1"), (TYPE, "https://xsp.example.com/com.broadsoft.xsi-actions/"), (KEY, "Enter")],
              "verdict-v2", ""),
             ("all-users-cannot-sign-in", "all users cannot sign in",
-             [(KEY, "y"), (KEY, "1"), (TYPE, "lab"), (KEY, "Enter"), (KEY, "Enter")],
+             [(KEY, "y"), (KEY, "1"), (TYPE, "lab"), (KEY, "Enter"), (WAIT, "webex-ca"), (KEY, "Enter")],
              "verdict-mtls-off",
              f'[[cluster]]\nname = "lab"\nauth_service = "https://{HOST}:{p_auth}/authService/v2.0/"\n'
              f'nodes = ["127.0.0.41"]\n'),

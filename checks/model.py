@@ -105,6 +105,13 @@ class Remediation:
     def to_dict(self) -> dict[str, Any]:
         return {"summary": self.summary, "steps": list(self.steps), "command": self.command, "doc": self.doc}
 
+    def as_text(self) -> str:
+        """The fix as plain text to paste into a ticket or a terminal (summary, numbered steps, command)."""
+        lines = [self.summary] + [f"{i}. {step}" for i, step in enumerate(self.steps, 1)]
+        if self.command:
+            lines += ["", self.command]
+        return "\n".join(lines)
+
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> "Remediation":
         return cls(summary=d["summary"], steps=tuple(d.get("steps") or ()), command=d.get("command"),

@@ -156,13 +156,61 @@ def test_a_walk_branches_on_answers_and_check_outcomes_and_records_each_step():
     assert walk.current.id == "tac-info" and not walk.transcript.outcome
 
 
-def test_a_skipped_check_is_not_a_pass():
+@pytest.mark.parametrize("statuses", [(Status.SKIP,), (Status.ERROR,), (Status.SKIP, Status.ERROR)])
+def test_checks_that_cannot_decide_keep_the_walk_on_the_step(statuses):
     walk = Walk(BOOKS.get("controlhub-status-400"))
     walk.answer("add-user")
     walk.skip()
-    walk.record_results([_result("har.analyze", status=Status.SKIP)])
-    assert walk.current.id == "verdict-no-onboard"  # "otherwise", never a pass
-    assert walk.record("analyze").state == "skipped"
+    path = walk.transcript.path
+    walk.record_results([_result(f"c{i}", status=s) for i, s in enumerate(statuses)])
+    # "otherwise" would lead to a verdict: a check that could not tell must never reach one.
+    assert walk.current.id == "analyze" and walk.undecided() and walk.transcript.path == path
+    assert walk.record("analyze").state in ("skipped", "error")
+    walk.record_results([_result("har.analyze", "har.onboard.user_in_other_org")])  # evidence given, run again
+    assert walk.current.id == "verdict-other-org" and not walk.undecided()
+
+
+def test_one_deciding_check_among_skips_follows_the_outcomes():
+    walk = Walk(BOOKS.get("controlhub-status-400"))
+    walk.answer("add-user"); walk.skip()
+    walk.record_results([_result("a", status=Status.SKIP), _result("b", status=Status.PASS)])
+    assert walk.current.id == "verdict-no-onboard"
+
+
+def _undecided_book(outcomes: list[dict]) -> Walk:
+    steps = [{"id": "k", "kind": "check", "title": "K", "checks": ["x"], "source": "inf", "outcomes": outcomes},
+             {"id": "more", "kind": "ask", "title": "More?", "source": "inf"},
+             {"id": "v", "kind": "verdict", "title": "V", "fix": ["x"], "source": "inf"},
+             {"id": "w", "kind": "verdict", "title": "W", "fix": ["y"], "source": "inf"}]
+    return Walk(parse_playbook(_minimal(steps=steps), "x.toml"))
+
+
+def test_undecided_checks_follow_only_an_outcome_written_for_them():
+    walk = _undecided_book([{"when": "skip", "next": "w"}, {"when": "otherwise", "next": "v"}])
+    walk.record_results([_result("x", status=Status.SKIP)])
+    assert walk.current.id == "w"
+    walk = _undecided_book([{"when": "nocode:x.bad", "next": "v"}, {"when": "otherwise", "next": "v"}])
+    walk.record_results([_result("x", status=Status.SKIP)])
+    assert walk.current.id == "k"  # "no such code" says nothing when nothing was looked at
+
+
+@pytest.mark.parametrize("outcomes, expected", [
+    ([{"when": "skip", "next": "w"}, {"when": "otherwise", "next": "v"}], "w"),  # the author's choice
+    ([{"when": "worst>=error", "next": "v"}, {"when": "otherwise", "next": "more"}], "more"),  # more checking
+    ([{"when": "worst>=error", "next": "w"}, {"when": "otherwise", "next": "v"}], ""),  # escalation (none here)
+])
+def test_skipping_a_check_step_never_lands_on_a_verdict_it_did_not_reach(outcomes, expected):
+    walk = _undecided_book(outcomes)
+    walk.skip()
+    assert walk.transcript.current == expected and walk.record("k").state == "skipped"
+
+
+def test_skipping_the_url_check_goes_on_to_the_reachability_check():
+    walk = Walk(BOOKS.get("cluster-validation-fails"))
+    while walk.current.id != "url-check":
+        walk.skip() if walk.current.kind != "ask" else walk.answer(walk.current.choices[0].id)
+    walk.skip()
+    assert walk.current.id == "reach"
 
 
 def test_wrong_answers_are_refused():
@@ -228,7 +276,20 @@ def test_cli_guide_and_explain(capsys, tmp_path: Path):
     out = capsys.readouterr().out
     assert "in progress" in out and "answered: No icon" in out
     assert main(["guide", "status", "--case", case.id, "--store", str(store), "--json"]) == 0
-    assert json.loads(capsys.readouterr().out)["playbooks"][0]["records"][0]["answer"] == "no"
+    doc = json.loads(capsys.readouterr().out)["playbooks"][0]
+    assert doc["records"][0]["answer"] == "no" and doc["undecided"] is False
+
+
+def test_guide_status_says_when_a_step_waits_for_evidence(tmp_path: Path, capsys):
+    store = tmp_path / "cases.sqlite3"
+    case = CaseStore(store).save(Case())
+    walk = Walk(BOOKS.get("controlhub-status-400"), on_change=lambda t: CaseStore(store).save_transcript(case.id, t))
+    walk.answer("add-user"); walk.skip()
+    walk.record_results([_result("har.analyze", status=Status.SKIP)])
+    assert main(["guide", "status", "--case", case.id, "--store", str(store)]) == 0
+    assert "waiting: the checks of the current step could not decide" in capsys.readouterr().out
+    assert main(["guide", "status", "--case", case.id, "--store", str(store), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["playbooks"][0]["undecided"] is True
 
 
 def test_the_bundle_has_what_was_checked(tmp_path: Path):

@@ -260,3 +260,61 @@ async def test_home_search_shows_no_match_and_letters_work_outside_the_field(tmp
         assert pilot.app.screen is home
         await pilot.press("escape", "g")
         assert type(pilot.app.screen).__name__ == "GuidedScreen"
+
+
+async def test_checks_that_cannot_decide_say_so_and_wait_for_evidence(tmp_path: Path):
+    async with _app(tmp_path).run_test(size=SIZE) as pilot:
+        w = Walker(pilot)
+        screen = await _open(w, "disconnected")
+        await w.press("y", "3")
+        await w.press("enter")  # no logs given: the collect step is skipped
+        await w.until_step("read-logs")
+        for _ in range(100):  # the checks run in a worker; wait for their record
+            if screen.walk.undecided():
+                break
+            await pilot.pause(0.05)
+        assert screen.walk.transcript.current == "read-logs" and screen.walk.undecided()
+        message = str(screen.query_one("#pb-error").render())
+        assert "could not decide" in message and "backspace" in message
+        await w.press("backspace")  # back to the collect step, give the logs, and the verdict follows
+        await w.type(str(LOGS / "desktop"))
+        await w.press("enter")
+        await w.until_step("verdict-token")
+
+
+async def test_the_palette_opens_playbooks_and_copies_case_ids(tmp_path: Path):
+    from checks.case import Case
+    from tui.commands import WxTriageCommands
+
+    async with _app(tmp_path).run_test(size=SIZE) as pilot:
+        app = pilot.app
+        app.save_case(Case.create(org_id="0f3c7d5e-2b2a-4c35-9d0b-7e6a1b2c3d4e",
+                               tracking_ids=["ATLAS_5b0a1f6e-6c2d-4a9e-8f3b-1d2e3f4a5b6c_12"]))
+        provider = WxTriageCommands(app.screen)
+        names = {name: callback for name, callback, _ in provider._commands()}
+        guides = [n for n in names if n.startswith("guide: ")]
+        assert len(guides) == len(app.playbooks.all()) >= 6
+        assert "copy: partner org ID" not in names  # nothing to copy, no entry
+        names["copy: org ID"]()
+        assert app.clipboard == "0f3c7d5e-2b2a-4c35-9d0b-7e6a1b2c3d4e"
+        names["copy: tracking IDs"]()
+        assert app.clipboard.startswith("ATLAS_5b0a1f6e")
+        names[next(n for n in guides if "disconnected" in n.lower())]()
+        await pilot.pause()
+        assert isinstance(app.screen, PlaybookScreen) and app.screen.playbook.id == "phone-services-disconnected"
+
+
+async def test_the_fix_of_a_finding_and_of_a_verdict_copy_with_c(tmp_path: Path):
+    async with _app(tmp_path).run_test(size=SIZE) as pilot:
+        w = Walker(pilot)
+        screen = await _open(w, "disconnected")
+        await w.press("y", "3")
+        await w.type(str(LOGS / "desktop"))
+        await w.press("enter")
+        await w.until_step("verdict-token")
+        await w.press("c")  # the verdict's fix
+        fix = screen.walk.current.fix
+        assert pilot.app.clipboard.startswith(str(fix[0])[:20])
+        await w.press("f", "c")  # the worst finding's fix, from its detail
+        finding = pilot.app.screen.finding
+        assert pilot.app.clipboard.startswith(finding.remediation.summary)

@@ -192,6 +192,11 @@ class WxTriageApp(App):
         self.ensure_case()
         self.push_screen(HarScreen(path=path))
 
+    def copy_value(self, label: str, value: str) -> None:
+        """Copy an ID of the case (OSC 52, so it works over SSH) and say what was copied."""
+        self.copy_to_clipboard(value)
+        self.notify(f"Copied the {label}: {value}", timeout=3)
+
     def action_export_bundle(self) -> None:
         from .screens.bundle import BundleScreen
 

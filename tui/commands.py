@@ -1,4 +1,4 @@
-"""Command palette: "run: <check>", "export: TAC bundle", "go: …" and "case: …" commands."""
+"""Command palette: "guide: <playbook>", "run: <check>", "copy: <ID>", "export: TAC bundle", "go: …" and "case: …"."""
 from __future__ import annotations
 
 from functools import partial
@@ -20,6 +20,15 @@ class WxTriageCommands(Provider):
             ("go: all checks", app.action_checks, "Run any check"),
             ("go: HAR capture", app.action_har, "Analyse a HAR of a Control Hub / Partner Hub error"),
         ]
+        for book in app.playbooks.all():
+            cmds.append((f"guide: {book.title}", partial(app.action_playbook, book.id), str(book.summary)[:80]))
+        case = app.case
+        if case is not None:
+            ids = [("case ID", case.id), ("org ID", case.org_id), ("partner org ID", case.partner_org_id),
+                   ("tracking IDs", " ".join(case.tracking_ids))]
+            for label, value in ids:
+                if value:
+                    cmds.append((f"copy: {label}", partial(app.copy_value, label, value), value))
         for area in AREAS.values():
             if any(c.area == area.id for c in app.registry.all()):
                 cmds.append((f"checklist: {area.title}", partial(app.action_area, area.id), area.description))

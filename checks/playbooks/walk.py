@@ -99,6 +99,14 @@ def outcome_matches(when: str, results: Sequence[CheckResult]) -> bool:
     return Status(when) in statuses
 
 
+_DECIDING = (Status.PASS.value, Status.WARN.value, Status.FAIL.value)
+
+
+def decided(results: Sequence[CheckResult]) -> bool:
+    """Whether at least one check reached a verdict of its own (a skip or a crash decides nothing)."""
+    return any(r.status.value in _DECIDING for r in results)
+
+
 def _state_for(results: Sequence[CheckResult]) -> str:
     statuses = {r.status for r in results}
     for status, state in ((Status.ERROR, ERRORED), (Status.FAIL, FAILED), (Status.WARN, WARNED),
@@ -165,7 +173,8 @@ class Walk:
         return values
 
     # Moves ---------------------------------------------------------------------------------
-    def _save(self, rec: StepRecord, next_id: str | None, outcome: str | None = None) -> Transcript:
+    def _save(self, rec: StepRecord, next_id: str | None, outcome: str | None = None,
+              stay: bool = False) -> Transcript:
         t = self.transcript
         records = dict(t.records)
         old = records.get(rec.step_id)
@@ -173,7 +182,9 @@ class Walk:
             rec = replace(rec, note=old.note)
         records[rec.step_id] = replace(rec, at=_now())
         path = t.path
-        if next_id:
+        if stay:
+            next_id = t.current
+        elif next_id:
             path = path + (next_id,)
         self.transcript = replace(t, records=records, current=next_id or "", path=path, updated_at=_now(),
                                   outcome=t.outcome if outcome is None else outcome)
@@ -211,7 +222,21 @@ class Walk:
         nxt = "" if step.kind == "escalate" else self._default_next(step)
         if step.kind == "verdict":
             nxt = self._escalation_id()
+        elif step.kind == "check":
+            nxt = self._undecided_next(step)
         return self._save(StepRecord(step.id, SKIPPED, note=note), nxt)
+
+    def _undecided_next(self, step: Step) -> str:
+        """Where a check step goes when nothing was decided (the admin skipped it): its ``skip``
+        outcome, else its ``otherwise`` branch when that leads on to more checking rather than to a
+        verdict, else the before-you-escalate steps. Never to a verdict that claims something."""
+        explicit = next((o.next for o in step.outcomes if o.when == "skip"), "")
+        if explicit:
+            return explicit
+        otherwise = next((o.next for o in step.outcomes if o.when == "otherwise"), "")
+        if otherwise and self.playbook.step(otherwise).kind != "verdict":
+            return otherwise
+        return self._escalation_id()
 
     def provide(self, kind: str, path: str, note: str = "") -> Transcript:
         """Record the evidence of the current ``collect`` step (a file the check steps then use)."""
@@ -228,10 +253,25 @@ class Walk:
         step = self._require()
         if step.kind != "check":
             raise ValueError(f"step {step.id!r} runs no checks")
+        record = StepRecord(step.id, _state_for(results), note=note,
+                            results=tuple(result_summary(r) for r in results))
+        if not decided(results):
+            # Every check skipped or crashed: `otherwise` would turn "could not tell" into a verdict.
+            # `nocode:` is as blind. Only an outcome written for this case moves on; else the step
+            # waits for evidence.
+            nxt = next((o.next for o in step.outcomes if o.when != "otherwise" and not o.when.startswith("nocode:")
+                        and outcome_matches(o.when, results)), "")
+            return self._save(record, nxt, stay=not nxt)
         nxt = next((o.next for o in step.outcomes if outcome_matches(o.when, results)), "") \
             or self._default_next(step)
-        return self._save(StepRecord(step.id, _state_for(results), note=note,
-                                     results=tuple(result_summary(r) for r in results)), nxt)
+        return self._save(record, nxt)
+
+    def undecided(self) -> bool:
+        """Whether the current step is a check step whose last run could not decide anything."""
+        step = self.current
+        rec = self.record(step.id) if step is not None else None
+        return bool(step is not None and step.kind == "check" and rec is not None and rec.results
+                    and not any(r.get("status") in _DECIDING for r in rec.results))
 
     def conclude(self, fixed: bool, note: str = "") -> Transcript:
         """At a verdict: fixed ends the walk; not fixed goes on to the before-you-escalate steps."""

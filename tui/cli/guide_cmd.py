@@ -94,7 +94,8 @@ def cmd_status(args: argparse.Namespace) -> int:
     books = _playbooks()
     runs = [(books.playbooks.get(t.playbook_id), t) for t in store.transcripts(case.id)]
     if args.json:
-        emit_safe(doc={"case_id": case.id, "playbooks": [t.to_dict() for _, t in runs]})
+        emit_safe(doc={"case_id": case.id, "playbooks": [
+            {**t.to_dict(), "undecided": bool(book and Walk(book, t).undecided())} for book, t in runs]})
         return 0
     if not runs:
         print(f"case {case.id}: no playbook worked yet (open one from the console's home screen)")
@@ -104,9 +105,11 @@ def cmd_status(args: argparse.Namespace) -> int:
         if book is None:
             lines.append(f"\n{t.playbook_id}: (playbook no longer installed)")
             continue
-        outcome = {"fixed": "fixed", "escalated": "escalated"}.get(t.outcome, "in progress")
-        lines.append(f"\n{book.title} ({book.id}) — {outcome}")
         walk = Walk(book, t)
+        outcome = {"fixed": "fixed", "escalated": "escalated"}.get(t.outcome, "in progress")
+        if walk.undecided():
+            outcome = "waiting: the checks of the current step could not decide; give the evidence they need"
+        lines.append(f"\n{book.title} ({book.id}) — {outcome}")
         for step, mark in checklist(walk):
             rec = walk.record(step.id)
             detail = record_summary(step, rec.answer, rec.state, rec.results) if rec else ""

@@ -12,7 +12,8 @@ from checks.report import finding_markdown
 
 
 class FindingScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape", "dismiss", "Close", id="finding.close")]
+    BINDINGS = [Binding("escape", "dismiss", "Close", id="finding.close"),
+                Binding("c", "copy_fix", "Copy the fix", id="finding.copy")]
 
     def __init__(self, finding: Finding) -> None:
         super().__init__()
@@ -26,3 +27,8 @@ class FindingScreen(ModalScreen[None]):
 
     def on_button_pressed(self) -> None:
         self.dismiss()
+
+    def action_copy_fix(self) -> None:
+        # OSC 52 through Textual: works over SSH, where a support engineer usually is.
+        self.app.copy_to_clipboard(self.finding.remediation.as_text())
+        self.notify("The fix is on the clipboard", timeout=3)

@@ -120,6 +120,8 @@ class PlaybookScreen(Screen):
             + (" · [dim]before you escalate[/]" if step.shared else ""))
         self.query_one("#pb-text", Markdown).update(self._step_markdown(step))
         self.query_one("#pb-keys", Static).update(self._keys_hint(step))
+        if walk.undecided():
+            self.query_one("#pb-error", Static).update(self._undecided_message(step))
         self._show_findings(step)
         if step.kind == "collect":
             self._show_collect(step)
@@ -169,6 +171,18 @@ class PlaybookScreen(Screen):
                        "[b]f[/] finding   [b]c[/] copy the fix",
             "escalate": "[b]y[/]/[b]enter[/] done   [b]ctrl+b[/] export the TAC bundle",
         }[step.kind]
+
+    def _undecided_message(self, step: Step) -> str:
+        """Why a check step waits: none of its checks could decide, each with its own reason."""
+        if step.id in self.results:
+            reasons = [f"{r.title}: {r.reason or r.status.value}" for r in self.results[step.id]]
+        else:  # reopened from the case store: the transcript keeps ids and reasons
+            rec = self.walk.record(step.id) if self.walk else None
+            reasons = [f"{r.get('check_id')}: {r.get('reason') or r.get('status')}" for r in (rec.results if rec else ())]
+        return ("The checks could not decide, so there is no verdict yet — "
+                + "; ".join(_esc(safe_message(x)) for x in reasons)
+                + ". Go back with backspace to give the evidence they need, r to run them again, "
+                  "or s to skip this step (the walk then goes on without a verdict from it).")
 
     def _show_collect(self, step: Step) -> None:
         if step.evidence == "paste":
