@@ -22,7 +22,7 @@ import zipfile
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit, urlunsplit
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 if TYPE_CHECKING:  # pragma: no cover
     from .model import CheckResult
@@ -325,6 +325,11 @@ class Redactor:
                 i += 1
         return "\n".join(lines) if changed else text
 
+    def replace_known(self, text: str) -> str:
+        """Only the remembered secrets replaced (for text already redacted before a secret was
+        learnt: a streaming pass that meets a token's name after it quoted its value)."""
+        return self._replace_known(text) if text else text
+
     def _replace_known(self, text: str) -> str:
         """Replace every remembered secret (and every externally known one) found in ``text``.
 
@@ -564,6 +569,13 @@ def redact_result(result: "CheckResult", redactor: Redactor | None = None) -> "C
     for f in result.findings:  # placeholders the check already used keep their meaning
         for text in (f.title, f.detail, *(e.content for e in f.evidence), json.dumps(dict(f.data), default=str)):
             r.note_placeholders(text)
+    return replace(result, findings=map_finding_texts(result.findings, r.redact_text),
+                   reason=r.redact_text(result.reason) if result.reason else result.reason)
+
+
+def map_finding_texts(findings: Iterable[Any], fn) -> tuple[Any, ...]:
+    """``findings`` with every text (title, detail, evidence, fix, data) passed through ``fn``."""
+    from dataclasses import replace
 
     done: dict[str, str] = {}  # a farm's findings repeat their fix steps node after node
 
@@ -572,26 +584,25 @@ def redact_result(result: "CheckResult", redactor: Redactor | None = None) -> "C
             return v
         out = done.get(v)
         if out is None:  # placeholders are consistent, so one answer per distinct text is exact
-            out = done[v] = r.redact_text(v)
+            out = done[v] = fn(v)
         return out
 
     def tree(v: Any) -> Any:
         if isinstance(v, str):
             return s(v)
-        if isinstance(v, dict):
+        if isinstance(v, Mapping):  # a frozen finding's data holds read-only mappings too
             return {k: tree(x) for k, x in v.items()}
         if isinstance(v, (list, tuple)) and type(v) in (list, tuple):
             return type(v)(tree(x) for x in v)
         return v
 
-    findings = tuple(replace(
+    return tuple(replace(
         f, title=s(f.title), detail=s(f.detail),
         evidence=tuple(replace(e, label=s(e.label), content=s(e.content)) for e in f.evidence),
         remediation=(replace(f.remediation, summary=s(f.remediation.summary),
                              steps=tuple(s(x) for x in f.remediation.steps), command=s(f.remediation.command))
                      if f.remediation else None),
-        data=tree(dict(f.data))) for f in result.findings)
-    return replace(result, findings=findings, reason=s(result.reason))
+        data=tree(dict(f.data))) for f in findings)
 
 
 def redact_case_doc(doc: Any) -> Any:
@@ -1082,6 +1093,9 @@ def _redact_into(src: Path, out: Path, reader: Any, har: HarRedactor, scanner: L
     parts: list[tuple[str, Path]] = []
     n = 0
     with tempfile.TemporaryDirectory(prefix=f".{out.name}.", suffix=".part", dir=out.parent) as tmp:
+        from .workdir import register_partial
+
+        register_partial(tmp)  # removed by the next start if this process is killed before the rename
         for i, source in enumerate(reader.sources):
             member = _member_name(src, source.name, {name for name, _ in parts})
             part = Path(tmp) / f"{i}.har"

@@ -246,3 +246,26 @@ def test_credentials_set_warns_about_short_passwords(monkeypatch, capsys, memory
     assert main(["credentials", "set", "pin@example.com", "--stdin"]) == 0
     err = capsys.readouterr().err
     assert "short" in err and "redact" in err
+
+
+def test_a_secret_named_only_after_it_was_quoted_is_redacted_not_refused(tmp_path, wxtriage_home, capsys):
+    """One streaming pass: an early failing body quotes a value that a later entry's header names
+    as a credential. The output, the store and the bundle get a placeholder; nothing is refused."""
+    late = "LateNamedCredential-0123456789abcdef"
+    early = hf.entry("POST", f"https://admin.webex.com/license/api/v1/organization/{hf.ORG}/users/onboard", 400,
+                     json.dumps({"errorCode": 400100, "message": f"bad request, echo {late}"}))
+    later = hf.entry("GET", "https://admin.webex.com/api/v1/me", 200, "{}", auth=False)
+    later["request"]["headers"].append({"name": "X-Auth-Token", "value": late})
+    src = hf.write(tmp_path / "late.har", hf.har_doc([early, later]))
+    main(["case", "new"])
+    case_id = capsys.readouterr().out.split()[-1]
+    for fmt in ([], ["--json"]):
+        code = main(["har", str(src), "--case", case_id, *fmt])
+        out = capsys.readouterr()
+        assert code == 1, out.err
+        assert late not in out.out + out.err and "400100" in out.out
+    assert late not in _store_bytes(wxtriage_home)
+    zpath = tmp_path / "b.zip"
+    assert main(["bundle", "--case", case_id, "-o", str(zpath)]) == 0
+    for name, text in _bundle_text(zpath).items():
+        assert late not in text, name

@@ -213,6 +213,9 @@ def make_app(store_path: Path | str | None = None, inventory_path: Path | str | 
 def run_app() -> int:
     from checks.store import StoreError
 
+    from checks.workdir import sweep
+
+    sweep()  # scratch left by a wxtriage that was killed (kill -9, power loss)
     try:
         app = make_app()
     except StoreError as exc:

@@ -433,10 +433,6 @@ def read_log_meta(src: HarSource) -> dict[str, Any]:
     return meta
 
 
-#: HTTP statuses outside this range (or not numbers at all) are damage: read as 0 ("no response").
-_STATUS_RANGE = range(0, 1000)
-
-
 def _normalise(item: Any) -> dict[str, Any] | None:
     """An entry with the shape every reader of it relies on, or None when it is not an entry.
 
@@ -464,16 +460,11 @@ def _normalise(item: Any) -> dict[str, Any] | None:
         if isinstance(body, dict) and "params" in body:
             body["params"] = _pairs(body["params"], "&")
         for key in ("url", "method", "httpVersion"):
-            if key in msg and not isinstance(msg[key], str):
-                msg[key] = "" if isinstance(msg[key], (dict, list)) or msg[key] is None else str(msg[key])
+            if key in msg and msg[key] is not None and not isinstance(msg[key], str):
+                msg[key] = str(msg[key])  # what the analysis reads it as (a summary does the same)
     status = item["response"].get("status")
-    if status is not None and not (type(status) is int and status in _STATUS_RANGE):
-        if isinstance(status, float) and math.isfinite(status) and int(status) in _STATUS_RANGE:
-            item["response"]["status"] = int(status)
-        elif isinstance(status, str) and status.isdigit() and int(status) in _STATUS_RANGE:
-            item["response"]["status"] = int(status)
-        else:
-            item["response"]["status"] = 0
+    if isinstance(status, float) and not math.isfinite(status):  # Infinity, NaN, 1e400: no status at all
+        item["response"]["status"] = 0
     return item
 
 

@@ -18,7 +18,7 @@ from urllib.parse import parse_qsl, urlsplit
 from ..case import Case, CaseFieldError, normalize_email, normalize_org_id, normalize_tracking_id
 from ..catalog import load_catalog
 from ..model import Evidence, Finding, Severity
-from ..redact import HarRedactor, LeakScanner, Redactor, default_known_secrets
+from ..redact import HarRedactor, LeakScanner, Redactor, default_known_secrets, map_finding_texts
 from .har import HarReader, HarRecord, LazyHarRecord, body_text
 
 #: Bodies larger than this are not parsed for errors (error bodies are small; a 50 MB JSON is data).
@@ -584,6 +584,16 @@ def analyze_har(path: Path | str, redactor: Redactor | None = None, progress=Non
         if progress is not None and rec.index % 5000 == 0 and rec.index:
             progress(f"{rec.index} entries read")
     findings, extract = an.findings(reader.count, reader.warnings, bool(reader.truncated))
+    # One streaming pass: a value may be quoted in an early body and only named as a secret (a
+    # header, a parameter) later. Everything kept goes once more through the secrets now known.
+    known = an.redactor.replace_known
+    findings = list(map_finding_texts(findings, known))
+    for f in an.failures:
+        for name in ("url", "path", "description", "request_line", "request_body", "response_body"):
+            setattr(f, name, known(getattr(f, name)))
+    for req in extract.failing_requests:
+        for key in ("request", "response"):
+            req[key] = known(req[key])
     return HarAnalysis(path=str(path), entries=reader.count, findings=findings, extract=extract,
                        failures=sorted(an.failures, key=lambda f: (-f.relevance, f.index)),
                        warnings=list(reader.warnings), truncated=bool(reader.truncated),

@@ -43,6 +43,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
+    from checks.workdir import sweep
+
+    sweep()  # scratch left by a wxtriage that was killed (kill -9, power loss)
     if not args_list:
         from tui.app import run_app  # the only path that imports Textual
 
