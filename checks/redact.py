@@ -276,13 +276,20 @@ class Redactor:
         """Replace JWTs, bearer/basic credentials, URL passwords, secret-named values and known secrets."""
         if not text:
             return text
-        out = JWT_RE.sub(lambda m: self.secret(m.group(0), "jwt"), text)
-        out = COOKIE_RE.sub(lambda m: m.group(0) if m.group(2).startswith("<redacted:")
-                            else f"{m.group(1)}{self.secret(m.group(2).rstrip(), 'cookie')}", out)
-        out = DIGEST_RE.sub(lambda m: f"{m.group(1)}{self.secret(m.group(2), 'digest')}", out)
-        out = BEARER_RE.sub(lambda m: f"{m.group(1)} {self.secret(m.group(2), 'token')}"
-                            if looks_like_credential(m.group(1), m.group(2)) else m.group(0), out)
-        out = URL_USERINFO_RE.sub(lambda m: f"{m.group(1)}{m.group(2)}:{self.secret(m.group(3), 'password')}@", out)
+        # Every rule is found from its anchor word (linear time: the bare regexes backtracked
+        # over long runs such as "a-a-a-…" in front of a "://" that never came).
+        out = _sub_matches(text, _matches_at(JWT_RE, text, ("eyJ",)), lambda m: self.secret(m.group(0), "jwt"))
+        out = _sub_matches(out, _matches_at(COOKIE_RE, out, ("cookie",), fold=True),
+                           lambda m: m.group(0) if m.group(2).startswith("<redacted:")
+                           else f"{m.group(1)}{self.secret(m.group(2).rstrip(), 'cookie')}")
+        out = _sub_matches(out, _matches_at(DIGEST_RE, out, ("digest",), fold=True),
+                           lambda m: f"{m.group(1)}{self.secret(m.group(2), 'digest')}")
+        out = _sub_matches(out, _matches_at(BEARER_RE, out, ("bearer", "basic"), fold=True),
+                           lambda m: f"{m.group(1)} {self.secret(m.group(2), 'token')}"
+                           if looks_like_credential(m.group(1), m.group(2)) else m.group(0))
+        if "@" in out:
+            out = _sub_matches(out, _userinfo_matches(out),
+                               lambda m: f"{m.group(1)}{m.group(2)}:{self.secret(m.group(3), 'password')}@")
         out = self.redact_shapes(out)
         if "\n" in out and ("==" in out or "--" in out):
             out = self._secret_columns(out)

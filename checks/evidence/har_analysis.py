@@ -18,6 +18,7 @@ from urllib.parse import parse_qsl, urlsplit
 from ..case import Case, CaseFieldError, normalize_email, normalize_org_id, normalize_tracking_id
 from ..catalog import load_catalog
 from ..model import Evidence, Finding, Severity
+from ..linre import compile_linear
 from ..redact import HarRedactor, LeakScanner, Redactor, default_known_secrets, map_finding_texts
 from .har import HarReader, HarRecord, LazyHarRecord, body_text
 
@@ -32,7 +33,8 @@ _DESC_KEYS = ("description", "message", "errorMessage", "error_description", "re
 _ERROR_IN_TEXT = re.compile(r"\[Error\s+(\d{3,6})\]|\b(WXC-\d{4})\b", re.IGNORECASE)
 _HTTP_IN_TEXT = re.compile(r"HTTP/\d(?:\.\d)?\s+(\d{3})")
 _TRACKING_IN_TEXT = re.compile(r"tracking[\s_-]*id\s*[=:]\s*['\"]?([A-Za-z0-9_.:-]{20,120})", re.IGNORECASE)
-_EMAIL_IN_TEXT = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+# RE2 (linear): with re, a long run of address characters without an "@" took quadratic time.
+_EMAIL_IN_TEXT = compile_linear(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 _HYDRA_ORG = r"Y2lzY29zcGFyazovL3VzL09SR0FOSVpBVElPTi[A-Za-z0-9_=-]+"
 _UUID = r"[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
 _ORG_IN_PATH = re.compile(rf"/(?:customers|organizations|organization|orgs)/({_UUID}|{_HYDRA_ORG})", re.IGNORECASE)
