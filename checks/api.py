@@ -41,8 +41,9 @@ AREAS: dict[str, Area] = {a.id: a for a in (
     Area("har", "Control Hub / Partner Hub errors", "HAR captures of failing admin operations.",
          "Reproduce the error in the browser with developer tools recording, export the HAR, and point "
          "wxtriage at it. Secrets in it are redacted on your machine."),
-    Area("provisioning", "Provisioning", "Flowthrough provisioning and user onboarding.",
-         "Give the patch lists from the Application Server; wxtriage checks the flowthrough prerequisites."),
+    Area("provisioning", "Provisioning", "Flowthrough provisioning, user onboarding and the user CSV exports.",
+         "Give the patch lists from the Application Server (flowthrough prerequisites), or a user CSV export "
+         "(Control Hub user list, Partner Hub user status) to learn why users are not provisioned."),
 )}
 
 

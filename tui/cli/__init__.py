@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "tui.cli.logs_cmd",
     "tui.cli.har_cmd",
     "tui.cli.guide_cmd",
+    "tui.cli.users_cmd",
 )
 
 
