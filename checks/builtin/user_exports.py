@@ -22,7 +22,7 @@ from ..evidence import user_csv as uc
 
 #: Users named in a finding's evidence (all of them are in ``data["users"]`` and the fix CSV).
 EVIDENCE_USERS = 10
-SUMMARY_CODE = "users.export.summary"
+SUMMARY_CODES = ("users.controlhub.summary", "users.status.summary")
 
 
 def validate_users_csv(path: str) -> None:
@@ -186,7 +186,7 @@ FIX_COLUMNS_STATUS = ("Row", "BroadWorks ID", "Status", "Error", "What to do")
 
 
 def summary_of(findings: Iterable[Finding]) -> Finding | None:
-    return next((f for f in findings if f.code == SUMMARY_CODE), None)
+    return next((f for f in findings if f.code in SUMMARY_CODES), None)
 
 
 def fix_rows(findings: Sequence[Finding]) -> tuple[tuple[str, ...], list[list[str]]]:

@@ -200,13 +200,24 @@ def recognise(header: list[str], name: str = "the file") -> Layout:
         return Layout(USER_STATUS, {r: c for r, c in us_cols.items() if c is not None}, (), tuple(header))
     if ch_cols["user"] is not None and (ch_cols["phone"] is not None or ch_cols["extension"] is not None):
         return Layout(CONTROLHUB, {r: c for r, c in ch_cols.items() if c is not None}, calling, tuple(header))
-    seen = ", ".join(h for h in header[:6] if h) or "no column names"
+    seen = ", ".join(_clip(h) for h in header[:6] if h.strip()) or "no column names"
     if len(header) > 6:
         seen += f" … ({len(header)} columns)"
     raise InputError(
         f"{name}: not a Control Hub user export nor a Partner Hub user status export (its first row has {seen}); "
         f"expected “{ch['user'][0]}” with “{ch['calling_prefix'][0]} …” licence columns, or “{us['id'][0]}” and "
         f"“{us['status'][0]}”")
+
+
+def _cell(text: str) -> str:
+    """A cell a finding reports: one line, no control characters (they would reach the terminal)."""
+    return text if text.isprintable() else _SPACES.sub(" ", "".join(c if c.isprintable() else " " for c in text))
+
+
+def _clip(text: str, width: int = 30) -> str:
+    """A cell quoted in a one-line message: control characters and line breaks become spaces."""
+    text = _SPACES.sub(" ", "".join(c if c.isprintable() else " " for c in text)).strip()
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _header(reader: Iterator[list[str]], name: str) -> tuple[list[str], int]:
@@ -388,8 +399,8 @@ def _controlhub(path: str, fmt: CsvFormat, layout: Layout, reader: Iterator[list
             if any(s is True for s in states):
                 a.with_calling += 1
                 continue
-            u = UserRow(n, user_c.get(row), number, ext_c.get(row) if ext_c else "",
-                        loc_c.get(row) if loc_c else "")
+            u = UserRow(n, _cell(user_c.get(row)), _cell(number), _cell(ext_c.get(row) if ext_c else ""),
+                        _cell(loc_c.get(row) if loc_c else ""))
             if all(s is False for s in states):
                 a.failing.append(u)
             else:
@@ -525,11 +536,11 @@ def _user_status(path: str, fmt: CsvFormat, layout: Layout, reader: Iterator[lis
     try:
         for n, row in _rows(reader, line, progress, cancelled):
             a.users += 1
-            status = _SPACES.sub(" ", st_c.get(row))
+            status = _cell(_SPACES.sub(" ", st_c.get(row)))
             kind = kinds.get(status)
             if kind is None:
                 kind = kinds[status] = status_kind(status)
-            err = error_key(er_c.get(row)) if er_c else ""
+            err = error_key(_cell(er_c.get(row))) if er_c else ""
             key = (kind, status.casefold(), err.casefold())
             g = a.groups.get(key)
             if g is None:
@@ -538,7 +549,7 @@ def _user_status(path: str, fmt: CsvFormat, layout: Layout, reader: Iterator[lis
             if pk_c:
                 g.packages[pk_c.get(row) or "(none)"] += 1
             if kind != "provisioned":
-                g.users.append({"row": n, "broadworks_id": id_c.get(row)})
+                g.users.append({"row": n, "broadworks_id": _cell(id_c.get(row))})
     except _Cancelled:
         a.cancelled = True
     return a
