@@ -186,3 +186,49 @@ def test_the_bundle_carries_the_users_to_fix_not_the_export(tmp_path: Path) -> N
     assert fix.splitlines()[0].startswith("Row,User ID/Email,Phone Number")
     assert len(fix.splitlines()) == 7 and "bo@example.com" in fix
     assert "users.calling.no_number" in report
+
+
+@pytest.mark.parametrize("words, keys, verdict", [
+    ("move free webex user", ("1", "2"), "verdict-untrusted"),
+    ("shared call appearance trunk user", ("1", "2", "2"), "verdict-auth"),
+    ("auto answer with tone", ("2", "1", "1", "2"), "verdict-sca"),
+    ("turn off webex free calls", ("1", "1", "1"), "verdict-readd-imp"),
+    ("change user email", ("2",), "verdict-email"),
+    ("delete organization", ("6",), "verdict-delete-org"),
+    ("customer admin cannot manage users", ("1",), "verdict-restricted"),
+    ("adding webex for broadworks to an existing org fails", ("2",), "verdict-new-org"),
+])
+async def test_the_management_playbooks_reach_their_verdicts(tmp_path: Path, words: str, keys, verdict: str) -> None:
+    async with _app(tmp_path).run_test(size=SIZE) as pilot:
+        w = Walker(pilot)
+        screen = await _open(w, words)
+        await w.press(*keys)
+        assert screen.walk.transcript.current == verdict
+        _goal(w, 1 + len(keys))
+        await w.press("n")  # not fixed → before you escalate
+        assert screen.walk.transcript.current == "status-page"
+
+
+async def test_flowthrough_reads_the_pasted_patches(tmp_path: Path) -> None:
+    from tui.demo import DEMO_BLF_PASTES
+
+    async with _app(tmp_path).run_test(size=SIZE) as pilot:
+        w = Walker(pilot)
+        screen = await _open(w, "flowthrough creates no users")
+        await w.press("1", "1", "1", "1")  # waited; flowthrough; URL reachable; account right
+        await w.paste(DEMO_BLF_PASTES["as_patches"])
+        await w.press("ctrl+s")
+        await w.until_step("verdict-patch")
+        _goal(w, 6)
+        assert screen.walk.record("server-check").state == "failed"
+
+
+def test_flowthrough_without_the_paste_never_claims_the_patch_is_there() -> None:
+    walk = Walk(BOOKS.get("flowthrough-creates-nothing"))
+    for answer in ("yes", "flowthrough", "yes", "yes"):
+        walk.answer(answer)
+    walk.skip()
+    from checks.builtin.bw_server import FlowthroughCheck
+
+    walk.record_results([asyncio.run(run_one(FlowthroughCheck, CheckContext()))])
+    assert walk.current.id == "verdict-patch-unknown"
