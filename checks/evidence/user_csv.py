@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import re
 import sys
 from collections import Counter
@@ -35,6 +36,8 @@ from ..catalog import load_catalog
 CONTROLHUB, USER_STATUS = "controlhub", "user_status"
 #: Reasons a Control Hub user has no Webex Calling, in the order they are checked and fixed.
 REASONS = ("no_number", "not_e164", "duplicate", "check_number")
+#: Other rows named per duplicated number (the count says how many hold it in all).
+MAX_SHARED = 5
 SNIFF_BYTES = 64 * 1024
 _E164_FAST = re.compile(r"^\+[1-9]\d{6,14}$")
 _NORM = re.compile(r"[^0-9a-z]+")
@@ -372,13 +375,18 @@ def _controlhub(path: str, fmt: CsvFormat, layout: Layout, reader: Iterator[list
     ext_c, loc_c = cols.get("extension"), cols.get("location")
     calling = layout.calling
     first_row: dict[str, int] = {}   # number key → first row holding it
-    more_rows: dict[str, list[int]] = {}  # number key → the other rows holding it (duplicates only)
+    # number key → up to MAX_SHARED further rows holding it, and how many hold it in all (duplicates only)
+    more_rows: dict[str, list[int]] = {}
+    counts: dict[str, int] = {}
     messy: list[tuple[int, str]] = []  # rows whose number is not already in E.164 form
     e164_sample: list[str] = []
 
     def note(key: str, row: int) -> None:
         if key in first_row:
-            more_rows.setdefault(key, []).append(row)
+            rows = more_rows.setdefault(key, [])
+            counts[key] = counts.get(key, 1) + 1
+            if len(rows) < MAX_SHARED:
+                rows.append(row)
         else:
             first_row[key] = row
 
@@ -420,7 +428,7 @@ def _controlhub(path: str, fmt: CsvFormat, layout: Layout, reader: Iterator[list
         if n in failing_rows:
             keys[n] = key
     for u in a.failing:
-        _classify(u, a.region, keys.get(u.row, u.number), first_row, more_rows, phone_c is not None)
+        _classify(u, a.region, keys.get(u.row, u.number), first_row, more_rows, counts, phone_c is not None)
     return a
 
 
@@ -452,6 +460,7 @@ def _parse(number: str, region: str) -> Any:
         return None
 
 
+@functools.lru_cache(maxsize=65536)
 def _key(number: str, region: str) -> str:
     """What makes two numbers the same: the E.164 form when it can be worked out, else the digits."""
     import phonenumbers
@@ -463,10 +472,30 @@ def _key(number: str, region: str) -> str:
     return ("+" if number.strip().startswith("+") else "") + digits
 
 
-def _classify(u: UserRow, region: str, key: str, first_row: dict[str, int], more_rows: dict[str, list[int]],
-              has_phone_column: bool) -> None:
+@functools.lru_cache(maxsize=65536)
+def _judge(number: str, region: str) -> tuple[bool, str, str]:
+    """Whether ``number`` fails the E.164 rule, why, and the E.164 form it would become (cached:
+    phonenumbers' validation is the costly part of an analysis, and numbers repeat)."""
     import phonenumbers
 
+    if _E164_FAST.match(number):
+        parsed = _parse(number, "")
+        if parsed is None or not phonenumbers.is_valid_number(parsed):
+            return True, "in E.164 form but not a valid number (wrong length or prefix for its country)", ""
+        return False, "", number
+    parsed = _parse(number, region)
+    if parsed is None:
+        return True, ("no country code and no region to read it with; give --region CC"
+                      if not number.startswith("+") and not region else "cannot be read as a phone number"), ""
+    if not phonenumbers.is_valid_number(parsed):
+        where = phonenumbers.region_code_for_country_code(parsed.country_code)
+        return True, f"not a valid number for {where}" + ("" if number.startswith("+") else f" (read as {where})"), ""
+    e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+    return True, f"written as {number!r}; E.164 form: {e164}", e164
+
+
+def _classify(u: UserRow, region: str, key: str, first_row: dict[str, int], more_rows: dict[str, list[int]],
+              counts: dict[str, int], has_phone_column: bool) -> None:
     if not has_phone_column:
         u.reason = "no_phone_column"
         return
@@ -475,23 +504,10 @@ def _classify(u: UserRow, region: str, key: str, first_row: dict[str, int], more
         u.detail = "no phone number" + (f" (extension {u.extension} only)" if u.extension else "")
         return
     others = [r for r in ([first_row.get(key)] + more_rows.get(key, [])) if r and r != u.row]
-    if _E164_FAST.match(u.number):
-        parsed = _parse(u.number, "")
-        if parsed is None or not phonenumbers.is_valid_number(parsed):
-            u.reason = "not_e164"
-            u.detail = "in E.164 form but not a valid number (wrong length or prefix for its country)"
-    else:
-        parsed = _parse(u.number, region)
-        u.reason = "not_e164"
-        if parsed is None:
-            u.detail = ("no country code and no region to read it with; give --region CC"
-                        if not u.number.startswith("+") and not region else "cannot be read as a phone number")
-        elif not phonenumbers.is_valid_number(parsed):
-            where = phonenumbers.region_code_for_country_code(parsed.country_code)
-            u.detail = f"not a valid number for {where}" + ("" if u.number.startswith("+") else f" (read as {where})")
-        else:
-            u.e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
-            u.detail = f"written as {u.number!r}; E.164 form: {u.e164}"
+    holders = counts.get(key, 1)  # every row holding the number, this one included
+    bad, detail, e164 = _judge(u.number, region)
+    if bad:
+        u.reason, u.detail, u.e164 = "not_e164", detail, e164
     if u.reason == "not_e164":
         if others:
             u.also.append("duplicate")
@@ -501,7 +517,7 @@ def _classify(u: UserRow, region: str, key: str, first_row: dict[str, int], more
     if others:
         u.reason = "duplicate"
         u.shared_with = others[:5]
-        rows = ", ".join(str(r) for r in others[:3]) + (f" and {len(others) - 3} more" if len(others) > 3 else "")
+        rows = ", ".join(str(r) for r in others[:3]) + (f" and {holders - 4} more" if holders > 4 else "")
         u.detail = f"{u.number} is also on row {rows}"
         return
     u.reason = "check_number"
