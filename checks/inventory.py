@@ -9,6 +9,9 @@ from typing import Any, Mapping
 from .paths import config_dir
 
 AUTH_MODES = ("ci-token", "mtls")
+#: ``auth_mode`` when the inventory (or the command line) does not say: wxtriage then reports what it
+#: observes on the Auth Service and asks, instead of assuming one mode (issue 16).
+UNDECLARED = ""
 _KNOWN_KEYS = {"name", "xsi_actions", "xsi_events", "auth_service", "auth_mode", "cti", "dms", "das",
                "nodes", "customers"}
 
@@ -25,7 +28,7 @@ class Cluster:
     xsi_actions: str = ""
     xsi_events: str = ""
     auth_service: str = ""
-    auth_mode: str = "ci-token"
+    auth_mode: str = UNDECLARED  # "ci-token", "mtls", or not declared
     cti: str = ""  # host:port
     dms: str = ""
     das: str = ""
@@ -55,9 +58,10 @@ class Cluster:
         for key in ("xsi_actions", "xsi_events", "auth_service", "auth_mode", "cti", "dms", "das"):
             if key in d and not isinstance(d[key], str):
                 raise InventoryError(f"{where} ({name}): {key} must be a string")
-        mode = d.get("auth_mode", "ci-token")
-        if mode not in AUTH_MODES:
-            raise InventoryError(f"{where} ({name}): auth_mode {mode!r} is not one of {', '.join(AUTH_MODES)}")
+        mode = d.get("auth_mode", UNDECLARED).strip()
+        if mode not in (*AUTH_MODES, UNDECLARED):
+            raise InventoryError(f"{where} ({name}): auth_mode {mode!r} is not one of {', '.join(AUTH_MODES)} "
+                                 "(or leave it out if you do not know)")
         nodes = d.get("nodes", [])
         if not isinstance(nodes, list) or not all(isinstance(n, str) for n in nodes):
             raise InventoryError(f"{where} ({name}): nodes must be a list of addresses")

@@ -281,3 +281,52 @@ def seeds_folder(repo_root: Path) -> Path:
         raise SourceError(f"the seed files are not at {folder} (expected ../shared/seeds/NNN_*.txt next to the "
                           "repository, as in development and CI); the citation check cannot run without them")
     return folder
+
+
+# ------------------------------------------------------------------------ docs/findings.md
+def rule_sources(folder: Path) -> dict[str, list[tuple[str, tuple[str, ...]]]]:
+    """Finding code → the ``(source, cites)`` of every catalog rule that produces it, in file
+    order (several rules may share a code). A manual step of ``patches.toml`` is the rule of
+    ``bw.manual.<id>``."""
+    out: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+    for path in sorted(folder.glob("*.toml")):
+        doc = tomllib.loads(path.read_text(encoding="utf-8"))
+        for where, table in sourced_tables(doc):
+            code = table.get("code")
+            if not isinstance(code, str) and re.search(r"\.manual\[\d+\]$", where) and "id" in table:
+                code = f"bw.manual.{table['id']}"
+            if isinstance(code, str) and "{" not in code:
+                entry = (table["source"], tuple(table.get("cites", ())))
+                if entry not in out.setdefault(code, []):
+                    out[code].append(entry)
+    return out
+
+
+def source_cell(entries: list[tuple[str, tuple[str, ...]]]) -> str:
+    """The *source* cell of a findings table: each rule's source with its seed lines."""
+    return " / ".join(src + (f" [{', '.join(cites)}]" if cites else "") for src, cites in entries)
+
+
+_ROW = re.compile(r"^\| `(?P<code>[a-z0-9_.]+)` \|(?P<middle>.*)\| (?P<source>[^|]*) \|\s*$")
+
+
+def update_findings_doc(text: str, sources: Mapping[str, list[tuple[str, tuple[str, ...]]]]) -> str:
+    """``docs/findings.md`` with the source cell of every row whose code a catalog rule produces
+    replaced by the catalog's source and citations (the other rows are left as they are)."""
+    lines = []
+    for line in text.split("\n"):
+        m = _ROW.match(line)
+        if m and m["code"] in sources:
+            line = f"| `{m['code']}` |{m['middle']}| {source_cell(sources[m['code']])} |"
+        lines.append(line)
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":  # python -m checks.sources: rewrite the source cells of docs/findings.md
+    import sys
+
+    doc_path = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/findings.md")
+    catalog = Path(__file__).resolve().parent / "catalog"
+    doc_path.write_text(update_findings_doc(doc_path.read_text(encoding="utf-8"), rule_sources(catalog)),
+                        encoding="utf-8")
+    print(f"{doc_path}: source cells updated from {catalog}")

@@ -564,3 +564,54 @@ def test_probe_rule_wording_survives_redaction():
             for text in texts:
                 filled = text.replace("{user}", "testuser@example.com")
                 assert Redactor().redact_text(filled) == filled, (section, name, filled)
+
+
+# --- Auth Service mode not declared (issue 16, point 9): report and ask, never assume ---------
+
+@pytest.mark.parametrize("client_auth, observed", [("none", "not requested"), ("optional", "requested (optional)"),
+                                                   ("required", "required")])
+async def test_auth_service_mode_not_declared_reports_what_it_saw_and_asks(good, ca_file, webex, client_auth,
+                                                                           observed):
+    spec = leaf_spec(good, client_auth=client_auth, ca_list=[webex.cert_pem.bytes()] if client_auth != "none" else [],
+                     routes=XSI_ROUTES)
+    with TlsServer(spec, "127.0.0.21") as srv:
+        cluster = Cluster(name="t", auth_service=f"https://{HOST}:{srv.port}/authService/v2.0/")
+        assert cluster.auth_mode == ""   # nothing declared, nothing assumed
+        r = await run(XspMtlsCheck, cluster, prober(ca_file, {(HOST, srv.port): ("127.0.0.21",)}))
+    (f,) = r.findings
+    assert f.code == "mtls.auth_mode.undeclared" and f.severity.value == "info"
+    assert f.data["client_auth"] == client_auth and observed in f.title
+    assert "mTLS or CI token validation" in f.remediation.summary and "?" in f.remediation.summary
+    assert "auth_mode" in " ".join(f.remediation.steps) and "--auth-mode" in " ".join(f.remediation.steps)
+    if client_auth != "none":
+        assert "Webex Test Client Root" in f.detail   # the advertised CA names are reported too
+    assert f.source.startswith("S4") and "inf" in f.source
+
+
+@pytest.mark.parametrize("text", ['name = "a"\nauth_service = "https://x.example.com/authService/v2.0/"\n',
+                                  'name = "a"\nauth_mode = ""\n'])
+def test_inventory_without_auth_mode_declares_none(text):
+    import tomllib
+
+    from checks.inventory import Cluster as C
+
+    assert C.from_mapping(tomllib.loads(text)).auth_mode == ""
+
+
+def test_inventory_rejects_an_unknown_auth_mode_and_says_it_may_be_left_out():
+    from checks.inventory import Cluster as C, InventoryError
+
+    with pytest.raises(InventoryError, match="leave it out"):
+        C.from_mapping({"name": "a", "auth_mode": "ci_token"})
+
+
+def test_cli_without_auth_mode_declares_none():
+    import argparse
+
+    from tui.cli.common import resolve_cluster
+
+    ns = argparse.Namespace(xsi_actions="", xsi_events="", auth_service="https://x.example.com/authService/v2.0/",
+                            cti="", dms="", das="", cluster=None, inventory=None, auth_mode=None, nodes=[],
+                            customers=None)
+    cluster, _ = resolve_cluster(ns)
+    assert cluster.auth_mode == ""

@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from checks.sources import (Cite, Seeds, SourceError, check_file, check_table, describe, identifiers,
-                            parse_cite, parse_source, seeds_folder, sourced_tables)
+                            parse_cite, parse_source, rule_sources, seeds_folder, source_cell, sourced_tables,
+                            update_findings_doc)
 
 REPO = Path(__file__).resolve().parent.parent
 CATALOG = REPO / "checks" / "catalog"
@@ -28,12 +29,6 @@ def _data_files() -> list[Path]:
     return files
 
 
-# Catalogs whose sources and citations are finished. Issue 16 extends this list file by file and
-# removes it once every catalog is done; playbooks are always checked.
-FINISHED = {"sources.toml", "url_rules.toml", "tac_info.toml", "tls_ciphers.toml", "har_errors.toml", "client_log_rules.toml",
-            "probe_rules.toml", "user_exports.toml"}
-
-
 @pytest.fixture(scope="module")
 def seeds() -> Seeds:
     try:
@@ -44,8 +39,6 @@ def seeds() -> Seeds:
 
 @pytest.mark.parametrize("path", _data_files(), ids=lambda p: str(p.relative_to(REPO)))
 def test_every_sourced_table_is_cited_and_verified(path: Path, seeds: Seeds) -> None:
-    if path.parent == CATALOG and path.name not in FINISHED:
-        pytest.skip(f"{path.name}: citations not yet added (issue 16 in progress)")
     problems = check_file(path, seeds)
     assert not problems, "\n".join(problems)
 
@@ -57,6 +50,36 @@ def test_the_walk_covers_catalogs_and_finds_seed_tagged_rules(seeds: Seeds) -> N
         for _, table in sourced_tables(tomllib.loads(path.read_text(encoding="utf-8"))):
             cited += len(table.get("cites", []))
     assert cited >= 20
+
+
+# ------------------------------------------------------------------- docs/findings.md sources
+def test_findings_doc_shows_every_rules_source_and_citations() -> None:
+    doc = (REPO / "docs" / "findings.md").read_text(encoding="utf-8")
+    sources = rule_sources(CATALOG)
+    assert len(sources) > 100   # every catalog with codes was walked
+    missing = [code for code in sources if f"| `{code}` |" not in doc]
+    assert not missing, f"codes without a row in docs/findings.md: {missing}"
+    assert update_findings_doc(doc, sources) == doc, (
+        "docs/findings.md source cells differ from the catalogs: run `python -m checks.sources docs/findings.md`")
+
+
+def test_findings_doc_update_replaces_only_the_source_cell() -> None:
+    sources = {"a.b": [("S4 §6", ("004:1-2",)), ("inf", ())], "c.d": [("pub:rfc3986", ())]}
+    text = ("| code | severity | meaning | source |\n|---|---|---|---|\n"
+            "| `a.b` | error | uses `x | y` inside | pub §2 |\n| `z.z` | info | untouched | S9 |\n"
+            "| `c.d` | info | m | old |")
+    out = update_findings_doc(text, sources).split("\n")
+    assert out[2] == "| `a.b` | error | uses `x | y` inside | S4 §6 [004:1-2] / inf |"
+    assert out[3] == "| `z.z` | info | untouched | S9 |"
+    assert out[4] == "| `c.d` | info | m | pub:rfc3986 |"
+    assert source_cell([("S2 §3", ("002:139",))]) == "S2 §3 [002:139]"
+
+
+def test_rule_sources_include_manual_steps_and_shared_codes() -> None:
+    sources = rule_sources(CATALOG)
+    assert sources["bw.manual.directed_call_pickup"][0][1] == ("004:654-656", "004:748-750")
+    assert len(sources["bw.patch.missing"]) == 2          # the seed-backed rule and the inferred one
+    assert sources["bw.release.unsupported"][0][1] == ("004:1174", "002:155")
 
 
 # ----------------------------------------------------------------------------- the format

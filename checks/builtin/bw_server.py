@@ -98,8 +98,12 @@ class _Eval:
         self._unlisted_roles: set[str] = set()  # roles whose patch list was not pasted
 
     def hit(self, rule: str, evidence: Iterable[Evidence] = (), *, command: str | None = None,
-            **values: Any) -> Finding:
+            data_source: str = "", **values: Any) -> Finding:
+        """A finding of ``rule``; ``data_source`` is the source of the patches.toml entry it is
+        about, shown first (a BLF patch rests on seed lines, a flowthrough patch on a public guide)."""
         r = self.rules[rule]
+        if data_source:
+            r = {**r, "source": _join_sources(data_source, r["source"])}
         if command is not None:
             r = {**r, "command": command}
             values = {**values, "command": command}  # rules may quote it in their text
@@ -165,6 +169,45 @@ class _Eval:
                      adp_items=", ".join(adp) or "none")
         return None
 
+    # -- release support -------------------------------------------------------------------------
+    def support_window(self, release: str) -> tuple[int, int]:
+        """(oldest, current) supported major release: the current one and ``previous_majors`` before
+        it (N-2). The sources do not name the current release: it is the newest wxtriage knows of —
+        ``newest_known``, a release of the catalog, the release checked or one the evidence shows."""
+        sup = self.data["support"]
+        majors = [_major(r) for r in (*self.data["releases"], sup["newest_known"], release)]
+        majors += [r.major for r in self.records()]
+        current = max(m for m in majors if m is not None)
+        return current - int(sup["previous_majors"]), current
+
+    def supported_text(self, release: str) -> str:
+        oldest, current = self.support_window(release)
+        return ", ".join(f"R{m}" for m in range(oldest, current + 1))
+
+    def check_support(self, release: str) -> bool:
+        """Warn when ``release`` is older than N-2; True when it is."""
+        major = _major(release)
+        oldest, current = self.support_window(release)
+        if major is None or major >= oldest:
+            return False
+        self.hit("release_unsupported", release=release, current=f"R{current}", oldest=f"R{oldest}",
+                 supported=self.supported_text(release), policy=self.data["support"]["policy"])
+        return True
+
+    def platform_not_in_source(self, release: str, rel: dict[str, Any], platform: str,
+                               entries: list[dict[str, Any]]) -> None:
+        """The system runs the Xsi interfaces on a platform the sources list nothing for on this
+        release (R24 on XSP, R22 on ADP): wxtriage cannot check it, and says so."""
+        listed = [e for e in entries if e.get("platform") and e["platform"] != platform]
+        if not listed:
+            return  # the feature needs nothing platform-specific on this release
+        items = [n for e in listed for n in (*e.get("names", ()), *e.get("minimum", ()))]
+        labels = {"xsp": "XSP", "adp": "ADP"}
+        self.hit("platform_not_in_source", data_source=listed[0]["source"], release=release,
+                 platform_label=labels[platform],
+                 listed_label=" or ".join(labels[p] for p in rel.get("platforms", ()) if p != platform),
+                 listed_items=", ".join(items))
+
     # -- the parts -------------------------------------------------------------------------------
     def check_patches(self) -> None:
         if not self.feature.get("patches") and not self.feature.get("applications"):
@@ -182,8 +225,11 @@ class _Eval:
             self.hit("release_unknown")
             return
         releases = self.data["releases"]
+        too_old = self.check_support(release)
         if release not in releases:
-            self.hit("release_unsupported", release=release, known=", ".join(releases))
+            if not too_old:
+                self.hit("release_not_in_catalog", release=release, known=", ".join(releases),
+                         supported=self.supported_text(release))
             return
         rel = releases[release]
         entries = [e for e in self.feature.get("patches", ()) if e["release"] == release]
@@ -193,6 +239,8 @@ class _Eval:
             self.hit("no_patches", release=release, known=", ".join(known))
             return
         if not self.inp.patch_lists:
+            if self.inp.platform and self.inp.platform not in rel.get("platforms", PLATFORMS):
+                self.platform_not_in_source(release, rel, self.inp.platform, entries + apps)
             names = [n for e in entries for n in e.get("names", ())] + [n for e in apps for n in e["minimum"]]
             self.hit("evidence_missing", what=f"the {release} patches ({', '.join(names)})", option="patches",
                      command=cmds["list_patches"])
@@ -203,6 +251,8 @@ class _Eval:
         if other_builds:
             self.hit("build_mismatch", release=release, build=rel["build"], found=", ".join(sorted(other_builds)))
         platforms = self.decide_platforms(release, rel)
+        for platform in sorted((platforms or set()) - set(rel.get("platforms", PLATFORMS))):
+            self.platform_not_in_source(release, rel, platform, entries + apps)
         sources = ", ".join(_shown(pl.source) for pl in lists)
         installed_states = set(self.data["installed_states"])
         by_name = {p.name.lower(): (p, _shown(pl.source)) for pl in lists for p in pl.patches}
@@ -231,11 +281,12 @@ class _Eval:
                         p.name for pl in lists for p in pl.patches if p.role == role and p.major == major))
                     ev = [self.ev(f"{role_labels.get(role, role)} patches listed ({len(same_role)})",
                                   _clip(same_role), sources)]
-                    self.hit("patch_missing", ev, **vals)
+                    self.hit("patch_missing", ev, data_source=e["source"], **vals)
                     continue
                 rec, src = found
                 if rec.state is not None and rec.state not in installed_states:
                     self.hit("patch_not_installed", [self.ev("patch row", f"{rec.name}  {rec.state}", src)],
+                             data_source=e["source"],
                              state=rec.state, **vals)
                 self._missing_on_servers(name, lists, major, vals)
         if platforms is None or "adp" not in platforms:
@@ -252,16 +303,22 @@ class _Eval:
                 need = parse_bwar_name(minimum)
                 assert need is not None, minimum  # catalog data; a test guards it
                 same = [a for a in have_apps if a.app.lower() == need.app.lower() and a.major == need.major]
-                vals = dict(app=need.app, minimum=need.name, release=release)
+                later = _later_rule(e, minimum)
+                vals = dict(app=need.app, minimum=need.name, release=release, or_later=_OR_LATER[later])
                 if not same:
                     listed_apps = _clip(sorted(a.name for a in have_apps))
-                    self.hit("app_missing", [self.ev("ADP applications listed", listed_apps, sources)], **vals)
+                    self.hit("app_missing", [self.ev("ADP applications listed", listed_apps, sources)],
+                             data_source=e["source"], **vals)
                     continue
                 newest = max(same, key=lambda a: a.key)
-                if newest.key < need.key:
+                if newest.key < need.key or (later == "exact" and newest.key != need.key):
                     self.hit("app_old", [self.ev(f"{need.app} builds listed",
                                                  _clip(sorted(a.name for a in same)), sources)],
-                             found=newest.name, **vals)
+                             data_source=e["source"], found=newest.name, **vals)
+                elif newest.key > need.key and later == "inferred":
+                    self.hit("app_later_inferred", [self.ev(f"{need.app} builds listed",
+                                                            _clip(sorted(a.name for a in same)), sources)],
+                             data_source=e["later_accepted"]["source"], found=newest.name, **vals)
 
     def _missing_on_servers(self, name: str, lists: list[Any], major: int, vals: dict[str, Any]) -> None:
         """A patch listed for one server but absent from the full patch list of another server of
@@ -385,6 +442,38 @@ class _Eval:
             self.out.append(make_finding(rule, "", None, (), **(self.base | {"title": m["title"],
                                                                              "detail": m["detail"],
                                                                              "manual_step": m["id"]})))
+
+
+# How a later build of an ADP application counts: the seed says "or later" (Xsi-Events), wxtriage
+# widens it by inference (patches.toml `later_accepted`, reported as such), or only the build named.
+_OR_LATER = {"seed": " or later", "inferred": " (a later build is accepted too: inferred by wxtriage)", "exact": ""}
+
+
+def _later_rule(entry: dict[str, Any], minimum: str) -> str:
+    if minimum in entry.get("or_later", ()):
+        return "seed"
+    if minimum in entry.get("later_accepted", {}).get("builds", ()):
+        return "inferred"
+    return "exact"
+
+
+def _join_sources(first: str, second: str) -> str:
+    """``first`` then the parts of ``second`` whose tag (and document) ``first`` does not have."""
+    from ..sources import SourceError, parse_source
+
+    try:
+        have = {(p.tag, p.document) for p in parse_source(first)}
+        extra = [raw.strip() for raw, p in zip(second.split(";"), parse_source(second))
+                 if (p.tag, p.document) not in have]
+    except SourceError:
+        return first
+    return "; ".join([first, *extra])
+
+
+def _major(release: str) -> int | None:
+    """``R24`` → 24, ``R21SP1`` → 21; None for anything else."""
+    digits = release[1:3] if release[:1].upper() == "R" else ""
+    return int(digits) if digits.isdigit() else None
 
 
 def _clip(names: list[str], limit: int = 30) -> str:

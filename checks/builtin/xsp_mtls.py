@@ -44,11 +44,14 @@ def load_webex_cas(path: str | Path) -> list[Any]:
 
 
 def expectation(interface: str, auth_mode: str) -> dict[str, Any]:
+    """What the interface should do; for the Auth Service it depends on the declared mode, and
+    without one (``auth_mode`` empty) the expectation is ``undeclared``: report and ask."""
     exp = rules()["expect"]
     if interface == "cti":
         return exp["cti"]
     if interface == "auth-service":
-        return exp["auth-service-mtls" if auth_mode == "mtls" else "auth-service-ci-token"]
+        return exp.get({"mtls": "auth-service-mtls", "ci-token": "auth-service-ci-token"}.get(auth_mode, ""),
+                       exp["auth-service-undeclared"])
     return exp["default"]
 
 
@@ -65,9 +68,13 @@ def mtls_findings(np: Any, exp: dict[str, Any], auth_mode: str, webex: list[Any]
                    source="CertificateRequest in the TLS handshake")] if tls.cert_requested else []
     base = dict(host=ep.host, port=ep.port, why=exp["why"], expected=exp["mode"], observed=_observed_text(tls.client_auth),
                 client_auth=tls.client_auth, how=tls.client_auth_how or "", advertised=advertised,
-                first_test=first_test, evidence=ev)
+                advertised_text="; ".join(advertised) or "none", first_test=first_test, evidence=ev)
     out: list[Finding] = []
     mode = tls.client_auth
+    if exp["mode"] == "undeclared":
+        # No mode declared: say what the node does, what each mode needs, and ask.
+        out.append(finding("mtls", "auth_mode_undeclared", i, n, "tls", **base))
+        return out
     if exp["mode"] == "required":
         if mode == "none":
             out.append(finding("mtls", "not_requested", i, n, "tls", **base))

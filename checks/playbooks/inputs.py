@@ -56,4 +56,4 @@ def cluster_from_text(text: str, inventory: Inventory | None = None, values: Map
             raise InputError(f"cannot tell which interface {part[:80]!r} is: write it as xsi-actions=URL, "
                              f"xsi-events=URL, auth-service=URL or cti=HOST:PORT (inventory clusters: {known})")
         fields[_FIELD[found]] = part
-    return Cluster(name="typed", auth_mode=mode if mode in AUTH_MODES else AUTH_MODES[0], **fields)
+    return Cluster(name="typed", auth_mode=mode if mode in AUTH_MODES else "", **fields)

@@ -82,7 +82,7 @@ def add_cluster_args(p: argparse.ArgumentParser) -> None:
     g.add_argument("--xsi-actions", metavar="URL", help="Xsi-Actions URL")
     g.add_argument("--xsi-events", metavar="URL", help="Xsi-Events URL")
     g.add_argument("--auth-service", metavar="URL", help="Authentication Service URL")
-    g.add_argument("--auth-mode", choices=AUTH_MODES, help="Auth Service mode (default ci-token)")
+    g.add_argument("--auth-mode", choices=AUTH_MODES, help="Auth Service mode (not given: wxtriage reports what the Auth Service does and asks)")
     g.add_argument("--cti", metavar="HOST:PORT", help="CTI interface")
     g.add_argument("--dms", metavar="URL", help="DMS URL")
     g.add_argument("--das", metavar="URL", help="DAS URL")
@@ -101,7 +101,7 @@ def resolve_cluster(args: argparse.Namespace) -> tuple[Cluster | None, Any]:
         raise CliError("give either --cluster NAME or interface URLs such as --xsi-actions, not both")
     if explicit:
         inv = load_inventory(args.inventory) if args.inventory else None
-        return Cluster(name="command line", auth_mode=args.auth_mode or "ci-token", nodes=tuple(args.nodes),
+        return Cluster(name="command line", auth_mode=args.auth_mode or "", nodes=tuple(args.nodes),
                        customers=args.customers, **explicit), inv
     if not args.cluster and not args.inventory:
         return None, None

@@ -16,7 +16,7 @@ from textual.widgets.tree import TreeNode
 from textual.worker import Worker, WorkerState
 
 from checks.api import AREAS, Check, CheckContext, CheckOption, InputError, check_option_requirements
-from checks.inventory import AUTH_MODES, Cluster
+from checks.inventory import AUTH_MODES, UNDECLARED, Cluster
 from checks.model import CheckResult, Finding
 from checks.redact import keyring_redactor
 from checks.report import finding_markdown, summary_counts
@@ -112,8 +112,9 @@ class ChecksScreen(Screen):
             yield Label(label, classes="input-label")
             yield Input(placeholder=label, id=f"c-{name}", tooltip=label, compact=True)
         yield Label("Auth Service mode", classes="input-label")
-        yield Select([(m, m) for m in AUTH_MODES], value=AUTH_MODES[0], allow_blank=False,
-                     id="c-auth_mode", tooltip="Auth Service mode", compact=True)
+        # "not declared": xsp.mtls then reports what the Auth Service does and asks (no mode assumed).
+        yield Select([("not declared", UNDECLARED), *((m, m) for m in AUTH_MODES)], value=UNDECLARED,
+                     allow_blank=False, id="c-auth_mode", tooltip="Auth Service mode", compact=True)
 
     def compose_option_inputs(self, options: list[CheckOption]) -> ComposeResult:
         """One input per option (read back by ``_typed_option_values``). Area screens that draw
