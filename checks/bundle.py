@@ -66,7 +66,12 @@ def _file_digest(path: Path) -> dict[str, object]:
 
 def build_manifest(case: Case, results: Sequence[CheckResult], files: Mapping[str, bytes],
                    created_at: str | None = None, attachments: Mapping[str, Path] | None = None,
-                   notes: Sequence[str] = ()) -> dict[str, object]:
+                   notes: Sequence[str] = (), evidence: Sequence[Mapping[str, object]] = ()) -> dict[str, object]:
+    """``evidence``: one entry per evidence file in the bundle (``file``, ``input``, ``source``,
+    ``checks``); each also gets its SHA-256 and size from ``files``."""
+    listed = {name: meta for name, meta in sorted(
+        [*((n, {"sha256": hashlib.sha256(d).hexdigest(), "bytes": len(d)}) for n, d in files.items()),
+         *((n, _file_digest(p)) for n, p in (attachments or {}).items())])}
     return {
         "tool": TOOL,
         "version": __version__,
@@ -75,9 +80,8 @@ def build_manifest(case: Case, results: Sequence[CheckResult], files: Mapping[st
         "checks": [{"id": r.check_id, "area": r.area, "status": r.status.value, "reason": r.reason,
                     "started_at": r.started_at, "duration_s": round(r.duration_s, 4),
                     "findings": len(r.findings)} for r in results],
-        "files": {name: meta for name, meta in sorted(
-            [*((n, {"sha256": hashlib.sha256(d).hexdigest(), "bytes": len(d)}) for n, d in files.items()),
-             *((n, _file_digest(p)) for n, p in (attachments or {}).items())])},
+        "files": listed,
+        "evidence": [dict(e) | {"sha256": listed[str(e["file"])]["sha256"]} for e in evidence if e["file"] in listed],
         "notes": list(notes),
     }
 
@@ -99,7 +103,7 @@ def write_bundle(case: Case, results: Sequence[CheckResult], out: Path | str,
                  extra: Mapping[str, bytes] | None = None,
                  hooks: Sequence[BundleHook] = (), scanner: LeakScanner | None = None,
                  attachments: Mapping[str, Path] | None = None, notes: Sequence[str] = (),
-                 report_extra: Sequence[str] = ()) -> Path:
+                 report_extra: Sequence[str] = (), evidence: Sequence[Mapping[str, object]] = ()) -> Path:
     """Redact, scan, then write the bundle to ``out`` atomically; return its path.
 
     ``attachments`` maps names in the zip to files that their producer already redacted and
@@ -107,14 +111,14 @@ def write_bundle(case: Case, results: Sequence[CheckResult], out: Path | str,
     Raises :class:`~checks.redact.LeakError` (nothing written) when the scanner finds a secret.
     """
     out = Path(out)
-    if out.is_dir():
-        raise BundleError(f"{out} is a folder; give a file name such as {out / ('wxtriage-' + case.id + '.zip')}")
+    if out.is_dir():  # a folder means "put the zip there"
+        out = out / f"wxtriage-{case.id}.zip"
     if not out.parent.exists():
         raise BundleError(f"folder {out.parent} does not exist")
     redactor = keyring_redactor()  # stored passwords are replaced wherever they appear
     files = redact_files(bundle_files(case, results, extra, report_extra), redactor)
     manifest = redact_files({"manifest.json": _json_bytes(build_manifest(
-        case, results, files, attachments=attachments, notes=notes))}, redactor)["manifest.json"]
+        case, results, files, attachments=attachments, notes=notes, evidence=evidence))}, redactor)["manifest.json"]
     scanner = scanner or LeakScanner(default_known_secrets())
     scanner.add(redactor.removed)  # a value removed anywhere must not survive anywhere else
     for name, data in [*files.items(), ("manifest.json", manifest)]:
@@ -166,10 +170,18 @@ def export_case_bundle(store: "CaseStore", case_id: str, out: Path | str,
     scanner = scanner or LeakScanner(default_known_secrets())
     attachments: dict[str, Path] = {}
     notes: list[str] = missing_for_tac(case)
+    extra: dict[str, bytes] = {}
+    evidence: list[dict[str, object]] = []
+
+    def listed(name: str, kind: str, src: Path | str, used_by: Sequence[str]) -> None:
+        evidence.append({"file": name, "input": kind, "source": Path(src).name, "checks": list(used_by)})
+
     with scratch_dir("bundle-") as tmp:  # private (0700), removed on exit, swept after a kill
-        for kind, src in store.evidence(case.id):
+        for kind, src, used_by in store.evidence_records(case.id):
             if kind != "har":
+                _input_copy(kind, src, used_by, extra, notes, listed)
                 continue
+            used_by = used_by or ("har.analyze",)
             if not src.is_file():
                 notes.append(f"HAR {src.name} was not attached: the file is no longer at {src}")
                 continue
@@ -180,6 +192,7 @@ def export_case_bundle(store: "CaseStore", case_id: str, out: Path | str,
                     name = _unique(f"evidence/{stem}", ".redacted.har", attachments)
                     redact_har_file(src, Path(tmp) / name.replace("/", "_"))
                     attachments[name] = Path(tmp) / name.replace("/", "_")
+                    listed(name, kind, src, used_by)
                     continue
                 # A zip of several HARs: each one redacted (shared placeholders), attached on its own.
                 packed = Path(tmp) / f"{len(attachments)}-{stem}.redacted.zip"
@@ -192,17 +205,93 @@ def export_case_bundle(store: "CaseStore", case_id: str, out: Path | str,
                         with zf.open(member) as fin, target.open("wb") as fout:
                             shutil.copyfileobj(fin, fout)
                         attachments[name] = target
+                        listed(name, kind, src, used_by)
             except HarError as exc:
                 notes.append(f"HAR {src.name} was not attached: {exc}")
-        extra, checked = _playbook_files(store, case)
+        for r in results:  # what the checks saw: log excerpts, probe transcripts, certificate chains
+            for name, data in _result_evidence(r).items():
+                extra[name] = data
+                listed(name, "seen by the check", r.check_id, (r.check_id,))
+        playbook_files, checked = _playbook_files(store, case)
+        extra |= playbook_files
         from .builtin.user_exports import bundle_users_to_fix  # user CSVs: the users to fix, not the export
 
-        users_files, users_notes = bundle_users_to_fix(src for kind, src in store.evidence(case.id) if kind == "csv")
+        users_files, users_notes = bundle_users_to_fix(
+            src for kind, src in store.evidence(case.id) if kind in USER_EXPORT_INPUTS)
         extra.update(users_files)
         notes += users_notes
+        for name in users_files:
+            listed(name, "users to fix", name, ("users.csv",))
         path = write_bundle(case, results, out, extra=extra, scanner=scanner, attachments=attachments, notes=notes,
-                            report_extra=checked)
-    return ExportResult(path, len(results), tuple(attachments), tuple(notes))
+                            report_extra=checked, evidence=evidence)
+    return ExportResult(path, len(results), tuple(attachments) + tuple(str(e["file"]) for e in evidence
+                                                                      if e["file"] not in attachments), tuple(notes))
+
+
+#: Inputs larger than this are listed in the manifest's notes instead of copied into the bundle.
+MAX_INPUT_COPY = 20 * 1024 * 1024
+#: Inputs the bundle carries as the checks' own excerpts instead (a log folder can be gigabytes).
+SUMMARISED_INPUTS = {"logs": "its excerpts are in evidence/checks/{check}.txt",
+                     # a user export holds every user's personal data: only the users to fix travel
+                     "csv": "only the users to fix are in the bundle",
+                     "users-csv": "only the users to fix are in the bundle"}
+USER_EXPORT_INPUTS = ("csv", "users-csv")
+
+
+def _input_copy(kind: str, src: Path, used_by: Sequence[str], extra: dict[str, bytes], notes: list[str],
+                listed: Callable[[str, str, Path, Sequence[str]], None]) -> None:
+    """A redacted text copy of one input file (a paste, a CSV export, a config file, a CA file)."""
+    from .redact import redact_pasted_text
+
+    if kind in SUMMARISED_INPUTS:
+        checks = ", ".join(used_by) or "the check"
+        notes.append(f"{src.name} ({kind}) is not copied whole; " + SUMMARISED_INPUTS[kind].format(check=checks))
+        return
+    if not src.is_file():
+        notes.append(f"{kind} {src.name} was not attached: the file is no longer at {src}")
+        return
+    if src.stat().st_size > MAX_INPUT_COPY:
+        notes.append(f"{kind} {src.name} was not attached: larger than {MAX_INPUT_COPY // (1024 * 1024)} MB")
+        return
+    text = _decode(src.read_bytes())
+    if text is None:
+        notes.append(f"{kind} {src.name} was not attached: not a text file")
+        return
+    name = _unique(f"evidence/inputs/{kind}-{Path(src.name).stem}", Path(src.name).suffix or ".txt", extra)
+    extra[name] = redact_pasted_text(text).encode("utf-8")
+    listed(name, kind, src, used_by)
+
+
+def _decode(raw: bytes) -> str | None:
+    """Text as Windows and Excel write it too: UTF-8 (with or without a BOM), UTF-16 with a BOM."""
+    from .evidence.textio import UTF16_BOMS
+
+    if raw.startswith(UTF16_BOMS):
+        return raw.decode("utf-16", errors="replace")
+    if b"\x00" in raw[:4096]:
+        return None
+    return raw.decode("utf-8-sig", errors="replace")
+
+
+def _result_evidence(r: CheckResult) -> dict[str, bytes]:
+    """One text file per check with every piece of evidence its findings carry (already redacted
+    by the check), and the certificate chains it saw as PEM."""
+    blocks: list[str] = []
+    pem: list[str] = []
+    for f in r.findings:
+        for e in f.evidence:
+            if e.kind == "certificate-pem":
+                pem.append(e.content.strip() + "\n")
+                continue
+            where = f" ({e.source})" if e.source else ""
+            blocks.append(f"### {f.title}\n#### {e.label}{where}\n{e.content.rstrip()}\n")
+    out: dict[str, bytes] = {}
+    if blocks:
+        head = f"# {r.title} ({r.check_id}): {r.status.value}, started {r.started_at}\n\n"
+        out[f"evidence/checks/{r.check_id}.txt"] = (head + "\n".join(blocks)).encode("utf-8")
+    if pem:
+        out[f"evidence/checks/{r.check_id}.chains.pem"] = "".join(dict.fromkeys(pem)).encode("utf-8")
+    return out
 
 
 def _refuse_input_as_output(out: Path, inputs: Sequence[Path]) -> None:

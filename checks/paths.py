@@ -15,3 +15,34 @@ def config_dir() -> Path:
 def data_dir() -> Path:
     home = os.environ.get("WXTRIAGE_HOME")
     return Path(home) / "data" if home else Path(platformdirs.user_data_dir("wxtriage"))
+
+
+def case_dir(case_id: str) -> Path:
+    """The case's own folder in the data folder: redacted copies and other files made for it."""
+    return data_dir() / "cases" / case_id
+
+
+def typed_path(text: str) -> Path:
+    """A path as people paste it into a terminal, made plain: surrounding quotes ('…' or "…"),
+    spaces escaped with a backslash (what drag-and-drop into a macOS or Linux terminal gives),
+    ``file://`` URIs (percent-encoded, with or without a host), and ``~`` for the home folder.
+
+    Windows paths keep their backslashes: a backslash is read as an escape only before a space or
+    a character a shell escapes, never before a letter."""
+    import re
+    from urllib.parse import unquote, urlparse
+
+    t = text.strip()
+    if len(t) >= 2 and t[0] == t[-1] and t[0] in "'\"":
+        t = t[1:-1]
+    if t.lower().startswith("file:"):
+        u = urlparse(t)
+        path = unquote(u.path)
+        if re.match(r"^/[A-Za-z]:[/\\]", path):  # file:///C:/Users/… on Windows
+            path = path[1:]
+        elif u.netloc and u.netloc not in ("", "localhost"):
+            path = f"//{u.netloc}{path}"  # a UNC share
+        t = path
+    else:
+        t = re.sub(r"\\([ ()\[\]{}'\"&;!$#*?<>|`,=])", r"\1", t)
+    return Path(t).expanduser()

@@ -40,6 +40,10 @@ def finding_lines(f: Finding, prefix: str = "    ", evidence_limit: int = 6,
     if f.detail:
         lines += _indent(f.detail, inner)
     for ev in f.evidence[:evidence_limit]:
+        if ev.kind == "certificate-pem":
+            lines.append(f"{inner}evidence: {ev.label}: {ev.content.count('BEGIN CERTIFICATE')} certificate(s) "
+                         "(whole in --json and the TAC bundle)")
+            continue
         chars, more = _EVIDENCE_LIMITS.get(ev.kind, (content_chars, content_lines))
         chars, more = max(chars, content_chars), max(more, content_lines)
         content = ev.content if len(ev.content) <= chars else ev.content[:chars] + " …"
@@ -115,6 +119,10 @@ def finding_markdown(f: Finding, check_id: str = "", level: int = 2) -> list[str
             out += ["", f"See: {f.remediation.doc}"]
         out.append("")
     for ev in f.evidence:
+        if ev.kind == "certificate-pem":  # the chain described above; the PEM itself goes to TAC as a file
+            n = ev.content.count("BEGIN CERTIFICATE")
+            out += [f"**{ev.label}**: {n} certificate(s), in the TAC bundle as a .pem file", ""]
+            continue
         out += [f"**{ev.label}**" + (f" ({ev.source})" if ev.source else ""), "", "```", ev.content, "```", ""]
     if f.source:
         out += [f"_Source: {describe_source(f.source)}_", ""]

@@ -10,7 +10,7 @@ import sqlite3
 from contextlib import closing
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable
+from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
 
 from .case import Case
 from .model import CheckResult
@@ -74,6 +74,9 @@ class CaseStore:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with closing(self._connect()) as db, db:
                 db.executescript(SCHEMA)
+                columns = {r[1] for r in db.execute("PRAGMA table_info(evidence)")}
+                if "checks" not in columns:  # stores written before evidence named its checks
+                    db.execute("ALTER TABLE evidence ADD COLUMN checks TEXT NOT NULL DEFAULT ''")
         except (OSError, sqlite3.DatabaseError) as exc:
             raise StoreError(f"cannot open the case store {self.path}: {exc}") from None
 
@@ -142,20 +145,49 @@ class CaseStore:
 
     # Evidence files analysed for a case (e.g. HAR captures). Only their paths are stored; the
     # bundle attaches a redacted copy made at export time.
-    def add_evidence(self, case_id: str, kind: str, path: Path | str) -> None:
+    def add_evidence(self, case_id: str, kind: str, path: Path | str, check_id: str = "") -> None:
+        """Record a file the case used. ``kind`` is the input's name (``har``, ``logs``, ``patches``,
+        ``webex-ca`` …); ``check_id`` the check that read it (kept with the others that did)."""
         import datetime as _dt
 
+        now = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
         with closing(self._connect()) as db, db:
-            db.execute("INSERT OR REPLACE INTO evidence(case_id, kind, path, added_at) VALUES (?, ?, ?, ?)",
-                       (case_id, kind, str(Path(path).resolve()),
-                        _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")))
+            row = db.execute("SELECT checks FROM evidence WHERE case_id = ? AND kind = ? AND path = ?",
+                             (case_id, kind, str(Path(path).resolve()))).fetchone()
+            checks = [c for c in (row[0].split(",") if row and row[0] else [])]
+            if check_id and check_id not in checks:
+                checks.append(check_id)
+            db.execute("INSERT OR REPLACE INTO evidence(case_id, kind, path, added_at, checks) VALUES (?, ?, ?, ?, ?)",
+                       (case_id, kind, str(Path(path).resolve()), now, ",".join(checks)))
+
+    def record_inputs(self, case_id: str, results: Sequence[CheckResult], checks: Mapping[str, type],
+                      options: Mapping[str, object]) -> None:
+        """Record every file or folder given to a check that ran (not skipped) as the case's evidence,
+        so the bundle carries it (redacted) whichever screen or command ran the check."""
+        from .model import Status
+
+        for r in results:
+            check = checks.get(r.check_id)
+            if check is None or r.status is Status.SKIP:
+                continue
+            for o in check.options:
+                if o.kind not in ("path", "location"):
+                    continue
+                value = options.get(o.dest)
+                for v in (value if isinstance(value, (list, tuple)) else [value]):
+                    if v:
+                        self.add_evidence(case_id, o.name, str(v), r.check_id)
 
     def evidence(self, case_id: str) -> list[tuple[str, Path]]:
         """(kind, path) of every evidence file recorded for the case, oldest first."""
+        return [(kind, path) for kind, path, _ in self.evidence_records(case_id)]
+
+    def evidence_records(self, case_id: str) -> list[tuple[str, Path, tuple[str, ...]]]:
+        """(kind, path, checks that used it) of every evidence file recorded for the case, oldest first."""
         with closing(self._connect()) as db:
-            rows = db.execute("SELECT kind, path FROM evidence WHERE case_id = ? ORDER BY added_at, path",
+            rows = db.execute("SELECT kind, path, checks FROM evidence WHERE case_id = ? ORDER BY added_at, path",
                               (case_id,)).fetchall()
-        return [(kind, Path(path)) for kind, path in rows]
+        return [(kind, Path(path), tuple(c for c in checks.split(",") if c)) for kind, path, checks in rows]
 
     # Playbook transcripts: one per playbook worked on the case, saved on every answer, so a walk
     # resumes where it stopped after the terminal closes. Notes are the user's text: redacted.

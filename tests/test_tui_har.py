@@ -6,6 +6,7 @@ from pathlib import Path
 
 from textual.widgets import Input, Markdown, OptionList, Static
 
+from tui.screens.choice import ChoiceScreen
 from tui.demo import demo_app
 from tui.screens import screen_for_area
 from tui.screens.finding import FindingScreen
@@ -67,7 +68,6 @@ async def test_har_screen_ranks_drills_in_and_copies_into_the_case(tmp_path: Pat
         await pilot.click("#har-copy")
         await pilot.pause()
         # The HAR's seconds would become the case's time window: asked first, keeping it is the default.
-        from tui.screens.choice import ChoiceScreen
         assert isinstance(app.screen, ChoiceScreen) and "time window" in app.screen.question
         await pilot.press("enter")
         await pilot.pause()
@@ -88,12 +88,36 @@ async def test_har_screen_ranks_drills_in_and_copies_into_the_case(tmp_path: Pat
         await pilot.pause()
         assert isinstance(app.screen, HarScreen)
         assert any(r.check_id == "har.analyze" for r in app.store.latest_results(case_id))
-        # A redacted copy next to the file, by key while the path field has the focus.
+        # A redacted copy, by key while the path field has the focus: asked where, the case's folder
+        # in the data folder by default.
+        from checks.paths import case_dir
+        from tui.screens.save_as import SaveAsScreen
         screen.query_one("#har-path", Input).focus()
         await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, SaveAsScreen)
+        out = case_dir(case_id) / "seed.redacted.har"
+        assert app.screen.query_one("#save-path", Input).value == str(out)
+        await pilot.press("enter")
         await _wait_status(pilot, "wrote")
-        out = tmp_path / "seed.redacted.har"
         assert out.exists() and hf.BEARER not in out.read_text()
+        # Again: the copy exists, so the console asks; keeping it (the default) writes nothing.
+        out.write_text("mine", encoding="utf-8")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceScreen) and "already exists" in app.screen.question
+        await pilot.press("enter")  # keep it
+        await pilot.pause()
+        assert isinstance(app.screen, SaveAsScreen) and out.read_text() == "mine"
+        # A folder, typed as drag-and-drop gives it (quoted): the copy goes into it; replacing asks too.
+        (tmp_path / "for tac").mkdir()
+        app.screen.query_one("#save-path", Input).value = f"'{tmp_path / 'for tac'}'"
+        await pilot.press("enter")
+        await _wait_status(pilot, "wrote")
+        assert hf.BEARER not in (tmp_path / "for tac" / "seed.redacted.har").read_text()
+        assert not (tmp_path / "seed.redacted.har").exists()  # never beside the source unasked
 
 
 async def test_har_screen_bad_file_shows_one_line(tmp_path: Path):
@@ -134,7 +158,36 @@ async def test_har_screen_redacts_each_har_of_a_zip(tmp_path: Path):
         app.action_har(str(two))
         assert "two.zip: 20 entries" in await _wait_status(pilot, "entries")
         await pilot.click("#har-redact")
+        await pilot.pause()
+        app.screen.query_one("#save-path", Input).value = str(tmp_path)
+        await pilot.press("enter")
         await _wait_status(pilot, "wrote")
     with zipfile.ZipFile(tmp_path / "two.redacted.zip") as zf:
         assert zf.namelist() == ["capture.redacted.har", "capture1.redacted.har"]
         assert hf.BEARER not in zf.read("capture1.redacted.har").decode()
+
+
+
+async def test_redacted_copy_is_of_the_file_shown_not_the_last_analysed(tmp_path: Path):
+    first = hf.seed_har(tmp_path / "first.har")
+    other = hf.write(tmp_path / "other file.har", hf.har_doc([hf.entry(
+        "GET", "https://admin.webex.com/api/v1/people/me", 200, '{"ok": true}')]))
+    app = demo_app(tmp_path / "ws")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.action_har(str(first))
+        await _wait_status(pilot, "entries")
+        screen = app.screen
+        # The field now names another file, pasted as a file:// URI (drag-and-drop).
+        screen.query_one("#har-path", Input).value = other.as_uri()
+        screen.query_one("#har-path", Input).focus()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        from tui.screens.save_as import SaveAsScreen
+        assert isinstance(app.screen, SaveAsScreen)
+        assert app.screen.query_one("#save-path", Input).value.endswith("other file.redacted.har")
+        app.screen.query_one("#save-path", Input).value = str(tmp_path / "out.har")
+        await pilot.press("enter")
+        await _wait_status(pilot, "wrote")
+    text = (tmp_path / "out.har").read_text()
+    assert "people/me" in text and hf.BEARER not in text and "license/api" not in text

@@ -19,6 +19,16 @@ def _certificate_evidence(tls: Any) -> Evidence:
                     "\n".join(blocks), "certificate", source=f"TLS handshake with SNI {tls.sni}")
 
 
+def _pem_evidence(tls: Any) -> Evidence:
+    """The chain as sent, in PEM (public certificates): the TAC bundle carries it as a .pem file."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives.serialization import Encoding
+
+    pem = "".join(x509.load_der_x509_certificate(d).public_bytes(Encoding.PEM).decode("ascii") for d in tls.chain_der)
+    return Evidence(f"certificate chain of {tls.address} in PEM", pem, "certificate-pem",
+                    source=f"TLS handshake with SNI {tls.sni}")
+
+
 def _versions_text(versions: dict[str, bool | None]) -> str:
     from ..probes.tls import VERSION_LABELS
 
@@ -41,7 +51,8 @@ def tls_findings(np: Any, now: Any, trust: tuple[str | None, str | None], interf
     validity = (f"expired {-a.days_left} day(s) ago" if a.expired else f"not valid before {leaf.not_before}"
                 if a.not_yet_valid else f"expires in {a.days_left} days")
     out = [finding("tls", "summary", i, n, "tls", version=tls.version or "?", cipher=tls.cipher_iana or tls.cipher or "?",
-                   cipher_openssl=tls.cipher or "?", versions=_versions_text(tls.versions), validity=validity, **base)]
+                   cipher_openssl=tls.cipher or "?", versions=_versions_text(tls.versions), validity=validity,
+                   **(base | {"evidence": ev + [_pem_evidence(tls)]}))]
     v = tls.versions
     if v.get("TLSv1.2") is False:
         out.append(finding("tls", "no_tls12", i, n, "tls", versions=_versions_text(v), **base))

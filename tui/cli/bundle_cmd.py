@@ -5,6 +5,7 @@ import argparse
 import sys
 
 from checks.bundle import export_case_bundle
+from checks.paths import typed_path
 
 from .common import add_store_arg, open_store, safe_message
 
@@ -12,7 +13,7 @@ from .common import add_store_arg, open_store, safe_message
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("bundle", help="write a TAC bundle (zip) for a case")
     p.add_argument("--case", required=True, metavar="ID", help="case ID (see `wxtriage case list`)")
-    p.add_argument("-o", "--output", required=True, metavar="FILE.zip", help="where to write the zip")
+    p.add_argument("-o", "--output", required=True, metavar="FILE.zip", help="where to write the zip (a folder: the zip goes in it)")
     add_store_arg(p)
     p.set_defaults(func=cmd_bundle)
 
@@ -20,7 +21,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def cmd_bundle(args: argparse.Namespace) -> int:
     # Secrets from the keyring are scanned for too; a hit raises LeakError (one line naming the
     # file and line of the leak, exit 2) and nothing is written.
-    done = export_case_bundle(open_store(args), args.case, args.output)
+    done = export_case_bundle(open_store(args), args.case, typed_path(args.output))
     attached = f", attached {', '.join(done.attached)}" if done.attached else ""
     results = f"{done.results} check result{'' if done.results == 1 else 's'}"
     print(f"Wrote {done.path} ({results}{attached})")

@@ -69,6 +69,7 @@ def cmd_run(args: argparse.Namespace) -> int:
                                      load_failures=registry.failures_for(args.check_ids, args.areas)))
     if store and case:
         store.add_results(case.id, results)
+        store.record_inputs(case.id, results, registry.checks, ctx.options)  # the bundle attaches them
     if args.json:
         emit_safe(doc=json_document(results, case), where="the run output")
     else:

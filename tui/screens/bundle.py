@@ -12,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
 from checks.bundle import BundleError, export_case_bundle
+from checks.paths import typed_path
 from checks.store import StoreError
 from checks.redact import LeakError, safe_message
 
@@ -56,7 +57,7 @@ class BundleScreen(ModalScreen[str | None]):
 
     def export(self) -> None:
         case_id = str(self.query_one("#bundle-case", Select).value)
-        out = Path(self.query_one("#bundle-path", Input).value.strip()).expanduser()
+        out = typed_path(self.query_one("#bundle-path", Input).value)  # as pasted; a folder: the zip goes there
         self.query_one("#bundle-message", Label).update("writing …")
         self._export(case_id, out)
 

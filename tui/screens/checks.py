@@ -18,6 +18,7 @@ from textual.worker import Worker, WorkerState
 from checks.api import AREAS, Check, CheckContext, CheckOption, InputError, check_option_requirements
 from checks.inventory import AUTH_MODES, UNDECLARED, Cluster
 from checks.model import CheckResult, Finding
+from checks.paths import typed_path
 from checks.redact import keyring_redactor
 from checks.report import finding_markdown, summary_counts
 from checks.runner import CheckFinished, CheckProgress, CheckStarted
@@ -223,8 +224,8 @@ class ChecksScreen(Screen):
             except ValueError as exc:
                 self.notify(f"--{o.name} {raw}: {exc}", title=o.name, severity="error", timeout=10)
                 return None
-            if o.kind in ("path", "location"):
-                items = [str(Path(i).expanduser()) for i in items]
+            if o.kind in ("path", "location"):  # as pasted: quotes, ~, escaped spaces, file:// URIs
+                items = [str(typed_path(i)) for i in items]
             for item in items:
                 if o.kind == "path" and not Path(item).is_file():
                     self.notify(f"{o.name}: {item} is not a file", severity="error")
@@ -272,6 +273,7 @@ class ChecksScreen(Screen):
         if options is None:
             return
         self._focus_results_from = self.focused if focus_results else False
+        self._run_options = options
         ctx = CheckContext(case=self.app.case, cluster=self._cluster(), inventory=self.app.inventory, options=options,
                            services=self.services())
         for c in self.selected_checks:
@@ -311,6 +313,9 @@ class ChecksScreen(Screen):
         self.query_one("#cancel", Button).disabled = True
         if self.app.case and message.results:
             self.app.store.add_results(self.app.case.id, message.results)
+            # Every file a check read (a HAR, a paste, a CA file …) goes into the bundle.
+            self.app.store.record_inputs(self.app.case.id, message.results, self.app.registry.checks,
+                                         getattr(self, "_run_options", {}))
         counts = summary_counts(message.results)
         text = ", ".join(f"{n} {k}" for k, n in counts.items() if n) or "nothing ran"
         self.query_one("#run-status", Static).update(("cancelled: " if message.cancelled else "done: ") + text)

@@ -19,6 +19,7 @@ from checks.api import CheckOption
 from checks.case import CaseFieldError, parse_time
 from checks.evidence.logs import LogInputError, default_log_dirs, find_default_logs, open_source
 from checks.model import CheckResult, Finding
+from checks.paths import typed_path
 from checks.report import finding_markdown
 
 from .checks import ChecksScreen
@@ -87,7 +88,7 @@ class ClientLogsScreen(ChecksScreen):
     def _option_values(self) -> dict[str, object] | None:
         raw = self.query_one("#o-logs", Input).value.strip()
         try:
-            path = Path(raw).expanduser() if raw else find_default_logs()
+            path = typed_path(raw) if raw else find_default_logs()
             with ExitStack() as stack:
                 open_source(path, stack)  # a bad path or archive: say so now, not as a crashed check
         except LogInputError as exc:

@@ -59,7 +59,7 @@ class HarScreen(Screen):
                 tooltip="Fill the case's org ID, tracking IDs, e-mails and time window from the HAR"),
         # ctrl+s, not ctrl+w: the path input takes ctrl+w (delete word) before the screen sees it.
         Binding("ctrl+s", "write_redacted", "Redacted copy", id="har.redact",
-                tooltip="Write <file>.redacted.har with every secret replaced"),
+                tooltip="Write a copy of the HAR shown with every secret replaced (asks where)"),
     ]
 
     def __init__(self, areas: tuple[str, ...] = ("har",), guided: bool = False, path: str | None = None) -> None:
@@ -94,13 +94,20 @@ class HarScreen(Screen):
     @on(Button.Pressed, "#har-analyse")
     @on(Input.Submitted, "#har-path")
     def action_analyse(self) -> None:
-        path = self.query_one("#har-path", Input).value.strip()
-        if not path:
+        path = self._shown_path()
+        if path is None:
             self.notify("Give the path of a HAR file first", severity="warning")
             return
-        self._status(f"reading {Path(path).name} …")
+        self._status(f"reading {path.name} …")
         self.query_one("#har-analyse", Button).disabled = True
-        self._analyse(path)
+        self._analyse(str(path))
+
+    def _shown_path(self) -> Path | None:
+        """The file the path field names, read as people paste paths (quotes, ~, file://)."""
+        from checks.paths import typed_path
+
+        raw = self.query_one("#har-path", Input).value
+        return typed_path(raw) if raw.strip() else None
 
     @on(Button.Pressed, "#har-copy")
     def action_copy_to_case(self) -> None:
@@ -133,7 +140,7 @@ class HarScreen(Screen):
         findings = tuple(self.analysis.findings)
         self.app.store.add_results(case.id, [CheckResult("har.analyze", "HAR capture of a Control Hub / Partner Hub error",
                                                          "har", status_for(findings), findings)])
-        self.app.store.add_evidence(case.id, "har", self.analysis.path)  # the bundle attaches a redacted copy
+        self.app.store.add_evidence(case.id, "har", self.analysis.path, "har.analyze")  # redacted in the bundle
         ex = self.analysis.extract
         window = (f"; time window {_when(case.time_window.start)} – {_when(case.time_window.end)}" if set_window
                   else "; the case's time window is unchanged")
@@ -143,15 +150,31 @@ class HarScreen(Screen):
 
     @on(Button.Pressed, "#har-redact")
     def action_write_redacted(self) -> None:
-        if self.analysis is None:
+        """A redacted copy of the file the path field shows (not an earlier one), written where the
+        user says — by default in the case's folder — and never over a file without asking."""
+        from checks.paths import case_dir, data_dir
+
+        from .save_as import SaveAsScreen
+
+        src = self._shown_path()
+        if src is None or not src.is_file():
+            self.notify(f"{src} is not a file" if src else "Give the path of a HAR file first", severity="warning",
+                        markup=False)
             return
-        src = Path(self.analysis.path)
+        analysed = self.analysis is not None and Path(self.analysis.path).resolve() == src.resolve()
         stem = src.name.removesuffix(".gz").removesuffix(".har").removesuffix(".zip")
         # A zip of several HARs gets a zip with each one redacted; anything else one HAR.
-        several = len(self.analysis.sources) > 1
-        out = src.with_name(stem + (".redacted.zip" if several else ".redacted.har"))
-        self._status(f"writing {out.name} …")
-        self._redact(str(src), str(out))
+        several = src.suffix.lower() == ".zip" and (not analysed or len(self.analysis.sources) > 1)
+        folder = case_dir(self.app.case.id) if self.app.case else data_dir() / "redacted"
+        default = folder / (stem + (".redacted.zip" if several else ".redacted.har"))
+
+        def chosen(out: str | None) -> None:
+            if out:
+                self._status(f"writing {Path(out).name} …")
+                self._redact(str(src), out, analysed)
+        self.app.push_screen(SaveAsScreen(f"Redacted copy of {src.name}", default,
+                                          "Every token, cookie, password and secret replaced; "
+                                          "read locally, nothing is uploaded."), chosen)
 
     # Workers (blocking file I/O off the UI thread; results come back as messages) ----------
     @work(thread=True, exclusive=True, group="har")
@@ -165,12 +188,13 @@ class HarScreen(Screen):
             self.post_message(HarFailed(safe_message(str(exc))))
 
     @work(thread=True, exclusive=True, group="har-redact")
-    def _redact(self, src: str, out: str) -> None:
+    def _redact(self, src: str, out: str, analysed: bool = False) -> None:
         from checks.evidence.har import HarError
         from checks.redact import LeakError, redact_har_file
 
         try:
-            res = redact_har_file(src, out, redactor=self.analysis.redactor)
+            # The analysis' redactor (same placeholders as on screen) only for the file it read.
+            res = redact_har_file(src, out, redactor=self.analysis.redactor if analysed else None)
         except (HarError, LeakError) as exc:
             self.post_message(HarFailed(safe_message(str(exc))))
             return
