@@ -3,6 +3,8 @@
     python benchmarks/logs.py                 # 500 MB (the goal: within 5x of grep)
     python benchmarks/logs.py --size-mb 50    # quick look
     python benchmarks/logs.py --engine re     # the pure-Python fallback (no google-re2)
+    python benchmarks/logs.py --match-rate 0.5   # dense: half the lines match a rule (an app
+                                                 # retrying a failing token fetch all day)
 
 It writes rotated desktop logs plus a mobile log into a temporary folder (removed afterwards unless
 --keep), warms the page cache, then times (best of --repeat):
@@ -55,8 +57,9 @@ HEADER = (b"2026-11-%02dT00:00:00.000Z <Info> [0x1a2b] SparkApplication.cpp:211 
           b"orgId=1eb65fdf-9643-417f-9974-ad72cae0e10f\n")
 
 
-def make_block(rng: random.Random, target: int) -> bytes:
-    """About ``target`` bytes of entries; ``@@`` stands for the day-and-hour, filled in per block."""
+def make_block(rng: random.Random, target: int, period: int = 2000) -> bytes:
+    """About ``target`` bytes of entries, one in ``period`` a line a rule matches; ``@@`` stands
+    for the day-and-hour, filled in per block."""
     out: list[bytes] = []
     size = 0
     minute = second = n = 0
@@ -65,7 +68,7 @@ def make_block(rng: random.Random, target: int) -> bytes:
         second += rng.randint(0, 2)
         if second >= 60:
             second, minute = 0, min(minute + 1, 59)
-        tmpl = RARE[(n // 2000) % len(RARE)] if n % 2000 == 0 else rng.choice(INFO)  # every rule, 1 in 2,000
+        tmpl = RARE[(n // period) % len(RARE)] if n % period == 0 else rng.choice(INFO)  # every rule in turn
         body = tmpl.replace(b"%d", str(rng.randint(1, 99999)).encode())
         line = b"2026-11-@@:%02d:%02d.%03dZ " % (minute, second, rng.randint(0, 999)) + body + b"\n"
         out.append(line)
@@ -73,9 +76,9 @@ def make_block(rng: random.Random, target: int) -> bytes:
     return b"".join(out)
 
 
-def generate(folder: Path, size_mb: int, seed: int = 7) -> list[Path]:
+def generate(folder: Path, size_mb: int, seed: int = 7, match_rate: float = 1 / 2000) -> list[Path]:
     rng = random.Random(seed)
-    block = make_block(rng, 4 << 20)
+    block = make_block(rng, 4 << 20, period=max(1, round(1 / match_rate)))
     files: list[Path] = []
     per_file = 100 << 20
     remaining = size_mb << 20
@@ -124,6 +127,8 @@ def main() -> int:
     ap.add_argument("--keep", action="store_true", help="keep the generated logs")
     ap.add_argument("--engine", choices=("auto", "re", "re2"), default="auto", help="prefilter engine")
     ap.add_argument("--repeat", type=int, default=2, help="timed runs per tool; the best counts (default 2)")
+    ap.add_argument("--match-rate", type=float, default=1 / 2000,
+                    help="share of entries a rule matches (default 1/2000, sparse; 0.5 is dense)")
     args = ap.parse_args()
     grep = shutil.which("grep")
     if grep is None:
@@ -132,10 +137,10 @@ def main() -> int:
     folder = args.dir or Path(tempfile.mkdtemp(prefix="wxtriage-logs-bench-"))
     try:
         t0 = time.perf_counter()
-        files = generate(folder, args.size_mb)
+        files = generate(folder, args.size_mb, match_rate=args.match_rate)
         total = sum(f.stat().st_size for f in files)
         mb = total / 1e6
-        print(f"generated {len(files)} files, {mb:.0f} MB in {time.perf_counter() - t0:.1f} s under {folder}")
+        print(f"match rate {args.match_rate:g}; generated {len(files)} files, {mb:.0f} MB in {time.perf_counter() - t0:.1f} s under {folder}")
         pats = folder / "patterns.ere"
         pats.write_text("\n".join(to_ere(p) for p in load_patterns().raw.values()) + "\n")
         cmd = [grep, "-c", "-E", "-i", "-f", str(pats), *map(str, files)]

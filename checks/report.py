@@ -5,12 +5,15 @@ The CLI, the TUI and the bundle all render through here, so they say the same th
 from __future__ import annotations
 
 import datetime as _dt
-from typing import Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 from . import __version__
 from .case import Case, missing_for_tac
 from .catalog import describe_source
 from .model import CheckResult, Finding, Severity
+
+if TYPE_CHECKING:
+    from .fleet import ClusterRun, ClusterSummary
 
 TOOL = "wxtriage"
 JSON_SCHEMA_VERSION = 1
@@ -144,3 +147,38 @@ def render_markdown(results: Sequence[CheckResult], case: Case | None = None) ->
         for r, f in sorted(findings, key=lambda rf: -rf[1].severity.rank):
             out += finding_markdown(f, r.check_id, level=3)
     return "\n".join(out)
+
+
+def _fleet_line(s: "ClusterSummary", width: int) -> str:
+    what = s.title + (f"  ({s.where})" if s.where else "") if s.title else ""
+    more = f" (+{s.problems - 1} more)" if s.problems > 1 else ""
+    return f"  [{s.status.symbol}] {s.cluster:<{width}}  {s.status.value:<5}  {what}{more}".rstrip()
+
+
+def render_fleet(runs: Sequence["ClusterRun"], check_ids: Sequence[str], case: Case | None = None) -> str:
+    """A fleet scan: one line per cluster (worst status, where it fails first), then the details of
+    every cluster that is not a clean pass, each as ``render_text`` shows a single run."""
+    summaries = [r.summary for r in runs]
+    width = max((len(s.cluster) for s in summaries), default=0)
+    lines: list[str] = []
+    if case is not None:
+        lines.append(f"Case {case.id}" + (f" · org {case.org_id}" if case.org_id else ""))
+    lines.append(f"Fleet scan: {len(runs)} cluster{'s' if len(runs) != 1 else ''}, checks "
+                 + ", ".join(check_ids))
+    lines += [_fleet_line(s, width) for s in summaries]
+    unclean = [r for r, s in zip(runs, summaries) if s.status.value != "pass"]
+    lines += ["", f"• {len(runs) - len(unclean)} of {len(runs)} clusters pass"
+              + (f"; details of the other {len(unclean)} follow (--json has every cluster in full)" if unclean else "")]
+    for run in unclean:
+        lines += ["", f"== {run.cluster} ==", render_text(run.results)]
+    return "\n".join(lines)
+
+
+def fleet_document(runs: Sequence["ClusterRun"], case: Case | None = None) -> dict[str, Any]:
+    """The ``run --all-clusters --json`` document: the single-run document per cluster, with its summary."""
+    doc = json_document([r for run in runs for r in run.results], case)
+    del doc["checks"]
+    doc["clusters"] = [{"cluster": run.cluster, "summary": run.summary.to_dict(),
+                        "counts": summary_counts(run.results), "checks": [r.to_dict() for r in run.results]}
+                       for run in runs]
+    return doc

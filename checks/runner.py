@@ -92,15 +92,17 @@ async def run_one(check_cls: type[Check], ctx: CheckContext, on_event: EventCall
 
 async def run_checks(checks: Sequence[type[Check]], ctx: CheckContext, *, concurrency: int = 8,
                      on_event: EventCallback | None = None,
-                     load_failures: Sequence[LoadFailure] = ()) -> list[CheckResult]:
+                     load_failures: Sequence[LoadFailure] = (),
+                     redactor: Redactor | None = None) -> list[CheckResult]:
     """Run ``checks`` (at most ``concurrency`` at once); results come back in input order.
 
     If the surrounding task is cancelled, checks not yet finished are reported as
     skipped with reason "cancelled" through ``on_event`` and the cancellation propagates.
     """
     sem = asyncio.Semaphore(max(1, concurrency))
-    # One per run, taught the keyring's passwords once: a secret gets the same placeholder in every check.
-    redactor = keyring_redactor()
+    # One per run (or per fleet scan, handed in), taught the keyring's passwords once: a secret gets
+    # the same placeholder in every check.
+    redactor = redactor or keyring_redactor()
 
     async def guarded(c: type[Check]) -> CheckResult:
         async with sem:

@@ -35,6 +35,7 @@ CREATE TABLE IF NOT EXISTS results (
     doc TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS results_case ON results(case_id, check_id, seq);
+CREATE INDEX IF NOT EXISTS cases_recent ON cases(updated_at DESC, id);
 CREATE TABLE IF NOT EXISTS evidence (
     case_id TEXT NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
     kind TEXT NOT NULL,
@@ -106,18 +107,33 @@ class CaseStore:
             raise StoreError(f"no case {case_id!r} in {self.path}; `wxtriage case list` shows the cases")
         return _case(*row)
 
-    def list(self, *, with_blank: bool = True) -> list[Case]:
-        """Every case, most recently updated first. ``with_blank=False`` leaves out cases that
-        hold nothing at all — no field, result, evidence or unsaved draft (the home screen's list
-        would otherwise fill with the empty case every quick look around creates)."""
+    def list(self, *, with_blank: bool = True, limit: int | None = None) -> list[Case]:
+        """Cases, most recently updated first (at most ``limit``). ``with_blank=False`` leaves out
+        cases that hold nothing at all — no field, result, evidence or unsaved draft (the home
+        screen's list would otherwise fill with the empty case every quick look around creates).
+
+        Rows are read in index order and parsed one by one until ``limit`` cases are kept, so the
+        home screen reads a few dozen rows of a store with thousands of cases."""
+        out: list[Case] = []
+        if limit is not None and limit <= 0:
+            return out
         with closing(self._connect()) as db:
             rows = db.execute(
                 "SELECT doc, updated_at, EXISTS(SELECT 1 FROM results r WHERE r.case_id = cases.id)"
                 " OR EXISTS(SELECT 1 FROM evidence e WHERE e.case_id = cases.id)"
                 " OR EXISTS(SELECT 1 FROM drafts d WHERE d.case_id = cases.id)"
-                " FROM cases ORDER BY updated_at DESC, id").fetchall()
-        cases = [(_case(doc, updated), held) for doc, updated, held in rows]
-        return [c for c, held in cases if with_blank or held or not c.blank]
+                " FROM cases ORDER BY updated_at DESC, id")
+            for doc, updated, held in rows:
+                case = _case(doc, updated)
+                if with_blank or held or not case.blank:
+                    out.append(case)
+                    if limit is not None and len(out) >= limit:
+                        break
+        return out
+
+    def count(self) -> int:
+        with closing(self._connect()) as db:
+            return db.execute("SELECT count(*) FROM cases").fetchone()[0]
 
     def delete(self, case_id: str) -> None:
         with closing(self._connect()) as db, db:

@@ -168,3 +168,19 @@ async def test_input_error_reads_as_its_message():
 
     (r,) = await run_checks([BadPaste], CheckContext())
     assert r.status is Status.ERROR and r.reason == "x.txt: expected the output of listPatch.pl"
+
+
+@pytest.mark.parametrize("argv, absent", [
+    (["case", "list"], ["asyncio", "checks.builtin.netprobe", "checks.probes", "httpx", "checks.evidence.har"]),
+    (["guide", "list"], ["asyncio", "checks.probes", "httpx"]),
+])
+def test_a_command_imports_only_what_it_runs(tmp_path, argv, absent):
+    """`wxtriage case list` must not pay for discovering every check (as `run` does): each
+    command registers only its own module, and the engine's base imports no asyncio."""
+    code = ("import sys, io, contextlib; from tui.cli import main;"
+            f"out = io.StringIO(); ctx = contextlib.redirect_stdout(out); ctx.__enter__(); rc = main({argv!r});"
+            "ctx.__exit__(None, None, None);"
+            f"print(rc, [m for m in {absent!r} if m in sys.modules])")
+    env = dict(__import__("os").environ, WXTRIAGE_HOME=str(tmp_path))
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True, env=env).stdout
+    assert out.strip() == "0 []", out

@@ -13,7 +13,14 @@ SIZE = (120, 36)
 
 
 async def steady(pilot) -> None:
-    """Last step before every picture: a blinking cursor would make it depend on timing."""
+    """Last step before every picture: a blinking cursor would make it depend on timing, and a
+    screen that moves the focus after its first refresh (the case form) must have done so — on
+    a busy machine that comes a few frames later."""
+    for _ in range(40):
+        await pilot.pause()
+        if pilot.app.focused is not None:
+            break
+        await pilot.pause(0.05)
     steady_cursors(pilot.app)
     await pilot.pause()
 
@@ -96,3 +103,13 @@ def test_playbook_on_a_small_terminal(snap_compare, tmp_path: Path):
         await steady(pilot)
 
     assert snap_compare(demo_app(tmp_path), terminal_size=(80, 24), run_before=walk)
+
+
+def test_fleet_view(snap_compare, tmp_path: Path):
+    from tui.screenshots import fleet_scan
+
+    async def scan(pilot):
+        await fleet_scan(pilot.app, pilot, tmp_path, refused=False)
+        await steady(pilot)
+
+    assert snap_compare(demo_app(tmp_path / "ws"), terminal_size=SIZE, run_before=scan)

@@ -97,6 +97,7 @@ class TlsServer:
         self.address, self.port = self.sock.getsockname()[:2]
         self.ctx = self._context(spec)
         self._stop = threading.Event()
+        self.accepted = 0  # connections accepted (how many handshakes the prober started)
         self.errors: list[BaseException] = []
         self.requests: list[str] = []  # request heads seen (to prove what was sent)
         self.thread = threading.Thread(target=self._serve, daemon=True)
@@ -139,6 +140,7 @@ class TlsServer:
                 raw, _ = self.sock.accept()
             except OSError:
                 return
+            self.accepted += 1
             if self._stop.is_set():
                 raw.close()
                 return

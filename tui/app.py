@@ -159,6 +159,11 @@ class WxTriageApp(App):
     def action_run_check(self, check_id: str) -> None:
         self.action_checks(check_ids=(check_id,), autorun=True)
 
+    def action_fleet(self) -> None:
+        from .screens.fleet import FleetScreen
+
+        self.push_screen(FleetScreen())
+
     def action_har(self, path: str | None = None) -> None:
         from .screens.har import HarScreen
 

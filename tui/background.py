@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from typing import Callable, Sequence
+from typing import Any, Callable, Coroutine, Sequence, TypeVar
 
 from checks.api import Check, CheckContext
 from checks.model import CheckResult
 from checks.registry import LoadFailure
 from checks.runner import RunEvent, run_checks
+
+T = TypeVar("T")
 
 
 class BackgroundRun:
@@ -21,7 +23,6 @@ class BackgroundRun:
     def run(self, checks: Sequence[type[Check]], ctx: CheckContext, on_event: Callable[[RunEvent], None],
             load_failures: Sequence[LoadFailure] = ()) -> tuple[list[CheckResult], bool]:
         """Blocking: call from a worker thread. Returns (results, cancelled)."""
-        loop = asyncio.new_event_loop()
         finished: list[CheckResult] = []
 
         def record(ev: RunEvent) -> None:
@@ -30,14 +31,21 @@ class BackgroundRun:
                 finished.append(ev.result)
             on_event(ev)
 
+        result, cancelled = self.run_coroutine(
+            lambda: run_checks(checks, ctx, on_event=record, load_failures=load_failures))
+        return (finished if cancelled else result), cancelled
+
+    def run_coroutine(self, make: Callable[[], Coroutine[Any, Any, T]]) -> tuple[T | None, bool]:
+        """Blocking: run ``make()`` on a private loop (a fleet scan, say). Returns (result, cancelled)."""
+        loop = asyncio.new_event_loop()
         try:
             with self._lock:
                 self._loop = loop
-                self._task = loop.create_task(run_checks(checks, ctx, on_event=record, load_failures=load_failures))
+                self._task = loop.create_task(make())
             try:
                 return loop.run_until_complete(self._task), False
             except asyncio.CancelledError:
-                return finished, True
+                return None, True
         finally:
             with self._lock:
                 self._loop = self._task = None

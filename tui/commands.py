@@ -19,6 +19,7 @@ class WxTriageCommands(Provider):
             ("go: guided self-service", app.action_guided, "Checklists in plain language"),
             ("go: all checks", app.action_checks, "Run any check"),
             ("go: HAR capture", app.action_har, "Analyse a HAR of a Control Hub / Partner Hub error"),
+            ("go: fleet scan", app.action_fleet, "Probe every cluster of the inventory; worst status per cluster"),
         ]
         for book in app.playbooks.all():
             cmds.append((f"guide: {book.title}", partial(app.action_playbook, book.id), str(book.summary)[:80]))

@@ -153,6 +153,9 @@ async def capture(out_dir: Path) -> list[Path]:
             shot("har")
             app.pop_screen()
             await _probes_shot(app, pilot, Path(tmp), shot)
+            app.pop_screen()
+            await fleet_scan(app, pilot, Path(tmp))
+            shot("fleet")
     return written
 
 
@@ -191,6 +194,41 @@ async def _probes_shot(app, pilot, tmp: Path, shot) -> None:
                 os.environ.pop("SSL_CERT_FILE", None)
             else:
                 os.environ["SSL_CERT_FILE"] = saved
+
+
+async def fleet_scan(app, pilot, tmp: Path, refused: bool = True) -> None:
+    """The fleet view over demo clusters on loopback: one with an expired certificate on a node,
+    one whose URL lacks /v2.0/ and (``refused``) one whose Xsi-Actions port refuses — left out of
+    the snapshot test, whose picture must not show a port that depends on what else is running."""
+    from checks.inventory import Cluster, Inventory
+
+    from .demo_servers import demo_farm
+    from .screens.fleet import FleetScreen
+
+    with demo_farm(tmp) as farm:
+        saved_env, saved_inventory = os.environ.get("SSL_CERT_FILE"), app.inventory
+        os.environ["SSL_CERT_FILE"] = farm["cafile"]  # the demo CA plays a public root
+        url, refused_url = farm["url"], f"https://{farm['cti']}/com.broadsoft.xsi-actions/v2.0/"
+        clusters = [Cluster(name="east-farm", xsi_actions=url, auth_mode="mtls"),
+                    Cluster(name="north-farm", xsi_actions=refused_url, auth_mode="mtls"),
+                    Cluster(name="south-farm", xsi_actions=url.replace("v2.0/", ""), auth_mode="mtls")]
+        app.inventory = Inventory(clusters=tuple(c for c in clusters if refused or c.name != "north-farm"))
+        try:
+            screen = FleetScreen(options={"resolve": [farm["resolve"], f"{farm['cti']}:127.0.0.1"],
+                                          "probe_timeout": "5"})
+            app.push_screen(screen)
+            await pilot.pause()
+            loop = asyncio.get_running_loop()
+            deadline = loop.time() + 60
+            while "pass." not in str(screen.query_one("#fleet-status").render()) and loop.time() < deadline:
+                await pilot.pause(0.1)
+            await _settle(pilot)
+        finally:
+            app.inventory = saved_inventory
+            if saved_env is None:
+                os.environ.pop("SSL_CERT_FILE", None)
+            else:
+                os.environ["SSL_CERT_FILE"] = saved_env
 
 
 async def wait_for_har(pilot, timeout: float = 30.0) -> None:

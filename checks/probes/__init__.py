@@ -218,8 +218,11 @@ class Prober:
     """Runs and caches probes. Inject one through ``ctx.services["probes"]`` (tests: loopback peers)."""
 
     def __init__(self, settings: ProbeSettings | None = None, resolver: Resolver | None = None,
-                 pins: Mapping[tuple[str, int], tuple[str, ...]] | None = None, nodes: Iterable[str] = ()):
+                 pins: Mapping[tuple[str, int], tuple[str, ...]] | None = None, nodes: Iterable[str] = (),
+                 limits: Any = None):
         self.settings = settings or ProbeSettings()
+        # A fleet scan's shared bound (checks.fleet.ProbeLimits): called as limits(address, probe).
+        self.limits = limits
         self.resolver = resolver
         self.pins = dict(pins or {})
         self.nodes = tuple(nodes)
@@ -267,6 +270,11 @@ class Prober:
         return EndpointProbe(ep, dns, list(probes))
 
     async def probe_node(self, ep: Endpoint, address: str, source: str) -> NodeProbe:
+        if self.limits is not None:
+            return await self.limits(address, lambda: self._probe_node(ep, address, source))
+        return await self._probe_node(ep, address, source)
+
+    async def _probe_node(self, ep: Endpoint, address: str, source: str) -> NodeProbe:
         t0 = time.perf_counter()
         s = self.settings
         np = NodeProbe(ep, address, source)
@@ -297,7 +305,12 @@ class Prober:
         return np
 
     async def _versions(self, tls: TlsResult, address: str, ep: Endpoint) -> None:
-        tls.versions = await probe_versions_supported(address, ep.port, ep.host, self.settings.timeout, tls.version)
+        # The versions a node accepts belong to its TLS listener (address, port, server name), not to
+        # the URL path: XSP interfaces usually share one host and port, so ask once per listener.
+        key = ("versions", address, ep.port, ep.host, tls.version)
+        versions = await self._cached(key, lambda: probe_versions_supported(
+            address, ep.port, ep.host, self.settings.timeout, tls.version))
+        tls.versions = dict(versions)
 
     async def _http(self, np: NodeProbe, ep: Endpoint, address: str) -> None:
         np.http = await probe_http(ep.url, address, self.ssl_context(), timeout=self.settings.timeout)
@@ -317,12 +330,14 @@ def prober_for(ctx: "CheckContext") -> Prober:
     pins = parse_resolve(ctx.option("resolve", []))
     nodes = ctx.cluster.nodes if ctx.cluster is not None else ()
     existing = ctx.services.get("probes")
+    limits = ctx.services.get("probe_limits")
     if existing is not None:
+        existing.limits = existing.limits or limits
         for k, v in pins.items():  # an injected prober still honours --resolve
             existing.pins.setdefault(k, v)
         existing.nodes = existing.nodes or tuple(nodes)
         return existing
     timeout = ctx.option("probe_timeout")
     settings = ProbeSettings(timeout=float(timeout) if timeout else 5.0)
-    prober = Prober(settings, pins=pins, nodes=nodes)
+    prober = Prober(settings, pins=pins, nodes=nodes, limits=limits)
     return ctx.services.setdefault("probes", prober)

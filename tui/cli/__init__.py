@@ -29,14 +29,26 @@ COMMAND_MODULES = (
 )
 
 
-def build_parser() -> argparse.ArgumentParser:
+#: Commands whose module is not ``tui.cli.<command>_cmd``.
+COMMAND_ALIASES = {"explain": "tui.cli.guide_cmd"}
+
+
+def module_for(command: str) -> str | None:
+    """The module that registers ``command`` (None for an unknown word: argparse then lists all)."""
+    name = COMMAND_ALIASES.get(command, f"tui.cli.{command}_cmd")
+    return name if name in COMMAND_MODULES else None
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The parser; ``only`` registers just that command's module, so ``wxtriage case list`` does not
+    import (and discover) every check the way ``run`` must."""
     parser = SafeArgumentParser(
         prog="wxtriage",
         description="Troubleshooting console for Webex for Cisco BroadWorks. "
                     "Run without a command to open the terminal UI.")
     parser.add_argument("--version", action="version", version=f"wxtriage {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name in COMMAND_MODULES:
+    for name in ([only] if only else COMMAND_MODULES):
         importlib.import_module(name).register(sub)
     return parser
 
@@ -47,7 +59,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         from tui.app import run_app  # the only path that imports Textual
 
         return run_app()
-    parser = build_parser()
+    parser = build_parser(module_for(args_list[0]) if not args_list[0].startswith("-") else None)
     args = parser.parse_args(args_list)
     if not getattr(args, "func", None):
         parser.print_help()

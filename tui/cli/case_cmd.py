@@ -6,7 +6,7 @@ import argparse
 from checks.case import Case
 from checks.report import render_text
 
-from .common import add_store_arg, emit_safe, open_store, print_json
+from .common import CliError, add_store_arg, emit_safe, open_store, print_json
 
 
 def _add_fields(p: argparse.ArgumentParser, creating: bool) -> None:
@@ -38,6 +38,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     upd.set_defaults(func=cmd_set)
     ls = csub.add_parser("list", help="list cases, newest first")
     ls.add_argument("--json", action="store_true")
+    ls.add_argument("--limit", type=int, metavar="N",
+                    help=f"at most N cases (text: {TEXT_LIST_LIMIT} unless given; --json: all unless given)")
+    ls.add_argument("--all", action="store_true", help="every case, however many")
     add_store_arg(ls)
     ls.set_defaults(func=cmd_list)
     show = csub.add_parser("show", help="show a case and its latest results")
@@ -77,10 +80,21 @@ def cmd_set(args: argparse.Namespace) -> int:
     return 0
 
 
+#: Cases ``case list`` prints without --limit/--all: the recent ones a person reads.
+TEXT_LIST_LIMIT = 100
+
+
 def cmd_list(args: argparse.Namespace) -> int:
-    cases = open_store(args).list()
+    if args.limit is not None and args.limit < 1:
+        raise CliError(f"--limit {args.limit}: give a number of 1 or more (or --all)")
+    limit = None if args.all else args.limit if args.limit is not None else (None if args.json else TEXT_LIST_LIMIT)
+    store = open_store(args)
+    # One more than shown tells whether older cases were left out, without counting them all.
+    cases = store.list(limit=None if limit is None else limit + 1)
+    more = limit is not None and len(cases) > limit
+    cases = cases[:limit] if limit is not None else cases
     if args.json:
-        emit_safe(doc={"cases": [c.to_dict() for c in cases]}, where="the case list")
+        emit_safe(doc={"cases": [c.to_dict() for c in cases], "truncated": more}, where="the case list")
         return 0
     if not cases:
         print("No cases yet. Open one with: wxtriage case new --org-id <org ID>")
@@ -89,6 +103,8 @@ def cmd_list(args: argparse.Namespace) -> int:
     for c in cases:
         desc = c.description.splitlines()[0][:50] if c.description else ""
         lines.append(f"{c.id}  {c.updated_at[:16]}  {c.org_id or '(no org ID)':<36}  {desc}")
+    if more:
+        lines.append(f"… {store.count() - len(cases)} older cases not shown (--limit N or --all)")
     emit_safe("\n".join(lines), where="the case list")
     return 0
 

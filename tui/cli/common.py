@@ -91,12 +91,12 @@ def add_cluster_args(p: argparse.ArgumentParser) -> None:
     g.add_argument("--customers", type=int, metavar="N", help="number of customers served by the cluster")
 
 
-_EXPLICIT = ("xsi_actions", "xsi_events", "auth_service", "cti", "dms", "das")
+CLUSTER_URL_FIELDS = ("xsi_actions", "xsi_events", "auth_service", "cti", "dms", "das")
 
 
 def resolve_cluster(args: argparse.Namespace) -> tuple[Cluster | None, Any]:
     """The cluster the flags describe (or None) and the inventory it came from."""
-    explicit = {k: getattr(args, k) for k in _EXPLICIT if getattr(args, k, None)}
+    explicit = {k: getattr(args, k) for k in CLUSTER_URL_FIELDS if getattr(args, k, None)}
     if explicit and args.cluster:
         raise CliError("give either --cluster NAME or interface URLs such as --xsi-actions, not both")
     if explicit:

@@ -48,9 +48,10 @@ class ChecksScreen(Screen):
     ]
 
     def __init__(self, check_ids: tuple[str, ...] = (), areas: tuple[str, ...] = (), autorun: bool = False,
-                 guided: bool = False) -> None:
+                 guided: bool = False, cluster: str = "") -> None:
         super().__init__()
         self.check_ids, self.areas, self.autorun, self.guided = check_ids, areas, autorun, guided
+        self.cluster_name = cluster  # an inventory cluster to select (the fleet view opens one)
         self.background = BackgroundRun()
         self.nodes: dict[str, TreeNode] = {}
         self._focus_results_from: Widget | None | bool = False  # see action_run
@@ -107,7 +108,8 @@ class ChecksScreen(Screen):
         """Pick a cluster of the inventory or type its interfaces (read back by ``_cluster``)."""
         yield Label("Cluster", classes="section-title")
         choices = [(c.name, c.name) for c in self.app.inventory.clusters] + [("typed below", TYPED)]
-        yield Select(choices, value=choices[0][1], allow_blank=False, id="cluster", compact=True)
+        chosen = self.cluster_name if any(v == self.cluster_name for _, v in choices) else choices[0][1]
+        yield Select(choices, value=chosen, allow_blank=False, id="cluster", compact=True)
         for name, label in CLUSTER_FIELDS:
             yield Label(label, classes="input-label")
             yield Input(placeholder=label, id=f"c-{name}", tooltip=label, compact=True)

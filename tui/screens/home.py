@@ -109,7 +109,7 @@ class HomeScreen(Screen):
     def refresh_cases(self) -> None:
         table = self.query_one("#cases", DataTable)
         table.clear()
-        for c in self.app.store.list(with_blank=False)[:50]:  # not the empty cases of quick looks
+        for c in self.app.store.list(with_blank=False, limit=50):  # not the empty cases of quick looks
             table.add_row(c.id, c.updated_at[:16].replace("T", " "), c.org_id or "—",
                           (c.description.splitlines() or [""])[0][:40], key=c.id)
 
