@@ -192,6 +192,11 @@ def export_case_bundle(store: "CaseStore", case_id: str, out: Path | str,
             except HarError as exc:
                 notes.append(f"HAR {src.name} was not attached: {exc}")
         extra, checked = _playbook_files(store, case)
+        from .builtin.user_exports import bundle_users_to_fix  # user CSVs: the users to fix, not the export
+
+        users_files, users_notes = bundle_users_to_fix(src for kind, src in store.evidence(case.id) if kind == "csv")
+        extra.update(users_files)
+        notes += users_notes
         path = write_bundle(case, results, out, extra=extra, scanner=scanner, attachments=attachments, notes=notes,
                             report_extra=checked)
     return ExportResult(path, len(results), tuple(attachments), tuple(notes))

@@ -161,8 +161,12 @@ async def test_phone_services_disconnected_reads_the_logs(tmp_path: Path):
         await w.press("enter")
         await w.until_step("verdict-token")
         _goal(w, 4)
+        await w.press("c")  # the verdict's fix goes to the clipboard (OSC 52)
+        assert pilot.app.clipboard.startswith(str(screen.walk.current.fix[0])[:20])
         await w.press("f")  # the finding detail is one key away
         assert type(pilot.app.screen).__name__ == "FindingScreen"
+        await w.press("c")  # and its fix is one more
+        assert pilot.app.clipboard.startswith(pilot.app.screen.finding.remediation.summary)
         await pilot.press("escape")
         assert pilot.app.screen is screen
 
@@ -302,19 +306,3 @@ async def test_the_palette_opens_playbooks_and_copies_case_ids(tmp_path: Path):
         names[next(n for n in guides if "disconnected" in n.lower())]()
         await pilot.pause()
         assert isinstance(app.screen, PlaybookScreen) and app.screen.playbook.id == "phone-services-disconnected"
-
-
-async def test_the_fix_of_a_finding_and_of_a_verdict_copy_with_c(tmp_path: Path):
-    async with _app(tmp_path).run_test(size=SIZE) as pilot:
-        w = Walker(pilot)
-        screen = await _open(w, "disconnected")
-        await w.press("y", "3")
-        await w.type(str(LOGS / "desktop"))
-        await w.press("enter")
-        await w.until_step("verdict-token")
-        await w.press("c")  # the verdict's fix
-        fix = screen.walk.current.fix
-        assert pilot.app.clipboard.startswith(str(fix[0])[:20])
-        await w.press("f", "c")  # the worst finding's fix, from its detail
-        finding = pilot.app.screen.finding
-        assert pilot.app.clipboard.startswith(finding.remediation.summary)

@@ -116,7 +116,7 @@ def test_all_users_licensed_passes(tmp_path: Path) -> None:
     rows = [r for r in controlhub_rows() if r[0] in ("First Name", "Ivy", "Gus")]
     r = asyncio.run(run_one(UsersCsvCheck, CheckContext(options={"users_csv": str(write_csv(tmp_path / "ok.csv", rows))})))
     assert r.status is Status.PASS
-    assert [f.code for f in r.findings] == ["users.export.summary"]
+    assert [f.code for f in r.findings] == ["users.controlhub.summary"]
 
 
 # ----------------------------------------------------------------------------- user status export
@@ -127,7 +127,7 @@ def test_user_status_groups_and_actions(tmp_path: Path, encoding: str, delimiter
     a = uc.analyse(path)
     assert (a.users, a.count("provisioned"), a.count("pending"), a.count("error"), a.count("unknown")) == (8, 1, 2, 4, 1)
     fs = findings_for(a)
-    by = {(f.data.get("status"), f.data.get("error")): f for f in fs if f.code != "users.export.summary"}
+    by = {(f.data.get("status"), f.data.get("error")): f for f in fs if f.code != "users.status.summary"}
     taken = by[("Error", "Email <e-mail> already exists in another organization")]  # e-mails grouped away
     assert taken.data["count"] == 2 and taken.data["action_ids"] == ["retry", "delete", "copy"]
     assert [u["broadworks_id"] for u in taken.data["users"]] == ["dan@sp.example", "eve@sp.example"]
@@ -228,7 +228,7 @@ def test_run_check_users_csv(tmp_path: Path) -> None:
     assert r.code == 1, r.err
     (check,) = json.loads(r.out)["checks"]
     assert {f["code"] for f in check["findings"]} == {"users.status.error", "users.status.pending",
-                                                       "users.status.unknown", "users.export.summary"}
+                                                       "users.status.unknown", "users.status.summary"}
     r = wxtriage("run", "--check", "users.csv", "--users-csv", str(tmp_path), home=tmp_path)
     assert r.code == 2
     r = wxtriage("run", "--check", "users.csv", home=tmp_path)

@@ -87,20 +87,20 @@ VARIANTS = [
 ]
 
 
-def big_controlhub(n: int) -> str:
-    """``n`` users, a realistic mix: most licensed, some without number, some national numbers,
-    some numbers used twice."""
+def big_controlhub(n: int, failing_percent: int = 10) -> str:
+    """``n`` users, a realistic mix: ``failing_percent`` % without Webex Calling, spread over the
+    four reasons (no number, a national number, a number another user has, a number that looks
+    right); the rest licensed with their own E.164 number."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
     w.writerow(CH_HEADER)
     for i in range(n):
-        k = i % 20
-        number = f"+1408{5550000 + i % 9_000_000:07d}"[:12] if k else ""
-        if k == 3:
-            number = f"(408) {555 + i % 300:03d}-{i % 10000:04d}"
-        if k == 7:
-            number = "+14085550001"
-        licensed = "TRUE" if k > 8 else "FALSE"
+        k = i % 100
+        number = f"+1408{2000000 + i:07d}"
+        licensed = "TRUE"
+        if k < failing_percent:
+            licensed = "FALSE"
+            number = ["", f"(408) {200 + i % 700:03d}-{i % 10000:04d}", f"+1408{2000000 + i - 3:07d}", number][k % 4]
         w.writerow([f"First{i}", f"Last{i}", f"User {i}", f"user{i}@example.com", str(1000 + i % 9000), number, "",
                     "HQ", "Dept", "FALSE", licensed, "TRUE"])
     return buf.getvalue()

@@ -22,7 +22,7 @@ from ..evidence import user_csv as uc
 
 #: Users named in a finding's evidence (all of them are in ``data["users"]`` and the fix CSV).
 EVIDENCE_USERS = 10
-SUMMARY_CODE = "users.export.summary"
+SUMMARY_CODES = ("users.controlhub.summary", "users.status.summary")
 
 
 def validate_users_csv(path: str) -> None:
@@ -186,7 +186,7 @@ FIX_COLUMNS_STATUS = ("Row", "BroadWorks ID", "Status", "Error", "What to do")
 
 
 def summary_of(findings: Iterable[Finding]) -> Finding | None:
-    return next((f for f in findings if f.code == SUMMARY_CODE), None)
+    return next((f for f in findings if f.code in SUMMARY_CODES), None)
 
 
 def fix_rows(findings: Sequence[Finding]) -> tuple[tuple[str, ...], list[list[str]]]:
@@ -248,3 +248,25 @@ def write_fix_csv(findings: Sequence[Finding], out: Path | str, delimiter: str =
         tmp.unlink(missing_ok=True)
         raise InputError(f"--fix-csv {out}: cannot write ({exc.strerror or exc})") from None
     return count
+
+
+def bundle_users_to_fix(exports: Iterable[Path | str]) -> tuple[dict[str, bytes], list[str]]:
+    """For the TAC bundle: per user export recorded with the case, the "users to fix" CSV (only
+    the users the findings name and only the cells they report), never the export itself (names,
+    departments, managers and every other column stay on this machine). A file that is gone or
+    no longer readable is left out with a note."""
+    files: dict[str, bytes] = {}
+    notes: list[str] = []
+    for src in dict.fromkeys(Path(p) for p in exports):
+        try:
+            analysis = uc.analyse(src)
+            findings = findings_for(analysis)
+        except (InputError, SkipCheck, OSError) as exc:
+            notes.append(f"user export {src.name} was not summarised: {str(exc).splitlines()[0]}")
+            continue
+        text, _ = fix_csv_text(findings)
+        stem, name, n = src.stem, f"evidence/{src.stem}.users-to-fix.csv", 2
+        while name in files:
+            name, n = f"evidence/{stem}-{n}.users-to-fix.csv", n + 1
+        files[name] = text.encode("utf-8-sig")
+    return files, notes

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import re
 import sys
 from collections import Counter
@@ -35,6 +36,8 @@ from ..catalog import load_catalog
 CONTROLHUB, USER_STATUS = "controlhub", "user_status"
 #: Reasons a Control Hub user has no Webex Calling, in the order they are checked and fixed.
 REASONS = ("no_number", "not_e164", "duplicate", "check_number")
+#: Other rows named per duplicated number (the count says how many hold it in all).
+MAX_SHARED = 5
 SNIFF_BYTES = 64 * 1024
 _E164_FAST = re.compile(r"^\+[1-9]\d{6,14}$")
 _NORM = re.compile(r"[^0-9a-z]+")
@@ -200,13 +203,24 @@ def recognise(header: list[str], name: str = "the file") -> Layout:
         return Layout(USER_STATUS, {r: c for r, c in us_cols.items() if c is not None}, (), tuple(header))
     if ch_cols["user"] is not None and (ch_cols["phone"] is not None or ch_cols["extension"] is not None):
         return Layout(CONTROLHUB, {r: c for r, c in ch_cols.items() if c is not None}, calling, tuple(header))
-    seen = ", ".join(h for h in header[:6] if h) or "no column names"
+    seen = ", ".join(_clip(h) for h in header[:6] if h.strip()) or "no column names"
     if len(header) > 6:
         seen += f" … ({len(header)} columns)"
     raise InputError(
         f"{name}: not a Control Hub user export nor a Partner Hub user status export (its first row has {seen}); "
         f"expected “{ch['user'][0]}” with “{ch['calling_prefix'][0]} …” licence columns, or “{us['id'][0]}” and "
         f"“{us['status'][0]}”")
+
+
+def _cell(text: str) -> str:
+    """A cell a finding reports: one line, no control characters (they would reach the terminal)."""
+    return text if text.isprintable() else _SPACES.sub(" ", "".join(c if c.isprintable() else " " for c in text))
+
+
+def _clip(text: str, width: int = 30) -> str:
+    """A cell quoted in a one-line message: control characters and line breaks become spaces."""
+    text = _SPACES.sub(" ", "".join(c if c.isprintable() else " " for c in text)).strip()
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _header(reader: Iterator[list[str]], name: str) -> tuple[list[str], int]:
@@ -361,13 +375,18 @@ def _controlhub(path: str, fmt: CsvFormat, layout: Layout, reader: Iterator[list
     ext_c, loc_c = cols.get("extension"), cols.get("location")
     calling = layout.calling
     first_row: dict[str, int] = {}   # number key → first row holding it
-    more_rows: dict[str, list[int]] = {}  # number key → the other rows holding it (duplicates only)
+    # number key → up to MAX_SHARED further rows holding it, and how many hold it in all (duplicates only)
+    more_rows: dict[str, list[int]] = {}
+    counts: dict[str, int] = {}
     messy: list[tuple[int, str]] = []  # rows whose number is not already in E.164 form
     e164_sample: list[str] = []
 
     def note(key: str, row: int) -> None:
         if key in first_row:
-            more_rows.setdefault(key, []).append(row)
+            rows = more_rows.setdefault(key, [])
+            counts[key] = counts.get(key, 1) + 1
+            if len(rows) < MAX_SHARED:
+                rows.append(row)
         else:
             first_row[key] = row
 
@@ -388,8 +407,8 @@ def _controlhub(path: str, fmt: CsvFormat, layout: Layout, reader: Iterator[list
             if any(s is True for s in states):
                 a.with_calling += 1
                 continue
-            u = UserRow(n, user_c.get(row), number, ext_c.get(row) if ext_c else "",
-                        loc_c.get(row) if loc_c else "")
+            u = UserRow(n, _cell(user_c.get(row)), _cell(number), _cell(ext_c.get(row) if ext_c else ""),
+                        _cell(loc_c.get(row) if loc_c else ""))
             if all(s is False for s in states):
                 a.failing.append(u)
             else:
@@ -409,7 +428,7 @@ def _controlhub(path: str, fmt: CsvFormat, layout: Layout, reader: Iterator[list
         if n in failing_rows:
             keys[n] = key
     for u in a.failing:
-        _classify(u, a.region, keys.get(u.row, u.number), first_row, more_rows, phone_c is not None)
+        _classify(u, a.region, keys.get(u.row, u.number), first_row, more_rows, counts, phone_c is not None)
     return a
 
 
@@ -441,6 +460,7 @@ def _parse(number: str, region: str) -> Any:
         return None
 
 
+@functools.lru_cache(maxsize=65536)
 def _key(number: str, region: str) -> str:
     """What makes two numbers the same: the E.164 form when it can be worked out, else the digits."""
     import phonenumbers
@@ -452,10 +472,30 @@ def _key(number: str, region: str) -> str:
     return ("+" if number.strip().startswith("+") else "") + digits
 
 
-def _classify(u: UserRow, region: str, key: str, first_row: dict[str, int], more_rows: dict[str, list[int]],
-              has_phone_column: bool) -> None:
+@functools.lru_cache(maxsize=65536)
+def _judge(number: str, region: str) -> tuple[bool, str, str]:
+    """Whether ``number`` fails the E.164 rule, why, and the E.164 form it would become (cached:
+    phonenumbers' validation is the costly part of an analysis, and numbers repeat)."""
     import phonenumbers
 
+    if _E164_FAST.match(number):
+        parsed = _parse(number, "")
+        if parsed is None or not phonenumbers.is_valid_number(parsed):
+            return True, "in E.164 form but not a valid number (wrong length or prefix for its country)", ""
+        return False, "", number
+    parsed = _parse(number, region)
+    if parsed is None:
+        return True, ("no country code and no region to read it with; give --region CC"
+                      if not number.startswith("+") and not region else "cannot be read as a phone number"), ""
+    if not phonenumbers.is_valid_number(parsed):
+        where = phonenumbers.region_code_for_country_code(parsed.country_code)
+        return True, f"not a valid number for {where}" + ("" if number.startswith("+") else f" (read as {where})"), ""
+    e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
+    return True, f"written as {number!r}; E.164 form: {e164}", e164
+
+
+def _classify(u: UserRow, region: str, key: str, first_row: dict[str, int], more_rows: dict[str, list[int]],
+              counts: dict[str, int], has_phone_column: bool) -> None:
     if not has_phone_column:
         u.reason = "no_phone_column"
         return
@@ -464,23 +504,10 @@ def _classify(u: UserRow, region: str, key: str, first_row: dict[str, int], more
         u.detail = "no phone number" + (f" (extension {u.extension} only)" if u.extension else "")
         return
     others = [r for r in ([first_row.get(key)] + more_rows.get(key, [])) if r and r != u.row]
-    if _E164_FAST.match(u.number):
-        parsed = _parse(u.number, "")
-        if parsed is None or not phonenumbers.is_valid_number(parsed):
-            u.reason = "not_e164"
-            u.detail = "in E.164 form but not a valid number (wrong length or prefix for its country)"
-    else:
-        parsed = _parse(u.number, region)
-        u.reason = "not_e164"
-        if parsed is None:
-            u.detail = ("no country code and no region to read it with; give --region CC"
-                        if not u.number.startswith("+") and not region else "cannot be read as a phone number")
-        elif not phonenumbers.is_valid_number(parsed):
-            where = phonenumbers.region_code_for_country_code(parsed.country_code)
-            u.detail = f"not a valid number for {where}" + ("" if u.number.startswith("+") else f" (read as {where})")
-        else:
-            u.e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
-            u.detail = f"written as {u.number!r}; E.164 form: {u.e164}"
+    holders = counts.get(key, 1)  # every row holding the number, this one included
+    bad, detail, e164 = _judge(u.number, region)
+    if bad:
+        u.reason, u.detail, u.e164 = "not_e164", detail, e164
     if u.reason == "not_e164":
         if others:
             u.also.append("duplicate")
@@ -490,7 +517,7 @@ def _classify(u: UserRow, region: str, key: str, first_row: dict[str, int], more
     if others:
         u.reason = "duplicate"
         u.shared_with = others[:5]
-        rows = ", ".join(str(r) for r in others[:3]) + (f" and {len(others) - 3} more" if len(others) > 3 else "")
+        rows = ", ".join(str(r) for r in others[:3]) + (f" and {holders - 4} more" if holders > 4 else "")
         u.detail = f"{u.number} is also on row {rows}"
         return
     u.reason = "check_number"
@@ -525,11 +552,11 @@ def _user_status(path: str, fmt: CsvFormat, layout: Layout, reader: Iterator[lis
     try:
         for n, row in _rows(reader, line, progress, cancelled):
             a.users += 1
-            status = _SPACES.sub(" ", st_c.get(row))
+            status = _cell(_SPACES.sub(" ", st_c.get(row)))
             kind = kinds.get(status)
             if kind is None:
                 kind = kinds[status] = status_kind(status)
-            err = error_key(er_c.get(row)) if er_c else ""
+            err = error_key(_cell(er_c.get(row))) if er_c else ""
             key = (kind, status.casefold(), err.casefold())
             g = a.groups.get(key)
             if g is None:
@@ -538,7 +565,7 @@ def _user_status(path: str, fmt: CsvFormat, layout: Layout, reader: Iterator[lis
             if pk_c:
                 g.packages[pk_c.get(row) or "(none)"] += 1
             if kind != "provisioned":
-                g.users.append({"row": n, "broadworks_id": id_c.get(row)})
+                g.users.append({"row": n, "broadworks_id": _cell(id_c.get(row))})
     except _Cancelled:
         a.cancelled = True
     return a
