@@ -65,6 +65,33 @@ class WxTriageApp(App):
             self.playbook_errors.append(str(exc))
             return PlaybookSet()
 
+    #: Turn an unexpected exception into a notification instead of Textual's traceback screen.
+    #: None: on a real terminal yes; under a test Pilot (headless) the exception surfaces, so a
+    #: bug fails its test — tests of this behaviour set it to True.
+    keep_running_on_error: bool | None = None
+    #: The one-line message of the last internal error (for tests and the exit message).
+    internal_error: str = ""
+
+    def _handle_exception(self, error: Exception) -> None:  # Textual's hook for unhandled exceptions
+        keep = self.keep_running_on_error if self.keep_running_on_error is not None else not self.is_headless
+        if not keep:
+            super()._handle_exception(error)
+            return
+        from textual.worker import WorkerFailed
+
+        from checks.crash import internal_error_line, write_crash_report
+
+        cause = error.error if isinstance(error, WorkerFailed) else error
+        screen = type(self.screen_stack[-1]).__name__ if self.screen_stack else "start-up"
+        report = write_crash_report(cause, context=f"terminal UI, {screen}")
+        self.internal_error = internal_error_line(cause, report)
+        if isinstance(error, WorkerFailed):
+            # A worker (a check run, a HAR analysis, a bundle) ended; every screen still works.
+            self.notify(self.internal_error, title="Internal error", severity="error", timeout=30)
+            return
+        # A screen's own message loop stopped: leave cleanly with the same one line and exit 3.
+        self.exit(return_code=3, message=f"wxtriage: {self.internal_error}")
+
     def on_mount(self) -> None:
         from .screens.home import HomeScreen
 
@@ -191,6 +218,9 @@ def make_app(store_path: Path | str | None = None, inventory_path: Path | str | 
 def run_app() -> int:
     from checks.store import StoreError
 
+    from checks.workdir import sweep
+
+    sweep()  # scratch left by a wxtriage that was killed (kill -9, power loss)
     try:
         app = make_app()
     except StoreError as exc:
@@ -199,7 +229,7 @@ def run_app() -> int:
         print(f"wxtriage: error: {safe_message(str(exc))}", file=sys.stderr)
         return 2
     app.run()
-    return 0
+    return app.return_code or 0
 
 
 __all__ = ["WxTriageApp", "make_app", "run_app", "__version__"]

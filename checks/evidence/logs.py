@@ -618,8 +618,13 @@ def parse_log_time(line: str) -> _dt.datetime | None:
     if tz and tz != "Z":
         sign = 1 if tz[0] == "+" else -1
         digits = tz[1:].replace(":", "")
-        offset = _dt.timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
-        return t.replace(tzinfo=_dt.timezone(sign * offset))
+        try:  # "+99:99" is damage, not a zone: the line counts as having no time
+            zone = _dt.timezone(sign * _dt.timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
+            t = t.replace(tzinfo=zone)
+            t.astimezone(_dt.timezone.utc)  # year 1 or 9999 shifted out of range
+        except (ValueError, OverflowError):
+            return None
+        return t
     return t.replace(tzinfo=_dt.timezone.utc)
 
 
@@ -753,7 +758,11 @@ class _FileScanner:
             count_pos = ls
             lineno = self.lines_before + count_lines + 1
             line = chunk[ls:le].decode("utf-8", "replace").rstrip("\r")
-            refilter = self._line(chunk, ls, le, line, lineno)
+            try:
+                refilter = self._line(chunk, ls, le, line, lineno)
+            except (ValueError, OverflowError, IndexError):  # one damaged line never loses the analysis
+                self.info.unrecognised += 1
+                refilter = False
             if refilter:
                 pf = self.s.prefilter.for_keys(self.active_keys())
             pos = le + 1
