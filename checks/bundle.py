@@ -23,6 +23,7 @@ from .case import Case, missing_for_tac
 from .model import CheckResult
 from .redact import LeakScanner, Redactor, default_known_secrets, keyring_redactor
 from .report import TOOL, render_markdown
+from .workdir import register_partial, scratch_dir
 
 if TYPE_CHECKING:  # pragma: no cover
     from .store import CaseStore
@@ -121,6 +122,7 @@ def write_bundle(case: Case, results: Sequence[CheckResult], out: Path | str,
         for hook in hooks:
             hook(name, data)
     fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent)
+    register_partial(tmp)  # removed by the next start if this process is killed before the rename
     try:
         with os.fdopen(fd, "wb") as fh, zipfile.ZipFile(fh, "w", compression=zipfile.ZIP_DEFLATED) as zf:
             zf.writestr("manifest.json", manifest)
@@ -159,11 +161,12 @@ def export_case_bundle(store: "CaseStore", case_id: str, out: Path | str,
     from .redact import default_known_secrets, redact_har_file
 
     case = store.get(case_id)
+    _refuse_input_as_output(Path(out), [p for _, p in store.evidence(case.id)] + [store.path])
     results = store.latest_results(case.id)
     scanner = scanner or LeakScanner(default_known_secrets())
     attachments: dict[str, Path] = {}
     notes: list[str] = missing_for_tac(case)
-    with tempfile.TemporaryDirectory(prefix="wxtriage-bundle-") as tmp:
+    with scratch_dir("bundle-") as tmp:  # private (0700), removed on exit, swept after a kill
         for kind, src in store.evidence(case.id):
             if kind != "har":
                 continue
@@ -200,6 +203,20 @@ def export_case_bundle(store: "CaseStore", case_id: str, out: Path | str,
         path = write_bundle(case, results, out, extra=extra, scanner=scanner, attachments=attachments, notes=notes,
                             report_extra=checked)
     return ExportResult(path, len(results), tuple(attachments), tuple(notes))
+
+
+def _refuse_input_as_output(out: Path, inputs: Sequence[Path]) -> None:
+    """The bundle never replaces what it is made from (a recorded HAR, the case store)."""
+    target = out.expanduser()
+    for src in inputs:
+        try:
+            same = src.resolve() == target.resolve() or (target.exists() and src.exists()
+                                                         and os.path.samefile(src, target))
+        except OSError:
+            continue
+        if same:
+            raise BundleError(f"{out}: is one of the case's inputs ({src.name}); choose another output name "
+                              "(the bundle never replaces evidence)")
 
 
 def _playbook_files(store: "CaseStore", case: Case) -> tuple[dict[str, bytes], list[str]]:

@@ -133,6 +133,19 @@ class TimeWindow:
                    end=parse_time(d["end"]) if d.get("end") else None)
 
 
+def clean_text(value: str) -> str:
+    """Free text as it can be stored: bytes that were not UTF-8 (a terminal in another encoding
+    hands them to Python as lone surrogates) become U+FFFD instead of failing the save."""
+    try:
+        value.encode("utf-8")
+        return value
+    except UnicodeEncodeError:
+        try:
+            return value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+        except UnicodeEncodeError:
+            return value.encode("utf-8", "replace").decode("utf-8")
+
+
 def new_case_id() -> str:
     return uuid.uuid4().hex[:12]
 
@@ -166,9 +179,9 @@ class Case:
             partner_org_id=normalize_org_id(partner_org_id, "partner_org_id") if partner_org_id.strip() else "",
             tracking_ids=tuple(dict.fromkeys(normalize_tracking_id(t) for t in tracking_ids if t.strip())),
             emails=tuple(dict.fromkeys(normalize_email(e) for e in emails if e.strip())),
-            client_versions=tuple(v.strip() for v in client_versions if v.strip()),
+            client_versions=tuple(clean_text(v).strip() for v in client_versions if v.strip()),
             release=normalize_release(release) if release.strip() else "",
-            description=description.strip(),
+            description=clean_text(description).strip(),
             time_window=TimeWindow(parse_time(since, "since") if since.strip() else None,
                                    parse_time(until, "until") if until.strip() else None),
         )

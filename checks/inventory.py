@@ -112,9 +112,15 @@ def load_inventory(path: Path | str | None = None) -> Inventory:
         raise InventoryError(f"{p}: not a text file (expected TOML)") from None
     except tomllib.TOMLDecodeError as exc:
         raise InventoryError(f"{p}: not valid TOML: {exc}") from None
+    except RecursionError:
+        raise InventoryError(f"{p}: values nested too deeply to be an inventory (see examples/inventory.toml)") from None
     items = raw.get("cluster", [])
     if not isinstance(items, list):
         raise InventoryError(f"{p}: clusters must be written as [[cluster]] tables")
+    for i, c in enumerate(items):
+        if not isinstance(c, dict):
+            raise InventoryError(f"{p} cluster #{i + 1}: must be a [[cluster]] table with name = \"…\", "
+                                 "not a bare value")
     clusters = tuple(Cluster.from_mapping(c, f"{p} cluster #{i + 1}") for i, c in enumerate(items))
     names = [c.name for c in clusters]
     dupes = sorted({n for n in names if names.count(n) > 1})

@@ -16,12 +16,13 @@ import functools
 import json
 import os
 import re
+import sys
 import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit, urlunsplit
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 if TYPE_CHECKING:  # pragma: no cover
     from .model import CheckResult
@@ -55,11 +56,30 @@ DIGEST_RE = re.compile(r"""(?i)\b(digest\s+)([a-z]+\s*=\s*(?:"[^"\r\n]*"|[^\s,]+
 KV_RE = re.compile(
     r"""(?ix)
     (?P<name>["']?[A-Za-z0-9_.-]*(?:token|password|passwd|passcode|pwd|secret|authorization|cookie|apikey|api_key|
-        credential|samlresponse|assertion)[A-Za-z0-9_.-]*["']?)
+        credential|samlresponse|samlrequest|assertion|session|privatekey|private_key)[A-Za-z0-9_.-]*["']?)
     (?P<sep>\s*[:=]\s*)
     (?P<quote>["']?)
     (?P<value>(?:bearer\s+|basic\s+)?[^\s"',;&<>]{4,})
     """)
+#: The words one of which every KV_RE name contains: the linear matcher starts from them.
+_KV_WORDS = ("token", "password", "passwd", "passcode", "pwd", "secret", "authorization", "cookie", "apikey",
+             "api_key", "credential", "samlresponse", "samlrequest", "assertion", "session", "privatekey",
+             "private_key")
+_NAME_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-")
+#: Longest parameter name the key-value rules consider (longer runs are data, not names).
+MAX_NAME = 64
+# KV_RE from a known start: the name is bounded, so each attempt costs O(MAX_NAME + value).
+_KV_AT_RE = re.compile(
+    r"""(?P<name>["']?[A-Za-z0-9_.-]{1,%d}["']?)(?P<sep>[ \t]{0,8}[:=][ \t]{0,8})(?P<quote>["']?)"""
+    r"""(?P<value>(?:(?i:bearer|basic)[ \t]{1,8})?[^\s"',;&<>]{4,})""" % (2 * MAX_NAME))
+# An HTML element with a name and a value/content attribute (auto-post forms of an IdP carry
+# SAMLResponse so; a page's <meta name="csrf-token" content=…>). Attributes in any order and quoting.
+_HTML_TAG_RE = re.compile(r"<(?:input|meta|param|button|textarea|option)\b[^<>]{0,8192}>", re.I)
+_HTML_ATTR_RE = re.compile(r"""([A-Za-z_:-]{1,32})[ \t\r\n]*=[ \t\r\n]*("[^"]*"|'[^']*'|[^\s"'>]+)""")
+# {"name": "password", "value": "…"} written out as text (a form serialised into a JSON string).
+_NAME_VALUE_RE = re.compile(
+    r'"name"[ \t]{0,8}:[ \t]{0,8}"(?P<n>[^"\\]{1,64})"[ \t\r\n]{0,8},[ \t\r\n]{0,8}"value"[ \t]{0,8}:[ \t]{0,8}'
+    r'"(?P<v>(?:[^"\\]|\\.){1,65536})"')
 
 
 _SECRET_COLUMN_PARTS = ("password", "passwd", "passcode", "secret", "token", "credential", "apikey",
@@ -121,6 +141,80 @@ def _userinfo_matches(text: str):
         i = text.find(":/", i + 2)
 
 
+def _kv_matches(text: str):
+    """KV_RE's matches, in linear time: started only where a secret word occurs, with the name
+    bounded (the unbounded ``[A-Za-z0-9_.-]*`` prefix made the plain regex quadratic on long runs)."""
+    hay = text.lower()
+    positions: list[int] = []
+    for word in _KV_WORDS:
+        i = hay.find(word)
+        while i >= 0:
+            positions.append(i)
+            i = hay.find(word, i + len(word))
+    end = -1
+    for pos in sorted(set(positions)):
+        if pos < end:
+            continue
+        start = pos
+        while start > 0 and text[start - 1] in _NAME_CHARS and pos - start < MAX_NAME:
+            start -= 1
+        if start > 0 and text[start - 1] in _NAME_CHARS:
+            continue  # inside a run too long to be a parameter name
+        if start > 0 and text[start - 1] in "\"'":
+            start -= 1
+        m = _KV_AT_RE.match(text, start)
+        if m and m.end("name") > pos:
+            end = m.end()
+            yield m
+
+
+def _html_secret_attrs(text: str, secret) -> str:
+    """``<input name="SAMLResponse" value="…">`` (any attribute order or quoting), ``<meta
+    name="csrf-token" content="…">`` and password inputs: the value replaced, the markup kept."""
+    if "<" not in text:
+        return text
+
+    def tag(m: re.Match[str]) -> str:
+        t = m.group(0)
+        attrs = {a.group(1).lower(): a for a in _HTML_ATTR_RE.finditer(t)}
+        name = attrs.get("name") or attrs.get("id")
+        typ = attrs.get("type")
+        is_secret = (name is not None and is_secret_name(name.group(2).strip("\"'"))) or (
+            typ is not None and typ.group(2).strip("\"'").lower() == "password")
+        if not is_secret:
+            return t
+        for key in ("value", "content"):
+            a = attrs.get(key)
+            if a is None:
+                continue
+            raw = a.group(2)
+            q = raw[0] if raw[:1] in "\"'" else ""
+            inner = raw[1:-1] if q else raw
+            if inner and not inner.startswith("<redacted:"):
+                t = t[:a.start(2)] + q + secret(inner) + q + t[a.end(2):]
+            break
+        return t
+
+    return _HTML_TAG_RE.sub(tag, text)
+
+
+def _name_value_text(text: str, secret) -> str:
+    """``"name": "password", "value": "…"`` written inside text (a form list in a JSON string)."""
+    if '"name"' not in text:
+        return text
+    return _NAME_VALUE_RE.sub(
+        lambda m: m.group(0) if not is_secret_name(m.group("n")) or m.group("v").startswith("<redacted:")
+        else m.group(0)[:m.start("v") - m.start()] + secret(m.group("v")) + '"', text)
+
+
+def _short_token_re(values: Iterable[str]) -> re.Pattern[str] | None:
+    """Whole-token matches of short secrets (a 4-digit PIN is not replaced inside ``47110``)."""
+    values = sorted({v for v in values if v}, key=len, reverse=True)
+    if not values:
+        return None
+    return re.compile(r"(?<![A-Za-z0-9])(?:%s)(?![A-Za-z0-9])" % "|".join(re.escape(v) for v in values))
+
+
 @functools.lru_cache(maxsize=8192)
 def is_secret_name(name: str) -> bool:
     n = _SOURCE_FILE_EXT_RE.sub("", name.strip().strip("\"'")).lower().replace("-", "_")
@@ -143,6 +237,10 @@ class Redactor:
     _counts: dict[str, int] = field(default_factory=dict)
     _known_size: int = -1
     _known_sorted: list[str] = field(default_factory=list)
+    #: Stored passwords shorter than MIN_KNOWN_LEN: replaced only as whole tokens (see _short_token_re).
+    short_secrets: set[str] = field(default_factory=set)
+    _short_re: Any = None
+    _short_key: frozenset[str] = frozenset()
 
     def secret(self, value: str, kind: str = "secret") -> str:
         """The placeholder for ``value`` (always the same one), remembering the value."""
@@ -178,17 +276,32 @@ class Redactor:
         """Replace JWTs, bearer/basic credentials, URL passwords, secret-named values and known secrets."""
         if not text:
             return text
-        out = JWT_RE.sub(lambda m: self.secret(m.group(0), "jwt"), text)
-        out = COOKIE_RE.sub(lambda m: m.group(0) if m.group(2).startswith("<redacted:")
-                            else f"{m.group(1)}{self.secret(m.group(2).rstrip(), 'cookie')}", out)
-        out = DIGEST_RE.sub(lambda m: f"{m.group(1)}{self.secret(m.group(2), 'digest')}", out)
-        out = BEARER_RE.sub(lambda m: f"{m.group(1)} {self.secret(m.group(2), 'token')}"
-                            if looks_like_credential(m.group(1), m.group(2)) else m.group(0), out)
-        out = URL_USERINFO_RE.sub(lambda m: f"{m.group(1)}{m.group(2)}:{self.secret(m.group(3), 'password')}@", out)
-        out = KV_RE.sub(self._kv, out)
+        # Every rule is found from its anchor word (linear time: the bare regexes backtracked
+        # over long runs such as "a-a-a-…" in front of a "://" that never came).
+        out = _sub_matches(text, _matches_at(JWT_RE, text, ("eyJ",)), lambda m: self.secret(m.group(0), "jwt"))
+        out = _sub_matches(out, _matches_at(COOKIE_RE, out, ("cookie",), fold=True),
+                           lambda m: m.group(0) if m.group(2).startswith("<redacted:")
+                           else f"{m.group(1)}{self.secret(m.group(2).rstrip(), 'cookie')}")
+        out = _sub_matches(out, _matches_at(DIGEST_RE, out, ("digest",), fold=True),
+                           lambda m: f"{m.group(1)}{self.secret(m.group(2), 'digest')}")
+        out = _sub_matches(out, _matches_at(BEARER_RE, out, ("bearer", "basic"), fold=True),
+                           lambda m: f"{m.group(1)} {self.secret(m.group(2), 'token')}"
+                           if looks_like_credential(m.group(1), m.group(2)) else m.group(0))
+        if "@" in out:
+            out = _sub_matches(out, _userinfo_matches(out),
+                               lambda m: f"{m.group(1)}{m.group(2)}:{self.secret(m.group(3), 'password')}@")
+        out = self.redact_shapes(out)
         if "\n" in out and ("==" in out or "--" in out):
             out = self._secret_columns(out)
         return self._replace_known(out)
+
+    def redact_shapes(self, text: str) -> str:
+        """The rules for secrets *named* in text, shared by every channel (free text, HAR bodies,
+        WebSocket frames, comments): ``name=value`` / ``name: value`` / ``"name": "value"`` pairs,
+        HTML form fields and ``{"name": …, "value": …}`` pairs whose name says secret."""
+        out = _sub_matches(text, _kv_matches(text), self._kv)
+        out = _html_secret_attrs(out, self.secret)
+        return _name_value_text(out, self.secret)
 
     def _secret_columns(self, text: str) -> str:
         """Values under a secret-named column of a CLI table (BroadWorks ``list`` output: a header
@@ -219,6 +332,11 @@ class Redactor:
                 i += 1
         return "\n".join(lines) if changed else text
 
+    def replace_known(self, text: str) -> str:
+        """Only the remembered secrets replaced (for text already redacted before a secret was
+        learnt: a streaming pass that meets a token's name after it quoted its value)."""
+        return self._replace_known(text) if text else text
+
     def _replace_known(self, text: str) -> str:
         """Replace every remembered secret (and every externally known one) found in ``text``.
 
@@ -234,6 +352,12 @@ class Redactor:
         for value in self._known_sorted:
             if value in text:
                 text = text.replace(value, self.secret(value))
+        if self.short_secrets:
+            key = frozenset(self.short_secrets)
+            if key != self._short_key:
+                self._short_key, self._short_re = key, _short_token_re(key)
+            if self._short_re is not None:
+                text = self._short_re.sub(lambda m: self.secret(m.group(0), "stored-password"), text)
         return text
 
     def _kv(self, m: re.Match[str]) -> str:
@@ -247,7 +371,13 @@ class Redactor:
         for scheme in ("bearer ", "basic "):
             if lowered.startswith(scheme):
                 prefix, value = value[: len(scheme)], value[len(scheme):]
-        return f"{name}{m.group('sep')}{m.group('quote')}{prefix}{self.secret(value, 'secret')}"
+        if not _strong_name(name) and not (len(value) >= 16 or any(c.isdigit() for c in value)):
+            return m.group(0)  # "session: Webex's own connections …" is prose; session IDs have digits
+        rest = ""
+        if m.start() and m.string[m.start() - 1] in ";?&#":  # a URL parameter: its value ends at ? # /
+            cut = min((i for i in (value.find(c) for c in "?#/") if i >= 0), default=len(value))
+            value, rest = value[:cut], value[cut:]
+        return f"{name}{m.group('sep')}{m.group('quote')}{prefix}{self.secret(value, 'secret')}{rest}"
 
     def redact_json(self, obj: Any) -> Any:
         """Redact a decoded JSON value: secret-named keys at any depth, then text rules on strings.
@@ -256,6 +386,8 @@ class Redactor:
         they are kept here; they stay secret as URL or form parameters.
         """
         if isinstance(obj, dict):
+            if _secret_pair(obj):
+                return {k: (self._redact_value(v) if k == "value" else self.redact_json(v)) for k, v in obj.items()}
             return {k: (self._redact_value(v) if _is_secret_key(str(k)) else self.redact_json(v))
                     for k, v in obj.items()}
         if isinstance(obj, list):
@@ -312,7 +444,11 @@ class LeakScanner:
     """
 
     def __init__(self, known_secrets: Iterable[str] = (), strict: bool = False):
-        self.known = {s for s in known_secrets if len(s) >= MIN_KNOWN_LEN}
+        values = set(known_secrets)
+        self.known = {s for s in values if len(s) >= MIN_KNOWN_LEN}
+        # Shorter values given here (stored passwords such as a PIN) are looked for as whole tokens;
+        # short values learnt later through add() (a cookie "en") are not secrets worth refusing on.
+        self._short_re = _short_token_re(s for s in values if 0 < len(s) < MIN_KNOWN_LEN)
         self.strict = strict
 
     def add(self, secrets: Iterable[str]) -> None:
@@ -337,6 +473,10 @@ class LeakScanner:
         for secret in self.known:
             if secret in text:
                 leaks.append(Leak(loc, f"a known secret value ({len(secret)} characters)"))
+        if self._short_re is not None:
+            m = self._short_re.search(text)
+            if m:
+                leaks.append(Leak(loc, f"a known secret value ({len(m.group(0))} characters)"))
         return leaks
 
     def scan_text(self, text: str, where: str) -> list[Leak]:
@@ -388,8 +528,8 @@ def keyring_redactor(redactor: Redactor | None = None) -> Redactor:
     for value in default_known_secrets():
         if len(value) >= MIN_KNOWN_LEN:
             redactor.secret(value, "stored-password")  # its own kind: says what leaked, never collides
-        else:
-            redactor.known_secrets.add(value)
+        else:  # too short to replace inside words: replaced (and scanned for) as a whole token
+            redactor.short_secrets.add(value)
     return redactor
 
 
@@ -412,7 +552,9 @@ def safe_message(text: str) -> str:
     try:
         redactor = keyring_redactor()
         out = redactor.redact_text(text)
-        if LeakScanner(redactor.removed | default_known_secrets()).scan_text(out, "the message"):
+        scanner = LeakScanner(default_known_secrets())
+        scanner.add(redactor.removed)
+        if scanner.scan_text(out, "the message"):
             return "the input holds what looks like a secret, so the message is not shown; check the values given"
         return out
     except Exception:  # noqa: BLE001 - an error path must never raise
@@ -434,6 +576,13 @@ def redact_result(result: "CheckResult", redactor: Redactor | None = None) -> "C
     for f in result.findings:  # placeholders the check already used keep their meaning
         for text in (f.title, f.detail, *(e.content for e in f.evidence), json.dumps(dict(f.data), default=str)):
             r.note_placeholders(text)
+    return replace(result, findings=map_finding_texts(result.findings, r.redact_text),
+                   reason=r.redact_text(result.reason) if result.reason else result.reason)
+
+
+def map_finding_texts(findings: Iterable[Any], fn) -> tuple[Any, ...]:
+    """``findings`` with every text (title, detail, evidence, fix, data) passed through ``fn``."""
+    from dataclasses import replace
 
     done: dict[str, str] = {}  # a farm's findings repeat their fix steps node after node
 
@@ -442,26 +591,46 @@ def redact_result(result: "CheckResult", redactor: Redactor | None = None) -> "C
             return v
         out = done.get(v)
         if out is None:  # placeholders are consistent, so one answer per distinct text is exact
-            out = done[v] = r.redact_text(v)
+            out = done[v] = fn(v)
         return out
 
     def tree(v: Any) -> Any:
         if isinstance(v, str):
             return s(v)
-        if isinstance(v, dict):
+        if isinstance(v, Mapping):  # a frozen finding's data holds read-only mappings too
             return {k: tree(x) for k, x in v.items()}
         if isinstance(v, (list, tuple)) and type(v) in (list, tuple):
             return type(v)(tree(x) for x in v)
         return v
 
-    findings = tuple(replace(
+    return tuple(replace(
         f, title=s(f.title), detail=s(f.detail),
         evidence=tuple(replace(e, label=s(e.label), content=s(e.content)) for e in f.evidence),
         remediation=(replace(f.remediation, summary=s(f.remediation.summary),
                              steps=tuple(s(x) for x in f.remediation.steps), command=s(f.remediation.command))
                      if f.remediation else None),
-        data=tree(dict(f.data))) for f in result.findings)
-    return replace(result, findings=findings, reason=s(result.reason))
+        data=tree(dict(f.data))) for f in findings)
+
+
+def redact_case_doc(doc: Any) -> Any:
+    """A case (or a draft field) as the store may keep it: every string through the text rules and
+    the keyring's passwords. Placeholders already in the text keep their numbers, so a later save
+    of an edited description never gives two different secrets the same placeholder."""
+    redactor = keyring_redactor()
+    for text in _strings(doc):
+        redactor.note_placeholders(text)
+    return redactor.redact_strings(doc)
+
+
+def _strings(obj: Any) -> Iterable[str]:
+    if isinstance(obj, str):
+        yield obj
+    elif isinstance(obj, dict):
+        for v in obj.values():
+            yield from _strings(v)
+    elif isinstance(obj, (list, tuple)):
+        for v in obj:
+            yield from _strings(v)
 
 
 def scrub_known_secrets(obj: Any, secrets: Iterable[str] | None = None) -> Any:
@@ -544,6 +713,24 @@ def _secret_header(name: str) -> bool:
     return n in SECRET_HEADERS or is_secret_name(n)
 
 
+#: Words that make a name secret only when the value also looks like an identifier or credential.
+_WEAK_NAME_PARTS = ("session",)
+
+
+def _strong_name(name: str) -> bool:
+    """Whether ``name`` is secret by a part other than a weak one (``session``)."""
+    n = name.strip("\"'").lower().replace("-", "").replace("_", "")
+    for weak in _WEAK_NAME_PARTS:
+        n = n.replace(weak, "")
+    return is_secret_name(n) if n else False
+
+
+def _secret_pair(obj: dict[Any, Any]) -> bool:
+    """``{"name": "password", "value": …}``: a pair whose *name* says the value is secret."""
+    name = obj.get("name")
+    return "value" in obj and isinstance(name, str) and len(name) <= MAX_NAME and is_secret_name(name)
+
+
 def _is_secret_key(name: str) -> bool:
     """JSON body keys: like :func:`is_secret_name` but ``code``/``state``/``key`` are data there."""
     n = name.strip().lower().replace("-", "_")
@@ -569,7 +756,7 @@ class HarRedactor:
             msg = entry.get(part)
             if not isinstance(msg, dict):
                 continue
-            for h in msg.get("headers") or ():
+            for h in _list(msg.get("headers")):
                 if isinstance(h, dict) and isinstance(h.get("value"), str) and _secret_header(str(h.get("name", ""))):
                     key = (str(h.get("name", "")), h["value"])
                     if key in self._collected:  # the same Authorization/Cookie repeats on every call
@@ -578,15 +765,15 @@ class HarRedactor:
                         self._collected.clear()
                     self._collected.add(key)  # type: ignore[arg-type]
                     self._header_value(*key)
-            for c in msg.get("cookies") or ():
+            for c in _list(msg.get("cookies")):
                 if isinstance(c, dict) and isinstance(c.get("value"), str):
                     self.redactor.secret(c["value"], "cookie")
-            for q in msg.get("queryString") or ():
+            for q in _list(msg.get("queryString")):
                 if isinstance(q, dict) and is_secret_name(str(q.get("name", ""))) and isinstance(q.get("value"), str):
                     self.redactor.secret(q["value"], "param")
             post = msg.get("postData")
             if isinstance(post, dict):
-                for prm in post.get("params") or ():
+                for prm in _list(post.get("params")):
                     if isinstance(prm, dict) and is_secret_name(str(prm.get("name", ""))) and isinstance(
                             prm.get("value"), str):
                         self.redactor.secret(prm["value"], "param")
@@ -644,6 +831,8 @@ class HarRedactor:
                 return self._body(obj)
             if "name" in obj and "value" in obj and parent in ("headers", "cookies", "queryString", "params"):
                 return self._pair(obj, parent)
+            if _secret_pair(obj):  # {"name": "password", "value": …} anywhere else in the capture
+                return {k: (self._secret_value(v) if k == "value" else self._walk(v, str(k))) for k, v in obj.items()}
             out: dict[str, Any] = {}
             for k, v in obj.items():
                 key = str(k)
@@ -651,14 +840,31 @@ class HarRedactor:
                     out[k] = self.url(v)
                 elif isinstance(v, (str, list, dict)) and _is_secret_key(key) and key not in ("cookies",):
                     out[k] = self._secret_value(v)
+                elif isinstance(v, str) and key in ("queryString", "params", "postData"):
+                    out[k] = self.text(_FORM_PAIR_RE.sub(self._url_param, v))  # a list given as a string
                 else:
                     out[k] = self._walk(v, key)
             return out
         if isinstance(obj, list):
             return [self._walk(v, parent) for v in obj]
         if isinstance(obj, str):
-            return self.url(obj) if "://" in obj else self.text(obj)  # page titles, initiator URLs
+            # WebSocket frames, comments, page titles, initiator URLs: a JSON document gets the body
+            # rules (secret keys at any depth); anything else the text rules.
+            return self._json_text(obj) or (self.url(obj) if "://" in obj else self.text(obj))
         return obj
+
+    def _json_text(self, text: str) -> str | None:
+        """``text`` redacted as JSON when it is a JSON object or array, else None."""
+        if text.lstrip()[:1] not in ("{", "["):
+            return None
+        try:
+            doc = json.loads(text)
+        except (ValueError, RecursionError):
+            return None
+        try:
+            return json.dumps(self._json(doc), ensure_ascii=False, separators=(",", ":"))
+        except RecursionError:  # nested too deep to walk: keep nothing of it rather than leak
+            return self.redactor.secret(text, "deep-json")
 
     def _secret_value(self, v: Any) -> Any:
         if isinstance(v, str):
@@ -722,9 +928,10 @@ class HarRedactor:
             return m.group(0)
         return f"{m.group('lead')}{name}={self.redactor.secret(value, 'param')}"
 
-    def text(self, text: str) -> str:
+    def text(self, text: str, shapes: bool = True) -> str:
         """Free text inside a capture: JWTs, credential-like bearer/basic values, URL passwords,
-        and values already known to be secret. Prose is left alone."""
+        secret-named values (``token=…``, form fields; not in scripts, ``shapes=False``, where
+        ``password: e.value`` is code) and values already known to be secret. Prose is left alone."""
         if len(text) < MIN_KNOWN_LEN:
             return text  # too short for any credential shape or remembered secret
         r = self.redactor
@@ -735,6 +942,8 @@ class HarRedactor:
         if "@" in out:
             out = _sub_matches(out, _userinfo_matches(out),
                                lambda m: f"{m.group(1)}{m.group(2)}:{r.secret(m.group(3), 'password')}@")
+        if shapes:
+            out = r.redact_shapes(out)
         return r._replace_known(out)
 
     def _body(self, obj: dict[str, Any]) -> dict[str, Any]:
@@ -766,22 +975,39 @@ class HarRedactor:
                 doc = json.loads(text)
             except ValueError:
                 pass
+            except RecursionError:
+                return self.redactor.secret(text, "deep-json")  # cannot be walked: nothing of it is kept
             else:
-                return json.dumps(self._json(doc), ensure_ascii=False, separators=(",", ":"))
+                try:
+                    return json.dumps(self._json(doc), ensure_ascii=False, separators=(",", ":"))
+                except RecursionError:
+                    return self.redactor.secret(text, "deep-json")
         if "x-www-form-urlencoded" in mime.lower():
             # Secret-named pairs by name, then the text rules: a JWT or a value already removed
             # elsewhere (an OAuth state echoed as RelayState) can sit under any name.
             return self.text(_FORM_PAIR_RE.sub(self._url_param, text))
-        return self.text(text)
+        return self.text(text, shapes=not _is_script(mime))
 
     def _json(self, obj: Any) -> Any:
         if isinstance(obj, dict):
+            if _secret_pair(obj):
+                return {k: (self._secret_value(v) if k == "value" else self._json(v)) for k, v in obj.items()}
             return {k: (self._secret_value(v) if _is_secret_key(str(k)) else self._json(v)) for k, v in obj.items()}
         if isinstance(obj, list):
             return [self._json(v) for v in obj]
         if isinstance(obj, str):
             return self.url(obj) if "://" in obj else self.text(obj)
         return obj
+
+
+def _list(value: Any) -> list[Any]:
+    """A field that should be a list, or an empty list when a damaged HAR holds something else."""
+    return value if isinstance(value, list) else []
+
+
+def _is_script(mime: str) -> bool:
+    m = mime.lower()
+    return "javascript" in m or "ecmascript" in m or m.endswith("/css")
 
 
 def _sub_matches(text: str, matches: Iterable[re.Match[str]], repl) -> str:
@@ -847,11 +1073,21 @@ def redact_har_file(src: Path | str, out: Path | str, *, redactor: Redactor | No
     har = HarRedactor(redactor)
     har.redactor.known_secrets |= keyring_values  # replaced wherever they appear, not just refused
     scanner = scanner or LeakScanner(keyring_values, strict=True)
-    for entry in HarReader(src).entries():  # pass 1: learn secrets only
-        har.collect(entry.raw_entry)
-    scanner.add(har.redactor.removed)
+    # Pass 1 learns every secret (headers, cookies, parameters *and* bodies) before a byte is
+    # written: an entry written early must not hold a token first seen in a later entry's body,
+    # not even for a moment in a temporary file that a kill -9 would leave behind.
+    from .evidence.har import read_log_meta
+
     try:
+        for source in reader.sources:
+            har.redact_meta(read_log_meta(source))
+            for rec in reader.records(source):
+                har.redact_entry(rec.raw)
+        scanner.add(har.redactor.removed)
         return _redact_into(src, out, reader, har, scanner, as_zip)
+    except RecursionError:
+        raise HarError(f"{src.name}: a value is nested more than {sys.getrecursionlimit() // 2} levels deep; "
+                       "no browser writes that — export the HAR again") from None
     except OSError as exc:  # the reader turns its own errors into HarError: this is the output side
         where = f" ({exc.filename})" if exc.filename else ""
         raise HarError(f"{out}: cannot write the redacted copy: {exc.strerror or exc}{where}") from None
@@ -864,6 +1100,9 @@ def _redact_into(src: Path, out: Path, reader: Any, har: HarRedactor, scanner: L
     parts: list[tuple[str, Path]] = []
     n = 0
     with tempfile.TemporaryDirectory(prefix=f".{out.name}.", suffix=".part", dir=out.parent) as tmp:
+        from .workdir import register_partial
+
+        register_partial(tmp)  # removed by the next start if this process is killed before the rename
         for i, source in enumerate(reader.sources):
             member = _member_name(src, source.name, {name for name, _ in parts})
             part = Path(tmp) / f"{i}.har"

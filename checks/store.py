@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Iterable
 from .case import Case
 from .model import CheckResult
 from .paths import data_dir
-from .redact import keyring_redactor, redact_document, redact_result, scrub_known_secrets
+from .redact import keyring_redactor, redact_case_doc, redact_document, redact_result
 
 if TYPE_CHECKING:  # pragma: no cover
     from .playbooks.walk import Transcript
@@ -84,9 +84,10 @@ class CaseStore:
         return db
 
     def save(self, case: Case) -> Case:
-        # The case's fields are the user's own text and stay as typed, except a stored test-user
-        # password: the store (a plain file) never holds one.
-        doc = json.dumps(scrub_known_secrets(case.to_dict()), ensure_ascii=False)
+        # The case's fields are the user's own text and stay as typed, except secrets (a token or a
+        # URL password pasted into the description, a stored test-user password): the store is a
+        # plain file, so they are replaced before they reach it, not only when shown.
+        doc = json.dumps(redact_case_doc(case.to_dict()), ensure_ascii=False)
         with closing(self._connect()) as db, db:
             db.execute(
                 "INSERT INTO cases(id, doc, created_at, updated_at) VALUES (?, ?, ?, ?) "
@@ -182,7 +183,8 @@ class CaseStore:
     def save_draft(self, case_id: str, field: str, text: str) -> None:
         with closing(self._connect()) as db, db:
             db.execute("INSERT INTO drafts(case_id, field, text) VALUES (?, ?, ?) "
-                       "ON CONFLICT(case_id, field) DO UPDATE SET text = excluded.text", (case_id, field, scrub_known_secrets(text)))
+                       "ON CONFLICT(case_id, field) DO UPDATE SET text = excluded.text",
+                       (case_id, field, redact_case_doc(text)))
 
     def clear_draft(self, case_id: str, field: str) -> None:
         with closing(self._connect()) as db, db:

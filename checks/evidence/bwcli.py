@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..api import InputError
+from ..linre import compile_linear
 
 MAX_PASTE_BYTES = 20 * 1024 * 1024  # a patch list is kilobytes; anything this big is the wrong file
 
@@ -51,7 +52,8 @@ PATCH_RE = re.compile(
     r"(?<![\w.])AP\.(?P<role>[A-Za-z]+)\.(?P<major>\d{2})\.(?P<minor>\d+)\.(?P<build>\d+)\.\s?(?P<num>ap\d+)\b",
     re.IGNORECASE)
 # Xsi-Actions-23_2022.01_1.200.bwar; the seed writes spaces around the underscores.
-BWAR_RE = re.compile(
+# RE2 (linear): with re, "a-" * 30000 took minutes (every start re-walked the whole run).
+BWAR_RE = compile_linear(
     r"(?P<app>[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z][A-Za-z0-9]*)*)-(?P<major>\d{2})\s*_\s*(?P<stream>\d{4}\.\d{2})"
     r"\s*_\s*(?P<version>\d+(?:\.\d+)*)\.bwar\b", re.IGNORECASE)
 # AS_CLI/Maintenance/Patching> …, bwadmin@as1:~$ …, [bwadmin@as1 ~]$ …, or a bare "$ " / "# ".
@@ -443,7 +445,8 @@ def load_device_type(path: str | Path) -> DeviceTypeEvidence:
 
 _QUOTES = "\"'\u201c\u201d\u2018\u2019"
 _TAG_REF_RE = re.compile(r"^%(?P<tag>[A-Z0-9_]+)%$")
-_TAG_LINE_RE = re.compile(r"^\s*%?(?P<tag>[A-Z][A-Z0-9_]*_WXT|[A-Z][A-Z0-9_]{2,})%?\s*(?:[:=]\s*|\s+)"
+# RE2 (linear): with re, a line with a long run of spaces took cubic time (three adjacent \s*).
+_TAG_LINE_RE = compile_linear(r"^\s*%?(?P<tag>[A-Z][A-Z0-9_]*_WXT|[A-Z][A-Z0-9_]{2,})%?\s*(?:[:=]\s*|\s+)"
                           r"(?P<value>[^\s<>]*)\s*$")
 
 

@@ -17,7 +17,9 @@ import binascii
 import gzip
 import re
 import json
+import math
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Callable, Iterator
@@ -148,7 +150,7 @@ def har_sources(path: Path | str) -> list[HarSource]:
         try:
             with opener() as fh:
                 inner = fh.read(4096)
-        except (OSError, EOFError) as exc:
+        except (OSError, EOFError, zlib.error) as exc:
             raise HarError(f"{name}: damaged gzip file ({exc})") from None
         inner_kind = _sniff(inner, name)
         if inner_kind not in ("json", "utf16"):
@@ -179,7 +181,7 @@ def _zip_sources(p: Path) -> list[HarSource]:
         try:
             with opener() as fh:
                 head = fh.read(2)
-        except (OSError, EOFError, zipfile.BadZipFile) as exc:
+        except (OSError, EOFError, zipfile.BadZipFile, zlib.error) as exc:
             raise HarError(f"{p.name}:{member}: damaged compressed data ({_first_line(exc)})") from None
         if head.startswith(UTF16_BOMS):
             return HarSource(f"{p.name}:{member}", _utf16_opener(opener), utf16=True)
@@ -235,8 +237,8 @@ class HarReader:
                             if summary is not None:
                                 yield LazyHarRecord(self.count, src.name, summary, meta, raws)
                             else:
-                                item = _parse_pretty_entry(meta, raws)
-                                if not _is_entry(item):
+                                item = _normalise(_parse_pretty_entry(meta, raws))
+                                if item is None:
                                     self.skipped += 1
                                     done += 1
                                     continue
@@ -245,7 +247,7 @@ class HarReader:
                             self.fast_count += 1
                             done += 1
                             delivered += 1
-                except (_NotPretty, ValueError, OSError, EOFError, zipfile.BadZipFile):
+                except (_NotPretty, ValueError, OSError, EOFError, zipfile.BadZipFile, zlib.error, RecursionError):
                     pass  # any surprise: ijson takes over from where the fast path stopped
                 else:
                     self._finish(src, delivered)
@@ -274,7 +276,8 @@ class HarReader:
                     if seen <= skip:  # already delivered by the fast path
                         n += 1
                         continue
-                    if not _is_entry(item):
+                    item = _normalise(item)
+                    if item is None:
                         self.skipped += 1
                         continue
                     yield HarRecord(self.count, src.name, HarEntry(item))
@@ -293,7 +296,7 @@ class HarReader:
                 if n == 0 and reader.pos <= CHUNK:
                     raise HarError(f"{src.name}: not a HAR: {_json_position(fh, src, msg)}") from None
                 raise HarError(f"{src.name}: invalid JSON near {src.at(reader.pos)} after entry {n}: {msg}") from None
-            except (OSError, EOFError, zipfile.BadZipFile) as exc:
+            except (OSError, EOFError, zipfile.BadZipFile, zlib.error) as exc:
                 # gzip/zip streams fail here when their compressed data is cut or damaged.
                 if n:
                     self.truncated.append(src.name)
@@ -430,6 +433,59 @@ def read_log_meta(src: HarSource) -> dict[str, Any]:
     return meta
 
 
+def _normalise(item: Any) -> dict[str, Any] | None:
+    """An entry with the shape every reader of it relies on, or None when it is not an entry.
+
+    Hand-edited or tool-made HARs put a string where a list belongs (``"headers": "…"``), an object
+    where a list belongs, a list where ``postData`` should be an object, or ``Infinity`` as a
+    status. Such fields are coerced (an object of headers becomes name/value pairs; a string
+    ``postData`` becomes its text) or dropped, so one odd field never stops the analysis — and
+    the redacted copy still gets every value through the redaction rules.
+    """
+    if not _is_entry(item):
+        return None
+    for part in ("request", "response"):
+        msg = item[part]
+        for key, sep in (("headers", "\n"), ("cookies", ";"), ("queryString", "&")):
+            if key in msg:
+                msg[key] = _pairs(msg[key], sep)
+        for key in ("postData", "content"):
+            if key in msg and not isinstance(msg[key], dict):
+                value = msg[key]
+                if isinstance(value, str):
+                    msg[key] = {"mimeType": "", "text": value}
+                else:
+                    del msg[key]
+        body = msg.get("postData")
+        if isinstance(body, dict) and "params" in body:
+            body["params"] = _pairs(body["params"], "&")
+        for key in ("url", "method", "httpVersion"):
+            if key in msg and msg[key] is not None and not isinstance(msg[key], str):
+                msg[key] = str(msg[key])  # what the analysis reads it as (a summary does the same)
+    status = item["response"].get("status")
+    if isinstance(status, float) and not math.isfinite(status):  # Infinity, NaN, 1e400: no status at all
+        item["response"]["status"] = 0
+    return item
+
+
+def _pairs(value: Any, sep: str) -> list[dict[str, Any]]:
+    """A headers/cookies/queryString/params field as a list of name/value objects, whatever it was:
+    a list (non-objects dropped), an object ``{name: value}``, or one string (``a=1&b=2``, a
+    cookie line, header lines) split at ``sep``."""
+    if isinstance(value, list):
+        return [v for v in value if isinstance(v, dict)]
+    if isinstance(value, dict):
+        return [{"name": str(k), "value": v if isinstance(v, str) else json.dumps(v)} for k, v in value.items()]
+    if isinstance(value, str) and value:
+        out = []
+        for part in value.split(sep):
+            name, eq, val = part.partition(":" if sep == "\n" else "=")
+            out.append({"name": name.strip(), "value": val.strip() if sep != "&" else val} if eq
+                       else {"name": "", "value": part})
+        return out
+    return []
+
+
 def _is_entry(item: Any) -> bool:
     return isinstance(item, dict) and isinstance(item.get("request"), dict) and isinstance(item.get("response"), dict)
 
@@ -471,7 +527,11 @@ class LazyBody(dict):
     def _load(self) -> None:
         if self._raw is not None:
             raw, self._raw = self._raw, None
-            dict.__setitem__(self, "text", json.loads(raw.read() if isinstance(raw, _Span) else raw))
+            try:
+                text = json.loads(raw.read() if isinstance(raw, _Span) else raw)
+            except (ValueError, RecursionError) as exc:  # a raw control character, a bad escape …
+                raise HarError(f"invalid JSON in a body: {_first_line(exc)}; export the HAR again") from None
+            dict.__setitem__(self, "text", text if isinstance(text, str) else json.dumps(text))
 
     def __getitem__(self, key: str) -> Any:
         if key == "text":
@@ -733,9 +793,11 @@ class LazyHarRecord:
     def entry(self) -> HarEntry:
         if self._entry is None:
             try:
-                item = _parse_pretty_entry(self._meta, self._raws)
-            except (ValueError, _NotPretty) as exc:  # msgspec accepted it: json should too
+                item = _normalise(_parse_pretty_entry(self._meta, self._raws))
+            except (ValueError, _NotPretty, RecursionError) as exc:  # msgspec accepted it: json should too
                 raise HarError(f"{self.source}: invalid JSON in entry {self.index + 1}: {_first_line(exc)}") from None
+            if item is None:
+                raise HarError(f"{self.source}: entry {self.index + 1} has no request/response object")
             self._entry = HarEntry(item)
             self._meta = b""
         return self._entry

@@ -18,7 +18,8 @@ from urllib.parse import parse_qsl, urlsplit
 from ..case import Case, CaseFieldError, normalize_email, normalize_org_id, normalize_tracking_id
 from ..catalog import load_catalog
 from ..model import Evidence, Finding, Severity
-from ..redact import HarRedactor, LeakScanner, Redactor, default_known_secrets
+from ..linre import compile_linear
+from ..redact import HarRedactor, LeakScanner, Redactor, default_known_secrets, map_finding_texts
 from .har import HarReader, HarRecord, LazyHarRecord, body_text
 
 #: Bodies larger than this are not parsed for errors (error bodies are small; a 50 MB JSON is data).
@@ -32,7 +33,8 @@ _DESC_KEYS = ("description", "message", "errorMessage", "error_description", "re
 _ERROR_IN_TEXT = re.compile(r"\[Error\s+(\d{3,6})\]|\b(WXC-\d{4})\b", re.IGNORECASE)
 _HTTP_IN_TEXT = re.compile(r"HTTP/\d(?:\.\d)?\s+(\d{3})")
 _TRACKING_IN_TEXT = re.compile(r"tracking[\s_-]*id\s*[=:]\s*['\"]?([A-Za-z0-9_.:-]{20,120})", re.IGNORECASE)
-_EMAIL_IN_TEXT = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+# RE2 (linear): with re, a long run of address characters without an "@" took quadratic time.
+_EMAIL_IN_TEXT = compile_linear(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 _HYDRA_ORG = r"Y2lzY29zcGFyazovL3VzL09SR0FOSVpBVElPTi[A-Za-z0-9_=-]+"
 _UUID = r"[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
 _ORG_IN_PATH = re.compile(rf"/(?:customers|organizations|organization|orgs)/({_UUID}|{_HYDRA_ORG})", re.IGNORECASE)
@@ -95,11 +97,16 @@ class HarExtract:
                 "failing_requests": self.failing_requests}
 
 
-def apply_to_case(case: Case, extract: HarExtract) -> Case:
-    """The case with the HAR's facts copied in: empty fields filled, lists extended, nothing overwritten."""
+def apply_to_case(case: Case, extract: HarExtract, set_window: bool = True) -> Case:
+    """The case with the HAR's facts copied in: empty fields filled, lists extended, nothing overwritten.
+
+    ``set_window=False`` keeps the case's time window as it is: the HAR's window is often a few
+    seconds, and checks that read logs only look inside the case's window, so the caller asks first."""
     from ..case import TimeWindow, parse_time
 
     tw = case.time_window
+    if not set_window:
+        return apply_to_case(case, extract).updated(time_window=tw)
     start = tw.start or (parse_time(extract.first_time) if extract.first_time else None)
     end = tw.end or (parse_time(extract.last_time) if extract.last_time else None)
     if start and end and end < start:
@@ -223,7 +230,9 @@ class _Analyzer:
         method = str(method_value).upper()
         try:
             status = int(status_value or 0)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):  # "Infinity", 1e400, a string …
+            status = 0
+        if not 0 <= status < 1000:
             status = 0
         if status < 400 and method not in WRITE_METHODS:
             return None  # successes hide failures only in the bodies of write calls
@@ -475,7 +484,7 @@ def _json_or_none(text: str | None, mime: str) -> Any:
         return None
     try:
         return json.loads(s)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested too deep to be a real body
         return None
 
 
@@ -582,6 +591,16 @@ def analyze_har(path: Path | str, redactor: Redactor | None = None, progress=Non
         if progress is not None and rec.index % 5000 == 0 and rec.index:
             progress(f"{rec.index} entries read")
     findings, extract = an.findings(reader.count, reader.warnings, bool(reader.truncated))
+    # One streaming pass: a value may be quoted in an early body and only named as a secret (a
+    # header, a parameter) later. Everything kept goes once more through the secrets now known.
+    known = an.redactor.replace_known
+    findings = list(map_finding_texts(findings, known))
+    for f in an.failures:
+        for name in ("url", "path", "description", "request_line", "request_body", "response_body"):
+            setattr(f, name, known(getattr(f, name)))
+    for req in extract.failing_requests:
+        for key in ("request", "response"):
+            req[key] = known(req[key])
     return HarAnalysis(path=str(path), entries=reader.count, findings=findings, extract=extract,
                        failures=sorted(an.failures, key=lambda f: (-f.relevance, f.index)),
                        warnings=list(reader.warnings), truncated=bool(reader.truncated),

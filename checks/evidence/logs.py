@@ -520,6 +520,8 @@ class LogScan:
     facts: dict[str, list[str]] = field(default_factory=dict)
     outside_window: int = 0
     untimed_excluded: int = 0
+    #: rule key → matches the time window left out (outside it, or without a time to compare)
+    left_out: dict[str, int] = field(default_factory=dict)
     engine: str = "re"
     cancelled: bool = False
 
@@ -618,8 +620,13 @@ def parse_log_time(line: str) -> _dt.datetime | None:
     if tz and tz != "Z":
         sign = 1 if tz[0] == "+" else -1
         digits = tz[1:].replace(":", "")
-        offset = _dt.timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
-        return t.replace(tzinfo=_dt.timezone(sign * offset))
+        try:  # "+99:99" is damage, not a zone: the line counts as having no time
+            zone = _dt.timezone(sign * _dt.timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
+            t = t.replace(tzinfo=zone)
+            t.astimezone(_dt.timezone.utc)  # year 1 or 9999 shifted out of range
+        except (ValueError, OverflowError):
+            return None
+        return t
     return t.replace(tzinfo=_dt.timezone.utc)
 
 
@@ -753,7 +760,11 @@ class _FileScanner:
             count_pos = ls
             lineno = self.lines_before + count_lines + 1
             line = chunk[ls:le].decode("utf-8", "replace").rstrip("\r")
-            refilter = self._line(chunk, ls, le, line, lineno)
+            try:
+                refilter = self._line(chunk, ls, le, line, lineno)
+            except (ValueError, OverflowError, IndexError):  # one damaged line never loses the analysis
+                self.info.unrecognised += 1
+                refilter = False
             if refilter:
                 pf = self.s.prefilter.for_keys(self.active_keys())
             pos = le + 1
@@ -843,11 +854,12 @@ class Scanner:
         t = parse_log_time(entry_text[:64])
         w = self.window
         if w.start or w.end:
-            if t is None:
-                res.untimed_excluded += 1
-                return
-            if not w.contains(t):
-                res.outside_window += 1
+            if t is None or not w.contains(t):
+                if t is None:
+                    res.untimed_excluded += 1
+                else:
+                    res.outside_window += 1
+                res.left_out[rule.key] = res.left_out.get(rule.key, 0) + 1
                 return
         values: dict[str, str] = {}
         for key, pat in self.patterns.extract.items():

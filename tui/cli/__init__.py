@@ -12,6 +12,7 @@ import sys
 from typing import Sequence
 
 from checks import __version__
+from checks.textsafe import one_line
 
 from .common import CliError, EXPECTED_ERRORS, SafeArgumentParser, safe_message
 
@@ -55,6 +56,9 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
+    from checks.workdir import sweep
+
+    sweep()  # scratch left by a wxtriage that was killed (kill -9, power loss)
     if not args_list:
         from tui.app import run_app  # the only path that imports Textual
 
@@ -67,16 +71,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.func(args) or 0)
     except CliError as exc:
-        print(f"wxtriage: error: {safe_message(str(exc))}", file=sys.stderr)
+        print(f"wxtriage: error: {one_line(safe_message(str(exc)))}", file=sys.stderr)
         return exc.exit_code
     except EXPECTED_ERRORS as exc:
-        print(f"wxtriage: error: {safe_message(str(exc))}", file=sys.stderr)
+        print(f"wxtriage: error: {one_line(safe_message(str(exc)))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("wxtriage: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
         return 0
+    except Exception as exc:  # noqa: BLE001 - a bug: one line, a redacted report, exit 3 (not 1 or 2)
+        from checks.crash import INTERNAL_ERROR_EXIT, internal_error_line, write_crash_report
+
+        report = write_crash_report(exc, context=f"wxtriage {args.command}", argv=args_list)
+        print(f"wxtriage: {internal_error_line(exc, report)}", file=sys.stderr)
+        return INTERNAL_ERROR_EXIT
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -16,6 +16,7 @@ from checks.registry import Registry, UnknownCheckError
 from checks.redact import (LeakError, LeakScanner, Redactor, default_known_secrets, keyring_redactor,
                            safe_message)
 from checks.store import CaseStore, StoreError
+from checks.textsafe import escape_controls, one_line
 
 
 class CliError(Exception):
@@ -35,7 +36,7 @@ class SafeArgumentParser(argparse.ArgumentParser):
     """argparse echoes a bad value ("invalid choice: 'https://u:pw@…'"): redact it first."""
 
     def error(self, message: str):  # type: ignore[override]
-        super().error(safe_message(message))
+        super().error(one_line(safe_message(message)))
 
 
 def add_store_arg(p: argparse.ArgumentParser) -> None:

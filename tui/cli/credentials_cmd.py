@@ -10,6 +10,7 @@ import getpass
 import sys
 
 from checks import credentials
+from checks.redact import MIN_KNOWN_LEN
 
 from .common import CliError, print_json
 
@@ -57,6 +58,10 @@ def cmd_set(args: argparse.Namespace) -> int:
     except credentials.CredentialsUnavailable as exc:
         raise CliError(str(exc)) from None
     print(f"stored the password for {user} in the OS keyring (service \"{credentials.SERVICE}\")")
+    if len(password) < MIN_KNOWN_LEN:
+        print(f"warning: the password is short ({len(password)} characters): outputs can only redact it where it "
+              "stands as a whole word, so a copy inside a longer word or number would go unnoticed; "
+              f"a test-user password of {MIN_KNOWN_LEN}+ characters is redacted everywhere", file=sys.stderr)
     return 0
 
 

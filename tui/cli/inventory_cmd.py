@@ -28,8 +28,10 @@ def cmd_inventory(args: argparse.Namespace) -> int:
     if not inv.clusters:
         print(f"No clusters in {inv.path}. See examples/inventory.toml for the format.")
         return 0
-    print(f"{inv.path}:")
+    lines = [f"{inv.path}:"]
     for c in inv.clusters:
-        print(f"  {c.name}: {', '.join(c.interfaces()) or 'no interfaces'}"
-              + (f"; {len(c.nodes)} nodes" if c.nodes else "") + (f"; {c.customers} customers" if c.customers is not None else ""))
+        lines.append(f"  {c.name}: {', '.join(c.interfaces()) or 'no interfaces'}"
+                     + (f"; {len(c.nodes)} nodes" if c.nodes else "")
+                     + (f"; {c.customers} customers" if c.customers is not None else ""))
+    emit_safe("\n".join(lines), where="the inventory")
     return 0
