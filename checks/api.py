@@ -1,6 +1,8 @@
 """The plugin API: what a check declares and what it is handed when it runs."""
 from __future__ import annotations
 
+import re
+
 import datetime as _dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, ClassVar, Iterable, Mapping
@@ -85,15 +87,40 @@ class CheckOption:
     #: Another option this one means nothing without (``--ask-password`` needs ``--test-user``):
     #: giving it alone is bad input, not something silently ignored.
     requires: str | None = None
+    #: The option's name for people (the TUI's field label, and the words that replace ``--name``
+    #: in a reason or message shown there); the CLI keeps its flag.
+    label: str = ""
 
     @property
     def dest(self) -> str:
         return self.name.replace("-", "_")
 
     @property
+    def human(self) -> str:
+        """``label``, else the name in words (``probe-timeout`` → ``Probe timeout``)."""
+        return self.label or self.name.replace("-", " ").capitalize()
+
+    @property
     def placeholder(self) -> str:
         """The value's name in ``--help`` and messages: ``metavar``, else one fitting ``kind``."""
         return self.metavar or {"path": "FILE", "location": "PATH"}.get(self.kind, "VALUE")
+
+
+_FLAG_RE = re.compile(r"--([a-z][a-z0-9-]*)(?:[ =](?:[A-Z][A-Z0-9_:.]*\b|…))?")
+_CLI_HINT_RE = re.compile(r"\s*with `wxtriage [^`]*` or ")
+
+
+def in_words(text: str, options: Iterable[CheckOption]) -> str:
+    """``text`` (a skip reason, an input error) for a screen rather than a command line: every
+    ``--name [VALUE]`` of a known option becomes its label in quotes, and "with `wxtriage …` or"
+    alternatives are dropped. Unknown flags stay as they are."""
+    labels = {o.name: o.human for o in options}
+
+    def flag(m: re.Match[str]) -> str:
+        name = m.group(1)
+        return f"“{labels[name]}”" if name in labels else m.group(0)
+
+    return _FLAG_RE.sub(flag, _CLI_HINT_RE.sub(" ", text))
 
 
 def check_option_requirements(options: Iterable[CheckOption], values: Mapping[str, Any]) -> None:

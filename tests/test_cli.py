@@ -102,7 +102,7 @@ def test_case_lifecycle_and_bundle(wxtriage_home, tmp_path):
     out = tmp_path / "bundle.zip"
     r = wxtriage("bundle", "--case", case_id, "-o", str(out), home=wxtriage_home)
     assert r.code == 0, r.err
-    assert r.out.strip() == f"Wrote {out} (1 check result)"
+    assert r.out.strip() == f"Wrote {out} (1 check result, attached evidence/checks/xsp.urls.txt)"
     assert verify_bundle(out) == []
     with zipfile.ZipFile(out) as zf:
         assert {"manifest.json", "findings.json", "report.md"} <= set(zf.namelist())

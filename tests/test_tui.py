@@ -135,7 +135,7 @@ async def test_command_palette_runs_a_check(tmp_path: Path):
     app = demo_app(tmp_path / "ws")
     async with app.run_test(size=SIZE) as pilot:
         app.open_case(DEMO_CASE_ID)
-        await _palette(pilot, "run: xsp.urls")
+        await _palette(pilot, "run: Cluster interface URLs")  # by its title, not its id
         assert isinstance(app.screen, ChecksScreen)
         await wait_for_run(pilot)
         assert app.store.latest_results(DEMO_CASE_ID)[0].check_id == "xsp.urls"
@@ -433,3 +433,29 @@ async def test_home_asks_same_problem_or_new_case_when_a_case_is_current(tmp_pat
         await pilot.press("g", "escape")  # escape on the question: nothing opens, the case stays
         await pilot.pause()
         assert type(app.screen).__name__ == "HomeScreen" and app.case.id == DEMO_CASE_ID
+
+
+async def test_no_command_line_words_on_the_checks_screens(tmp_path: Path):
+    """Field labels, skip reasons and input errors use the options' labels, not their flags."""
+    from textual.widgets import Input, Label
+
+    app = demo_app(tmp_path / "ws")
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        app.open_case(DEMO_CASE_ID)
+        app.action_checks(check_ids=("bw.blf", "xsp.tls"))
+        await pilot.pause()
+        screen = app.screen
+        labels = " ".join(str(w.render()) for w in screen.query(Label))
+        assert "Patch list" in labels and "Seconds allowed per network step" in labels
+        assert "probe-timeout" not in labels and "xsp-platform" not in labels and "comma-separated)" in labels
+        screen.query_one("#o-release", Input).value = "R9x"
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        shown = [n.message + n.title for n in app._notifications]
+        assert shown and not any("--" in m for m in shown), shown
+        screen.query_one("#o-release", Input).value = ""
+        screen.query_one("#o-probe_timeout", Input).value = "1"
+        await pilot.press("ctrl+r")
+        await wait_for_run(pilot)
+        tree_text = str(screen.nodes["bw.blf"].label)
+        assert "“Patch list”" in tree_text and "--patches" not in tree_text

@@ -34,9 +34,9 @@ class WxTriageCommands(Provider):
             if any(c.area == area.id for c in app.registry.all()):
                 cmds.append((f"checklist: {area.title}", partial(app.action_area, area.id), area.description))
         for check in app.registry.all():
-            cmds.append((f"run: {check.id}", partial(app.action_run_check, check.id), check.title))
+            cmds.append((f"run: {check.title}", partial(app.action_run_check, check.id), check.description or check.id))
             if check.guided_steps:
-                cmds.append((f"paste: {check.id}", partial(app.action_paste_steps, (check.id,)),
+                cmds.append((f"paste: {check.title}", partial(app.action_paste_steps, (check.id,)),
                              "Paste server output step by step; the check re-runs on each paste"))
         return cmds
 

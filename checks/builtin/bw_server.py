@@ -44,23 +44,26 @@ def _lazy(name: str):
 
 
 OPT_RELEASE = CheckOption("release", "BroadWorks release (R22, R23, R24); default: inferred from the patch "
-                          "names, else the case's release", metavar="RELEASE", validate=_validate_release)
+                          "names, else the case's release", metavar="RELEASE", validate=_validate_release, label="BroadWorks release")
 OPT_PATCHES = CheckOption("patches", "saved output of listPatch.pl, `Patching> detail <bundle>` or `listBundle`, "
                           "a list of patch names, or the ADP application list with .bwar names (repeatable: "
                           "one per server)", kind="path", multiple=True, metavar="FILE",
-                          validate=_lazy("load_patches"))
+                          validate=_lazy("load_patches"), label="Patch list")
 OPT_PLATFORM = CheckOption("xsp-platform", "whether the Xsi interfaces run on XSP or ADP (default: inferred "
                            "from the evidence: AP.xsp patches → xsp, .bwar applications → adp)",
-                           metavar="xsp|adp", choices=PLATFORMS)
+                           metavar="xsp|adp", choices=PLATFORMS,
+                           label="Xsi platform (XSP or ADP)")
 OPT_FEATURES = CheckOption("features", "saved output of `AS_CLI/System/ActivatableFeature> get`", kind="path",
-                           metavar="FILE", validate=_lazy("load_activatable_features"))
+                           metavar="FILE", validate=_lazy("load_activatable_features"),
+                           label="Activatable features")
 OPT_DEVICE_TYPE = CheckOption("device-type", "saved output of `AS_CLI/System/DeviceType/SIP> get <type>` "
                               "(several outputs in one file are fine)", kind="path", metavar="FILE",
-                              validate=_lazy("load_device_type"))
+                              validate=_lazy("load_device_type"), label="Device type")
 OPT_CONFIG = CheckOption("config-wxt", "the Webex app config-wxt.xml (template or downloaded file; may also "
-                         "hold the custom tags)", kind="path", metavar="FILE", validate=_lazy("load_config_wxt"))
+                         "hold the custom tags)", kind="path", metavar="FILE", validate=_lazy("load_config_wxt"),
+                         label="Webex app config-wxt.xml")
 OPT_TAGS = CheckOption("custom-tags", "the device profile's custom tags (%TAG% value per line)", kind="path",
-                       metavar="FILE", validate=_lazy("load_custom_tags"))
+                       metavar="FILE", validate=_lazy("load_custom_tags"), label="Custom tags")
 
 
 @dataclass

@@ -208,9 +208,11 @@ class ClientLogsCheck(Check):
     timeout_s = 900.0
     options = (
         CheckOption("logs", "Webex app logs: folder, file, .zip or .tar.gz (default: this computer's app logs)",
-                    kind="location", metavar="PATH", validate=validate_logs_path),
-        CheckOption("since", "start of the time window, ISO-8601 (default: the case's window)", metavar="ISO"),
-        CheckOption("until", "end of the time window, ISO-8601 (default: the case's window)", metavar="ISO"),
+                    kind="location", metavar="PATH", validate=validate_logs_path, label="Logs"),
+        CheckOption("since", "start of the time window, ISO-8601 (default: the case's window)", metavar="ISO",
+                    label="Since"),
+        CheckOption("until", "end of the time window, ISO-8601 (default: the case's window)", metavar="ISO",
+                    label="Until"),
     )
 
     async def run(self, ctx: CheckContext) -> list[Finding]:

@@ -28,7 +28,7 @@ class HarAnalyzeCheck(Check):
     needs = ("har",)
     timeout_s = 600.0
     options = (CheckOption("har", "HAR capture to analyse (.har, .har.gz, .zip)", kind="path", metavar="FILE",
-                           validate=_validate_har),)
+                           validate=_validate_har, label="HAR capture"),)
 
     async def run(self, ctx: CheckContext) -> list[Finding]:
         from ..evidence.har_analysis import analyze_har

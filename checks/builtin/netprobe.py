@@ -49,15 +49,19 @@ RESOLVE = CheckOption("resolve", "pin HOST:PORT to one or more addresses, like c
                       validate=_as_input_error("resolve", validate_resolve),
                       # The addresses of one pin are comma-separated, so pins typed on one line are
                       # separated by spaces (split_resolve also reads comma-joined pins unambiguously).
-                      split=split_resolve, list_hint="pins separated by spaces")
+                      split=split_resolve, list_hint="pins separated by spaces",
+                      label="Pinned addresses (HOST:PORT:ADDRESS)")
 PROBE_TIMEOUT = CheckOption("probe-timeout", "seconds allowed for each network step (default 5)",
-                            metavar="SECONDS", validate=_as_input_error("probe-timeout", _check_timeout))
+                            metavar="SECONDS", validate=_as_input_error("probe-timeout", _check_timeout),
+                            label="Seconds allowed per network step")
 WEBEX_CA = CheckOption("webex-ca", "Webex CA chain downloaded from Partner Hub (PEM, e.g. CombinedCertChain2023.txt)",
-                       kind="path", metavar="FILE", validate=_as_input_error("webex-ca", _check_webex_ca))
+                       kind="path", metavar="FILE", validate=_as_input_error("webex-ca", _check_webex_ca),
+                       label="Webex CA file (from Partner Hub)")
 TEST_USER = CheckOption("test-user", "BroadWorks test user ID for an authenticated Xsi-Actions probe (password from "
-                        "`wxtriage credentials set`, or --ask-password)", metavar="USERID")
+                        "`wxtriage credentials set`, or --ask-password)", metavar="USERID", label="BroadWorks test user")
 ASK_PASSWORD = CheckOption("ask-password", "prompt for the test user's password and keep it in memory only "
-                           "(for machines without a keyring)", kind="flag", requires="test-user")
+                           "(for machines without a keyring)", kind="flag", requires="test-user",
+                           label="Ask for the test user's password (kept in memory only)")
 
 
 def rules() -> dict[str, Any]:

@@ -154,9 +154,10 @@ class UsersCsvCheck(Check):
     timeout_s = 300.0
     options = (
         CheckOption("users-csv", "a Control Hub user export or Partner Hub user status export (.csv)",
-                    kind="path", metavar="FILE", validate=validate_users_csv),
+                    kind="path", metavar="FILE", validate=validate_users_csv, label="User export (.csv)"),
         CheckOption("region", "country for numbers written without a country code (e.g. US, DE, PL); "
-                    "default: the country of the other numbers in the file", metavar="CC", validate=validate_region),
+                    "default: the country of the other numbers in the file", metavar="CC", validate=validate_region,
+                    label="Country for numbers without a country code"),
     )
 
     async def run(self, ctx: CheckContext) -> list[Finding]:

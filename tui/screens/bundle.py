@@ -11,6 +11,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
+from checks.api import in_words
 from checks.bundle import BundleError, export_case_bundle
 from checks.paths import typed_path
 from checks.store import StoreError
@@ -68,9 +69,9 @@ class BundleScreen(ModalScreen[str | None]):
         except (BundleError, LeakError, StoreError) as exc:
             self.app.call_from_thread(self._show, safe_message(str(exc)), error=True)
             return
-        extra = "".join(f"\n{n}" for n in done.notes)
+        extra = "".join(f"\n{in_words(n, self.app.registry.options())}" for n in done.notes)
         if done.attached:
-            extra = f" with {', '.join(done.attached)}" + extra
+            extra = f" with {len(done.attached)} evidence file(s)" + extra
         self.app.call_from_thread(self._done, f"{done.path}{extra}")
 
     def _show(self, text: str, error: bool = False) -> None:

@@ -15,7 +15,7 @@ from textual.widget import Widget
 from textual.widgets.tree import TreeNode
 from textual.worker import Worker, WorkerState
 
-from checks.api import AREAS, Check, CheckContext, CheckOption, InputError, check_option_requirements
+from checks.api import AREAS, Check, CheckContext, CheckOption, InputError, check_option_requirements, in_words
 from checks.inventory import AUTH_MODES, UNDECLARED, Cluster
 from checks.model import CheckResult, Finding
 from checks.paths import typed_path
@@ -126,10 +126,11 @@ class ChecksScreen(Screen):
             yield Label("Inputs", classes="section-title")
         for o in options:
             if o.kind == "flag":
-                yield Checkbox(o.help, id=f"o-{o.dest}", compact=True)
+                yield Checkbox(o.human, id=f"o-{o.dest}", compact=True, tooltip=self.in_words(o.help))
             else:
-                yield Label(o.name + (f" ({o.list_hint})" if o.multiple else ""), classes="input-label")
-                yield Input(placeholder=o.help, id=f"o-{o.dest}", tooltip=o.help, compact=True)
+                yield Label(o.human + (f" ({o.list_hint})" if o.multiple else ""), classes="input-label")
+                yield Input(placeholder=self.in_words(o.help), id=f"o-{o.dest}", tooltip=self.in_words(o.help),
+                            compact=True)
 
     def compose_after_run(self) -> ComposeResult:
         """Widgets under the run status (e.g. facts read from evidence)."""
@@ -207,9 +208,13 @@ class ChecksScreen(Screen):
         try:
             check_option_requirements(self._options(), values)
         except InputError as exc:
-            self.notify(str(exc), severity="error", timeout=10)
+            self.notify(self.in_words(str(exc)), severity="error", timeout=10)
             return None
         return values
+
+    def in_words(self, text: str) -> str:
+        """An engine message or reason with the option flags (``--patches FILE``) as their labels."""
+        return in_words(text, self.app.registry.options())
 
     def _typed_option_values(self, options: list[CheckOption]) -> dict[str, object] | None:
         """The values typed into ``compose_option_inputs``' inputs, validated like the CLI does."""
@@ -222,22 +227,22 @@ class ChecksScreen(Screen):
             try:
                 items = _split_values(o, raw)
             except ValueError as exc:
-                self.notify(f"--{o.name} {raw}: {exc}", title=o.name, severity="error", timeout=10)
+                self.notify(self.in_words(str(exc)), title=o.human, severity="error", timeout=10)
                 return None
             if o.kind in ("path", "location"):  # as pasted: quotes, ~, escaped spaces, file:// URIs
                 items = [str(typed_path(i)) for i in items]
             for item in items:
                 if o.kind == "path" and not Path(item).is_file():
-                    self.notify(f"{o.name}: {item} is not a file", severity="error")
+                    self.notify(f"{item} is not a file", title=o.human, severity="error")
                     return None
                 if o.kind == "location" and not Path(item).exists():
-                    self.notify(f"{o.name}: {item} does not exist", severity="error")
+                    self.notify(f"{item} does not exist", title=o.human, severity="error")
                     return None
                 if o.validate is not None:  # same up-front validation as the CLI
                     try:
                         o.validate(item)
                     except InputError as exc:
-                        self.notify(str(exc), title=o.name, severity="error", timeout=10)
+                        self.notify(self.in_words(str(exc)), title=o.human, severity="error", timeout=10)
                         return None
             values[o.dest] = items if o.multiple else (items[0] if items else None)
         return values
@@ -355,7 +360,7 @@ class ChecksScreen(Screen):
             node = self.nodes[r.check_id] = self.query_one("#results", Tree).root.add("", expand=True)
         node.remove_children()
         n = len(r.findings)
-        note = f"— {r.reason}" if r.reason else f"{n} finding{'s' if n != 1 else ''}"
+        note = f"— {self.in_words(r.reason)}" if r.reason else f"{n} finding{'s' if n != 1 else ''}"
         node.set_label(_check_label(r.status.symbol, r.title, r.check_id, note, _STATUS_STYLE[r.status.value]))
         node.data = r
         groups: dict[str, TreeNode] = {}
@@ -377,7 +382,7 @@ class ChecksScreen(Screen):
         elif isinstance(data, CheckResult):
             check = self.app.registry.checks.get(data.check_id)
             md.update(f"## {data.title}\n\n{check.description if check else ''}\n\n"
-                      f"**Status:** {data.status.value}" + (f" — {data.reason}" if data.reason else "")
+                      f"**Status:** {data.status.value}" + (f" — {self.in_words(data.reason)}" if data.reason else "")
                       + f"\n\n{HINT}")
 
     def on_tree_node_selected(self, event: Tree.NodeSelected) -> None:

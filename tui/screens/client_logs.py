@@ -92,7 +92,7 @@ class ClientLogsScreen(ChecksScreen):
             with ExitStack() as stack:
                 open_source(path, stack)  # a bad path or archive: say so now, not as a crashed check
         except LogInputError as exc:
-            self.notify(str(exc), title="Logs", severity="error", timeout=10)
+            self.notify(self.in_words(str(exc)), title="Logs", severity="error", timeout=10)
             return None
         values: dict[str, object] = {"logs": str(path)}
         for name in ("since", "until"):
@@ -100,7 +100,7 @@ class ClientLogsScreen(ChecksScreen):
             try:
                 values[name] = parse_time(text, name).isoformat() if text else None
             except CaseFieldError as exc:
-                self.notify(str(exc), title=name, severity="error")
+                self.notify(self.in_words(str(exc)), title=name.capitalize(), severity="error")
                 return None
         others = self._typed_option_values(self._other_options())
         if others is None:
