@@ -543,3 +543,33 @@ async def test_no_window_or_window_that_leaves_nothing_out_adds_no_warning(tmp_p
     r = await run_one(ClientLogsCheck, CheckContext(case=case, options={"logs": str(folder)}))
     assert "logs.window.hides_findings" not in {f.code for f in r.findings}
     assert r.status is Status.FAIL
+
+
+@pytest.mark.parametrize("line, version, os_, email", [
+    ("Webex version 45.10.0.33456 (Windows 11 Pro 23H2 x64)", "45.10.0.33456", "Windows 11 Pro 23H2 x64", None),
+    ("Cisco Webex App version: 44.8.0.30404 (macOS 14.5)", "44.8.0.30404", "macOS 14.5", None),
+    ("webex_version=43.12.0.27796", "43.12.0.27796", None, None),
+    ("User signed in: alex.doe@example.com", None, None, "alex.doe@example.com"),
+    ("Signed-in as 'pat.lee@customer.example.org'", None, None, "pat.lee@customer.example.org"),
+    ("login user=sam@example.net", None, None, "sam@example.net"),
+    ("OS version: Windows 10 Enterprise 22H2", None, "Windows 10 Enterprise 22H2", None),
+])
+@pytest.mark.parametrize("engine", ENGINES)
+def test_fact_phrasings(tmp_path, engine, line, version, os_, email):
+    log = tmp_path / "current_log.txt"
+    log.write_text(f"2026-11-20T14:00:00.000Z <Info> [0x1] Startup.cpp:10 {line}\n", encoding="utf-8")
+    facts = L.scan_logs(log, engine=engine).facts
+    assert facts.get("client_version", [None])[0] == version
+    assert facts.get("os", [None])[0] == os_
+    assert facts.get("email", [None])[0] == email
+
+
+async def test_summary_says_which_facts_were_not_found(tmp_path):
+    log = tmp_path / "current_log.txt"
+    log.write_text("2026-11-20T14:00:00.000Z <Info> [0x1] Startup.cpp:10 Webex version 45.10.0.33456 "
+                   "(Windows 11 Pro 23H2 x64)\n", encoding="utf-8")
+    r = await run_one(ClientLogsCheck, CheckContext(options={"logs": str(log)}))
+    data = next(f for f in r.findings if f.code == "logs.summary").data
+    assert data["facts_not_found"] == ["user e-mail", "org ID"]
+    out = wxtriage("logs", str(log))
+    assert "Not found:      user e-mail, org ID" in out.out

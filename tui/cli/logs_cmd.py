@@ -124,6 +124,8 @@ def render_logs_text(result: CheckResult, notes: list[str] = ()) -> str:  # type
                        ("User e-mail", "email"), ("Org ID", "org_id"), ("Tracking IDs", "tracking_id")):
         lines.append(f"  {label + ':':<16}{', '.join(facts.get(key) or []) or '—'}")
     lines.append(f"  {'Calling:':<16}{facts['telephony']}")
+    if d.get("facts_not_found"):
+        lines.append(f"  {'Not found:':<16}{', '.join(d['facts_not_found'])} (wxtriage case set adds them)")
     lines.extend(f"  {n}" for n in notes)
     timeline = d["timeline"]
     if timeline:

@@ -126,6 +126,8 @@ class ClientLogsScreen(ChecksScreen):
         lines.append(f"{'Files:':<16}{len(d.get('files', []))}, {d.get('unrecognised_share', 0)} % lines "
                      "not recognised")
         lines.append(f"{'Time window:':<16}{window_line(d)}")
+        if d.get("facts_not_found"):
+            lines.append(f"{'Not found:':<16}{', '.join(d['facts_not_found'])} (add them on the case screen)")
         self.query_one("#facts", Static).update("\n".join(lines))
         has_any = any(self.summary.data.get("case_facts", {}).values())  # type: ignore[union-attr]
         self.query_one("#copy-facts", Button).disabled = not (has_any and self.app.case)
