@@ -573,3 +573,24 @@ async def test_summary_says_which_facts_were_not_found(tmp_path):
     assert data["facts_not_found"] == ["user e-mail", "org ID"]
     out = wxtriage("logs", str(log))
     assert "Not found:      user e-mail, org ID" in out.out
+
+
+@pytest.mark.parametrize("case_fields, expected", [
+    ({"emails": ["someone.else@example.com"]}, ["user"]),
+    ({"client_versions": ["44.1.0.1"]}, ["client version"]),
+    ({"emails": ["Alex.Doe@Example.com"], "client_versions": ["45.10.0.33456"]}, []),  # same, other case
+    ({}, []),  # nothing in the case to disagree with
+    ({"org_id": "1eb65fdf-9643-417f-9974-ad72cae0e10f", "emails": ["x@example.com"]}, ["org ID", "user"]),
+])
+async def test_logs_that_disagree_with_the_case_warn(tmp_path, case_fields, expected):
+    log = tmp_path / "current_log.txt"
+    log.write_text("2026-11-20T14:00:00.000Z <Info> [0x1] Startup.cpp:10 Webex version 45.10.0.33456 "
+                   "(Windows 11 Pro 23H2 x64)\n"
+                   "2026-11-20T14:00:01.000Z <Info> [0x1] Auth.cpp:20 User signed in: alex.doe@example.com "
+                   "orgId=8c7b2f4e-1d2a-4b3c-9e8f-0a1b2c3d4e5f\n", encoding="utf-8")
+    r = await run_one(ClientLogsCheck, CheckContext(case=Case.create(**case_fields), options={"logs": str(log)}))
+    found = [f for f in r.findings if f.code == "logs.case.mismatch"]
+    assert [f.data["fields"] for f in found] == ([expected] if expected else [])
+    assert r.findings[-1].code == "logs.summary"
+    if expected:
+        assert r.status is Status.WARN and "wrong case" in found[0].detail

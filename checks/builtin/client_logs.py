@@ -243,7 +243,9 @@ class ClientLogsCheck(Check):
             why = "; ".join(f"{f.name}: {f.note or f.status}" for f in scan.files[:3]) or "no log files"
             raise SkipCheck(f"no log lines found in {path} ({why}); point at the Webex app log folder "
                             "(the one holding current_log.txt) or the zip the user sent")
-        return findings_from_scan(scan, window_source)
+        findings = findings_from_scan(scan, window_source)
+        mismatch = case_mismatch(ctx.case, scan.case_facts())
+        return findings[:-1] + ([mismatch] if mismatch else []) + findings[-1:]  # the summary stays last
 
 
 def summary_of(findings: Iterable[Finding]) -> Finding | None:
@@ -278,3 +280,30 @@ def case_with_facts(case: Any, case_facts: dict[str, list[str]]) -> tuple[Any, l
     return (case.updated(**updates) if updates else case), changes
 
 
+
+
+def case_mismatch(case: Any, facts: dict[str, list[str]]) -> Finding | None:
+    """A warning when the logs' org ID, user or client version disagree with what the case holds
+    (only fields the case has; a case without them has nothing to disagree with)."""
+    from ..evidence.logs import load_patterns
+
+    if case is None:
+        return None
+    parts: list[tuple[str, str]] = []
+    org_ids = facts.get("org_ids", [])
+    if case.org_id and org_ids and case.org_id.lower() not in (o.lower() for o in org_ids):
+        parts.append(("org ID", f"the logs show org {', '.join(org_ids)}, the case has {case.org_id}"))
+    emails = facts.get("emails", [])
+    if case.emails and emails and not {e.lower() for e in emails} & {e.lower() for e in case.emails}:
+        parts.append(("user", f"the logs' user {', '.join(emails)} is not among the case's users "
+                              f"({', '.join(case.emails)})"))
+    versions = facts.get("client_versions", [])
+    if case.client_versions and versions and not set(versions) & set(case.client_versions):
+        parts.append(("client version", f"the logs show version {', '.join(versions)}, the case has "
+                                        f"{', '.join(case.client_versions)}"))
+    if not parts:
+        return None
+    rule = load_patterns().catalog["findings"]["case_mismatch"]
+    return make_finding(rule, what=", ".join(w for w, _ in parts), details="; ".join(d for _, d in parts).capitalize(),
+                        evidence=[Evidence(w, d, "text") for w, d in parts],
+                        fields=[w for w, _ in parts])
