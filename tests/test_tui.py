@@ -459,3 +459,42 @@ async def test_no_command_line_words_on_the_checks_screens(tmp_path: Path):
         await wait_for_run(pilot)
         tree_text = str(screen.nodes["bw.blf"].label)
         assert "“Patch list”" in tree_text and "--patches" not in tree_text
+
+
+async def test_delete_a_case_from_home_asks_first(tmp_path: Path):
+    from textual.widgets import DataTable
+
+    from tui.screens.choice import ChoiceScreen
+
+    app = demo_app(tmp_path / "ws")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.open_case(DEMO_CASE_ID)
+        table = app.screen.query_one("#cases", DataTable)
+        table.focus()
+        await pilot.press("delete")
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceScreen) and DEMO_CASE_ID in app.screen.question
+        await pilot.press("enter")  # the default keeps it
+        await pilot.pause()
+        assert app.store.get(DEMO_CASE_ID)
+        await pilot.press("delete")
+        await pilot.pause()
+        await pilot.press("tab", "enter")
+        await pilot.pause()
+        assert [c.id for c in app.store.list()] == [] and app.case is None and table.row_count == 0
+        await pilot.press("delete", "enter")  # an empty list: nothing to ask about
+        assert type(app.screen).__name__ == "HomeScreen"
+
+
+def test_cli_case_delete_asks_or_needs_yes(tmp_path: Path):
+    from .helpers import wxtriage
+
+    home = tmp_path / "home"
+    case = wxtriage("case", "new", "--description", "to delete", home=home).out.split()[-1]
+    r = wxtriage("case", "delete", case, home=home)  # no terminal: refuses, nothing deleted
+    assert r.code == 2 and "--yes" in r.err
+    assert case in wxtriage("case", "list", "--all", home=home).out
+    r = wxtriage("case", "delete", case, "--yes", home=home)
+    assert r.code == 0 and f"Deleted case {case}" in r.out
+    assert wxtriage("case", "show", case, home=home).code == 2

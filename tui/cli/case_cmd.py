@@ -43,6 +43,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     ls.add_argument("--all", action="store_true", help="every case, however many")
     add_store_arg(ls)
     ls.set_defaults(func=cmd_list)
+    delete = csub.add_parser("delete", help="delete a case with its results, evidence records and walks "
+                                            "(asks first; the files themselves stay where they are)")
+    delete.add_argument("case_id", metavar="ID")
+    delete.add_argument("--yes", action="store_true", help="do not ask (needed when not at a terminal)")
+    add_store_arg(delete)
+    delete.set_defaults(func=cmd_delete)
     show = csub.add_parser("show", help="show a case and its latest results")
     show.add_argument("case_id", metavar="ID")
     show.add_argument("--json", action="store_true")
@@ -56,6 +62,26 @@ def cmd_new(args: argparse.Namespace) -> int:
                        description=args.description, since=args.since, until=args.until)
     open_store(args).save(case)
     print(f"Created case {case.id}")
+    return 0
+
+
+def cmd_delete(args: argparse.Namespace) -> int:
+    import sys
+
+    store = open_store(args)
+    case = store.get(args.case_id)
+    what = f"case {case.id} ({case.org_id or 'no org ID'}; {(case.description.splitlines() or ['no description'])[0][:60]})"
+    if not args.yes:
+        if not sys.stdin.isatty():
+            print(f"wxtriage: error: deleting {what} needs confirmation: run it at a terminal or add --yes",
+                  file=sys.stderr)
+            return 2
+        answer = input(f"Delete {what} with its results? [y/N] ").strip().lower()
+        if answer not in ("y", "yes"):
+            print("Nothing deleted.")
+            return 1
+    store.delete(case.id)
+    print(f"Deleted {what}")
     return 0
 
 

@@ -34,6 +34,8 @@ class HomeScreen(Screen):
         Binding("n", "new_case", "New case", id="home.new", tooltip="Start a fresh case"),
         Binding("down", "to_results", "Results", show=False, id="home.results"),
         Binding("slash", "search", "Search", id="home.search", tooltip="Back to the symptom search"),
+        Binding("delete", "delete_case", "Delete case", show=False, id="home.delete",
+                tooltip="Delete the case highlighted in the recent cases (asks first)"),
     ]
 
     def compose(self) -> ComposeResult:
@@ -147,6 +149,26 @@ class HomeScreen(Screen):
             return
         self.app.open_case(str(event.row_key.value))
         self.app.action_live()
+
+    def action_delete_case(self) -> None:
+        table = self.query_one("#cases", DataTable)
+        if self.focused is not table or not table.row_count:
+            return
+        case_id = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        from .choice import ChoiceScreen
+
+        def answered(answer: str | None) -> None:
+            if answer != "delete":
+                return
+            self.app.store.delete(case_id)
+            if self.app.case is not None and self.app.case.id == case_id:
+                self.app.case = None
+                self.app.sub_title = ""
+            self.refresh_cases()
+            self.notify(f"Case {case_id} deleted")
+        self.app.push_screen(ChoiceScreen(f"Delete case {case_id}?", [("keep", "Keep it"), ("delete", "Delete it")],
+                                          detail="Its fields, results, evidence records and playbook walks go; "
+                                                 "the evidence files themselves stay where they are."), answered)
 
     def action_new_case(self) -> None:
         self.app.case = None
