@@ -498,3 +498,21 @@ def test_cli_case_delete_asks_or_needs_yes(tmp_path: Path):
     r = wxtriage("case", "delete", case, "--yes", home=home)
     assert r.code == 0 and f"Deleted case {case}" in r.out
     assert wxtriage("case", "show", case, home=home).code == 2
+
+
+async def test_bundle_dialog_shows_what_tac_will_miss_before_export(tmp_path: Path):
+    from textual.widgets import Static
+
+    from checks.case import Case
+
+    app = demo_app(tmp_path / "ws")
+    sparse = app.store.save(Case.create(description="only a description"))
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_case(sparse.id)
+        app.action_export_bundle()
+        await pilot.pause()
+        text = str(app.screen.query_one("#bundle-missing", Static).render())
+        assert "Missing for TAC" in text and "org ID" in text and "wxtriage" not in text and "--" not in text
+        app.screen.query_one("#bundle-case").value = DEMO_CASE_ID
+        await pilot.pause()
+        assert "partner" not in str(app.screen.query_one("#bundle-missing", Static).render()).lower()

@@ -34,6 +34,7 @@ class BundleScreen(ModalScreen[str | None]):
             yield Label("Case")
             yield Select([(f"{c.id}  {c.org_id or '(no org ID)'}", c.id) for c in cases], value=current,
                          allow_blank=False, id="bundle-case")
+            yield Static("", id="bundle-missing", markup=False)
             yield Label("Write to")
             yield Input(f"~/wxtriage-{current}.zip", id="bundle-path")
             yield Label("", id="bundle-message")
@@ -41,7 +42,24 @@ class BundleScreen(ModalScreen[str | None]):
                 yield Button("Export", id="export", variant="primary")
                 yield Button("Close", id="close")
 
+    def on_mount(self) -> None:
+        if self.query("#bundle-case"):
+            self._show_missing(str(self.query_one("#bundle-case", Select).value))
+
+    def _show_missing(self, case_id: str) -> None:
+        """What TAC will ask for that the case lacks, before the export, with where to add it."""
+        from checks.case import missing_for_tac
+
+        try:
+            missing = missing_for_tac(self.app.store.get(case_id))
+        except StoreError:
+            missing = []
+        text = ("Missing for TAC (add on the case screen, F2 then l, or the palette's \"case: edit fields\"):\n"
+                + "\n".join(f"• {in_words(m, self.app.registry.options())}" for m in missing)) if missing else ""
+        self.query_one("#bundle-missing", Static).update(text)
+
     def on_select_changed(self, event: Select.Changed) -> None:
+        self._show_missing(str(event.value))
         path = self.query_one("#bundle-path", Input)
         path.value = str(Path(path.value).with_name(f"wxtriage-{event.value}.zip"))
 
