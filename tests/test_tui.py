@@ -516,3 +516,33 @@ async def test_bundle_dialog_shows_what_tac_will_miss_before_export(tmp_path: Pa
         app.screen.query_one("#bundle-case").value = DEMO_CASE_ID
         await pilot.pause()
         assert "partner" not in str(app.screen.query_one("#bundle-missing", Static).render()).lower()
+
+
+async def test_case_screen_offers_facts_from_the_logs(tmp_path: Path):
+    from textual.widgets import Input, Static
+
+    from checks.api import CheckContext
+    from checks.builtin.client_logs import ClientLogsCheck
+    from checks.case import Case
+    from checks.runner import run_one
+    from tui.screens.case import CaseScreen
+
+    log = tmp_path / "current_log.txt"
+    log.write_text("2026-11-20T14:00:00.000Z <Info> [0x1] Startup.cpp:10 Webex version 45.10.0.33456\n"
+                   "2026-11-20T14:00:01.000Z <Info> [0x1] Auth.cpp:20 User signed in: alex.doe@example.com\n",
+                   encoding="utf-8")
+    app = demo_app(tmp_path / "ws")
+    case = app.store.save(Case.create(description="from logs"))
+    app.store.add_results(case.id, [await run_one(ClientLogsCheck, CheckContext(case=case, options={"logs": str(log)}))])
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        app.open_case(case.id)
+        app.push_screen(CaseScreen())
+        await pilot.pause()
+        box = app.screen.query_one("#case-suggestions", Static)
+        assert box.display and "alex.doe@example.com" in str(box.render()) and "45.10.0.33456" in str(box.render())
+        await pilot.press("ctrl+g")  # the focus is in the first field: the key still reaches the screen
+        await pilot.pause()
+        saved = app.store.get(case.id)
+        assert saved.emails == ("alex.doe@example.com",) and saved.client_versions == ("45.10.0.33456",)
+        assert app.screen.query_one("#f-emails", Input).value == "alex.doe@example.com"
+        assert not box.display

@@ -307,3 +307,14 @@ def case_mismatch(case: Any, facts: dict[str, list[str]]) -> Finding | None:
     return make_finding(rule, what=", ".join(w for w, _ in parts), details="; ".join(d for _, d in parts).capitalize(),
                         evidence=[Evidence(w, d, "text") for w, d in parts],
                         fields=[w for w, _ in parts])
+
+
+def suggested_updates(case: Any, results: Iterable[Any]) -> tuple[Any, list[str]]:
+    """What the case would gain from the facts the latest ``client.logs`` result found (the same
+    rules as "Copy facts"): the updated case and the changes in words (empty: nothing to offer)."""
+    for r in results:
+        if r.check_id == "client.logs":
+            summary = summary_of(r.findings)
+            if summary is not None:
+                return case_with_facts(case, summary.data.get("case_facts", {}))
+    return case, []

@@ -15,6 +15,9 @@ class CaseScreen(Screen):
     AUTO_FOCUS = "#f-org_id"  # typing starts in the first field, not on the scroll container
     BINDINGS = [
         Binding("ctrl+r", "continue", "Run checks", id="case.checks", tooltip="Go to the checks"),
+        # ctrl+g, not ctrl+a: a text field takes ctrl+a (start of line) before the screen sees it.
+        Binding("ctrl+g", "accept_suggestions", "Accept suggestions", id="case.accept", show=False,
+                tooltip="Add the facts the evidence found (user e-mail, client version, tracking IDs, org ID)"),
         Binding("escape", "app.pop_screen", "Back", id="case.back"),
     ]
 
@@ -30,6 +33,7 @@ class CaseScreen(Screen):
         with VerticalScroll(id="case-form"):
             yield Static(f"Case [b]{case.id} [/]— saved as you type. TAC needs the org IDs, a tracking ID, "
                          "the affected user and the client version.", id="case-intro")
+            yield Static("", id="case-suggestions", markup=False)
             for f in CASE_FIELDS:
                 with Horizontal(classes="field"):
                     yield Label(f.label, classes="field-label")
@@ -41,6 +45,34 @@ class CaseScreen(Screen):
                 yield Button("Run checks", id="to-checks", variant="primary")
                 yield Button("Export TAC bundle", id="to-bundle")
         yield Footer()
+
+    def on_mount(self) -> None:
+        self._show_suggestions()
+
+    def _suggestions(self):  # type: ignore[no-untyped-def]
+        from checks.builtin.client_logs import suggested_updates
+
+        return suggested_updates(self.app.case, self.app.latest_results())
+
+    def _show_suggestions(self) -> None:
+        _, changes = self._suggestions()
+        box = self.query_one("#case-suggestions", Static)
+        box.update("Found in the evidence, not in the case yet: " + "; ".join(changes) + " — ctrl+g adds them"
+                   if changes else "")
+        box.display = bool(changes)
+
+    def action_accept_suggestions(self) -> None:
+        updated, changes = self._suggestions()
+        if not changes:
+            self.notify("Nothing to add: the case already has every fact the evidence found.")
+            return
+        self.app.save_case(updated)
+        for f in CASE_FIELDS:  # show the new values in the fields
+            field_input = self.query_one(f"#f-{f.name}", Input)
+            with field_input.prevent(Input.Changed):
+                field_input.value = field_text(updated, f.name)
+        self._show_suggestions()
+        self.notify("Added to the case: " + "; ".join(changes), title="Case updated")
 
     def on_input_changed(self, event: Input.Changed) -> None:
         name = (event.input.id or "").removeprefix("f-")
