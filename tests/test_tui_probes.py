@@ -121,7 +121,7 @@ async def test_a_lone_address_in_resolve_is_bad_input_not_a_crashed_run(tmp_path
         messages = [n.message for n in app._notifications]
         assert any("127.0.0.20 is an address on its own" in m for m in messages), messages
         assert str(s.query_one("#run-status").render()) == ""  # nothing ran
-        assert "resolve (pins separated by spaces)" in [
+        assert "Pinned addresses (HOST:PORT:ADDRESS) (pins separated by spaces)" in [
             str(lbl.render()) for lbl in s.query(".input-label")]
 
 
