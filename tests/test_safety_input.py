@@ -258,3 +258,35 @@ async def test_tui_shows_an_internal_error_in_one_line_and_keeps_running(tmp_pat
     from checks.crash import crash_dir
     reports = list(crash_dir().glob("crash-*.txt"))
     assert reports and hf.REFRESH not in reports[0].read_text(encoding="utf-8")
+
+
+ESC_INPUTS = ["\x1b]0;pwned\x07", "\x1b[2J", "\r\x1b[31mfake OK", "\x9b31m"]
+
+
+@pytest.mark.parametrize("evil", ESC_INPUTS)
+def test_terminal_escapes_from_inputs_are_shown_not_obeyed(tmp_path, capsys, evil):
+    d = _doc()
+    onboard = d["log"]["entries"][8]
+    onboard["request"]["url"] += "?x=" + evil
+    onboard["response"]["content"]["text"] = hf.onboard_body(description="bad " + evil + " thing")
+    src = tmp_path / ("cap" + evil.replace("/", "") + ".har")
+    try:
+        src.write_text(json.dumps(d), encoding="utf-8")
+    except (OSError, ValueError):
+        src = tmp_path / "cap.har"
+        src.write_text(json.dumps(d), encoding="utf-8")
+    log = tmp_path / "current_log.txt"
+    log.write_text(f"2026-11-20T14:05:00.000Z <Error> x.cpp:1 failed {evil} errorCode=1502\n", encoding="utf-8")
+    inv = tmp_path / "inv.toml"
+    inv.write_text('[[cluster]]\nname = "e' + evil.encode("unicode_escape").decode().replace("\\x", "\\u00") + '"\n'
+                   'xsi_actions = "https://xsp.example.com/' + evil.encode("unicode_escape").decode().replace("\\x", "\\u00")
+                   + '"\n', encoding="utf-8")
+    main(["case", "new", "--description", "desc " + evil])
+    case_id = capsys.readouterr().out.split()[-1]
+    for args in (["har", str(src)], ["har", str(src), "--case", case_id], ["logs", str(log)],
+                 ["inventory", "--inventory", str(inv)], ["case", "show", case_id], ["case", "list"],
+                 ["run", "--check", "har.analyze", "--har", str(src)], ["har", str(tmp_path / ("no" + evil))]):
+        main(args)
+        out = capsys.readouterr()
+        for ch in ("\x1b", "\x07", "\r", "\x9b"):
+            assert ch not in out.out and ch not in out.err, (args, repr(out.out[-300:]), repr(out.err))

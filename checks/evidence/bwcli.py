@@ -23,6 +23,7 @@ from pathlib import Path
 
 from ..api import InputError
 from ..linre import compile_linear
+from ..paths import refuse_special
 
 MAX_PASTE_BYTES = 20 * 1024 * 1024  # a patch list is kilobytes; anything this big is the wrong file
 
@@ -84,6 +85,9 @@ def _prompt_command(line: str) -> str | None:
 def read_paste(path: str | Path, expected: str) -> str:
     """Read a saved paste as text; empty, binary or huge files are a :class:`PasteError`."""
     p = Path(path)
+    special = refuse_special(p)
+    if special:
+        raise PasteError(f"{special}; expected {expected}")
     try:
         data = p.read_bytes()
     except OSError as exc:

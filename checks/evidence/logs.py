@@ -31,6 +31,7 @@ from typing import Any, BinaryIO, Callable, Iterable, Iterator, Mapping
 from ..case import TimeWindow
 from ..catalog import load_catalog
 from ..redact import Redactor
+from ..paths import refuse_special
 from .textio import utf16_to_utf8 as _utf16_stream
 
 CATALOG = "client_log_rules"
@@ -221,6 +222,9 @@ def open_source(path: Path | str, stack: ExitStack) -> LogSource:
     p = Path(path).expanduser()
     if not p.exists():
         raise LogInputError(f"{p}: no such file or folder; give a folder, a log file, a .zip or a .tar.gz")
+    special = refuse_special(p)
+    if special:
+        raise LogInputError(special)
     if p.is_dir():
         src = _folder_source(p)
     elif p.name.lower().endswith(".zip") or (zipfile.is_zipfile(p) and not p.name.lower().endswith((".txt", ".log"))):
