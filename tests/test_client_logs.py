@@ -498,3 +498,48 @@ def test_client_build_is_the_apps_not_the_os_build(tmp_path):
     (tmp_path / "current_log.txt").write_bytes(
         DESKTOP + b"2026-11-20T14:40:00.000Z <Info> [0x1a2b] SparkApplication.cpp:212 client build: 30907\n")
     assert L.scan_logs(tmp_path).facts["client_build"] == ["30907"]
+
+
+def token_failure_logs(root: Path, count: int = 1502, *, crlf: bool = False) -> Path:
+    """A log full of BroadWorks token failures (errorCode 1502) between 13:00 and 13:25, plus a quiet
+    stretch at 14:00 — the shape where a short case window (a HAR's seconds) hides everything."""
+    root.mkdir(parents=True, exist_ok=True)
+    nl = "\r\n" if crlf else "\n"
+    lines = [f"2026-11-20T13:{i // 60 % 25:02d}:{i % 60:02d}.000Z <Error> [0x2] BroadWorksTokenManager.cpp:88 "
+             f"bwtoken/fetch failed errorCode=1502" for i in range(count)]
+    lines += [f"2026-11-20T14:00:0{i}.000Z <Info> [0x1] SparkApplication.cpp:1 idle" for i in range(10)]
+    (root / "current_log.txt").write_text(nl.join(lines) + nl, encoding="utf-8")
+    return root
+
+
+@pytest.mark.parametrize("where", ["case", "options"])
+async def test_window_that_hides_findings_is_a_warning_not_a_pass(tmp_path, where):
+    """A 9-second window (what a HAR sets) inside a log full of failures: never a silent pass."""
+    folder = token_failure_logs(tmp_path / "sent")
+    window = {"since": "2026-11-20T14:00:00Z", "until": "2026-11-20T14:00:09Z"}
+    case = Case.create(**window) if where == "case" else Case.create()
+    options = {"logs": str(folder)} | ({} if where == "case" else window)
+    r = await run_one(ClientLogsCheck, CheckContext(case=case, options=options))
+    assert r.status is Status.WARN
+    by = {f.code: f for f in r.findings}
+    assert "logs.bwtoken.fetch_failed" not in by
+    hidden = by["logs.window.hides_findings"]
+    assert hidden.data["count"] == 1502 and "1502 ×" in hidden.data["left_out"]
+    summary = by["logs.summary"].data
+    assert summary["left_out"] == 1502
+    assert summary["window_text"] == "2026-11-20 14:00:00 – 2026-11-20 14:00:09"
+    expected = f"case {case.id}" if where == "case" else "given for this run"
+    assert expected in summary["window_source"] and expected in hidden.data["window_source"]
+
+
+async def test_no_window_or_window_that_leaves_nothing_out_adds_no_warning(tmp_path):
+    folder = token_failure_logs(tmp_path / "sent", count=30)
+    r = await run_one(ClientLogsCheck, CheckContext(case=Case.create(), options={"logs": str(folder)}))
+    by = {f.code: f for f in r.findings}
+    assert r.status is Status.FAIL and "logs.window.hides_findings" not in by
+    assert by["logs.summary"].data["window_text"] == "none"
+    # A window around every failure leaves out only quiet lines: no warning.
+    case = Case.create(since="2026-11-20T12:59:00Z", until="2026-11-20T13:30:00Z")
+    r = await run_one(ClientLogsCheck, CheckContext(case=case, options={"logs": str(folder)}))
+    assert "logs.window.hides_findings" not in {f.code for f in r.findings}
+    assert r.status is Status.FAIL

@@ -388,3 +388,48 @@ async def test_screen_keys_work_while_typing_in_an_input(tmp_path: Path):
         await pilot.press("ctrl+b")
         await pilot.pause()
         assert isinstance(app.screen, BundleScreen)
+
+
+async def test_home_asks_same_problem_or_new_case_when_a_case_is_current(tmp_path: Path):
+    """g / l from home on a session that already worked on a case: the case (with its time window
+    and results) is reused only when the user says it is the same problem."""
+    from tui.screens.case import CaseScreen
+    from tui.screens.choice import ChoiceScreen
+    from tui.screens.guided import GuidedScreen
+
+    app = demo_app(tmp_path / "ws")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("escape", "g")  # no current case yet: no question
+        await pilot.pause()
+        assert isinstance(app.screen, GuidedScreen)
+        first = app.case.id
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("g")  # a blank case without results: nothing to confuse, no question
+        await pilot.pause()
+        assert isinstance(app.screen, GuidedScreen) and app.case.id == first
+        await pilot.press("escape")
+        app.open_case(DEMO_CASE_ID)
+        await pilot.pause()
+        await pilot.press("g")
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceScreen) and DEMO_CASE_ID in app.screen.question
+        await pilot.press("enter")  # the default: same problem
+        await pilot.pause()
+        assert isinstance(app.screen, GuidedScreen) and app.case.id == DEMO_CASE_ID
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("l")
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceScreen)
+        await pilot.press("tab", "enter")  # new case
+        await pilot.pause()
+        assert isinstance(app.screen, CaseScreen) and app.case.id not in (DEMO_CASE_ID, first)
+        app.pop_screen()
+        app.open_case(DEMO_CASE_ID)
+        await pilot.pause()
+        app.screen.query_one("#way-live").focus()
+        await pilot.press("g", "escape")  # escape on the question: nothing opens, the case stays
+        await pilot.pause()
+        assert type(app.screen).__name__ == "HomeScreen" and app.case.id == DEMO_CASE_ID

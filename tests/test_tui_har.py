@@ -66,9 +66,27 @@ async def test_har_screen_ranks_drills_in_and_copies_into_the_case(tmp_path: Pat
         case_id = app.case.id
         await pilot.click("#har-copy")
         await pilot.pause()
+        # The HAR's seconds would become the case's time window: asked first, keeping it is the default.
+        from tui.screens.choice import ChoiceScreen
+        assert isinstance(app.screen, ChoiceScreen) and "time window" in app.screen.question
+        await pilot.press("enter")
+        await pilot.pause()
         case = app.store.get(case_id)
         assert hf.EMAIL in case.emails and hf.ONBOARD_TRACKING in case.tracking_ids
         assert case.org_id == hf.ORG  # a new, empty case gets the failing request's org
+        assert case.time_window.start is None and case.time_window.end is None
+        # Asked again, the other answer sets it (by keyboard: right, then enter).
+        await pilot.press("ctrl+y")
+        await pilot.pause()
+        assert isinstance(app.screen, ChoiceScreen)
+        await pilot.press("tab", "enter")
+        await pilot.pause()
+        case = app.store.get(case_id)
+        assert case.time_window.start is not None and case.time_window.end >= case.time_window.start
+        # Nothing left to change: no question the third time.
+        await pilot.press("ctrl+y")
+        await pilot.pause()
+        assert isinstance(app.screen, HarScreen)
         assert any(r.check_id == "har.analyze" for r in app.store.latest_results(case_id))
         # A redacted copy next to the file, by key while the path field has the focus.
         screen.query_one("#har-path", Input).focus()

@@ -5,9 +5,11 @@ and show what it returns.
 """
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 from textual.app import App
+from textual.await_complete import AwaitComplete
 from textual.binding import Binding
 
 from checks import __version__
@@ -20,7 +22,10 @@ from checks.redact import safe_message
 from checks.registry import Registry
 from checks.store import CaseStore, StoreError
 
+from . import compat
 from .commands import WxTriageCommands
+
+compat.install()
 
 
 class WxTriageApp(App):
@@ -137,10 +142,33 @@ class WxTriageApp(App):
     def latest_results(self) -> list[CheckResult]:
         return self.store.latest_results(self.case.id) if self.case else []
 
+    # Screens closed while they are still being built ----------------------------------
+    def _still_building(self, then) -> bool:  # type: ignore[no-untyped-def]
+        """True (and ``then()`` runs once the top screen is mounted) while that screen is still
+        being built: a screen closed before its own mount handler ran would run that handler on
+        a screen without widgets (enter opens a checklist, escape or F2 a moment later)."""
+        screen = self.screen
+        if screen.is_mounted:
+            return False
+
+        async def when_mounted() -> None:
+            await screen._mounted_event.wait()
+            then()
+        self.call_later(when_mounted)
+        return True
+
+    def pop_screen(self):  # type: ignore[no-untyped-def, override]
+        screen = self.screen
+        if self._still_building(lambda: self.screen is screen and super(WxTriageApp, self).pop_screen()):
+            return AwaitComplete(asyncio.sleep(0)).call_next(self)
+        return super().pop_screen()
+
     # Actions used by keys and the command palette -------------------------------------
     def action_home(self) -> None:
         from .screens.home import HomeScreen
 
+        if self._still_building(self.action_home):
+            return
         while len(self.screen_stack) > 2:
             self.pop_screen()
         if not isinstance(self.screen, HomeScreen):

@@ -40,14 +40,20 @@ def fmt_span(first: _dt.datetime | None, last: _dt.datetime | None) -> str:
     return f"{fmt_time(first)} – {fmt_time(last)}"
 
 
-def resolve_window(ctx: CheckContext) -> TimeWindow:
-    """``--since/--until`` when given, else the case's time window, else no window."""
+def window_and_source(ctx: CheckContext) -> tuple[TimeWindow, str]:
+    """The time window the logs are read in — ``--since/--until`` when given, else the case's
+    window, else none — and where it comes from, in words."""
     since, until = ctx.option("since"), ctx.option("until")
     if since or until:
-        return TimeWindow(parse_time(since, "since") if since else None, parse_time(until, "until") if until else None)
-    if ctx.case is not None:
-        return ctx.case.time_window
-    return TimeWindow()
+        return (TimeWindow(parse_time(since, "since") if since else None,
+                           parse_time(until, "until") if until else None), "the window given for this run")
+    if ctx.case is not None and (ctx.case.time_window.start or ctx.case.time_window.end):
+        return ctx.case.time_window, f"the time window of case {ctx.case.id}"
+    return TimeWindow(), "no window: every entry"
+
+
+def fmt_window(w: TimeWindow) -> str:
+    return f"{fmt_time(w.start) if w.start else '…'} – {fmt_time(w.end) if w.end else '…'}"
 
 
 def short_title(rule: dict[str, Any], **values: Any) -> str:
@@ -61,8 +67,11 @@ def _distinct(values: Iterable[str | None]) -> list[str]:
     return list(dict.fromkeys(v for v in values if v))
 
 
-def findings_from_scan(scan: Any) -> list[Finding]:
-    """Turn a :class:`~checks.evidence.logs.LogScan` into findings (summary last)."""
+def findings_from_scan(scan: Any, window_source: str = "") -> list[Finding]:
+    """Turn a :class:`~checks.evidence.logs.LogScan` into findings (summary last).
+
+    ``window_source`` says where the scan's time window came from (the case, the run's options);
+    a window that left out matching entries is a warning, never a silent pass."""
     from ..evidence.logs import load_patterns
 
     cat = load_patterns().catalog
@@ -95,9 +104,15 @@ def findings_from_scan(scan: Any) -> list[Finding]:
         out.append(make_finding(extra["webex_calling"], evidence=[
             Evidence("Webex Calling seen", ", ".join(scan.facts["telephony_webex_calling"]), "text")]))
     w = scan.window
+    window_source = window_source or ("the window given" if (w.start or w.end) else "no window: every entry")
     if (w.start or w.end) and not scan.overlaps_window():
-        out.append(make_finding(extra["no_overlap"], span=fmt_span(*scan.span),
-                                window=f"{fmt_time(w.start) if w.start else '…'} – {fmt_time(w.end) if w.end else '…'}"))
+        out.append(make_finding(extra["no_overlap"], span=fmt_span(*scan.span), window=fmt_window(w)))
+    left_out = _left_out(scan, rules)
+    if left_out:
+        out.append(make_finding(
+            extra["window_hides"], count=sum(n for n, _ in left_out), window=fmt_window(w), window_source=window_source,
+            left_out="; ".join(f"{n} × {title}" for n, title in left_out),
+            evidence=[Evidence("left out by the time window", "\n".join(f"{n:>7}  {t}" for n, t in left_out), "text")]))
     share = scan.unrecognised_share
     if share >= extra["unrecognised"]["threshold"]:
         worst = sorted((f for f in scan.files if f.unrecognised), key=lambda f: -f.unrecognised)[:5]
@@ -109,8 +124,14 @@ def findings_from_scan(scan: Any) -> list[Finding]:
         out.append(make_finding(extra["skipped"], evidence=[Evidence(n, why, "file", n) for n, why in skipped[:20]],
                                 count=len(skipped)))
     out.sort(key=lambda f: (-f.severity.rank, f.data.get("first") or ""))
-    out.append(_summary(scan, extra["summary"], titles))
+    out.append(_summary(scan, extra["summary"], titles, window_source))
     return out
+
+
+def _left_out(scan: Any, rules: dict[str, Any]) -> list[tuple[int, str]]:
+    """(count, rule title) of the matches the window left out, most first."""
+    rows = [(n, short_title(rules[key], code="…")) for key, n in scan.left_out.items() if key in rules]
+    return sorted(rows, key=lambda r: (-r[0], r[1]))
 
 
 def _rule_finding(rule: dict[str, Any], st: Any, code: str = "") -> Finding:
@@ -130,7 +151,7 @@ def _rule_finding(rule: dict[str, Any], st: Any, code: str = "") -> Finding:
                  for h in hits])
 
 
-def _summary(scan: Any, rule: dict[str, Any], titles: dict[str, str]) -> Finding:
+def _summary(scan: Any, rule: dict[str, Any], titles: dict[str, str], window_source: str = "") -> Finding:
     facts = scan.facts
     first, last = scan.span
     files = [f.to_dict() for f in scan.files]
@@ -154,7 +175,9 @@ def _summary(scan: Any, rule: dict[str, Any], titles: dict[str, str]) -> Finding
         "skipped": [{"name": n, "reason": r} for n, r in scan.skipped], "ignored_files": scan.ignored,
         "unrecognised_lines": scan.unrecognised,
         "span": {"start": first.isoformat() if first else None, "end": last.isoformat() if last else None},
-        "window": w.to_dict(), "outside_window": scan.outside_window, "untimed_excluded": scan.untimed_excluded,
+        "window": w.to_dict(), "window_source": window_source, "window_text": fmt_window(w) if (w.start or w.end)
+        else "none", "outside_window": scan.outside_window, "untimed_excluded": scan.untimed_excluded,
+        "left_out": sum(scan.left_out.values()),
         "facts": data_facts, "case_facts": scan.case_facts(), "timeline": timeline, "engine": scan.engine,
         "times_without_zone": "compared as UTC",
     }
@@ -193,7 +216,7 @@ class ClientLogsCheck(Check):
     async def run(self, ctx: CheckContext) -> list[Finding]:
         from ..evidence.logs import LogInputError, find_default_logs, scan_logs
 
-        window = resolve_window(ctx)
+        window, window_source = window_and_source(ctx)
         try:
             path = ctx.option("logs") or find_default_logs()
         except LogInputError as exc:
@@ -214,7 +237,7 @@ class ClientLogsCheck(Check):
             why = "; ".join(f"{f.name}: {f.note or f.status}" for f in scan.files[:3]) or "no log files"
             raise SkipCheck(f"no log lines found in {path} ({why}); point at the Webex app log folder "
                             "(the one holding current_log.txt) or the zip the user sent")
-        return findings_from_scan(scan)
+        return findings_from_scan(scan, window_source)
 
 
 def summary_of(findings: Iterable[Finding]) -> Finding | None:

@@ -97,11 +97,16 @@ class HarExtract:
                 "failing_requests": self.failing_requests}
 
 
-def apply_to_case(case: Case, extract: HarExtract) -> Case:
-    """The case with the HAR's facts copied in: empty fields filled, lists extended, nothing overwritten."""
+def apply_to_case(case: Case, extract: HarExtract, set_window: bool = True) -> Case:
+    """The case with the HAR's facts copied in: empty fields filled, lists extended, nothing overwritten.
+
+    ``set_window=False`` keeps the case's time window as it is: the HAR's window is often a few
+    seconds, and checks that read logs only look inside the case's window, so the caller asks first."""
     from ..case import TimeWindow, parse_time
 
     tw = case.time_window
+    if not set_window:
+        return apply_to_case(case, extract).updated(time_window=tw)
     start = tw.start or (parse_time(extract.first_time) if extract.first_time else None)
     end = tw.end or (parse_time(extract.last_time) if extract.last_time else None)
     if start and end and end < start:

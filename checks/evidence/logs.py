@@ -524,6 +524,8 @@ class LogScan:
     facts: dict[str, list[str]] = field(default_factory=dict)
     outside_window: int = 0
     untimed_excluded: int = 0
+    #: rule key → matches the time window left out (outside it, or without a time to compare)
+    left_out: dict[str, int] = field(default_factory=dict)
     engine: str = "re"
     cancelled: bool = False
 
@@ -856,11 +858,12 @@ class Scanner:
         t = parse_log_time(entry_text[:64])
         w = self.window
         if w.start or w.end:
-            if t is None:
-                res.untimed_excluded += 1
-                return
-            if not w.contains(t):
-                res.outside_window += 1
+            if t is None or not w.contains(t):
+                if t is None:
+                    res.untimed_excluded += 1
+                else:
+                    res.outside_window += 1
+                res.left_out[rule.key] = res.left_out.get(rule.key, 0) + 1
                 return
         values: dict[str, str] = {}
         for key, pat in self.patterns.extract.items():

@@ -106,9 +106,12 @@ def render_logs_text(result: CheckResult, notes: list[str] = ()) -> str:  # type
     lines.append(f"  {d['unrecognised_share']} % of lines not recognised ({d['unrecognised_lines']} of {d['lines']})")
     w = d["window"]
     if w["start"] or w["end"]:
-        lines.append(f"  time window: {_t(w['start'])} – {_t(w['end'])}; "
+        source = f" ({d['window_source']})" if d.get("window_source") else ""
+        lines.append(f"  time window: {_t(w['start'])} – {_t(w['end'])}{source}; "
                      f"{d['outside_window']} match(es) outside it left out"
                      + (f", {d['untimed_excluded']} without a time left out" if d["untimed_excluded"] else ""))
+    else:
+        lines.append("  time window: none, every entry read")
     lines.append("")
     width = max((len(f["name"]) for f in d["files"]), default=4)
     lines.append(f"  {'file':<{width}}  {'size':>9}  {'lines':>8}  {'from':<19}  {'to':<19}  status")

@@ -6,6 +6,7 @@ from pathlib import Path
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.css.query import NoMatches
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
@@ -72,10 +73,15 @@ class BundleScreen(ModalScreen[str | None]):
         self.app.call_from_thread(self._done, f"{done.path}{extra}")
 
     def _show(self, text: str, error: bool = False) -> None:
-        label = self.query_one("#bundle-message", Label)
+        try:
+            label = self.query_one("#bundle-message", Label)
+        except NoMatches:  # closed while the zip was being written: say it where it shows
+            self.app.notify(text, title="TAC bundle", severity="error" if error else "information")
+            return
         label.update(text)
         label.set_class(error, "error")
 
     def _done(self, path: str) -> None:
-        self._show(f"Wrote {path}")
+        if self.query("#bundle-message"):
+            self._show(f"Wrote {path}")
         self.app.notify(f"Wrote {path}", title="TAC bundle")

@@ -27,6 +27,15 @@ FACT_ROWS = (("Client version", "client_version"), ("Client build", "client_buil
              ("User e-mail", "email"), ("Org ID", "org_id"), ("Tracking IDs", "tracking_id"))
 
 
+def window_line(d: dict) -> str:
+    """Which window the run used, where it came from and what it left out (summary data)."""
+    if d.get("window_text", "none") == "none":
+        return "none, every entry read"
+    left = d.get("left_out", 0)
+    return (f"{d['window_text']} ({d.get('window_source') or 'given'}); "
+            + (f"{left} matching event(s) left out" if left else "nothing left out"))
+
+
 class ClientLogsScreen(ChecksScreen):
     CSS_PATH = "client_logs.tcss"
 
@@ -115,6 +124,7 @@ class ClientLogsScreen(ChecksScreen):
         d = self.summary.data  # type: ignore[union-attr]
         lines.append(f"{'Files:':<16}{len(d.get('files', []))}, {d.get('unrecognised_share', 0)} % lines "
                      "not recognised")
+        lines.append(f"{'Time window:':<16}{window_line(d)}")
         self.query_one("#facts", Static).update("\n".join(lines))
         has_any = any(self.summary.data.get("case_facts", {}).values())  # type: ignore[union-attr]
         self.query_one("#copy-facts", Button).disabled = not (has_any and self.app.case)
@@ -139,15 +149,19 @@ class ClientLogsScreen(ChecksScreen):
             table.add_row(when, Text(item["title"]), Text(item["source"], style="dim"), key=key)
         self.query_one("#timeline-title", Label).update(f"Timeline ({table.row_count})")
 
+    def _row_finding(self, event: DataTable.RowHighlighted | DataTable.RowSelected) -> Finding | None:
+        # An empty timeline still answers page down / enter with a message whose row key is None.
+        return self.row_findings.get(str(event.row_key.value)) if event.row_key is not None else None
+
     @on(DataTable.RowHighlighted, "#timeline")
     def _timeline_row(self, event: DataTable.RowHighlighted) -> None:
-        finding = self.row_findings.get(str(event.row_key.value))
+        finding = self._row_finding(event)
         if finding is not None:
             self.query_one("#detail", Markdown).update("\n".join(finding_markdown(finding)))
 
     @on(DataTable.RowSelected, "#timeline")
     def _timeline_open(self, event: DataTable.RowSelected) -> None:
-        finding = self.row_findings.get(str(event.row_key.value))
+        finding = self._row_finding(event)
         if finding is not None:
             from .finding import FindingScreen
 

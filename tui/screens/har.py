@@ -108,15 +108,38 @@ class HarScreen(Screen):
             return
         from checks.evidence.har_analysis import apply_to_case
 
-        case = apply_to_case(self.app.ensure_case(), self.analysis.extract)
+        from .choice import ChoiceScreen
+
+        current = self.app.ensure_case().time_window
+        proposed = apply_to_case(self.app.case, self.analysis.extract).time_window
+        if proposed == current:
+            self._copy_to_case(set_window=False)
+            return
+        seconds = (proposed.end - proposed.start).total_seconds() if proposed.start and proposed.end else None
+        span = f"{_when(proposed.start)} – {_when(proposed.end)}" + (f" ({seconds:.0f} s)" if seconds is not None else "")
+        was = f"{_when(current.start)} – {_when(current.end)}" if (current.start or current.end) else "not set"
+        self.app.push_screen(ChoiceScreen(
+            "Also set the case's time window from this HAR?",
+            [("keep", "Keep the case's window"), ("set", "Use the HAR's window")],
+            detail=f"The HAR covers {span}; the case's window is {was}. Client logs are read only inside the "
+                   "case's window, so a window of a few seconds leaves out everything around it."),
+            lambda answer: answer and self._copy_to_case(set_window=answer == "set"))
+
+    def _copy_to_case(self, set_window: bool) -> None:
+        from checks.evidence.har_analysis import apply_to_case
+
+        case = apply_to_case(self.app.ensure_case(), self.analysis.extract, set_window=set_window)
         self.app.save_case(case)
         findings = tuple(self.analysis.findings)
         self.app.store.add_results(case.id, [CheckResult("har.analyze", "HAR capture of a Control Hub / Partner Hub error",
                                                          "har", status_for(findings), findings)])
         self.app.store.add_evidence(case.id, "har", self.analysis.path)  # the bundle attaches a redacted copy
         ex = self.analysis.extract
+        window = (f"; time window {_when(case.time_window.start)} – {_when(case.time_window.end)}" if set_window
+                  else "; the case's time window is unchanged")
         self.notify(f"Case {case.id}: org ID {case.org_id or '—'}, {len(ex.tracking_ids)} tracking ID(s), "
-                    f"{len(ex.emails)} e-mail(s) copied; findings and a redacted copy of the HAR go into the bundle", title="Copied into case")
+                    f"{len(ex.emails)} e-mail(s) copied{window}; findings and a redacted copy of the HAR go into "
+                    "the bundle", title="Copied into case")
 
     @on(Button.Pressed, "#har-redact")
     def action_write_redacted(self) -> None:
@@ -214,3 +237,7 @@ class HarScreen(Screen):
         w = self.query_one("#har-status", Static)
         w.update(text)
         w.set_class(error, "error")
+
+
+def _when(t) -> str:  # type: ignore[no-untyped-def]
+    return t.strftime("%Y-%m-%d %H:%M:%S") if t else "…"

@@ -28,8 +28,8 @@ class HomeScreen(Screen):
     AUTO_FOCUS = "#symptom"
     BINDINGS = [
         # Letters act when the focus is outside the search field (escape or tab leaves it).
-        Binding("l", "app.live", "Live session", id="home.live", tooltip="Support engineer with an SP admin"),
-        Binding("g", "app.guided", "Checklists", id="home.guided", tooltip="Technical checklists by area"),
+        Binding("l", "way('live')", "Live session", id="home.live", tooltip="Support engineer with an SP admin"),
+        Binding("g", "way('guided')", "Checklists", id="home.guided", tooltip="Technical checklists by area"),
         Binding("b", "app.export_bundle", "TAC bundle", id="home.bundle", tooltip="Write the zip for TAC"),
         Binding("n", "new_case", "New case", id="home.new", tooltip="Start a fresh case"),
         Binding("down", "to_results", "Results", show=False, id="home.results"),
@@ -114,10 +114,37 @@ class HomeScreen(Screen):
                           (c.description.splitlines() or [""])[0][:40], key=c.id)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
-        {"way-live": self.app.action_live, "way-guided": self.app.action_guided,
-         "way-bundle": self.app.action_export_bundle}[event.button.id]()
+        if event.button.id == "way-bundle":  # the bundle dialog lets the user pick the case
+            self.app.action_export_bundle()
+        elif event.button.id in ("way-live", "way-guided"):
+            self.action_way(event.button.id.removeprefix("way-"))
+
+    def action_way(self, way: str) -> None:
+        """A way in, on the current case or a new one: when this session already worked on a case,
+        ask whether this is the same problem (a reused case brings its time window and results)."""
+        go = {"live": self.app.action_live, "guided": self.app.action_guided}[way]
+        case = self.app.case
+        if case is None or (case.blank and not self.app.latest_results()):
+            go()
+            return
+        from .choice import ChoiceScreen
+
+        what = (case.description.splitlines() or [""])[0][:60] or "no description"
+        window = "a time window is set" if (case.time_window.start or case.time_window.end) else "no time window"
+        def answered(answer: str | None) -> None:
+            if answer == "new":
+                self.app.case = None
+            if answer:
+                go()
+        self.app.push_screen(ChoiceScreen(
+            f"Same problem as case {case.id}, or a new case?",
+            [("same", f"Same problem: case {case.id}"), ("new", "New case")],
+            detail=f"Case {case.id}: {what}; org ID {case.org_id or '—'}; {window}. Its fields, time window "
+                   "and results are used by the checks."), answered)
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        if event.row_key is None:  # enter on an empty list
+            return
         self.app.open_case(str(event.row_key.value))
         self.app.action_live()
 

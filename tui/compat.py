@@ -1,0 +1,49 @@
+"""Guards around Textual widget behaviour that would otherwise end the app with a traceback.
+
+Found by the random-walk test (tests/test_random_walk.py); each guard is the smallest change that
+keeps the widget's own behaviour, and names the Textual version it was seen with.
+"""
+from __future__ import annotations
+
+from textual.css.query import NoMatches
+from textual.dom import NoScreen
+from textual.events import Mount
+from textual.widgets import Header, OptionList
+from textual.widgets._header import HeaderTitle
+
+_move_page = OptionList._move_page
+
+
+def _move_page_when_laid_out(self: OptionList, direction) -> None:  # type: ignore[no-untyped-def]
+    # Textual 8.2: page up/down on an option list that has no size yet (a drop-down pressed open
+    # and paged in the same instant) looks up a line map that is still empty and raises KeyError.
+    # Before the first layout there is no page to move by: the key does nothing, as it would on
+    # an empty list.
+    if not self.scrollable_content_region:
+        return
+    try:
+        _move_page(self, direction)
+    except KeyError:
+        return
+
+
+def _header_on_mount(self: Header, _: Mount) -> None:
+    # Textual 8.2: the header re-draws its title whenever the app's or the screen's title changes.
+    # A screen closed while it was still being built (enter opens a checklist, F2 goes home before
+    # it appears) leaves a header without its title widget, and the redraw raised NoMatches.
+    async def set_title() -> None:
+        try:
+            self.query_one(HeaderTitle).update(self.format_title())
+        except (NoScreen, NoMatches):
+            pass
+
+    self.watch(self.app, "title", set_title)
+    self.watch(self.app, "sub_title", set_title)
+    self.watch(self.screen, "title", set_title)
+    self.watch(self.screen, "sub_title", set_title)
+
+
+def install() -> None:
+    """Apply the guards (idempotent); the app calls this before it builds any screen."""
+    OptionList._move_page = _move_page_when_laid_out  # type: ignore[method-assign]
+    Header._on_mount = _header_on_mount  # type: ignore[method-assign]
