@@ -30,7 +30,7 @@ KILLS = 12 if os.environ.get("WXTRIAGE_LONG") else 4
 LATE_TOKEN = "LateHeaderTok-7c6b5a4f3e2d1c0b9a8"  # in early bodies, only *named* as secret in the last entry
 
 
-def _big_har(path: Path, n: int = 1500) -> Path:
+def _big_har(path: Path, n: int = 600) -> Path:
     entries = []
     for i in range(n):
         body = json.dumps({"i": i, "echo": f"value {LATE_TOKEN} seen", "note": "x" * 200})

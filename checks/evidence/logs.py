@@ -829,6 +829,9 @@ class _FileScanner:
         return es, ee
 
 
+_EMPTY_STATS = RuleStats()
+
+
 class Scanner:
     """Scans a source; one instance per scan (it holds the redactor and the results)."""
 
@@ -865,18 +868,32 @@ class Scanner:
                     res.outside_window += 1
                 res.left_out[rule.key] = res.left_out.get(rule.key, 0) + 1
                 return
+        # Match-dense logs (most lines carry the same error): once a finding holds its excerpts, a
+        # match only counts — it extracts what names its finding (a generic rule's code) and a
+        # tracking ID while that fact has room, nothing else, so the cost per match stays small.
+        extract = self.patterns.extract
         values: dict[str, str] = {}
-        for key, pat in self.patterns.extract.items():
-            m = pat.search(entry_text)
-            if m:
-                values[key] = m.group(1)
-        if "tracking_id" in values:
-            self.add_fact("tracking_id", values["tracking_id"])
         key = rule.key
         if rule.generic:
+            for name in ("error_code", "http_status"):
+                pat = extract.get(name)
+                m = pat.search(entry_text) if pat is not None else None
+                if m:
+                    values[name] = m.group(1)
             code = values.get("error_code") or values.get("http_status") or "?"
-            values.setdefault("error_code", code)
             key = f"{rule.key}:{code}"
+        hits_full = len(res.stats.get(key, _EMPTY_STATS).hits) >= MAX_HITS_PER_RULE
+        ids_full = len(res.facts.get("tracking_id", ())) >= MAX_FACT_VALUES
+        for name, pat in extract.items():
+            if name in values or (hits_full and (name != "tracking_id" or ids_full)):
+                continue
+            m = pat.search(entry_text)
+            if m:
+                values[name] = m.group(1)
+        if "tracking_id" in values:
+            self.add_fact("tracking_id", values["tracking_id"])
+        if rule.generic:
+            values.setdefault("error_code", code)
         st = res.stats.setdefault(key, RuleStats())
         st.count += 1
         st.files.add(info.name)
