@@ -274,12 +274,20 @@ def check_file(path: Path, seeds: Seeds) -> list[str]:
             for where, table in sourced_tables(doc) for problem in check_table(table, seeds)]
 
 
+#: Where the seed documents live when they are not next to the checkout (CI sets it if needed).
+SEEDS_ENV = "WXTRIAGE_SEEDS"
+
+
 def seeds_folder(repo_root: Path) -> Path:
-    """The seed folder next to a repository checkout (``<root>/../shared/seeds``), or SourceError."""
-    folder = (repo_root / ".." / "shared" / "seeds").resolve()
+    """The seed folder: ``$WXTRIAGE_SEEDS``, else ``<root>/../shared/seeds`` next to the checkout;
+    SourceError when neither holds the ``NNN_*.txt`` files."""
+    import os
+
+    given = os.environ.get(SEEDS_ENV)
+    folder = Path(given).resolve() if given else (repo_root / ".." / "shared" / "seeds").resolve()
     if not folder.is_dir() or not any(folder.glob("[0-9][0-9][0-9]_*.txt")):
         raise SourceError(f"the seed files are not at {folder} (expected ../shared/seeds/NNN_*.txt next to the "
-                          "repository, as in development and CI); the citation check cannot run without them")
+                          f"repository, or a folder named by ${SEEDS_ENV}); the citation check cannot run without them")
     return folder
 
 

@@ -232,3 +232,32 @@ def test_flowthrough_without_the_paste_never_claims_the_patch_is_there() -> None
 
     walk.record_results([asyncio.run(run_one(FlowthroughCheck, CheckContext()))])
     assert walk.current.id == "verdict-patch-unknown"
+
+
+async def test_the_provisioning_checklist_takes_a_user_export(tmp_path: Path) -> None:
+    """Guided self-service → Provisioning: the users.csv inputs sit beside the patch paste boxes."""
+    from textual.widgets import Input
+
+    from tui.screens import screen_for_area
+
+    src = write_csv(tmp_path / "status.csv", status_rows(), "utf-8-sig", ";")
+    app = _app(tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        app.ensure_case()
+        app.push_screen(screen_for_area("provisioning", guided=True))
+        await pilot.pause()
+        screen = app.screen
+        box = screen.query_one("#o-users_csv", Input)
+        box.value = str(tmp_path / "nope.csv")
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert not app.store.latest_results(app.case.id)  # refused before running: not a file
+        box.value = str(src)
+        await pilot.press("ctrl+r")
+        for _ in range(100):
+            await pilot.pause(0.1)
+            if any(r.check_id == "users.csv" for r in app.store.latest_results(app.case.id)):
+                break
+        result = next(r for r in app.store.latest_results(app.case.id) if r.check_id == "users.csv")
+        assert result.status.value == "fail"
+        assert "users.status.summary" in {f.code for f in result.findings}

@@ -253,3 +253,14 @@ def test_every_code_is_documented() -> None:
     doc = (Path(__file__).parent.parent / "docs" / "findings.md").read_text(encoding="utf-8")
     codes = {r["code"] for r in load_catalog("user_exports")["rules"].values()}
     assert not [c for c in codes if f"`{c}`" not in doc]
+
+
+def test_a_number_many_users_share_names_a_few_rows_and_counts_the_rest(tmp_path: Path) -> None:
+    rows = [CH_HEADER] + [["", "", "", f"u{i}@x.example", "", "+14085551001" if i % 2 else "+1 408 555 1001", "",
+                           "HQ", "", "FALSE", "FALSE", "TRUE"] for i in range(12)]
+    a = uc.analyse(write_csv(tmp_path / "shared.csv", rows))
+    dup = [u for u in a.failing if u.reason == "duplicate"]
+    assert len(dup) == 6 and all(len(u.shared_with) == 5 for u in dup)  # the E.164 ones
+    assert "and 8 more" in dup[0].detail  # 12 hold it: 3 named, 8 more besides this one
+    messy = [u for u in a.failing if u.reason == "not_e164"]
+    assert len(messy) == 6 and all(u.also == ["duplicate"] for u in messy)  # the same number, written otherwise

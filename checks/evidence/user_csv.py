@@ -369,38 +369,21 @@ class _Cancelled(Exception):
 def _controlhub(path: str, fmt: CsvFormat, layout: Layout, reader: Iterator[list[str]], line: int,
                 region: str | None, progress: Callable[[str], None] | None,
                 cancelled: Callable[[], bool] | None) -> ControlHubAnalysis:
+    """Two passes, so memory follows the users to report, not the size of the file: the first
+    finds the users without Webex Calling (and a sample of numbers for the region), the second
+    looks for other rows holding their numbers."""
     a = ControlHubAnalysis(path, fmt, layout)
     cols = layout.columns
     user_c, phone_c = cols["user"], cols.get("phone")
     ext_c, loc_c = cols.get("extension"), cols.get("location")
     calling = layout.calling
-    first_row: dict[str, int] = {}   # number key → first row holding it
-    # number key → up to MAX_SHARED further rows holding it, and how many hold it in all (duplicates only)
-    more_rows: dict[str, list[int]] = {}
-    counts: dict[str, int] = {}
-    messy: list[tuple[int, str]] = []  # rows whose number is not already in E.164 form
     e164_sample: list[str] = []
-
-    def note(key: str, row: int) -> None:
-        if key in first_row:
-            rows = more_rows.setdefault(key, [])
-            counts[key] = counts.get(key, 1) + 1
-            if len(rows) < MAX_SHARED:
-                rows.append(row)
-        else:
-            first_row[key] = row
-
     try:
         for n, row in _rows(reader, line, progress, cancelled):
             a.users += 1
             number = phone_c.get(row) if phone_c else ""
-            if number:
-                if _E164_FAST.match(number):
-                    note(number, n)
-                    if len(e164_sample) < 500:
-                        e164_sample.append(number)
-                else:
-                    messy.append((n, number))
+            if number and len(e164_sample) < 500 and _E164_FAST.match(number):
+                e164_sample.append(number)
             if not calling:
                 continue
             states = [parse_bool(c.get(row)) for c in calling]
@@ -416,20 +399,44 @@ def _controlhub(path: str, fmt: CsvFormat, layout: Layout, reader: Iterator[list
                 for c, s in zip(calling, states):
                     if s is None:
                         a.unknown_values[c.get(row) or "(empty)"] += 1
+        a.region, a.region_how = _region(region, e164_sample)
+        keys = {u.row: (u.number if _E164_FAST.match(u.number) else _key(u.number, a.region))
+                for u in a.failing if u.number}
+        holders = _holders(path, phone_c, set(keys.values()), a.region, progress, cancelled) if keys else {}
     except _Cancelled:
         a.cancelled = True
         return a
-    a.region, a.region_how = _region(region, e164_sample)
-    keys: dict[int, str] = {}
-    failing_rows = {u.row for u in a.failing}
-    for n, number in messy:  # numbers written otherwise: their E.164 form (if any) is the key
-        key = _key(number, a.region)
-        note(key, n)
-        if n in failing_rows:
-            keys[n] = key
     for u in a.failing:
-        _classify(u, a.region, keys.get(u.row, u.number), first_row, more_rows, counts, phone_c is not None)
+        _classify(u, a.region, keys.get(u.row, ""), holders, phone_c is not None)
     return a
+
+
+def _holders(path: str, phone_c: Column | None, wanted: set[str], region: str,
+             progress: Callable[[str], None] | None, cancelled: Callable[[], bool] | None) -> dict[str, list[int]]:
+    """Second pass: for each wanted number key, the rows holding it (at most MAX_SHARED + 1 kept)
+    and how many there are (``holders[key][0]``). Numbers not in E.164 form are parsed only when
+    their last digits match a wanted number, so the pass costs little more than reading."""
+    tails = {re.sub(r"\D", "", k)[-7:] for k in wanted}
+    found: dict[str, list[int]] = {}
+    _, fh, reader = open_csv(path)
+    with fh:
+        _, line = _header(reader, Path(path).name)
+        for n, row in _rows(reader, line, progress, cancelled):
+            number = phone_c.get(row) if phone_c else ""
+            if not number:
+                continue
+            if _E164_FAST.match(number):
+                key = number
+            elif re.sub(r"\D", "", number)[-7:] in tails:
+                key = _key(number, region)
+            else:
+                continue
+            if key in wanted:
+                rows = found.setdefault(key, [0])
+                rows[0] += 1
+                if len(rows) <= MAX_SHARED + 1:
+                    rows.append(n)
+    return found
 
 
 def _region(given: str | None, sample: list[str]) -> tuple[str, str]:
@@ -494,8 +501,7 @@ def _judge(number: str, region: str) -> tuple[bool, str, str]:
     return True, f"written as {number!r}; E.164 form: {e164}", e164
 
 
-def _classify(u: UserRow, region: str, key: str, first_row: dict[str, int], more_rows: dict[str, list[int]],
-              counts: dict[str, int], has_phone_column: bool) -> None:
+def _classify(u: UserRow, region: str, key: str, holders: dict[str, list[int]], has_phone_column: bool) -> None:
     if not has_phone_column:
         u.reason = "no_phone_column"
         return
@@ -503,8 +509,8 @@ def _classify(u: UserRow, region: str, key: str, first_row: dict[str, int], more
         u.reason = "no_number"
         u.detail = "no phone number" + (f" (extension {u.extension} only)" if u.extension else "")
         return
-    others = [r for r in ([first_row.get(key)] + more_rows.get(key, [])) if r and r != u.row]
-    holders = counts.get(key, 1)  # every row holding the number, this one included
+    count, *rows = holders.get(key) or [1, u.row]
+    others = [r for r in rows if r != u.row]
     bad, detail, e164 = _judge(u.number, region)
     if bad:
         u.reason, u.detail, u.e164 = "not_e164", detail, e164
@@ -517,7 +523,7 @@ def _classify(u: UserRow, region: str, key: str, first_row: dict[str, int], more
     if others:
         u.reason = "duplicate"
         u.shared_with = others[:5]
-        rows = ", ".join(str(r) for r in others[:3]) + (f" and {holders - 4} more" if holders > 4 else "")
+        rows = ", ".join(str(r) for r in others[:3]) + (f" and {count - 4} more" if count > 4 else "")
         u.detail = f"{u.number} is also on row {rows}"
         return
     u.reason = "check_number"
