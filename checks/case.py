@@ -284,6 +284,29 @@ def with_fields(case: Case, values: Mapping[str, Any]) -> Case:
     return case.updated(**changes)
 
 
+#: The fields a person or an import changes (the rest is identity and bookkeeping).
+EDITABLE_FIELDS = ("org_id", "partner_org_id", "tracking_ids", "emails", "client_versions", "release",
+                   "description", "time_window")
+
+
+def rebase(base: Case, edited: Case, current: Case) -> Case:
+    """``edited`` (made from ``base``) replayed onto ``current`` (the case as stored now): fields
+    changed since ``base`` take the edited value, lists keep what someone else added meanwhile.
+    So a screen that held the case for a while never overwrites another writer's change."""
+    changes: dict[str, Any] = {}
+    for name in EDITABLE_FIELDS:
+        old, new = getattr(base, name), getattr(edited, name)
+        if old == new:
+            continue
+        if isinstance(new, tuple):
+            removed = set(old) - set(new)
+            changes[name] = tuple(dict.fromkeys([*(v for v in getattr(current, name) if v not in removed),
+                                                 *(v for v in new if v not in old)]))
+        else:
+            changes[name] = new
+    return current.updated(**changes) if changes else current
+
+
 def missing_for_tac(case: Case) -> list[str]:
     """What TAC asks for in every case (catalog ``tac_info``) that ``case`` does not hold yet,
     each as a note saying how to add it. Empty when the case is complete enough for TAC."""

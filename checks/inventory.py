@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
-from .paths import config_dir
+from .paths import config_dir, refuse_special
 
 AUTH_MODES = ("ci-token", "mtls")
 #: ``auth_mode`` when the inventory (or the command line) does not say: wxtriage then reports what it
@@ -102,6 +102,9 @@ def load_inventory(path: Path | str | None = None) -> Inventory:
         if explicit:
             raise InventoryError(f"{p}: no such file")
         return Inventory(path=p)
+    special = refuse_special(p)
+    if special:
+        raise InventoryError(special)
     try:
         raw = tomllib.loads(p.read_bytes().decode("utf-8-sig"))
     except IsADirectoryError:

@@ -46,3 +46,29 @@ def typed_path(text: str) -> Path:
     else:
         t = re.sub(r"\\([ ()\[\]{}'\"&;!$#*?<>|`,=])", r"\1", t)
     return Path(t).expanduser()
+
+
+def special_file(path: Path | str) -> str | None:
+    """What ``path`` is when it is neither a regular file nor a folder (reading a FIFO, a socket
+    or a device would block forever or never end), else None. Never blocks, never raises."""
+    import stat
+
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return None  # missing or unreadable: the caller's own message says so
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a regular file"
+
+
+def refuse_special(path: Path | str) -> str | None:
+    """The one-line reason to refuse ``path`` as input (see :func:`special_file`), or None."""
+    what = special_file(path)
+    return f"{path}: is {what}, not a file; save the data to a regular file and give that" if what else None

@@ -10,7 +10,7 @@ import sqlite3
 from contextlib import closing
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Mapping, Sequence
 
 from .case import Case
 from .model import CheckResult
@@ -59,6 +59,10 @@ CREATE TABLE IF NOT EXISTS drafts (
 """
 
 
+#: How long a writer waits for another one to finish (seconds).
+BUSY_TIMEOUT_S = 30
+
+
 class StoreError(RuntimeError):
     """The store cannot be opened or a case does not exist."""
 
@@ -81,7 +85,9 @@ class CaseStore:
             raise StoreError(f"cannot open the case store {self.path}: {exc}") from None
 
     def _connect(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=10)
+        # The busy timeout lets concurrent writers (the TUI and a CLI, parallel scripts) queue up
+        # instead of failing with "database is locked".
+        db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S)
         db.execute("PRAGMA foreign_keys = ON")
         db.execute("PRAGMA journal_mode = WAL")  # a crash mid-write never corrupts earlier saves
         return db
@@ -90,26 +96,56 @@ class CaseStore:
         # The case's fields are the user's own text and stay as typed, except secrets (a token or a
         # URL password pasted into the description, a stored test-user password): the store is a
         # plain file, so they are replaced before they reach it, not only when shown.
-        doc = json.dumps(redact_case_doc(case.to_dict()), ensure_ascii=False)
+        # A whole-case write: callers that change a stored case use update() (no lost updates).
         with closing(self._connect()) as db, db:
-            db.execute(
-                "INSERT INTO cases(id, doc, created_at, updated_at) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT(id) DO UPDATE SET doc = excluded.doc, updated_at = excluded.updated_at",
-                (case.id, doc, case.created_at, case.updated_at))
+            self._write(db, case)
         return case
 
-    def get(self, case_id: str) -> Case:
-        with closing(self._connect()) as db:
-            row = db.execute("SELECT doc, updated_at FROM cases WHERE id = ?", (case_id,)).fetchone()
-            if row is None:
-                # Let people type a unique prefix, as with git hashes.
-                rows = db.execute("SELECT doc, updated_at FROM cases WHERE id LIKE ? || '%'",
-                                  (case_id,)).fetchall()
-                if len(rows) == 1:
-                    row = rows[0]
+    def update(self, case_id: str, change: Callable[[Case], Case]) -> Case:
+        """Read the case, apply ``change`` and write the result, all in one ``BEGIN IMMEDIATE``
+        transaction: a concurrent writer (another ``case set``, the TUI) waits instead of having
+        its change overwritten by a stale copy. ``change`` gets the stored case and returns the new
+        one (return it unchanged to write nothing). Returns the case as saved."""
+        db = self._connect()
+        try:
+            db.isolation_level = None  # transactions by hand
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                current = self._get_in(db, case_id)
+                new = change(current)
+                if new is not current:
+                    self._write(db, new)
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(f"cannot update case {case_id} in {self.path}: {exc}") from None
+        finally:
+            db.close()
+        return new
+
+    def _write(self, db: sqlite3.Connection, case: Case) -> None:
+        doc = json.dumps(redact_case_doc(case.to_dict()), ensure_ascii=False)
+        db.execute(
+            "INSERT INTO cases(id, doc, created_at, updated_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT(id) DO UPDATE SET doc = excluded.doc, updated_at = excluded.updated_at",
+            (case.id, doc, case.created_at, case.updated_at))
+
+    def _get_in(self, db: sqlite3.Connection, case_id: str) -> Case:
+        row = db.execute("SELECT doc, updated_at FROM cases WHERE id = ?", (case_id,)).fetchone()
+        if row is None:
+            rows = db.execute("SELECT doc, updated_at FROM cases WHERE id LIKE ? || '%'", (case_id,)).fetchall()
+            if len(rows) == 1:
+                row = rows[0]
         if row is None:
             raise StoreError(f"no case {case_id!r} in {self.path}; `wxtriage case list` shows the cases")
         return _case(*row)
+
+    def get(self, case_id: str) -> Case:
+        """The case (a unique prefix of its ID is enough, as with git hashes)."""
+        with closing(self._connect()) as db:
+            return self._get_in(db, case_id)
 
     def list(self, *, with_blank: bool = True, limit: int | None = None) -> list[Case]:
         """Cases, most recently updated first (at most ``limit``). ``with_blank=False`` leaves out

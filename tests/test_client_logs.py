@@ -594,3 +594,18 @@ async def test_logs_that_disagree_with_the_case_warn(tmp_path, case_fields, expe
     assert r.findings[-1].code == "logs.summary"
     if expected:
         assert r.status is Status.WARN and "wrong case" in found[0].detail
+
+
+def test_match_dense_logs_count_every_match_and_keep_bounded_excerpts(tmp_path):
+    """Issue 13, point 11: most lines match; every one is counted, first/last kept, excerpts bounded."""
+    from checks.evidence.logs import MAX_HITS_PER_RULE, scan_logs
+    lines = [f"2026-11-20T14:{i // 60 % 60:02d}:{i % 60:02d}.000Z <Error> [0x1a] XsiClient.cpp:{i} request failed "
+             f"errorCode=1502 TrackingID=NA_8666bff8-a5f2-4a6c-a31d-c7dccea7315c_{i}" for i in range(3000)]
+    p = tmp_path / "current_log.txt"
+    p.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    scan = scan_logs(p)
+    stats = [st for st in scan.stats.values() if st.count]
+    assert stats and max(st.count for st in stats) == 3000
+    assert all(len(st.hits) <= MAX_HITS_PER_RULE for st in stats)
+    top = max(stats, key=lambda st: st.count)
+    assert top.first.minute == 0 and top.last.second == 59

@@ -92,7 +92,7 @@ async def test_ask_password_prompts_once_and_keeps_it_in_memory(monkeypatch):
     with ca.cert_pem.tempfile() as trust, TlsServer(leaf_spec(ca.issue_cert(HOST), routes=routes)) as srv:
         cluster = Cluster(name="t", xsi_actions=f"https://{HOST}:{srv.port}/com.broadsoft.xsi-actions/v2.0/")
         ctx = CheckContext(cluster=cluster, options={"test_user": "bob@example.com", "ask_password": True},
-                           services={"probes": Prober(ProbeSettings(timeout=2, cafile=trust),
+                           services={"probes": Prober(ProbeSettings(timeout=10, cafile=trust),  # a busy CI machine
                                                       pins={(HOST, srv.port): ("127.0.0.1",)})})
         res = await run_one(ClusterConnectivityCheck, ctx)
     assert "conn.auth.ok" in [f.code for f in res.findings], res.findings
@@ -151,7 +151,7 @@ async def test_ask_password_without_a_terminal_is_a_finding_not_a_crash(monkeypa
     with ca.cert_pem.tempfile() as trust, TlsServer(leaf_spec(ca.issue_cert(HOST), routes=dict(XSI_ROUTES))) as srv:
         cluster = Cluster(name="t", xsi_actions=f"https://{HOST}:{srv.port}/com.broadsoft.xsi-actions/v2.0/")
         ctx = CheckContext(cluster=cluster, options={"test_user": "bob@example.com", "ask_password": True},
-                           services={"probes": Prober(ProbeSettings(timeout=2, cafile=trust),
+                           services={"probes": Prober(ProbeSettings(timeout=10, cafile=trust),  # a busy CI machine
                                                       pins={(HOST, srv.port): ("127.0.0.1",)})})
         res = await run_one(ClusterConnectivityCheck, ctx)
     assert res.status is not Status.ERROR, res.reason

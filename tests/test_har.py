@@ -211,7 +211,7 @@ def test_truncated_har_yields_entries_before_the_break(tmp_path):
     assert a.truncated and a.entries == 9
     assert a.findings[0].code == "har.onboard.email_in_calling_account"
     w = next(f for f in a.findings if f.code == "har.file.truncated")
-    assert w.severity is Severity.WARNING and "t.har" in w.detail and "byte" in w.detail
+    assert w.severity is Severity.ERROR and "t.har" in w.detail and "byte" in w.detail  # issue 13: may hide the failure
     # Cut before the onboarding POST: the warning comes first, before the unrelated context.
     data = hf.truncated_har(tmp_path / "t2.har").read_bytes()
     (tmp_path / "early.har").write_bytes(data[:data.find(b"/users/onboard")])

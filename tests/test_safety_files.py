@@ -30,7 +30,7 @@ KILLS = 12 if os.environ.get("WXTRIAGE_LONG") else 4
 LATE_TOKEN = "LateHeaderTok-7c6b5a4f3e2d1c0b9a8"  # in early bodies, only *named* as secret in the last entry
 
 
-def _big_har(path: Path, n: int = 1500) -> Path:
+def _big_har(path: Path, n: int = 600) -> Path:
     entries = []
     for i in range(n):
         body = json.dumps({"i": i, "echo": f"value {LATE_TOKEN} seen", "note": "x" * 200})
@@ -191,3 +191,18 @@ def test_bundle_refuses_to_overwrite_the_cases_own_evidence(tmp_path, wxtriage_h
     link.symlink_to(src)
     assert main(["bundle", "--case", case_id, "-o", str(link)]) == 2
     assert src.read_bytes() == before
+
+
+@pytest.mark.parametrize("command", [
+    lambda f: ["har", f], lambda f: ["har", f, "--json"], lambda f: ["logs", f], lambda f: ["inventory", "--inventory", f],
+    lambda f: ["run", "--check", "bw.blf", "--patches", f],
+])
+def test_fifos_are_refused_in_one_line_not_read_forever(tmp_path, command):
+    fifo = tmp_path / "capture.har"
+    os.mkfifo(fifo)
+    args = command(str(fifo))
+    # In a subprocess, so a regression hangs that process (killed by the timeout), not the suite.
+    p = subprocess.run([*WX, *args], env=cli_env(tmp_path / "home"), capture_output=True, text=True, timeout=120)
+    assert p.returncode == 2, p.stderr
+    lines = p.stderr.strip().splitlines()
+    assert len(lines) == 1 and "named pipe" in lines[0], p.stderr

@@ -258,3 +258,79 @@ async def test_tui_shows_an_internal_error_in_one_line_and_keeps_running(tmp_pat
     from checks.crash import crash_dir
     reports = list(crash_dir().glob("crash-*.txt"))
     assert reports and hf.REFRESH not in reports[0].read_text(encoding="utf-8")
+
+
+ESC_INPUTS = ["\x1b]0;pwned\x07", "\x1b[2J", "\r\x1b[31mfake OK", "\x9b31m"]
+
+
+@pytest.mark.parametrize("evil", ESC_INPUTS)
+def test_terminal_escapes_from_inputs_are_shown_not_obeyed(tmp_path, capsys, evil):
+    d = _doc()
+    onboard = d["log"]["entries"][8]
+    onboard["request"]["url"] += "?x=" + evil
+    onboard["response"]["content"]["text"] = hf.onboard_body(description="bad " + evil + " thing")
+    src = tmp_path / ("cap" + evil.replace("/", "") + ".har")
+    try:
+        src.write_text(json.dumps(d), encoding="utf-8")
+    except (OSError, ValueError):
+        src = tmp_path / "cap.har"
+        src.write_text(json.dumps(d), encoding="utf-8")
+    log = tmp_path / "current_log.txt"
+    log.write_text(f"2026-11-20T14:05:00.000Z <Error> x.cpp:1 failed {evil} errorCode=1502\n", encoding="utf-8")
+    inv = tmp_path / "inv.toml"
+    inv.write_text('[[cluster]]\nname = "e' + evil.encode("unicode_escape").decode().replace("\\x", "\\u00") + '"\n'
+                   'xsi_actions = "https://xsp.example.com/' + evil.encode("unicode_escape").decode().replace("\\x", "\\u00")
+                   + '"\n', encoding="utf-8")
+    main(["case", "new", "--description", "desc " + evil])
+    case_id = capsys.readouterr().out.split()[-1]
+    for args in (["har", str(src)], ["har", str(src), "--case", case_id], ["logs", str(log)],
+                 ["inventory", "--inventory", str(inv)], ["case", "show", case_id], ["case", "list"],
+                 ["run", "--check", "har.analyze", "--har", str(src)], ["har", str(tmp_path / ("no" + evil))]):
+        main(args)
+        out = capsys.readouterr()
+        for ch in ("\x1b", "\x07", "\r", "\x9b"):
+            assert ch not in out.out and ch not in out.err, (args, repr(out.out[-300:]), repr(out.err))
+
+
+def test_a_cut_har_is_an_error_in_har_and_in_run_alike(tmp_path, capsys):
+    src = hf.truncated_har(tmp_path / "cut.har")
+    code, out, err = _run(capsys, "har", str(src))
+    assert code == 1 and "incomplete" in out.lower()
+    assert "409" in out or "onboard" in out  # what was found before the break is still shown
+    code, out, err = _run(capsys, "run", "--check", "har.analyze", "--har", str(src), "--json")
+    assert code == 1
+    doc = json.loads(out)
+    assert any(f["code"] == "har.file.truncated" and f["severity"] == "error" for c in doc["checks"] for f in c["findings"])
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_utf16_pastes_are_read_like_utf16_hars(tmp_path, encoding):
+    from checks.evidence.bwcli import load_patches
+    text = "AS_CLI/Maintenance/Patching> listPatch\nAP.as.24.0.1075.ap371234  installed\n"
+    data = text.encode(encoding)
+    if encoding != "utf-16":  # the BOM that Windows tools write
+        data = ("\ufeff" + text).encode(encoding)
+    p = tmp_path / "patches.txt"
+    p.write_bytes(data)
+    assert load_patches(p).patches  # read, not "binary data"
+
+
+@pytest.mark.parametrize("make", ["zip-member-newline", "tar-not-tar", "zip-not-zip"])
+def test_archive_errors_are_one_line(tmp_path, capsys, make):
+    import zipfile
+    if make == "zip-member-newline":
+        p = tmp_path / "logs.zip"
+        with zipfile.ZipFile(p, "w") as zf:
+            zf.writestr("bad\nname\x1b[2J.txt", "x")
+    elif make == "tar-not-tar":
+        p = tmp_path / "logs.tar.gz"
+        p.write_bytes(b"this is not\na tar\n" * 10)
+    else:
+        p = tmp_path / "logs.zip"
+        p.write_bytes(b"PK\x03\x04 broken\nzip")
+    for args in (["logs", str(p)], ["har", str(p)]):
+        code, out, err = _run(capsys, *args)
+        assert code in (0, 1, 2)
+        assert "\x1b" not in err + out
+        if code == 2:
+            _one_line_error(code, err)

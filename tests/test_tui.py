@@ -245,7 +245,11 @@ async def test_typing_starts_in_the_first_field_without_an_inventory(tmp_path: P
     app = make_app(store_path=tmp_path / "s.sqlite3", inventory_path=tmp_path / "none.toml")
     async with app.run_test(size=SIZE) as pilot:
         app.action_area("urls")
-        await pilot.pause()
+        for _ in range(100):  # the screen focuses its first field after its first refresh
+            await pilot.pause()
+            if isinstance(app.focused, Input):
+                break
+            await pilot.pause(0.02)
         await pilot.press(*"https://xsp.example.com/com.broadsoft.xsi-actions/")
         await pilot.press("ctrl+r")
         await wait_for_run(pilot)

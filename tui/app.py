@@ -20,7 +20,7 @@ from checks.model import CheckResult
 from checks.playbooks import PlaybookError, PlaybookSet, load_playbooks
 from checks.redact import safe_message
 from checks.registry import Registry
-from checks.store import CaseStore
+from checks.store import CaseStore, StoreError
 
 from . import compat
 from .commands import WxTriageCommands
@@ -125,7 +125,19 @@ class WxTriageApp(App):
         return self.case
 
     def save_case(self, case: Case) -> None:
-        self.case = self.store.save(case)
+        """Save ``case`` (an edit of :attr:`case`) without losing what a concurrent writer (a CLI
+        ``case set``, ``har --case``) stored meanwhile: the edit is replayed on the stored case
+        inside one transaction."""
+        from checks.case import rebase
+
+        base = self.case if self.case is not None and self.case.id == case.id else None
+        if base is None:
+            self.case = self.store.save(case)
+            return
+        try:
+            self.case = self.store.update(case.id, lambda current: rebase(base, case, current))
+        except StoreError:  # deleted meanwhile: the edit is kept as a new save
+            self.case = self.store.save(case)
 
     def latest_results(self) -> list[CheckResult]:
         return self.store.latest_results(self.case.id) if self.case else []

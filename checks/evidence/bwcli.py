@@ -23,6 +23,7 @@ from pathlib import Path
 
 from ..api import InputError
 from ..linre import compile_linear
+from ..paths import refuse_special
 
 MAX_PASTE_BYTES = 20 * 1024 * 1024  # a patch list is kilobytes; anything this big is the wrong file
 
@@ -84,6 +85,9 @@ def _prompt_command(line: str) -> str | None:
 def read_paste(path: str | Path, expected: str) -> str:
     """Read a saved paste as text; empty, binary or huge files are a :class:`PasteError`."""
     p = Path(path)
+    special = refuse_special(p)
+    if special:
+        raise PasteError(f"{special}; expected {expected}")
     try:
         data = p.read_bytes()
     except OSError as exc:
@@ -91,6 +95,11 @@ def read_paste(path: str | Path, expected: str) -> str:
     if len(data) > MAX_PASTE_BYTES:
         raise PasteError(f"{p}: {len(data) // 1024 // 1024} MB is far too big for command output; "
                          f"expected {expected}")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with a BOM (Notepad "Unicode", PowerShell 5 >)
+        try:
+            data = data.decode("utf-16").encode("utf-8")
+        except UnicodeDecodeError:
+            raise PasteError(f"{p}: damaged UTF-16 text; save the paste again as UTF-8; expected {expected}") from None
     if b"\x00" in data[:65536]:
         raise PasteError(f"{p}: binary data, not pasted text; expected {expected}")
     for enc in ("utf-8-sig", "cp1252"):  # Windows terminals save cp1252; both keep ASCII intact

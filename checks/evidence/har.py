@@ -27,6 +27,7 @@ from typing import IO, Any, Callable, Iterator
 from haralyzer import HarEntry
 
 from ..api import InputError
+from ..paths import refuse_special
 from .textio import UTF16_BOMS, utf16_to_utf8
 
 #: Read size for ijson; also the precision of "near byte N" in error messages for big files.
@@ -131,6 +132,9 @@ def har_sources(path: Path | str) -> list[HarSource]:
     """The HARs held by ``path`` (one for a .har/.har.gz, one per HAR member for a .zip)."""
     p = Path(path)
     name = p.name
+    special = refuse_special(p)
+    if special:
+        raise HarError(special)
     try:
         with p.open("rb") as fh:
             head = fh.read(4096)

@@ -31,6 +31,7 @@ from typing import Any, BinaryIO, Callable, Iterable, Iterator, Mapping
 from ..case import TimeWindow
 from ..catalog import load_catalog
 from ..redact import Redactor
+from ..paths import refuse_special
 from .textio import utf16_to_utf8 as _utf16_stream
 
 CATALOG = "client_log_rules"
@@ -221,6 +222,9 @@ def open_source(path: Path | str, stack: ExitStack) -> LogSource:
     p = Path(path).expanduser()
     if not p.exists():
         raise LogInputError(f"{p}: no such file or folder; give a folder, a log file, a .zip or a .tar.gz")
+    special = refuse_special(p)
+    if special:
+        raise LogInputError(special)
     if p.is_dir():
         src = _folder_source(p)
     elif p.name.lower().endswith(".zip") or (zipfile.is_zipfile(p) and not p.name.lower().endswith((".txt", ".log"))):
@@ -825,6 +829,9 @@ class _FileScanner:
         return es, ee
 
 
+_EMPTY_STATS = RuleStats()
+
+
 class Scanner:
     """Scans a source; one instance per scan (it holds the redactor and the results)."""
 
@@ -861,18 +868,32 @@ class Scanner:
                     res.outside_window += 1
                 res.left_out[rule.key] = res.left_out.get(rule.key, 0) + 1
                 return
+        # Match-dense logs (most lines carry the same error): once a finding holds its excerpts, a
+        # match only counts — it extracts what names its finding (a generic rule's code) and a
+        # tracking ID while that fact has room, nothing else, so the cost per match stays small.
+        extract = self.patterns.extract
         values: dict[str, str] = {}
-        for key, pat in self.patterns.extract.items():
-            m = pat.search(entry_text)
-            if m:
-                values[key] = m.group(1)
-        if "tracking_id" in values:
-            self.add_fact("tracking_id", values["tracking_id"])
         key = rule.key
         if rule.generic:
+            for name in ("error_code", "http_status"):
+                pat = extract.get(name)
+                m = pat.search(entry_text) if pat is not None else None
+                if m:
+                    values[name] = m.group(1)
             code = values.get("error_code") or values.get("http_status") or "?"
-            values.setdefault("error_code", code)
             key = f"{rule.key}:{code}"
+        hits_full = len(res.stats.get(key, _EMPTY_STATS).hits) >= MAX_HITS_PER_RULE
+        ids_full = len(res.facts.get("tracking_id", ())) >= MAX_FACT_VALUES
+        for name, pat in extract.items():
+            if name in values or (hits_full and (name != "tracking_id" or ids_full)):
+                continue
+            m = pat.search(entry_text)
+            if m:
+                values[name] = m.group(1)
+        if "tracking_id" in values:
+            self.add_fact("tracking_id", values["tracking_id"])
+        if rule.generic:
+            values.setdefault("error_code", code)
         st = res.stats.setdefault(key, RuleStats())
         st.count += 1
         st.files.add(info.name)

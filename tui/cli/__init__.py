@@ -54,6 +54,15 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+def _run(args_list: list[str]) -> int:
+    parser = build_parser(module_for(args_list[0]) if not args_list[0].startswith("-") else None)
+    args = parser.parse_args(args_list)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    return int(args.func(args) or 0)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     from checks.workdir import sweep
@@ -63,13 +72,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from tui.app import run_app  # the only path that imports Textual
 
         return run_app()
-    parser = build_parser(module_for(args_list[0]) if not args_list[0].startswith("-") else None)
-    args = parser.parse_args(args_list)
-    if not getattr(args, "func", None):
-        parser.print_help()
-        return 2
     try:
-        return int(args.func(args) or 0)
+        return _run(args_list)
     except CliError as exc:
         print(f"wxtriage: error: {one_line(safe_message(str(exc)))}", file=sys.stderr)
         return exc.exit_code
@@ -84,7 +88,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - a bug: one line, a redacted report, exit 3 (not 1 or 2)
         from checks.crash import INTERNAL_ERROR_EXIT, internal_error_line, write_crash_report
 
-        report = write_crash_report(exc, context=f"wxtriage {args.command}", argv=args_list)
+        report = write_crash_report(exc, context="wxtriage " + (args_list[0] if args_list else ""), argv=args_list)
         print(f"wxtriage: {internal_error_line(exc, report)}", file=sys.stderr)
         return INTERNAL_ERROR_EXIT
 

@@ -6,6 +6,7 @@ import sys
 
 from checks.bundle import export_case_bundle
 from checks.paths import typed_path
+from checks.textsafe import escape_controls, one_line
 
 from .common import add_store_arg, open_store, safe_message
 
@@ -24,7 +25,7 @@ def cmd_bundle(args: argparse.Namespace) -> int:
     done = export_case_bundle(open_store(args), args.case, typed_path(args.output))
     attached = f", attached {', '.join(done.attached)}" if done.attached else ""
     results = f"{done.results} check result{'' if done.results == 1 else 's'}"
-    print(f"Wrote {done.path} ({results}{attached})")
+    print(escape_controls(f"Wrote {done.path} ({results}{attached})"))
     for note in done.notes:
-        print(f"note: {safe_message(note)}", file=sys.stderr)
+        print(f"note: {one_line(safe_message(note))}", file=sys.stderr)
     return 0

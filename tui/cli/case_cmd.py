@@ -87,24 +87,26 @@ def cmd_delete(args: argparse.Namespace) -> int:
 
 def cmd_set(args: argparse.Namespace) -> int:
     store = open_store(args)
-    old = store.get(args.case_id)
-    tw = old.time_window.to_dict()
-    merged = Case.create(
-        id=old.id,
-        org_id=old.org_id if args.org_id is None else args.org_id,
-        partner_org_id=old.partner_org_id if args.partner_org_id is None else args.partner_org_id,
-        tracking_ids=[*old.tracking_ids, *args.tracking_ids], emails=[*old.emails, *args.emails],
-        client_versions=[*old.client_versions, *args.client_versions],
-        release=old.release if args.release is None else args.release,
-        description=old.description if args.description is None else args.description,
-        since=(tw["start"] or "") if args.since is None else args.since,
-        until=(tw["end"] or "") if args.until is None else args.until)
-    store.save(old.updated(**{k: getattr(merged, k) for k in (
-        "org_id", "partner_org_id", "tracking_ids", "emails", "client_versions", "release", "description",
-        "time_window")}))
-    print(f"Updated case {old.id}")
-    return 0
 
+    def merge(old: Case) -> Case:  # runs inside the store's transaction, on the case as stored now
+        tw = old.time_window.to_dict()
+        merged = Case.create(
+            id=old.id,
+            org_id=old.org_id if args.org_id is None else args.org_id,
+            partner_org_id=old.partner_org_id if args.partner_org_id is None else args.partner_org_id,
+            tracking_ids=[*old.tracking_ids, *args.tracking_ids], emails=[*old.emails, *args.emails],
+            client_versions=[*old.client_versions, *args.client_versions],
+            release=old.release if args.release is None else args.release,
+            description=old.description if args.description is None else args.description,
+            since=(tw["start"] or "") if args.since is None else args.since,
+            until=(tw["end"] or "") if args.until is None else args.until)
+        return old.updated(**{k: getattr(merged, k) for k in (
+            "org_id", "partner_org_id", "tracking_ids", "emails", "client_versions", "release", "description",
+            "time_window")})
+
+    case = store.update(args.case_id, merge)
+    print(f"Updated case {case.id}")
+    return 0
 
 #: Cases ``case list`` prints without --limit/--all: the recent ones a person reads.
 TEXT_LIST_LIMIT = 100

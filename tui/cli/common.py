@@ -15,6 +15,7 @@ from checks.inventory import AUTH_MODES, Cluster, InventoryError, load_inventory
 from checks.registry import Registry, UnknownCheckError
 from checks.redact import (LeakError, LeakScanner, Redactor, default_known_secrets, keyring_redactor,
                            safe_message)
+from checks.paths import refuse_special
 from checks.store import CaseStore, StoreError
 from checks.textsafe import escape_controls, one_line
 
@@ -73,6 +74,8 @@ def emit_safe(text: str | None = None, doc: Any = None, *, where: str = "the out
     scanner = scanner or LeakScanner(default_known_secrets())
     scanner.add(redactor.removed)
     scanner.check_text(text, where)
+    if doc is None:  # JSON escapes control characters itself; text gets them shown, never obeyed
+        text = escape_controls(text)
     sys.stdout.write(text + "\n")
 
 
@@ -153,6 +156,9 @@ def _require_file(o: CheckOption, path: str) -> None:
     p = Path(path)
     if not p.exists():
         raise CliError(f"--{o.name} {path}: no such file" + (" or folder" if o.kind == "location" else ""))
+    special = refuse_special(p)
+    if special:
+        raise CliError(f"--{o.name} {special}")
     if o.kind == "path" and not p.is_file():
         raise CliError(f"--{o.name} {path}: not a file")
 

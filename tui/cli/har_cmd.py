@@ -15,6 +15,7 @@ from checks.evidence.har import HarError
 from checks.evidence.har_analysis import EVIDENCE_BODY_CHARS
 from checks.model import CheckResult, Severity, status_for
 from checks.report import TOOL, finding_lines
+from checks.textsafe import escape_controls
 
 from .common import CliError, add_store_arg, open_store
 
@@ -85,8 +86,8 @@ def cmd_har(args: argparse.Namespace) -> int:
                              started_at=started.isoformat(timespec="seconds"),
                              duration_s=(_dt.datetime.now(_dt.timezone.utc) - started).total_seconds())
         store.add_results(case.id, [result])
-        store.save(apply_to_case(case, analysis.extract))
+        store.update(case.id, lambda current: apply_to_case(current, analysis.extract))
         store.add_evidence(case.id, "har", args.file)  # the bundle attaches a redacted copy
         out += "" if args.json else f"\nCopied the extracted values into case {case.id}"
-    sys.stdout.write(out + "\n")
+    sys.stdout.write((out if args.json else escape_controls(out)) + "\n")
     return 1 if any(f.severity >= Severity.ERROR for f in analysis.findings) else 0

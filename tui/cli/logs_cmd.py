@@ -74,10 +74,15 @@ def cmd_logs(args: argparse.Namespace) -> int:
         store.add_results(case.id, [result])
         summary = summary_of(result.findings)
         if args.copy_facts and summary is not None:
-            updated, changes = case_with_facts(case, summary.data.get("case_facts", {}))
-            if changes:
-                store.save(updated)
-                case = updated
+            facts = summary.data.get("case_facts", {})
+            changes: list[str] = []
+
+            def copy(current):  # inside the store's transaction, on the case as stored now
+                updated, found = case_with_facts(current, facts)
+                changes[:] = found
+                return updated if found else current
+
+            case = store.update(case.id, copy)
             notes.append(f"Copied into case {case.id}: {'; '.join(changes)}" if changes
                          else f"Case {case.id} already has every fact found")
     if args.json:
