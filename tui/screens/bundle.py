@@ -56,7 +56,9 @@ class BundleScreen(ModalScreen[str | None]):
             missing = []
         text = ("Missing for TAC (add on the case screen, F2 then l, or the palette's \"case: edit fields\"):\n"
                 + "\n".join(f"• {in_words(m, self.app.registry.options())}" for m in missing)) if missing else ""
-        self.query_one("#bundle-missing", Static).update(text)
+        box = self.query_one("#bundle-missing", Static)
+        box.update(text)
+        box.display = bool(text)  # a complete case: no empty line
 
     def on_select_changed(self, event: Select.Changed) -> None:
         self._show_missing(str(event.value))
