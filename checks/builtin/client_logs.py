@@ -15,6 +15,8 @@ from typing import Any, Iterable
 
 from ..api import Check, CheckContext, CheckOption, InputError, SkipCheck
 from ..case import TimeWindow, parse_time
+# Shared with the HAR; the names stay importable from here.
+from ..consistency import MAX_COPIED_TRACKING_IDS, case_with_facts, mismatch_finding, suggested_updates  # noqa: F401
 from ..model import Evidence, Finding
 from ..findings import make_finding
 
@@ -253,68 +255,9 @@ def summary_of(findings: Iterable[Finding]) -> Finding | None:
     return next((f for f in findings if f.code == "logs.summary"), None)
 
 
-MAX_COPIED_TRACKING_IDS = 10
-
-
-def case_with_facts(case: Any, case_facts: dict[str, list[str]]) -> tuple[Any, list[str]]:
-    """``case`` with the facts from the logs added (lists appended, org ID only if the case has none
-    and the logs show exactly one); also returns what changed, in words."""
-    changes: list[str] = []
-    emails = [e for e in case_facts.get("emails", []) if e not in case.emails]
-    versions = [v for v in case_facts.get("client_versions", []) if v not in case.client_versions]
-    tracking = [t for t in case_facts.get("tracking_ids", []) if t not in case.tracking_ids][:MAX_COPIED_TRACKING_IDS]
-    org_ids = case_facts.get("org_ids", [])
-    updates: dict[str, Any] = {}
-    if emails:
-        updates["emails"] = case.emails + tuple(emails)
-        changes.append(f"e-mail {', '.join(emails)}")
-    if versions:
-        updates["client_versions"] = case.client_versions + tuple(versions)
-        changes.append(f"client version {', '.join(versions)}")
-    if tracking:
-        updates["tracking_ids"] = case.tracking_ids + tuple(tracking)
-        changes.append(f"{len(tracking)} tracking ID(s)")
-    if not case.org_id and len(org_ids) == 1:
-        updates["org_id"] = org_ids[0]
-        changes.append(f"org ID {org_ids[0]}")
-    return (case.updated(**updates) if updates else case), changes
-
-
-
-
 def case_mismatch(case: Any, facts: dict[str, list[str]]) -> Finding | None:
     """A warning when the logs' org ID, user or client version disagree with what the case holds
-    (only fields the case has; a case without them has nothing to disagree with)."""
+    (only fields both hold; a case or logs without them have nothing to disagree with)."""
     from ..evidence.logs import load_patterns
 
-    if case is None:
-        return None
-    parts: list[tuple[str, str]] = []
-    org_ids = facts.get("org_ids", [])
-    if case.org_id and org_ids and case.org_id.lower() not in (o.lower() for o in org_ids):
-        parts.append(("org ID", f"the logs show org {', '.join(org_ids)}, the case has {case.org_id}"))
-    emails = facts.get("emails", [])
-    if case.emails and emails and not {e.lower() for e in emails} & {e.lower() for e in case.emails}:
-        parts.append(("user", f"the logs' user {', '.join(emails)} is not among the case's users "
-                              f"({', '.join(case.emails)})"))
-    versions = facts.get("client_versions", [])
-    if case.client_versions and versions and not set(versions) & set(case.client_versions):
-        parts.append(("client version", f"the logs show version {', '.join(versions)}, the case has "
-                                        f"{', '.join(case.client_versions)}"))
-    if not parts:
-        return None
-    rule = load_patterns().catalog["findings"]["case_mismatch"]
-    return make_finding(rule, what=", ".join(w for w, _ in parts), details="; ".join(d for _, d in parts).capitalize(),
-                        evidence=[Evidence(w, d, "text") for w, d in parts],
-                        fields=[w for w, _ in parts])
-
-
-def suggested_updates(case: Any, results: Iterable[Any]) -> tuple[Any, list[str]]:
-    """What the case would gain from the facts the latest ``client.logs`` result found (the same
-    rules as "Copy facts"): the updated case and the changes in words (empty: nothing to offer)."""
-    for r in results:
-        if r.check_id == "client.logs":
-            summary = summary_of(r.findings)
-            if summary is not None:
-                return case_with_facts(case, summary.data.get("case_facts", {}))
-    return case, []
+    return mismatch_finding(load_patterns().catalog["findings"]["case_mismatch"], case, facts, source="the logs")

@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import asyncio
 
+from typing import Any
+
 from ..api import Check, CheckContext, CheckOption
+from ..case import Case
 from ..model import Finding
 
 
@@ -38,4 +41,19 @@ class HarAnalyzeCheck(Check):
         # it as an error result with the one-line reason, as for every other unreadable input,
         # so `run` exits non-zero instead of passing over it as a skip.
         analysis = await asyncio.to_thread(analyze_har, ctx.option("har"), None, ctx.progress)
-        return analysis.findings
+        return checked_against_case(analysis, ctx.case)
+
+
+def checked_against_case(analysis: Any, case: Case | None) -> list[Finding]:
+    """The analysis' findings plus a warning when the HAR's orgs are not the case's (a capture of
+    another org); also stored on ``analysis.findings`` so every view of it shows the warning.
+    Without an org ID on either side there is nothing to compare: no finding."""
+    from ..catalog import load_catalog
+    from ..consistency import mismatch_finding, with_finding
+
+    rule = load_catalog("har_errors")["rules"]["case_mismatch"]
+    extra = mismatch_finding(rule, case, {"org_ids": analysis.extract.org_ids}, compare=("org_ids",),
+                             source="the HAR's calls")
+    if extra is not None and not any(f.code == extra.code for f in analysis.findings):
+        analysis.findings = with_finding(analysis.findings, extra, before="har.extracted")
+    return list(analysis.findings)

@@ -66,6 +66,10 @@ def cmd_har(args: argparse.Namespace) -> int:
             redacted = redact_har_file(args.file, args.redact_out, redactor=analysis.redactor)
     except HarError as exc:
         raise CliError(str(exc)) from None
+    if case is not None:  # a HAR of another org than the case's: a warning in every output
+        from checks.builtin.har_analyze import checked_against_case
+
+        checked_against_case(analysis, case)
     scanner = analysis.scanner()
     if args.json:
         doc = {"tool": TOOL, "version": __version__, **analysis.to_dict()}

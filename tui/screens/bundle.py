@@ -19,7 +19,12 @@ from checks.redact import LeakError, safe_message
 
 
 class BundleScreen(ModalScreen[str | None]):
-    BINDINGS = [Binding("escape", "dismiss", "Close", id="bundle.close")]
+    BINDINGS = [
+        Binding("escape", "dismiss", "Close", id="bundle.close"),
+        Binding("ctrl+g", "accept_found", "Add found facts", id="bundle.accept",
+                tooltip="Add the facts the case's evidence found (e-mail, client version, org ID) before the export"),
+        Binding("ctrl+e", "edit_case", "Edit case", id="bundle.edit", tooltip="Open the case's fields"),
+    ]
 
     def compose(self) -> ComposeResult:
         cases = self.app.store.list()
@@ -35,6 +40,9 @@ class BundleScreen(ModalScreen[str | None]):
             yield Select([(f"{c.id}  {c.org_id or '(no org ID)'}", c.id) for c in cases], value=current,
                          allow_blank=False, id="bundle-case")
             yield Static("", id="bundle-missing", markup=False)
+            with Horizontal(classes="buttons", id="bundle-fill"):
+                yield Button("Add found facts (ctrl+g)", id="accept-found", compact=True)
+                yield Button("Edit case (ctrl+e)", id="edit-case", compact=True)
             yield Label("Write to")
             yield Input(f"~/wxtriage-{current}.zip", id="bundle-path")
             yield Label("", id="bundle-message")
@@ -47,18 +55,66 @@ class BundleScreen(ModalScreen[str | None]):
             self._show_missing(str(self.query_one("#bundle-case", Select).value))
 
     def _show_missing(self, case_id: str) -> None:
-        """What TAC will ask for that the case lacks, before the export, with where to add it."""
-        from checks.case import missing_for_tac
+        """What TAC will ask for that the case lacks, before the export, each with what fills it:
+        a value the evidence found (ctrl+g adds it), the evidence that holds it, or the case screen."""
+        from checks.case import CASE_FIELDS
+        from checks.consistency import gaps_for_tac
 
         try:
-            missing = missing_for_tac(self.app.store.get(case_id))
+            gaps = gaps_for_tac(self.app.store.get(case_id), self.app.store.latest_results(case_id))
         except StoreError:
-            missing = []
-        text = ("Missing for TAC (add on the case screen, F2 then l, or the palette's \"case: edit fields\"):\n"
-                + "\n".join(f"• {in_words(m, self.app.registry.options())}" for m in missing)) if missing else ""
+            gaps = []
+        labels = {f.name: f.label for f in CASE_FIELDS}
+        rows = []
+        for g in gaps:
+            if g.found:
+                how = f"found {g.found}: ctrl+g adds it"
+            elif g.seen:
+                how = f"the evidence shows {g.seen}: type the right one (ctrl+e)"
+            elif g.evidence:
+                how = f"in {g.evidence}; or type it (ctrl+e)"
+            else:
+                how = "type it on the case screen (ctrl+e)"
+            rows.append(f"• {labels.get(g.field, g.field)} — {how}")
         box = self.query_one("#bundle-missing", Static)
-        box.update(text)
-        box.display = bool(text)  # a complete case: no empty line
+        box.update("Missing for TAC:\n" + "\n".join(rows) if rows else "")
+        box.display = bool(rows)  # a complete case: no empty line
+        self.query_one("#bundle-fill").display = bool(rows)
+        self.query_one("#accept-found", Button).disabled = not any(g.found for g in gaps)
+
+    def action_accept_found(self) -> None:
+        """Add what the case's evidence found to the case chosen here, then show what is still missing."""
+        from checks.consistency import suggested_updates
+
+        if not self.query("#bundle-case"):
+            return
+        case_id = str(self.query_one("#bundle-case", Select).value)
+        store = self.app.store
+        changes: list[str] = []
+
+        def add(current):  # type: ignore[no-untyped-def]
+            updated, found = suggested_updates(current, store.latest_results(current.id))
+            changes.extend(found)
+            return updated
+        try:
+            saved = store.update(case_id, add)
+        except StoreError as exc:
+            self._show(safe_message(str(exc)), error=True)
+            return
+        if self.app.case is not None and self.app.case.id == saved.id:
+            self.app.case = saved
+        self._show_missing(case_id)
+        self._show("Added to the case: " + "; ".join(changes) if changes else "The evidence found nothing to add.")
+
+    def action_edit_case(self) -> None:
+        from .case import CaseScreen
+
+        if not self.query("#bundle-case"):
+            return
+        case_id = str(self.query_one("#bundle-case", Select).value)
+        self.dismiss(None)
+        self.app.open_case(case_id)
+        self.app.push_screen(CaseScreen())
 
     def on_select_changed(self, event: Select.Changed) -> None:
         self._show_missing(str(event.value))
@@ -68,6 +124,10 @@ class BundleScreen(ModalScreen[str | None]):
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "close":
             self.dismiss(None)
+        elif event.button.id == "accept-found":
+            self.action_accept_found()
+        elif event.button.id == "edit-case":
+            self.action_edit_case()
         elif event.button.id == "export":
             self.export()
 

@@ -16,7 +16,8 @@ class CaseScreen(Screen):
     BINDINGS = [
         Binding("ctrl+r", "continue", "Run checks", id="case.checks", tooltip="Go to the checks"),
         # ctrl+g, not ctrl+a: a text field takes ctrl+a (start of line) before the screen sees it.
-        Binding("ctrl+g", "accept_suggestions", "Accept suggestions", id="case.accept", show=False,
+        # Shown only while the evidence offers something (check_action).
+        Binding("ctrl+g", "accept_suggestions", "Add found facts", id="case.accept",
                 tooltip="Add the facts the evidence found (user e-mail, client version, tracking IDs, org ID)"),
         Binding("escape", "app.pop_screen", "Back", id="case.back"),
     ]
@@ -49,10 +50,13 @@ class CaseScreen(Screen):
     def on_mount(self) -> None:
         self._show_suggestions()
 
-    def _suggestions(self):  # type: ignore[no-untyped-def]
-        from checks.builtin.client_logs import suggested_updates
+    def on_screen_resume(self) -> None:  # back from the checks: their results may offer new facts
+        self._show_suggestions()
 
-        return suggested_updates(self.app.case, self.app.latest_results())
+    def _suggestions(self):  # type: ignore[no-untyped-def]
+        from checks.consistency import suggested_updates
+
+        return suggested_updates(self.app.ensure_case(), self.app.latest_results())
 
     def _show_suggestions(self) -> None:
         _, changes = self._suggestions()
@@ -60,6 +64,13 @@ class CaseScreen(Screen):
         box.update("Found in the evidence, not in the case yet: " + "; ".join(changes) + " — ctrl+g adds them"
                    if changes else "")
         box.display = bool(changes)
+        self._offering = bool(changes)
+        self.refresh_bindings()
+
+    _offering = False
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self._offering if action == "accept_suggestions" else True
 
     def action_accept_suggestions(self) -> None:
         updated, changes = self._suggestions()

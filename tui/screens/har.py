@@ -208,7 +208,10 @@ class HarScreen(Screen):
 
     # Messages ----------------------------------------------------------------------------
     def on_har_analysed(self, message: HarAnalysed) -> None:
+        from checks.builtin.har_analyze import checked_against_case
+
         a = self.analysis = message.analysis
+        checked_against_case(a, self.app.case)  # another org than the case's: a warning among the findings
         self.query_one("#har-analyse", Button).disabled = False
         self.query_one("#har-copy", Button).disabled = False
         self.query_one("#har-redact", Button).disabled = False
