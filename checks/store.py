@@ -81,6 +81,9 @@ class CaseStore:
                 columns = {r[1] for r in db.execute("PRAGMA table_info(evidence)")}
                 if "checks" not in columns:  # stores written before evidence named its checks
                     db.execute("ALTER TABLE evidence ADD COLUMN checks TEXT NOT NULL DEFAULT ''")
+                if "archived_at" not in {r[1] for r in db.execute("PRAGMA table_info(cases)")}:
+                    # Archived cases are kept whole but left out of the lists (stores before archiving).
+                    db.execute("ALTER TABLE cases ADD COLUMN archived_at TEXT")
         except (OSError, sqlite3.DatabaseError) as exc:
             raise StoreError(f"cannot open the case store {self.path}: {exc}") from None
 
@@ -147,22 +150,25 @@ class CaseStore:
         with closing(self._connect()) as db:
             return self._get_in(db, case_id)
 
-    def list(self, *, with_blank: bool = True, limit: int | None = None) -> list[Case]:
+    def list(self, *, with_blank: bool = True, limit: int | None = None,
+             archived: bool | None = False) -> list[Case]:
         """Cases, most recently updated first (at most ``limit``). ``with_blank=False`` leaves out
-        cases that hold nothing at all — no field, result, evidence or unsaved draft (the home
-        screen's list would otherwise fill with the empty case every quick look around creates).
+        cases that hold nothing at all — no field, result, evidence or unsaved draft (stores
+        written before cases were kept only from their first input hold such cases).
+        ``archived``: False (the default) leaves archived cases out, True lists only them, None both.
 
         Rows are read in index order and parsed one by one until ``limit`` cases are kept, so the
         home screen reads a few dozen rows of a store with thousands of cases."""
         out: list[Case] = []
         if limit is not None and limit <= 0:
             return out
+        where = {False: " WHERE archived_at IS NULL", True: " WHERE archived_at IS NOT NULL", None: ""}[archived]
         with closing(self._connect()) as db:
             rows = db.execute(
                 "SELECT doc, updated_at, EXISTS(SELECT 1 FROM results r WHERE r.case_id = cases.id)"
                 " OR EXISTS(SELECT 1 FROM evidence e WHERE e.case_id = cases.id)"
                 " OR EXISTS(SELECT 1 FROM drafts d WHERE d.case_id = cases.id)"
-                " FROM cases ORDER BY updated_at DESC, id")
+                f" FROM cases{where} ORDER BY updated_at DESC, id")
             for doc, updated, held in rows:
                 case = _case(doc, updated)
                 if with_blank or held or not case.blank:
@@ -171,13 +177,46 @@ class CaseStore:
                         break
         return out
 
-    def count(self) -> int:
+    def count(self, archived: bool | None = None) -> int:
+        where = {False: " WHERE archived_at IS NULL", True: " WHERE archived_at IS NOT NULL", None: ""}[archived]
         with closing(self._connect()) as db:
-            return db.execute("SELECT count(*) FROM cases").fetchone()[0]
+            return db.execute(f"SELECT count(*) FROM cases{where}").fetchone()[0]
+
+    def case_folders(self, case_id: str) -> list[Path]:
+        """The folders wxtriage made for the case in the data folder: its own folder (redacted
+        copies) and its pasted server output. Evidence files the user gave stay where they are."""
+        from .paths import case_dir
+
+        return list(dict.fromkeys([case_dir(case_id), self.path.parent / "cases" / case_id,
+                                   self.path.parent / "pastes" / case_id]))
 
     def delete(self, case_id: str) -> None:
+        """Delete the case with its results, evidence records, walks and drafts, and its folders
+        in the data folder (:meth:`case_folders`). A missing case is a StoreError."""
+        import shutil
+
         with closing(self._connect()) as db, db:
-            db.execute("DELETE FROM cases WHERE id = ?", (case_id,))
+            if db.execute("DELETE FROM cases WHERE id = ?", (case_id,)).rowcount == 0:
+                raise StoreError(f"no case {case_id!r} in {self.path}")
+        for folder in self.case_folders(case_id):
+            # Only a real folder named after the case: never follow a link out of the data folder.
+            if case_id and folder.name == case_id and folder.is_dir() and not folder.is_symlink():
+                shutil.rmtree(folder, ignore_errors=True)
+
+    def archive(self, case_id: str, archived: bool = True) -> Case:
+        """Archive the case (kept whole, left out of the lists) or bring it back (``archived=False``)."""
+        import datetime as _dt
+
+        case = self.get(case_id)
+        when = _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds") if archived else None
+        with closing(self._connect()) as db, db:
+            db.execute("UPDATE cases SET archived_at = ? WHERE id = ?", (when, case.id))
+        return case
+
+    def is_archived(self, case_id: str) -> bool:
+        with closing(self._connect()) as db:
+            row = db.execute("SELECT archived_at FROM cases WHERE id = ?", (case_id,)).fetchone()
+        return bool(row and row[0])
 
     # Evidence files analysed for a case (e.g. HAR captures). Only their paths are stored; the
     # bundle attaches a redacted copy made at export time.

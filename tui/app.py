@@ -112,17 +112,40 @@ class WxTriageApp(App):
         return next((o for o in self.registry.options() if o.name == wanted), None)
 
     # Current case --------------------------------------------------------------------
+    #: False while the current case exists only here: a case is stored at its first real input
+    #: (a field typed, a check run, evidence added, a step answered), not when a screen opens,
+    #: so looking around never leaves empty cases behind.
+    case_stored: bool = False
+
     def ensure_case(self) -> Case:
-        """The current case, creating (and saving) an empty one so nothing is lost."""
+        """The current case; a new one (not stored until something is put into it) if none."""
         if self.case is None:
-            self.case = self.store.save(Case())
-        self.sub_title = f"case {self.case.id}"
+            self.case, self.case_stored = Case(), False
+        self._show_case()
         return self.case
 
+    def _show_case(self) -> None:
+        if self.case is not None:
+            self.sub_title = f"case {self.case.id}" if self.case_stored else "new case (saved at the first input)"
+
+    def stored_case_id(self) -> str:
+        """The current case's ID, storing the case first if it is new: call it before writing
+        anything that belongs to the case (results, evidence, drafts, walks)."""
+        case = self.ensure_case()
+        if not self.case_stored:
+            self.case, self.case_stored = self.store.save(case), True
+            self._show_case()
+        return case.id
+
     def open_case(self, case_id: str) -> Case:
-        self.case = self.store.get(case_id)
-        self.sub_title = f"case {self.case.id}"
+        self.case, self.case_stored = self.store.get(case_id), True
+        self._show_case()
         return self.case
+
+    def close_case(self) -> None:
+        """No current case (the next way in starts a new one)."""
+        self.case, self.case_stored = None, False
+        self.sub_title = ""
 
     def save_case(self, case: Case) -> None:
         """Save ``case`` (an edit of :attr:`case`) without losing what a concurrent writer (a CLI
@@ -130,9 +153,10 @@ class WxTriageApp(App):
         inside one transaction."""
         from checks.case import rebase
 
-        base = self.case if self.case is not None and self.case.id == case.id else None
+        base = self.case if self.case is not None and self.case.id == case.id and self.case_stored else None
         if base is None:
-            self.case = self.store.save(case)
+            self.case, self.case_stored = self.store.save(case), True
+            self._show_case()
             return
         try:
             self.case = self.store.update(case.id, lambda current: rebase(base, case, current))

@@ -1,4 +1,4 @@
-"""``wxtriage case new|list|show|set``: the case store from the command line."""
+"""``wxtriage case new|list|show|set|delete|archive|unarchive``: the case store from the command line."""
 from __future__ import annotations
 
 import argparse
@@ -25,7 +25,7 @@ def _add_fields(p: argparse.ArgumentParser, creating: bool) -> None:
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("case", help="create, list and show cases")
+    p = sub.add_parser("case", help="create, list, show, change, archive and delete cases")
     csub = p.add_subparsers(dest="case_command", metavar="ACTION", required=True)
     new = csub.add_parser("new", help="open a new case; prints its ID last")
     _add_fields(new, creating=True)
@@ -40,15 +40,27 @@ def register(sub: argparse._SubParsersAction) -> None:
     ls.add_argument("--json", action="store_true")
     ls.add_argument("--limit", type=int, metavar="N",
                     help=f"at most N cases (text: {TEXT_LIST_LIMIT} unless given; --json: all unless given)")
-    ls.add_argument("--all", action="store_true", help="every case, however many")
+    ls.add_argument("--all", action="store_true", help="every case, however many, archived ones too")
+    ls.add_argument("--archived", action="store_true", help="only the archived cases")
     add_store_arg(ls)
     ls.set_defaults(func=cmd_list)
-    delete = csub.add_parser("delete", help="delete a case with its results, evidence records and walks "
-                                            "(asks first; the files themselves stay where they are)")
+    delete = csub.add_parser("delete", help="delete a case with its results, evidence records, walks and its "
+                                            "folder in the data folder (asks first; evidence files you gave "
+                                            "stay where they are)")
     delete.add_argument("case_id", metavar="ID")
     delete.add_argument("--yes", action="store_true", help="do not ask (needed when not at a terminal)")
     add_store_arg(delete)
     delete.set_defaults(func=cmd_delete)
+    archive = csub.add_parser("archive", help="archive a case: kept whole, hidden from the lists and the TUI's "
+                                              "recent cases (asks first; `case unarchive ID` brings it back)")
+    archive.add_argument("case_id", metavar="ID")
+    archive.add_argument("--yes", action="store_true", help="do not ask (needed when not at a terminal)")
+    add_store_arg(archive)
+    archive.set_defaults(func=cmd_archive)
+    unarchive = csub.add_parser("unarchive", help="bring an archived case back into the lists")
+    unarchive.add_argument("case_id", metavar="ID")
+    add_store_arg(unarchive)
+    unarchive.set_defaults(func=cmd_unarchive)
     show = csub.add_parser("show", help="show a case and its latest results")
     show.add_argument("case_id", metavar="ID")
     show.add_argument("--json", action="store_true")
@@ -65,23 +77,62 @@ def cmd_new(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_delete(args: argparse.Namespace) -> int:
+def _confirmed(args: argparse.Namespace, doing: str, question: str) -> int | None:
+    """None when the user agreed (or gave --yes), else the exit code: 2 when nobody can be asked
+    (not a terminal), 1 when the answer was no."""
     import sys
 
+    if args.yes:
+        return None
+    if not sys.stdin.isatty():
+        print(f"wxtriage: error: {doing} needs confirmation: run it at a terminal or add --yes", file=sys.stderr)
+        return 2
+    try:
+        answer = input(f"{question} [y/N] ").strip().lower()
+    except EOFError:
+        answer = ""
+    if answer not in ("y", "yes"):
+        print("Nothing changed.")
+        return 1
+    return None
+
+
+def _what(case: Case) -> str:
+    return f"case {case.id} ({case.org_id or 'no org ID'}; {(case.description.splitlines() or ['no description'])[0][:60]})"
+
+
+def cmd_delete(args: argparse.Namespace) -> int:
     store = open_store(args)
     case = store.get(args.case_id)
-    what = f"case {case.id} ({case.org_id or 'no org ID'}; {(case.description.splitlines() or ['no description'])[0][:60]})"
-    if not args.yes:
-        if not sys.stdin.isatty():
-            print(f"wxtriage: error: deleting {what} needs confirmation: run it at a terminal or add --yes",
-                  file=sys.stderr)
-            return 2
-        answer = input(f"Delete {what} with its results? [y/N] ").strip().lower()
-        if answer not in ("y", "yes"):
-            print("Nothing deleted.")
-            return 1
+    what = _what(case)
+    refused = _confirmed(args, f"deleting {what}", f"Delete {what} with its results and its folder?")
+    if refused is not None:
+        return refused
     store.delete(case.id)
     print(f"Deleted {what}")
+    return 0
+
+
+def cmd_archive(args: argparse.Namespace) -> int:
+    store = open_store(args)
+    case = store.get(args.case_id)
+    what = _what(case)
+    if store.is_archived(case.id):
+        print(f"Already archived: {what}")
+        return 0
+    refused = _confirmed(args, f"archiving {what}", f"Archive {what}? It leaves the lists; nothing is deleted.")
+    if refused is not None:
+        return refused
+    store.archive(case.id)
+    print(f"Archived {what} (`wxtriage case list --archived` shows it, `wxtriage case unarchive {case.id}` "
+          "brings it back)")
+    return 0
+
+
+def cmd_unarchive(args: argparse.Namespace) -> int:
+    store = open_store(args)
+    case = store.archive(args.case_id, archived=False)
+    print(f"Unarchived {_what(case)}")
     return 0
 
 
@@ -117,22 +168,31 @@ def cmd_list(args: argparse.Namespace) -> int:
         raise CliError(f"--limit {args.limit}: give a number of 1 or more (or --all)")
     limit = None if args.all else args.limit if args.limit is not None else (None if args.json else TEXT_LIST_LIMIT)
     store = open_store(args)
+    archived = True if args.archived else None if args.all else False
     # One more than shown tells whether older cases were left out, without counting them all.
-    cases = store.list(limit=None if limit is None else limit + 1)
+    cases = store.list(limit=None if limit is None else limit + 1, archived=archived)
     more = limit is not None and len(cases) > limit
     cases = cases[:limit] if limit is not None else cases
+    marked = set(c.id for c in store.list(archived=True)) if archived is not False else set()
+    hidden = store.count(archived=True) if archived is False else 0
     if args.json:
-        emit_safe(doc={"cases": [c.to_dict() for c in cases], "truncated": more}, where="the case list")
+        emit_safe(doc={"cases": [c.to_dict() | {"archived": c.id in marked} for c in cases], "truncated": more,
+                       "archived_not_shown": hidden}, where="the case list")
         return 0
     if not cases:
-        print("No cases yet. Open one with: wxtriage case new --org-id <org ID>")
+        print("No archived cases." if args.archived else
+              "No cases yet. Open one with: wxtriage case new --org-id <org ID>"
+              + (f" ({hidden} archived: --archived shows them)" if hidden else ""))
         return 0
     lines = []
     for c in cases:
         desc = c.description.splitlines()[0][:50] if c.description else ""
-        lines.append(f"{c.id}  {c.updated_at[:16]}  {c.org_id or '(no org ID)':<36}  {desc}")
+        tag = "  [archived]" if c.id in marked and not args.archived else ""
+        lines.append(f"{c.id}  {c.updated_at[:16]}  {c.org_id or '(no org ID)':<36}  {desc}{tag}")
     if more:
-        lines.append(f"… {store.count() - len(cases)} older cases not shown (--limit N or --all)")
+        lines.append(f"… {store.count(archived) - len(cases)} older cases not shown (--limit N or --all)")
+    if hidden:
+        lines.append(f"({hidden} archived case(s) not shown: --archived or --all)")
     emit_safe("\n".join(lines), where="the case list")
     return 0
 

@@ -28,7 +28,16 @@ class BundleScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         cases = self.app.store.list()
-        current = self.app.case.id if self.app.case else (cases[0].id if cases else None)
+        # The current case (archived or not) if it is stored; a new case with nothing in it yet is
+        # not: the newest case then.
+        if self.app.case is not None and self.app.case_stored and all(c.id != self.app.case.id for c in cases):
+            try:
+                cases.insert(0, self.app.store.get(self.app.case.id))
+            except StoreError:
+                pass
+        ids = {c.id for c in cases}
+        current = (self.app.case.id if self.app.case is not None and self.app.case.id in ids
+                   else cases[0].id if cases else None)
         with Vertical(id="bundle-dialog", classes="dialog"):
             yield Static("[b]TAC bundle[/]\nA zip with the case fields, every check result and a readable "
                          "report, with a checksum for each file. Secrets are refused, never written.")

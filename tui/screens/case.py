@@ -92,19 +92,20 @@ class CaseScreen(Screen):
 
     def _validate_and_save(self, name: str, field_input: Input) -> None:
         error_label = self.query_one(f"#e-{name}", Label)
-        store, case_id = self.app.store, self.app.case.id
+        store, case_id = self.app.store, self.app.ensure_case().id
         try:
             case = with_fields(self.app.case, {name: parse_field(name, field_input.value)})
         except CaseFieldError as exc:
             self.errors[name] = safe_message(str(exc))  # it quotes what was typed
             error_label.update(self.errors[name])
             field_input.add_class("invalid")
-            store.save_draft(case_id, name, field_input.value)  # keep what was typed
+            store.save_draft(self.app.stored_case_id(), name, field_input.value)  # keep what was typed
             return
         self.errors.pop(name, None)
         error_label.update("")
         field_input.remove_class("invalid")
-        store.clear_draft(case_id, name)
+        if self.app.case_stored:
+            store.clear_draft(case_id, name)
         if _differs(case, self.app.case):
             self.app.save_case(case)
 

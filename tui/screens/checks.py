@@ -317,9 +317,9 @@ class ChecksScreen(Screen):
         self.query_one("#run", Button).disabled = False
         self.query_one("#cancel", Button).disabled = True
         if self.app.case and message.results:
-            self.app.store.add_results(self.app.case.id, message.results)
+            self.app.store.add_results(self.app.stored_case_id(), message.results)
             # Every file a check read (a HAR, a paste, a CA file …) goes into the bundle.
-            self.app.store.record_inputs(self.app.case.id, message.results, self.app.registry.checks,
+            self.app.store.record_inputs(self.app.stored_case_id(), message.results, self.app.registry.checks,
                                          getattr(self, "_run_options", {}))
         counts = summary_counts(message.results)
         text = ", ".join(f"{n} {k}" for k, n in counts.items() if n) or "nothing ran"

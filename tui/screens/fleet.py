@@ -115,7 +115,7 @@ class FleetScreen(Screen):
         table.update_cell(run.cluster, "where", _where(s), update_width=True)
         table.update_cell(run.cluster, "problems", str(s.problems) if s.problems else "", update_width=True)
         if self.app.case is not None:
-            self.app.store.add_results(self.app.case.id, run.results)
+            self.app.store.add_results(self.app.stored_case_id(), run.results)
 
     def on_fleet_done(self, message: FleetDone) -> None:
         summaries = [r.summary for r in self.runs.values()]

@@ -34,9 +34,17 @@ class HomeScreen(Screen):
         Binding("n", "new_case", "New case", id="home.new", tooltip="Start a fresh case"),
         Binding("down", "to_results", "Results", show=False, id="home.results"),
         Binding("slash", "search", "Search", id="home.search", tooltip="Back to the symptom search"),
-        Binding("delete", "delete_case", "Delete case", show=False, id="home.delete",
-                tooltip="Delete the case highlighted in the recent cases (asks first)"),
+        # Keys of the recent-cases list: in the footer (and active) while the list has the focus.
+        Binding("delete", "delete_case", "Delete", id="home.delete",
+                tooltip="Delete the highlighted case with its results and its folder (asks first)"),
+        Binding("a", "archive_case", "Archive", id="home.archive",
+                tooltip="Archive the highlighted case (asks first), or bring an archived one back"),
+        Binding("v", "toggle_archived", "Archived", id="home.archived",
+                tooltip="Show the archived cases instead of the recent ones, and back"),
     ]
+
+    #: The list shows the archived cases instead of the recent ones.
+    show_archived = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -51,7 +59,7 @@ class HomeScreen(Screen):
                         yield Button(label, id=f"way-{button_id}", compact=True,
                                      variant="primary" if button_id == "live" else "default")
                         yield Static(text, classes="way-text")
-            yield Static("Recent cases (enter to reopen)", classes="section-title")
+            yield Static("Recent cases (enter to reopen)", classes="section-title", id="cases-title")
             yield DataTable(id="cases", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
@@ -110,10 +118,68 @@ class HomeScreen(Screen):
     # Ways in and cases ---------------------------------------------------------------------
     def refresh_cases(self) -> None:
         table = self.query_one("#cases", DataTable)
+        was = table.cursor_row
         table.clear()
-        for c in self.app.store.list(with_blank=False, limit=50):  # not the empty cases of quick looks
+        # Not the empty cases older versions stored for every quick look around; archived ones
+        # only in the archived view.
+        for c in self.app.store.list(with_blank=False, limit=50, archived=self.show_archived):
             table.add_row(c.id, c.updated_at[:16].replace("T", " "), c.org_id or "—",
                           (c.description.splitlines() or [""])[0][:40], key=c.id)
+        if table.row_count:  # back from a dialog or a case: the cursor stays where it was
+            table.move_cursor(row=min(was, table.row_count - 1), animate=False)
+        hidden = 0 if self.show_archived else self.app.store.count(archived=True)
+        title = ("Archived cases (enter reopens, a brings one back, v shows the recent ones)" if self.show_archived
+                 else "Recent cases (enter reopens; with the list focused: delete, a archive"
+                      + (f", v shows {hidden} archived" if hidden else "") + ")")
+        self.query_one("#cases-title", Static).update(title)
+
+    def on_descendant_focus(self) -> None:
+        self.refresh_bindings()  # the list's keys show while it has the focus
+
+    def on_descendant_blur(self) -> None:
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("delete_case", "archive_case", "toggle_archived"):
+            try:
+                return self.focused is self.query_one("#cases", DataTable)
+            except Exception:  # not composed yet
+                return False
+        return True
+
+    def _highlighted_case(self) -> str | None:
+        table = self.query_one("#cases", DataTable)
+        if self.focused is not table or not table.row_count:
+            return None
+        return str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+
+    def action_toggle_archived(self) -> None:
+        self.show_archived = not self.show_archived
+        self.refresh_cases()
+
+    def action_archive_case(self) -> None:
+        case_id = self._highlighted_case()
+        if case_id is None:
+            return
+        if self.show_archived:  # bringing one back needs no confirmation: nothing is lost either way
+            self.app.store.archive(case_id, archived=False)
+            self.refresh_cases()
+            self.notify(f"Case {case_id} is back in the recent cases")
+            return
+        from .choice import ChoiceScreen
+
+        def answered(answer: str | None) -> None:
+            if answer != "archive":
+                return
+            self.app.store.archive(case_id)
+            if self.app.case is not None and self.app.case.id == case_id:
+                self.app.close_case()
+            self.refresh_cases()
+            self.notify(f"Case {case_id} archived (v shows the archived cases)")
+        self.app.push_screen(ChoiceScreen(f"Archive case {case_id}?", [("keep", "Keep it here"),
+                                                                      ("archive", "Archive it")],
+                                          detail="It leaves the recent cases and `wxtriage case list`; nothing is "
+                                                 "deleted, and v then a brings it back."), answered)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "way-bundle":  # the bundle dialog lets the user pick the case
@@ -135,7 +201,7 @@ class HomeScreen(Screen):
         window = "a time window is set" if (case.time_window.start or case.time_window.end) else "no time window"
         def answered(answer: str | None) -> None:
             if answer == "new":
-                self.app.case = None
+                self.app.close_case()
             if answer:
                 go()
         self.app.push_screen(ChoiceScreen(
@@ -151,27 +217,31 @@ class HomeScreen(Screen):
         self.app.action_live()
 
     def action_delete_case(self) -> None:
-        table = self.query_one("#cases", DataTable)
-        if self.focused is not table or not table.row_count:
+        case_id = self._highlighted_case()
+        if case_id is None:
             return
-        case_id = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        from checks.store import StoreError
+
         from .choice import ChoiceScreen
 
         def answered(answer: str | None) -> None:
             if answer != "delete":
                 return
-            self.app.store.delete(case_id)
+            try:
+                self.app.store.delete(case_id)
+            except StoreError as exc:  # deleted meanwhile (a CLI): say so, the list catches up
+                self.notify(str(exc), severity="warning")
             if self.app.case is not None and self.app.case.id == case_id:
-                self.app.case = None
-                self.app.sub_title = ""
+                self.app.close_case()
             self.refresh_cases()
             self.notify(f"Case {case_id} deleted")
         self.app.push_screen(ChoiceScreen(f"Delete case {case_id}?", [("keep", "Keep it"), ("delete", "Delete it")],
-                                          detail="Its fields, results, evidence records and playbook walks go; "
-                                                 "the evidence files themselves stay where they are."), answered)
+                                          detail="Its fields, results, evidence records, playbook walks and its folder "
+                                                 "in the data folder (redacted copies, pasted output) go; evidence "
+                                                 "files you gave stay where they are."), answered)
 
     def action_new_case(self) -> None:
-        self.app.case = None
+        self.app.close_case()
         self.app.action_live()
 
 

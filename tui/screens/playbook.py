@@ -83,8 +83,10 @@ class PlaybookScreen(Screen):
     def on_mount(self) -> None:
         case = self.app.ensure_case()
         saved = next((t for t in self.app.store.transcripts(case.id) if t.playbook_id == self.playbook.id), None)
-        self.walk = Walk(self.playbook, saved, on_change=lambda t: self.app.store.save_transcript(case.id, t))
-        if saved is None:
+        # An answer stores a new case; opening the playbook alone does not.
+        self.walk = Walk(self.playbook, saved,
+                         on_change=lambda t: self.app.store.save_transcript(self.app.stored_case_id(), t))
+        if saved is None and self.app.case_stored:
             self.app.store.save_transcript(case.id, self.walk.transcript)
         self.show()
 
@@ -352,7 +354,7 @@ class PlaybookScreen(Screen):
             self.query_one("#pb-error", Static).update(safe_message(str(exc)))
             return
         if self.app.case and step.evidence in ("har", "logs", "csv", "cert-chain"):
-            self.app.store.add_evidence(self.app.case.id, step.evidence, value)
+            self.app.store.add_evidence(self.app.stored_case_id(), step.evidence, value)
         self.walk.provide(step.evidence, value)
         self.show()
 
@@ -409,7 +411,7 @@ class PlaybookScreen(Screen):
 
     def on_step_run_completed(self, message: "StepRunCompleted") -> None:
         if self.app.case and message.results:
-            self.app.store.add_results(self.app.case.id, message.results)
+            self.app.store.add_results(self.app.stored_case_id(), message.results)
         step = self.walk.current if self.walk else None
         if message.cancelled or step is None or step.id != message.step_id:
             return
