@@ -8,6 +8,7 @@ from __future__ import annotations
 from textual.css.query import NoMatches
 from textual.dom import NoScreen
 from textual.events import Mount
+from textual.screen import Screen
 from textual.widgets import Header, OptionList
 from textual.widgets._header import HeaderTitle
 
@@ -43,7 +44,31 @@ def _header_on_mount(self: Header, _: Mount) -> None:
     self.watch(self.screen, "sub_title", set_title)
 
 
+_active_bindings = Screen.active_bindings
+
+
+def _stable_active_bindings(self: Screen) -> dict:  # type: ignore[type-arg]
+    # Textual 8.2: the footer lists the bindings in the order the focus chain meets them, and a
+    # screen's priority binding takes the place of the focused widget's binding for the same key
+    # (an Input binds ctrl+x to cut): "^x Cancel" jumped before "^r Run" whenever a field had the
+    # focus. Keys now keep one order: the focused widgets' own keys, then the screen's, then the
+    # app's, each in the order they are declared.
+    active = _active_bindings.fget(self)  # type: ignore[attr-defined]
+    app = self.app
+
+    def rank(item):  # type: ignore[no-untyped-def]
+        key, ab = item
+        level = 2 if ab.node is app else 1 if ab.node is self else 0
+        try:
+            declared = list(ab.node._bindings.key_to_bindings)
+        except AttributeError:
+            declared = []
+        return (level, declared.index(key) if key in declared else len(declared))
+    return dict(sorted(active.items(), key=rank))
+
+
 def install() -> None:
     """Apply the guards (idempotent); the app calls this before it builds any screen."""
     OptionList._move_page = _move_page_when_laid_out  # type: ignore[method-assign]
     Header._on_mount = _header_on_mount  # type: ignore[method-assign]
+    Screen.active_bindings = property(_stable_active_bindings)  # type: ignore[method-assign, assignment]
