@@ -15,9 +15,13 @@ from dataclasses import dataclass
 from importlib.metadata import EntryPoint, entry_points
 from typing import Iterable, Sequence
 
-from .api import AREAS, Check, CheckOption
+from .api import AREAS, Check, CheckOption, add_areas, areas_from
+from .catalog import load_catalog
+from .catalog.schema import AREAS_SCHEMA
 
 GROUP = "wxtriage.checks"
+#: ``"acme" = "my_plugin:areas"``: the package and name of a plugin's ``areas.toml``.
+AREA_GROUP = "wxtriage.areas"
 
 
 class UnknownCheckError(ValueError):
@@ -47,9 +51,16 @@ class Registry:
         self._checks[check.id] = check
 
     @classmethod
-    def discover(cls, eps: Iterable[EntryPoint] | None = None) -> "Registry":
-        """The installed checks, listed without importing any of them."""
+    def discover(cls, eps: Iterable[EntryPoint] | None = None,
+                 area_eps: Iterable[EntryPoint] | None = None) -> "Registry":
+        """The installed checks, listed without importing any of them, after the plugins' own
+        areas (``wxtriage.areas``: data only, so reading them costs a TOML file each)."""
         reg = cls()
+        for ep in (entry_points(group=AREA_GROUP) if area_eps is None else area_eps):
+            try:
+                add_areas(areas_from(load_catalog(ep.module, ep.attr or "areas", schema=AREAS_SCHEMA)))
+            except Exception as exc:  # noqa: BLE001 - a broken plugin must not break the console
+                reg._failures.append(LoadFailure(ep.name, ep.value, f"its areas: {type(exc).__name__}: {exc}"))
         for ep in (entry_points(group=GROUP) if eps is None else eps):
             reg._pending[ep.name] = ep
         return reg
