@@ -334,3 +334,50 @@ def test_archive_errors_are_one_line(tmp_path, capsys, make):
         assert "\x1b" not in err + out
         if code == 2:
             _one_line_error(code, err)
+
+
+@pytest.mark.parametrize("encoding,bom", [("utf-16-le", True), ("utf-16-be", True), ("utf-16-le", False),
+                                          ("utf-16-be", False)])
+def test_utf16_with_or_without_bom_is_text_for_every_reader(tmp_path, encoding, bom):
+    """Pastes, client logs, user exports and the bundle's copies decide "text or binary" with one
+    helper (checks/evidence/textio.py): UTF-16 is text in either byte order, BOM or not."""
+    from checks.bundle import _decode
+    from checks.evidence.bwcli import load_patches
+    from checks.evidence.logs import scan_logs
+    from checks.evidence.user_csv import open_csv
+
+    def enc(text: str) -> bytes:
+        return (("\ufeff" if bom else "") + text).encode(encoding)
+
+    paste = tmp_path / "patches.txt"
+    paste.write_bytes(enc("AS_CLI/Maintenance/Patching> listPatch\nAP.as.24.0.1075.ap371234  installed\n"))
+    assert load_patches(paste).patches
+    log = tmp_path / "current_log.txt"
+    log.write_bytes(enc("2026-11-20T14:05:00.000Z <Error> x.cpp:1 Http error when trying to get BWC Token, "
+                        "httpStatusCode: 503 errorCode=1502 J\u00f6rg\n"))
+    scan = scan_logs(log)
+    assert scan.files[0].status == "parsed" and scan.stats["bwtoken_fetch"].count == 1
+    assert "J\u00f6rg" in scan.stats["bwtoken_fetch"].hits[0].text
+    csv_file = tmp_path / "users.csv"
+    csv_file.write_bytes(enc("First Name\tLast Name\tEmail\nJ\u00f6rg\tM\u00fcller\tjm@example.com\n"))
+    fmt, fh, rows = open_csv(csv_file)
+    with fh:
+        assert fmt.encoding.startswith("utf-16") and fmt.delimiter == "\t"
+        assert list(rows) == [["First Name", "Last Name", "Email"], ["J\u00f6rg", "M\u00fcller", "jm@example.com"]]
+    assert _decode(enc("AS_CLI> listPatch\n")) == "AS_CLI> listPatch\n"
+
+
+def test_binary_is_still_refused_by_every_reader(tmp_path):
+    from checks.evidence.bwcli import PasteError, load_patches
+    from checks.evidence.logs import scan_logs
+    from checks.evidence.textio import text_encoding
+
+    blob = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00" * 50
+    assert text_encoding(blob) is None
+    p = tmp_path / "patches.txt"
+    p.write_bytes(blob)
+    with pytest.raises(PasteError, match="binary data"):
+        load_patches(p)
+    log = tmp_path / "current_log.txt"
+    log.write_bytes(blob)
+    assert scan_logs(log).files[0].status == "binary"

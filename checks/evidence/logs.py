@@ -33,7 +33,7 @@ from ..case import TimeWindow
 from ..catalog import load_catalog
 from ..redact import Redactor
 from ..paths import refuse_special
-from .textio import utf16_to_utf8 as _utf16_stream
+from .textio import text_encoding, utf16_to_utf8 as _utf16_stream
 
 CATALOG = "client_log_rules"
 CHUNK_SIZE = 4 << 20
@@ -705,16 +705,10 @@ def parse_log_time(line: str) -> _dt.datetime | None:
 
 
 def _sniff(head: bytes) -> str | None:
-    """``None`` for text, else why the bytes look binary. UTF-16 with a BOM counts as text."""
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    """``None`` for text (UTF-16 too, with or without a BOM), else why the bytes look binary."""
+    if text_encoding(head) is not None:
         return None
-    if b"\x00" in head:
-        return "binary (contains NUL bytes)"
-    if head:
-        controls = sum(1 for b in head if b < 9 or 13 < b < 32)
-        if controls / len(head) > 0.1:
-            return "binary (mostly control bytes)"
-    return None
+    return "binary (contains NUL bytes)" if b"\x00" in head else "binary (mostly control bytes)"
 
 
 def _last_entry_start(buf: bytes, limit: int = 4096) -> int:
@@ -1112,8 +1106,9 @@ class Scanner:
                 info.status, info.note = "binary", f"{why}: skipped"
                 return
             stream: BinaryIO = _Prepend(head, raw)  # type: ignore[assignment]
-            if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-                stream = _utf16_stream(stream)
+            enc = text_encoding(head)
+            if enc is not None and enc.startswith("utf-16"):
+                stream = _utf16_stream(stream, enc)
                 info.note = "UTF-16 text"
             elif head.startswith(codecs.BOM_UTF8):
                 stream = _Prepend(head[3:], raw)  # type: ignore[assignment]
