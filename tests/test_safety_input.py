@@ -381,3 +381,62 @@ def test_binary_is_still_refused_by_every_reader(tmp_path):
     log = tmp_path / "current_log.txt"
     log.write_bytes(blob)
     assert scan_logs(log).files[0].status == "binary"
+
+
+async def test_tui_keeps_running_when_a_screen_handler_raises(tmp_path, monkeypatch, wxtriage_home):
+    """An exception inside a screen's own handler (not a worker): one line, a report, and the same
+    screen keeps handling what comes next (issue 13 item 8)."""
+    from textual.widgets import Input
+
+    from tui.demo import demo_app
+    from tui.screens.home import HomeScreen
+
+    fill = HomeScreen._fill
+    calls: list[str] = []
+
+    def flaky(self, text: str) -> None:
+        calls.append(text)
+        if text == "x":
+            raise ValueError(f"handler fell over on token={hf.REFRESH}\nsecond line \x1b[2J")
+        fill(self, text)
+
+    monkeypatch.setattr(HomeScreen, "_fill", flaky)
+    app = demo_app(tmp_path / "ws")
+    app.keep_running_on_error = True
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        home.query_one("#symptom", Input).focus()
+        await pilot.press("x")
+        await pilot.pause(0.2)
+        line = app.internal_error
+        assert line.startswith("internal error: ValueError") and "please report it" in line and "crash-" in line
+        assert hf.REFRESH not in line and "\n" not in line and "\x1b" not in line
+        assert any("internal error" in n.message and "\n" not in n.message for n in app._notifications)
+        assert app.is_running and app.return_code is None
+        # The screen's message loop still runs: the next key reaches the same handler.
+        await pilot.press("y")
+        await pilot.pause(0.2)
+        assert calls[-1] == "xy" and app.screen is home
+        await pilot.press("f1")  # and the app's own keys still work
+        await pilot.pause()
+        assert app.screen is not home
+    from checks.crash import crash_dir
+    assert any(hf.REFRESH not in r.read_text(encoding="utf-8") for r in crash_dir().glob("crash-*.txt"))
+
+
+async def test_tui_error_notifications_are_one_escaped_line(tmp_path, wxtriage_home):
+    from tui.demo import demo_app
+
+    app = demo_app(tmp_path / "ws")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        app.notify(f"cannot read bad\nname\x1b[2J[/b].zip: token={hf.REFRESH}", severity="error")
+        app.notify("note about J\u00f6rg\x07 [red]x[/]")
+        await pilot.pause()
+        error, note = list(app._notifications)[-2:]
+        assert "\n" not in error.message and "\x1b" not in error.message and "\\n" in error.message
+        assert hf.REFRESH not in error.message and "[/b]" in error.message and not error.markup
+        assert "\x07" not in note.message and "[red]x[/]" in note.message
+        assert app.is_running
