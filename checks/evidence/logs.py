@@ -168,7 +168,7 @@ def _zip_source(path: Path, stack: ExitStack) -> LogSource:
     try:
         zf = stack.enter_context(zipfile.ZipFile(path))
     except (zipfile.BadZipFile, OSError, EOFError) as exc:
-        raise LogInputError(f"{path} is not a readable zip file ({exc}); re-create it or unpack it and "
+        raise LogInputError(f"{path} is not a readable zip file ({_reason(exc)}); re-create it or unpack it and "
                             "give the folder") from None
     src = LogSource(str(path), "zip")
     for info in zf.infolist():
@@ -192,8 +192,8 @@ def _tar_source(path: Path, stack: ExitStack) -> LogSource:
         tf = stack.enter_context(tarfile.open(path, "r:*"))
         infos = tf.getmembers()
     except (tarfile.TarError, OSError, EOFError, zlib_error()) as exc:
-        raise LogInputError(f"{path} is not a readable tar archive ({exc}); re-create it or unpack it and "
-                            "give the folder") from None
+        raise LogInputError(f"{path} is not a readable tar archive ({_reason(exc)}); re-create it or unpack it "
+                            "and give the folder") from None
     src = LogSource(str(path), "tar")
     for info in infos:
         if not info.isfile():
@@ -210,6 +210,12 @@ def _tar_source(path: Path, stack: ExitStack) -> LogSource:
                 return fh  # type: ignore[return-value]
             src.members.append(LogMember(name, info.size, _maybe_gunzip(name, opener)))
     return src
+
+
+def _reason(exc: BaseException) -> str:
+    """An archive library's message on one line (tarfile lists every method it tried, one a line)."""
+    parts = [ln.strip(" -") for ln in str(exc).splitlines() if ln.strip(" -")]
+    return " ".join(parts) if parts else type(exc).__name__
 
 
 def zlib_error() -> type[Exception]:
