@@ -491,6 +491,15 @@ class _Plan:
     facts: tuple[FactSpec, ...]
     rules: tuple[Rule, ...]
 
+    @functools.cached_property
+    def fact_keys(self) -> frozenset[str]:
+        return frozenset(f.key for f in self.facts)
+
+    @functools.cached_property
+    def single(self) -> Rule | None:
+        """The plan's one rule, when it is the only one and a match is decided by its trigger."""
+        return self.rules[0] if len(self.rules) == 1 and self.rules[0].plain else None
+
 
 def _pattern_set(mod: Any, patterns: list[str]) -> Any | None:
     """A compiled RE2 set of ``patterns`` (case-insensitive), or None if RE2 refuses one."""
@@ -513,6 +522,7 @@ DENSE_SHARE = 8
 # Lines where RE2 and Python's str regexes could disagree (non-ASCII letters and digits, \v and
 # \x1c-\x1f as spaces, a stray CR): the Python regexes decide them.
 _NOT_PLAIN = re.compile(rb"[^\t\x20-\x7e]")
+_PLAIN_BYTES = bytes([9, 10, *range(0x20, 0x7F)])
 
 
 @functools.cache
@@ -681,6 +691,8 @@ def parse_log_time(line: str) -> _dt.datetime | None:
     if (len(line) > 24 and line[19] == "." and line[10] in "T " and line[4] == line[7] == "-"
             and line[13] == line[16] == ":" and (line[23] == "Z" or (line[23] == " " and line[24] not in "+-"))):
         try:
+            if line[23] == "Z":
+                return _dt.datetime.fromisoformat(line[:24])  # aware, UTC
             return _dt.datetime.fromisoformat(line[:23]).replace(tzinfo=_UTC)
         except ValueError:
             pass
@@ -860,17 +872,24 @@ class _FileScanner:
         if body.endswith(b"\n"):
             lines.pop()
         # CRLF: the per-line regexes see the line without its CR, so the set must too.
-        mlines = lines if b"\r" not in body else body.replace(b"\r\n", b"\n").split(b"\n")[:len(lines)]
+        mbody = body if b"\r" not in body else body.replace(b"\r\n", b"\n")
+        mlines = lines if mbody is body else mbody.split(b"\n")[:len(lines)]
         found = list(map(pf.line_set.Match, mlines))  # type: ignore[union-attr]
         cum = list(itertools.accumulate(map(len, lines), initial=0))
         plans = pf.plans
-        not_plain = _NOT_PLAIN.search
+        # Most logs are plain ASCII throughout: then no line needs the per-line check.
+        not_plain = None if mbody.isascii() and not mbody.translate(None, _PLAIN_BYTES) else _NOT_PLAIN.search
+        res = self.s.result
+        assert res is not None
+        stats, done, seen = res.stats, self.done_facts, self.last_entry_key
+        name, offset = self.info.name, self.offset
+        ids_full = False
         for i in itertools.compress(itertools.count(), found):
             ls = start + cum[i] + i
-            le = ls + len(lines[i])
             lineno = lines_before + i + 1
             ml = mlines[i]
-            if not_plain(ml):
+            if not_plain is not None and not_plain(ml):
+                le = ls + len(lines[i])
                 self._safe_line(chunk, ls, le, chunk[ls:le].decode("utf-8", "replace").rstrip("\r"), lineno)
                 continue
             ids = found[i]
@@ -878,6 +897,18 @@ class _FileScanner:
             plan = plans.get(key)
             if plan is None:
                 plan = pf.plan(key)
+            rule = plan.single
+            if rule is not None and (not plan.fact_keys or done.issuperset(plan.fact_keys)) \
+                    and not self.s.windowed and TS_START_RE.match(ml) is not None:
+                # The common dense line, inline: _line would only count it (see count_only there).
+                ids_full = ids_full or len(res.facts.get("tracking_id", ())) >= MAX_FACT_VALUES
+                st = stats.get(rule.key)
+                if ids_full and st is not None and len(st.hits) >= MAX_HITS_PER_RULE:
+                    if seen.get(rule.key) != offset + ls:
+                        seen[rule.key] = offset + ls
+                        count_hit(st, name, parse_log_time(ml[:64].decode("ascii")), lineno)
+                    continue
+            le = ls + len(lines[i])
             try:
                 self._line(chunk, ls, le, ml.decode("ascii"), lineno, plan)
             except (ValueError, OverflowError, IndexError):  # as in _safe_line, without a call per line
