@@ -497,8 +497,11 @@ class _Plan:
 
     @functools.cached_property
     def single(self) -> Rule | None:
-        """The plan's one rule, when it is the only one and a match is decided by its trigger."""
-        return self.rules[0] if len(self.rules) == 1 and self.rules[0].plain else None
+        """The rule that alone decides a line of this plan: the first rule matches by its trigger
+        alone, and the others are generic (a generic rule never counts a line a specific one did)."""
+        if self.rules and self.rules[0].plain and all(r.generic for r in self.rules[1:]):
+            return self.rules[0]
+        return None
 
 
 def _pattern_set(mod: Any, patterns: list[str]) -> Any | None:
