@@ -79,7 +79,7 @@ def finding(section: str, name: str, interface: str, node: str, step: str, evide
     ev = tuple(Evidence(e.label, r.redact_text(e.content), e.kind, e.source) for e in evidence)
     if "url" in values:
         values["url"] = safe_url(str(values["url"]))
-    f = make_finding(rules()[section][name], interface, severity, ev,
+    f = make_finding(rules()["rules"][f"{section}_{name}"], interface, severity, ev,
                      label=label(interface), node=node, step=step, **values)
     # rstrip: an optional trailing sentence ({first_test}) may be empty.
     return dataclasses.replace(f, detail=f.detail.rstrip(), data={"interface": interface, **f.data})

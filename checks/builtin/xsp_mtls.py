@@ -62,7 +62,7 @@ def _observed_text(client_auth: str) -> str:
 def mtls_findings(np: Any, exp: dict[str, Any], auth_mode: str, webex: list[Any] | None) -> list[Finding]:
     tls, ep = np.tls, np.endpoint
     i, n = ep.interface, np.node
-    first_test = rules()["mtls"]["first_test"]["text"] if i == "auth-service" and auth_mode == "mtls" else ""
+    first_test = rules()["texts"]["mtls_first_test"]["text"] if i == "auth-service" and auth_mode == "mtls" else ""
     advertised = tls.client_ca_names
     ev = [Evidence(f"client CA names advertised by {n}", "\n".join(advertised) or "(none)", "text",
                    source="CertificateRequest in the TLS handshake")] if tls.cert_requested else []

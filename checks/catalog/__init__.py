@@ -3,6 +3,11 @@
 Sources use the tags of ``sources.toml`` (format: docs/sources.md): ``S0``..``S4`` are the seed
 documents (with ``cites``, seed lines a test checks), ``pub:<document>`` a public Cisco/Webex
 document, ``inf`` an inference that may need correcting.
+
+Every file is checked against its schema (:mod:`checks.catalog.schema`) when it is loaded:
+finding rules are ``[rules.<id>]`` tables of one shape, other data has a declared shape of its own.
+A plugin loads its own catalogs the same way: ``load_catalog("my_plugin", "rules")`` reads
+``my_plugin/rules.toml`` and checks it as a rule catalog (or against the ``schema`` it passes).
 """
 from __future__ import annotations
 
@@ -10,6 +15,11 @@ import functools
 import tomllib
 from importlib import resources
 from typing import Any
+
+from .schema import BUILTIN, RULES_ONLY, CatalogError, CatalogSchema, validate
+
+__all__ = ["CatalogError", "CatalogSchema", "SOURCE_NAMES", "describe_source", "load_catalog"]
+
 
 def _source_names() -> dict[str, str]:
     from ..sources import registry
@@ -23,11 +33,30 @@ def _source_names() -> dict[str, str]:
 SOURCE_NAMES = _source_names()
 
 
+def load_catalog(package: str, name: str | None = None, *, schema: CatalogSchema | None = None) -> dict[str, Any]:
+    """Load ``<package>/<name>.toml`` and check it against its schema (cached; catalogs are read-only
+    at run time). ``load_catalog("url_rules")`` is a built-in catalog of this package.
+
+    ``schema``: the shape of the file; by default a built-in catalog's own, else :data:`RULES_ONLY`
+    (``[rules.<id>]`` and ``placeholders``). Raises :class:`CatalogError` naming the file and every
+    problem (an unknown key, a severity outside the four, an unknown source tag, an undeclared
+    ``{placeholder}``); FileNotFoundError when there is no such file."""
+    if name is None:
+        package, name = __name__, package
+    if schema is None:
+        schema = BUILTIN.get(name, RULES_ONLY) if package == __name__ else RULES_ONLY
+    return _load(package, name, schema)
+
+
 @functools.cache
-def load_catalog(name: str) -> dict[str, Any]:
-    """Load ``checks/catalog/<name>.toml`` (cached; catalogs are read-only at run time)."""
-    text = resources.files(__package__).joinpath(f"{name}.toml").read_text(encoding="utf-8")
-    return tomllib.loads(text)
+def _load(package: str, name: str, schema: CatalogSchema) -> dict[str, Any]:
+    text = resources.files(package).joinpath(f"{name}.toml").read_text(encoding="utf-8")
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise CatalogError(f"catalog {package}/{name}.toml: not valid TOML: {e}") from None
+    validate(doc, schema, f"{package.replace('.', '/')}/{name}.toml")
+    return doc
 
 
 def describe_source(source: str) -> str:

@@ -301,11 +301,11 @@ def load_patterns() -> Patterns:
     cat = load_catalog(CATALOG)
     rules = tuple(Rule(k, r["code"], r["severity"], re.compile(r["pattern"], re.IGNORECASE), _opt(r.get("require")),
                        _opt(r.get("exclude")), bool(r.get("generic")), r, _lits(r["pattern"]))
-                  for k, r in cat["rules"].items())
+                  for k, r in cat["rules"].items() if "pattern" in r)
     facts = tuple(FactSpec(k, f["label"], re.compile(f["pattern"], re.IGNORECASE), bool(f.get("once")),
                            _lits(f["pattern"])) for k, f in cat["facts"].items())
     extract = {k: re.compile(e["pattern"], re.IGNORECASE) for k, e in cat["extract"].items()}
-    raw = {f"rule:{k}": r["pattern"] for k, r in cat["rules"].items()}
+    raw = {f"rule:{k}": r["pattern"] for k, r in cat["rules"].items() if "pattern" in r}
     raw |= {f"fact:{k}": f["pattern"] for k, f in cat["facts"].items()}
     return Patterns(rules, facts, extract, raw, cat)
 
