@@ -7,6 +7,7 @@ import datetime as _dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, ClassVar, Iterable, Mapping
 
+from .catalog import load_catalog
 from .model import Finding
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -23,30 +24,23 @@ class Area:
     guide: str = ""  # plain-language "what you need and what happens", for guided self-service
 
 
-#: The product's checklists. Every check belongs to exactly one.
-AREAS: dict[str, Area] = {a.id: a for a in (
-    Area("urls", "Interface URLs (/v2.0/)", "Xsi-Actions, Xsi-Events and Auth Service URLs as entered in Partner Hub.",
-         "Copy the cluster's URLs from Partner Hub (Settings → BroadWorks Calling → View clusters → your cluster) "
-         "or pick the cluster from your inventory. Nothing is sent over the network."),
-    Area("connectivity", "Cluster connectivity", "DNS, TCP, TLS and HTTP reachability of every interface on every XSP node.",
-         "Pick the cluster. Run this from a machine outside your network if you can: Webex reaches the "
-         "XSPs over the public internet."),
-    Area("mtls", "XSP mTLS and certificates", "Server certificates, TLS versions and client-certificate trust on each XSP interface.",
-         "Pick the cluster. For CTI and an Auth Service in mTLS mode, also give the Webex CA chain file you "
-         "downloaded from Partner Hub. wxtriage connects to each XSP node the way Webex does."),
-    Area("client-logs", "Client logs", "Webex app logs: version, sign-in, BroadWorks token and registration failures.",
-         "Point at the user's Webex app log folder or the zip they sent. Windows: "
-         "C:\\Users\\<user>\\AppData\\Local\\CiscoSpark; Mac: ~/Library/Logs/SparkMacDesktop."),
-    Area("blf", "BLF and server prerequisites", "BroadWorks patches, activatable features, device types and config tags.",
-         "Run the BroadWorks CLI commands each step names and save or paste their output; wxtriage tells "
-         "you exactly which patches, features and tags are missing."),
-    Area("har", "Control Hub / Partner Hub errors", "HAR captures of failing admin operations.",
-         "Reproduce the error in the browser with developer tools recording, export the HAR, and point "
-         "wxtriage at it. Secrets in it are redacted on your machine."),
-    Area("provisioning", "Provisioning", "Flowthrough provisioning, user onboarding and the user CSV exports.",
-         "Give the patch lists from the Application Server (flowthrough prerequisites), or a user CSV export "
-         "(Control Hub user list, Partner Hub user status) to learn why users are not provisioned."),
-)}
+def areas_from(doc: Mapping[str, Any]) -> dict[str, Area]:
+    """The areas of a loaded ``areas.toml`` (checked against ``AREAS_SCHEMA``), in file order."""
+    return {k: Area(k, v["title"], v["description"], v.get("guide", "")) for k, v in doc["areas"].items()}
+
+
+#: The product's checklists (``checks/catalog/areas.toml``). Every check belongs to exactly one; a
+#: plugin may add its own (:func:`add_areas`, called by the registry for ``wxtriage.areas``).
+AREAS: dict[str, Area] = areas_from(load_catalog("areas"))
+
+
+def add_areas(areas: Mapping[str, Area]) -> None:
+    """Add a plugin's areas after the built-in ones; an id that exists already raises ValueError
+    (a plugin cannot redefine a built-in checklist)."""
+    taken = [k for k, a in areas.items() if k in AREAS and AREAS[k] != a]  # the same again is fine
+    if taken:
+        raise ValueError(f"area {', '.join(taken)} exists already")
+    AREAS.update(areas)
 
 
 class SkipCheck(Exception):

@@ -15,6 +15,7 @@ from typing import Any, Callable, Mapping, Sequence
 from .api import Check, CheckContext
 from .inventory import Inventory
 from .model import CheckResult, Finding, Status
+from .probes.findings import label
 from .redact import keyring_redactor
 from .runner import run_checks
 
@@ -100,8 +101,6 @@ class ClusterSummary:
     @property
     def where(self) -> str:
         """Interface (in words, unless the title already names it), node and step, for one line."""
-        from .builtin.netprobe import label
-
         name = label(self.interface) if self.interface else ""
         parts = (name if name and not self.title.startswith(name) else "",
                  self.node and f"node {self.node}", self.step and f"step {self.step}")

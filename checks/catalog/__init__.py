@@ -16,14 +16,13 @@ import tomllib
 from importlib import resources
 from typing import Any
 
+from ..sources import describe, registry
 from .schema import BUILTIN, RULES_ONLY, CatalogError, CatalogSchema, validate
 
 __all__ = ["CatalogError", "CatalogSchema", "SOURCE_NAMES", "describe_source", "load_catalog"]
 
 
 def _source_names() -> dict[str, str]:
-    from ..sources import registry
-
     reg = registry()
     names = {tag: f"{seed['title']} (seed {seed['file']})" for tag, seed in reg["seeds"].items()}
     return names | {"pub": "public Cisco/Webex documentation", "inf": reg["inf"]["title"]}
@@ -61,6 +60,4 @@ def _load(package: str, name: str, schema: CatalogSchema) -> dict[str, Any]:
 
 def describe_source(source: str) -> str:
     """Expand a tag like ``S4 §2`` to a readable origin for reports; ``S0 §1; S2 §1`` expands each."""
-    from ..sources import describe
-
     return describe(source)

@@ -180,6 +180,10 @@ def validate(doc: Mapping[str, Any], schema: CatalogSchema, name: str) -> None:
 
 
 # ------------------------------------------------------------------- the built-in catalogs
+#: ``areas.toml``: the checklists (built-in, or a plugin's own under the ``wxtriage.areas`` group).
+AREAS_SCHEMA = CatalogSchema(finding_catalog=False, sections={
+    "areas": MapOf(Table({"title": str, "description": str, "guide": str}, frozenset({"title", "description"})))})
+
 _PATCH_ENTRY = Table({"release": str, "role": str, "names": STRS, "platform": str, **SOURCED},
                      frozenset({"release", "names", "source"}))
 _MANUAL = Table({"id": str, "title": str, "detail": str, "steps": STRS, "command": str, "meaning": str, **SOURCED},
@@ -227,6 +231,7 @@ BUILTIN: dict[str, CatalogSchema] = {
                   "reminders": MapOf(Table({"title": str, "text": str, **SOURCED},
                                            frozenset({"title", "text", "source"})))}),
     # Not finding catalogs: data with a declared shape of its own.
+    "areas": AREAS_SCHEMA,
     "patches": CatalogSchema(finding_catalog=False, sections={
         "installed_states": STRS, "every_server_roles": STRS, "every_server_roles_source": str,
         "releases": MapOf(Table({"build": str, "platforms": STRS, **SOURCED}, frozenset({"build", "platforms", "source"}))),
