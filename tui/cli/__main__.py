@@ -1,0 +1,6 @@
+"""``python -m tui.cli`` runs the ``wxtriage`` command (same arguments, same exit codes)."""
+import sys
+
+from tui.cli import main
+
+sys.exit(main())
