@@ -5,15 +5,24 @@ import re
 
 import datetime as _dt
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, ClassVar, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Iterable, Mapping, Protocol
 
 from .catalog import load_catalog
+# The keyring itself is imported only when a check asks for a password (credentials.py).
+from .credentials import KEYRING, CredentialsUnavailable
 from .model import Finding
 
 if TYPE_CHECKING:  # pragma: no cover
     import asyncio  # annotations only: importing asyncio costs ~60 ms at every CLI start
     from .case import Case
+    from .fleet import ProbeLimits
     from .inventory import Cluster, Inventory
+    from .probes import Prober
+
+
+__all__ = ["AREAS", "Area", "Check", "CheckContext", "CheckOption", "CredentialStore", "CredentialsUnavailable",
+           "GuidedStep", "InputError", "NEED_DESCRIPTIONS", "PasswordPrompt", "ProgressCallback", "Services",
+           "SkipCheck", "add_areas", "areas_from", "check_option_requirements", "in_words"]
 
 
 @dataclass(frozen=True)
@@ -146,20 +155,53 @@ class GuidedStep:
     multiple: bool = False
 
 
+class PasswordPrompt(Protocol):
+    """Asks a person for ``user``'s password (a terminal prompt, the TUI's dialog); may raise
+    ValueError with a one-line reason when nobody can answer."""
+
+    def __call__(self, user: str) -> str: ...
+
+
+class CredentialStore(Protocol):
+    """Where a check gets a test user's password: memory, then the keyring, then ``prompt``.
+    ``get_password`` raises :class:`CredentialsUnavailable` when the keyring is unusable and no
+    prompt is given; ``terminal_prompt`` is the prompt of ``--ask-password``."""
+
+    def get_password(self, user: str, prompt: PasswordPrompt | None = None) -> str | None: ...
+
+    def terminal_prompt(self, user: str) -> str: ...
+
+
+@dataclass
+class Services:
+    """What the engine lends the checks of one run. Typed and injectable (tests pass loopback
+    peers and fakes); one object per run, shared by its checks — the runner gives each check its
+    own context but the same ``Services``, so the first network check's prober serves the others
+    and each node is probed once."""
+
+    #: The run's prober (``checks.probes.prober_for`` installs one when none was injected).
+    prober: "Prober | None" = None
+    #: A fleet scan's shared bound on probes in flight (``checks.fleet``).
+    probe_limits: "ProbeLimits | None" = None
+    #: How to ask for a password when none is stored (the TUI injects its dialog).
+    password_prompt: PasswordPrompt | None = None
+    credentials: CredentialStore = field(default_factory=lambda: KEYRING)
+
+
 @dataclass
 class CheckContext:
     """Everything a check may use. All fields are injectable so tests pass fakes or loopback peers.
 
     ``options`` holds the values of declared :class:`CheckOption` s by their ``dest``
-    name (lists for ``multiple`` options). ``services`` is a bag of shared engine
-    services (probe layer, credential store …) that later layers add to.
+    name (lists for ``multiple`` options). ``services`` holds what the engine lends the run's
+    checks (prober, credential store, password prompt; see :class:`Services`).
     """
 
     case: "Case | None" = None
     cluster: "Cluster | None" = None
     inventory: "Inventory | None" = None
     options: dict[str, Any] = field(default_factory=dict)
-    services: dict[str, Any] = field(default_factory=dict)
+    services: Services = field(default_factory=Services)
     clock: Callable[[], _dt.datetime] = lambda: _dt.datetime.now(_dt.timezone.utc)
     progress_cb: ProgressCallback | None = None
     cancel_event: asyncio.Event | None = None

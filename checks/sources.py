@@ -19,7 +19,6 @@ import functools
 import re
 import tomllib
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any, Iterator, Mapping
 
@@ -61,7 +60,7 @@ class Cite:
 @functools.cache
 def registry() -> dict[str, Any]:
     """``checks/catalog/sources.toml``: the seeds, the ``inf`` wording and the public documents."""
-    text = resources.files("checks.catalog").joinpath("sources.toml").read_text(encoding="utf-8")
+    text = (Path(__file__).parent / "catalog" / "sources.toml").read_text(encoding="utf-8")
     return tomllib.loads(text)
 
 

@@ -8,7 +8,7 @@ import pytest
 import trustme
 from OpenSSL import SSL
 
-from checks.api import CheckContext
+from checks.api import CheckContext, Services
 from checks.builtin.cluster_connectivity import ClusterConnectivityCheck
 from checks.builtin.xsp_mtls import XspMtlsCheck
 from checks.builtin.xsp_tls import XspTlsCheck
@@ -51,7 +51,7 @@ def prober(ca_file: str, pins: dict, timeout: float = 2.0, resolver=None) -> Pro
 
 
 async def run(check, cluster: Cluster, p: Prober, **options):
-    ctx = CheckContext(cluster=cluster, options=options, services={"probes": p})
+    ctx = CheckContext(cluster=cluster, options=options, services=Services(prober=p))
     return await run_one(check, ctx)
 
 
@@ -496,7 +496,7 @@ async def test_inventory_nodes_are_probed_besides_dns_answers(good, ca, ca_file)
     with TlsServer(leaf_spec(good, routes=XSI_ROUTES), "127.0.0.1", port), \
             TlsServer(leaf_spec(expired, routes=XSI_ROUTES), "127.0.0.13", port):
         cluster = xsi_cluster(port, nodes=("127.0.0.13",))
-        ctx = CheckContext(cluster=cluster, services={"probes": prober(ca_file, {}, resolver=resolver)})
+        ctx = CheckContext(cluster=cluster, services=Services(prober=prober(ca_file, {}, resolver=resolver)))
         conn = await run_one(ClusterConnectivityCheck, ctx)
         tls = await run_one(XspTlsCheck, ctx)
     ok = by_code(conn, "conn.http.auth_required")[0]
@@ -512,7 +512,7 @@ async def test_probes_are_shared_between_checks(good, ca_file):
     with TlsServer(leaf_spec(good, routes=XSI_ROUTES)) as srv:
         p = prober(ca_file, {(HOST, srv.port): ("127.0.0.1",)})
         results = await run_checks([ClusterConnectivityCheck, XspTlsCheck, XspMtlsCheck],
-                                   CheckContext(cluster=xsi_cluster(srv.port), services={"probes": p}))
+                                   CheckContext(cluster=xsi_cluster(srv.port), services=Services(prober=p)))
         gets = [r for r in srv.requests if r.startswith("GET ")]
     assert [r.status for r in results] == [Status.PASS] * 3
     assert len(gets) == 1  # a single verified HTTP GET for the one interface on the one node
@@ -526,7 +526,7 @@ async def test_dns_failure_is_reported_even_when_inventory_nodes_answer(good, ca
 
     with TlsServer(leaf_spec(good, routes=XSI_ROUTES), "127.0.0.14") as srv:
         ctx = CheckContext(cluster=xsi_cluster(srv.port, nodes=("127.0.0.14",)),
-                           services={"probes": prober(ca_file, {}, resolver=resolver)})
+                           services=Services(prober=prober(ca_file, {}, resolver=resolver)))
         conn = await run_one(ClusterConnectivityCheck, ctx)
     assert by_code(conn, "conn.dns.failed")[0].data["step"] == "dns"
     ok = by_code(conn, "conn.http.auth_required")[0]

@@ -9,8 +9,7 @@ from __future__ import annotations
 import asyncio
 from urllib.parse import quote
 
-from .. import credentials
-from ..api import Check, CheckContext, SkipCheck
+from ..api import Check, CheckContext, CredentialsUnavailable, SkipCheck
 from ..model import Evidence, Finding
 from ..probes import Endpoint, EndpointProbe, NodeProbe, Prober, endpoints_for, parse_resolve, prober_for
 from ..probes.findings import finding, node_evidence
@@ -134,14 +133,15 @@ class ClusterConnectivityCheck(Check):
         if xsi is None:
             return [finding("conn", "auth_skipped", "xsi-actions", "", "auth", user=user,
                             reason="The cluster has no usable Xsi-Actions URL to test the user against.")]
-        prompt = credentials.getpass_prompt if ctx.option("ask_password") else None
-        prompt = ctx.services.get("password_prompt", prompt)  # the TUI injects its own dialog
+        store = ctx.services.credentials
+        # The TUI injects its own dialog; --ask-password asks on the terminal.
+        prompt = ctx.services.password_prompt or (store.terminal_prompt if ctx.option("ask_password") else None)
         try:
             if prompt is not None:
-                password = await asyncio.to_thread(credentials.get_password, user, prompt)
+                password = await asyncio.to_thread(store.get_password, user, prompt)
             else:
-                password = credentials.get_password(user)
-        except credentials.CredentialsUnavailable as exc:
+                password = store.get_password(user)
+        except CredentialsUnavailable as exc:
             return [finding("conn", "auth_no_password", "xsi-actions", "", "auth", user=user, reason=str(exc))]
         except ValueError as exc:
             return [finding("conn", "auth_no_password", "xsi-actions", "", "auth", user=user, reason=str(exc))]

@@ -7,9 +7,7 @@ expectations live in ``catalog/probe_rules.toml`` (``[expect.*]``).
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any, Mapping
-
-from cryptography import x509
+from typing import TYPE_CHECKING, Any, Mapping
 
 from ..api import Check, CheckContext, SkipCheck
 from ..model import Evidence, Finding
@@ -17,6 +15,9 @@ from ..probes import NodeProbe, endpoints_for, prober_for
 from ..probes.findings import differing_nodes, finding, rules, why_nothing_seen
 from ..probes.options import PROBE_TIMEOUT, RESOLVE, WEBEX_CA
 from ..probes.webex_ca import load_webex_cas
+
+if TYPE_CHECKING:  # pragma: no cover
+    from cryptography import x509
 
 __all__ = ["XspMtlsCheck", "expectation", "load_webex_cas", "mtls_findings"]
 
@@ -38,7 +39,7 @@ def _observed_text(client_auth: str) -> str:
 
 
 def mtls_findings(np: NodeProbe, exp: Mapping[str, Any], auth_mode: str,
-                  webex: list[x509.Certificate] | None) -> list[Finding]:
+                  webex: "list[x509.Certificate] | None") -> list[Finding]:
     tls, ep = np.tls, np.endpoint
     assert tls is not None  # the caller passes nodes that got through a handshake
     i, n = ep.interface, np.node

@@ -8,9 +8,6 @@ from __future__ import annotations
 import datetime as _dt
 from collections import defaultdict
 
-from cryptography import x509
-from cryptography.hazmat.primitives.serialization import Encoding
-
 from ..api import Check, CheckContext, SkipCheck
 from ..model import Evidence, Finding
 from ..probes import EndpointProbe, NodeProbe, endpoints_for, prober_for
@@ -27,6 +24,10 @@ def _certificate_evidence(tls: TlsResult) -> Evidence:
 
 def _pem_evidence(tls: TlsResult) -> Evidence:
     """The chain as sent, in PEM (public certificates): the TAC bundle carries it as a .pem file."""
+    # Imported when used: `wxtriage run` imports every check for its flags (~40 ms at each start).
+    from cryptography import x509
+    from cryptography.hazmat.primitives.serialization import Encoding
+
     pem = "".join(x509.load_der_x509_certificate(d).public_bytes(Encoding.PEM).decode("ascii") for d in tls.chain_der)
     return Evidence(f"certificate chain of {tls.address} in PEM", pem, "certificate-pem",
                     source=f"TLS handshake with SNI {tls.sni}")

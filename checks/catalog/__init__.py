@@ -12,8 +12,9 @@ A plugin loads its own catalogs the same way: ``load_catalog("my_plugin", "rules
 from __future__ import annotations
 
 import functools
+import importlib.util
 import tomllib
-from importlib import resources
+from pathlib import Path
 from typing import Any
 
 from ..sources import describe, registry
@@ -28,8 +29,12 @@ def _source_names() -> dict[str, str]:
     return names | {"pub": "public Cisco/Webex documentation", "inf": reg["inf"]["title"]}
 
 
-#: Tag → readable origin (the registry is ``sources.toml``; ``pub:<document>`` names the document).
-SOURCE_NAMES = _source_names()
+def __getattr__(name: str) -> Any:
+    # SOURCE_NAMES: tag → readable origin (the registry is ``sources.toml``; ``pub:<document>``
+    # names the document). Built when first asked for: every command imports this package.
+    if name == "SOURCE_NAMES":
+        return _source_names()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def load_catalog(package: str, name: str | None = None, *, schema: CatalogSchema | None = None) -> dict[str, Any]:
@@ -47,9 +52,20 @@ def load_catalog(package: str, name: str | None = None, *, schema: CatalogSchema
     return _load(package, name, schema)
 
 
+def _folder(package: str) -> Path:
+    """The folder of an importable package (this one, or a plugin's)."""
+    if package == __name__:
+        return Path(__file__).parent
+    spec = importlib.util.find_spec(package)
+    locations = list(spec.submodule_search_locations or ()) if spec is not None else []
+    if not locations:
+        raise CatalogError(f"catalog {package}: not an importable package (a folder with __init__.py)")
+    return Path(locations[0])
+
+
 @functools.cache
 def _load(package: str, name: str, schema: CatalogSchema) -> dict[str, Any]:
-    text = resources.files(package).joinpath(f"{name}.toml").read_text(encoding="utf-8")
+    text = (_folder(package) / f"{name}.toml").read_text(encoding="utf-8")
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:

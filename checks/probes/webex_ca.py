@@ -2,15 +2,21 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from cryptography import x509
+if TYPE_CHECKING:  # pragma: no cover
+    from cryptography import x509
 
 
-def load_webex_cas(path: str | Path) -> list[x509.Certificate]:
+def load_webex_cas(path: str | Path) -> list["x509.Certificate"]:
     """The certificates in a Webex CA chain file (PEM, one or more; a single DER also works).
 
     Raises ValueError with a one-line reason for anything else.
     """
+    # Imported when a file is read: `wxtriage run` imports every check (their options are its
+    # flags), and so this module, for its validator; cryptography would add ~40 ms to each start.
+    from cryptography import x509
+
     p = Path(path)
     try:
         data = p.read_bytes()
