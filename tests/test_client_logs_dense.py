@@ -152,3 +152,39 @@ def test_property_dense_and_sparse_paths_agree(tmp_path, monkeypatch, seed, dens
     log.write_bytes(make_log(random.Random(seed), lines, dense, crlf))
     ref, new = both_paths(monkeypatch, log)
     assert ref == new
+
+
+def test_hostile_lines_give_the_same_findings_on_both_paths(tmp_path, monkeypatch):
+    """Long lines shaped against regexes (benchmarks/adversarial.py): the pattern set never gives
+    up on them (its DFA has room), so no match is lost on the dense path."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    import adversarial
+
+    rng = random.Random(1)
+    lines = [f"2026-11-20T14:05:{rng.randint(10, 59)}.000Z <Error> {pre}{make(20000)} error code=503 timed out "
+             "SBC unreachable"
+             for make in adversarial.SHAPES.values()
+             for pre in ("fail ", "config-wxt.xml ", "service discovery ", "errorCode=1502 ", "regist ", "")]
+    log = tmp_path / "current_log.txt"
+    log.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    ref, new = both_paths(monkeypatch, log)
+    assert ref == new and ref["stats"]["sbc_unreachable"][0] == len(lines)
+
+
+@pytest.mark.parametrize("engine", ["re", "re2"])
+def test_a_prefilter_match_across_a_line_break_does_not_merge_lines(tmp_path, monkeypatch, engine):
+    """RE2's \\s matches a newline, so the combined prefilter can match from the end of one line into
+    the next ("errorCode=" | "2026-…"): each line is still judged alone, with its own time."""
+    log = tmp_path / "current_log.txt"
+    log.write_bytes(b"2026-11-20T14:00:28.809Z <Error> Token error: errorCode=\n"
+                    b"2026-11-20T14:00:00.000Z <Error> J\xf6rg: errorCode=1502\n"
+                    b"2026-11-20T14:00:30.000Z <Info> ok\n")
+    scan = L.scan_logs(log, engine=engine)
+    st = scan.stats["bwtoken_fetch"]
+    assert st.count == 1 and st.hits[0].line == 2 and "\n" not in st.hits[0].text
+    assert st.first == st.last == L.parse_log_time("2026-11-20T14:00:00.000Z")
+    if engine == "re2":
+        ref, new = both_paths(monkeypatch, log)
+        assert ref == new

@@ -46,7 +46,8 @@ def damaged_entries(draw):
     for _ in range(draw(st.integers(1, 4))):
         where = draw(st.sampled_from([e, e["request"], e["response"], e["response"].get("content") or {},
                                       e["request"].get("postData") or {}]))
-        where[draw(st.sampled_from(_KEYS))] = draw(_json)
+        if isinstance(where, dict):  # an earlier round may have put a list or a scalar there
+            where[draw(st.sampled_from(_KEYS))] = draw(_json)
     return e
 
 

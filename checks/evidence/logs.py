@@ -848,7 +848,7 @@ class _FileScanner:
                 # Most lines match: classifying every line at once is cheaper than a search per match.
                 self._dense(chunk, ls, self.lines_before + count_lines)
                 return
-            le = chunk.find(b"\n", m.end())
+            le = chunk.find(b"\n", m.start())  # the line where the match starts: rules see one line
             le = n if le < 0 else le
             lineno = self.lines_before + count_lines + 1
             line = chunk[ls:le].decode("utf-8", "replace").rstrip("\r")
