@@ -16,17 +16,17 @@ from pathlib import PurePath
 from typing import Any, ClassVar, Iterable
 
 from ..api import Check, CheckContext, CheckOption, GuidedStep, InputError
+from ..case import CaseFieldError, normalize_release
 from ..catalog import load_catalog
 from ..model import Evidence, Finding
-from ..redact import Redactor
 from ..findings import make_finding
+from ..redact import Redactor
+from ..sources import SourceError, parse_source
 
 PLATFORMS = ("xsp", "adp")
 
 
 def _validate_release(value: str) -> str:
-    from ..case import CaseFieldError, normalize_release
-
     try:
         return normalize_release(value)
     except CaseFieldError as exc:
@@ -462,8 +462,6 @@ def _later_rule(entry: dict[str, Any], minimum: str) -> str:
 
 def _join_sources(first: str, second: str) -> str:
     """``first`` then the parts of ``second`` whose tag (and document) ``first`` does not have."""
-    from ..sources import SourceError, parse_source
-
     try:
         have = {(p.tag, p.document) for p in parse_source(first)}
         extra = [raw.strip() for raw, p in zip(second.split(";"), parse_source(second))
