@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import trustme  # noqa: E402
 
-from checks.api import CheckContext  # noqa: E402
+from checks.api import CheckContext, Services  # noqa: E402
 from checks.builtin.cluster_connectivity import ClusterConnectivityCheck  # noqa: E402
 from checks.inventory import Cluster  # noqa: E402
 from checks.model import Status  # noqa: E402
@@ -47,7 +47,7 @@ async def run_check(port: int, addresses: tuple[str, ...], trust: str) -> tuple[
     prober = Prober(ProbeSettings(timeout=10, cafile=trust), pins={(HOST, port): addresses})
     cluster = Cluster(name="bench", xsi_actions=f"https://{HOST}:{port}{XSI}")
     t0 = time.perf_counter()
-    result = await run_one(ClusterConnectivityCheck, CheckContext(cluster=cluster, services={"probes": prober}))
+    result = await run_one(ClusterConnectivityCheck, CheckContext(cluster=cluster, services=Services(prober=prober)))
     wall = time.perf_counter() - t0
     if result.status is Status.ERROR:
         raise SystemExit(f"check crashed: {result.reason}")

@@ -7,14 +7,16 @@ from __future__ import annotations
 
 from .api import AREAS, Area, Check, CheckContext, CheckOption, GuidedStep, InputError, SkipCheck
 from .case import Case, CaseFieldError, TimeWindow
+from .catalog import CatalogError, load_catalog
+from .findings import make_finding
 from .inventory import Cluster, Inventory, InventoryError, load_inventory
 from .model import CheckResult, Evidence, Finding, Remediation, Severity, Status
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "AREAS", "Area", "Case", "CaseFieldError", "Check", "CheckContext", "CheckOption",
+    "AREAS", "Area", "Case", "CaseFieldError", "CatalogError", "Check", "CheckContext", "CheckOption",
     "CheckResult", "Cluster", "Evidence", "Finding", "GuidedStep", "InputError", "Inventory",
     "InventoryError", "Remediation", "Severity", "SkipCheck", "Status", "TimeWindow", "__version__",
-    "load_inventory",
+    "load_catalog", "load_inventory", "make_finding",
 ]

@@ -5,14 +5,24 @@ import re
 
 import datetime as _dt
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, ClassVar, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, ClassVar, Iterable, Mapping, Protocol
 
+from .catalog import load_catalog
+# The keyring itself is imported only when a check asks for a password (credentials.py).
+from .credentials import KEYRING, CredentialsUnavailable
 from .model import Finding
 
 if TYPE_CHECKING:  # pragma: no cover
     import asyncio  # annotations only: importing asyncio costs ~60 ms at every CLI start
     from .case import Case
+    from .fleet import ProbeLimits
     from .inventory import Cluster, Inventory
+    from .probes import Prober
+
+
+__all__ = ["AREAS", "Area", "Check", "CheckContext", "CheckOption", "CredentialStore", "CredentialsUnavailable",
+           "GuidedStep", "InputError", "NEED_DESCRIPTIONS", "PasswordPrompt", "ProgressCallback", "Services",
+           "SkipCheck", "add_areas", "areas_from", "check_option_requirements", "in_words"]
 
 
 @dataclass(frozen=True)
@@ -23,30 +33,23 @@ class Area:
     guide: str = ""  # plain-language "what you need and what happens", for guided self-service
 
 
-#: The product's checklists. Every check belongs to exactly one.
-AREAS: dict[str, Area] = {a.id: a for a in (
-    Area("urls", "Interface URLs (/v2.0/)", "Xsi-Actions, Xsi-Events and Auth Service URLs as entered in Partner Hub.",
-         "Copy the cluster's URLs from Partner Hub (Settings → BroadWorks Calling → View clusters → your cluster) "
-         "or pick the cluster from your inventory. Nothing is sent over the network."),
-    Area("connectivity", "Cluster connectivity", "DNS, TCP, TLS and HTTP reachability of every interface on every XSP node.",
-         "Pick the cluster. Run this from a machine outside your network if you can: Webex reaches the "
-         "XSPs over the public internet."),
-    Area("mtls", "XSP mTLS and certificates", "Server certificates, TLS versions and client-certificate trust on each XSP interface.",
-         "Pick the cluster. For CTI and an Auth Service in mTLS mode, also give the Webex CA chain file you "
-         "downloaded from Partner Hub. wxtriage connects to each XSP node the way Webex does."),
-    Area("client-logs", "Client logs", "Webex app logs: version, sign-in, BroadWorks token and registration failures.",
-         "Point at the user's Webex app log folder or the zip they sent. Windows: "
-         "C:\\Users\\<user>\\AppData\\Local\\CiscoSpark; Mac: ~/Library/Logs/SparkMacDesktop."),
-    Area("blf", "BLF and server prerequisites", "BroadWorks patches, activatable features, device types and config tags.",
-         "Run the BroadWorks CLI commands each step names and save or paste their output; wxtriage tells "
-         "you exactly which patches, features and tags are missing."),
-    Area("har", "Control Hub / Partner Hub errors", "HAR captures of failing admin operations.",
-         "Reproduce the error in the browser with developer tools recording, export the HAR, and point "
-         "wxtriage at it. Secrets in it are redacted on your machine."),
-    Area("provisioning", "Provisioning", "Flowthrough provisioning, user onboarding and the user CSV exports.",
-         "Give the patch lists from the Application Server (flowthrough prerequisites), or a user CSV export "
-         "(Control Hub user list, Partner Hub user status) to learn why users are not provisioned."),
-)}
+def areas_from(doc: Mapping[str, Any]) -> dict[str, Area]:
+    """The areas of a loaded ``areas.toml`` (checked against ``AREAS_SCHEMA``), in file order."""
+    return {k: Area(k, v["title"], v["description"], v.get("guide", "")) for k, v in doc["areas"].items()}
+
+
+#: The product's checklists (``checks/catalog/areas.toml``). Every check belongs to exactly one; a
+#: plugin may add its own (:func:`add_areas`, called by the registry for ``wxtriage.areas``).
+AREAS: dict[str, Area] = areas_from(load_catalog("areas"))
+
+
+def add_areas(areas: Mapping[str, Area]) -> None:
+    """Add a plugin's areas after the built-in ones; an id that exists already raises ValueError
+    (a plugin cannot redefine a built-in checklist)."""
+    taken = [k for k, a in areas.items() if k in AREAS and AREAS[k] != a]  # the same again is fine
+    if taken:
+        raise ValueError(f"area {', '.join(taken)} exists already")
+    AREAS.update(areas)
 
 
 class SkipCheck(Exception):
@@ -152,20 +155,53 @@ class GuidedStep:
     multiple: bool = False
 
 
+class PasswordPrompt(Protocol):
+    """Asks a person for ``user``'s password (a terminal prompt, the TUI's dialog); may raise
+    ValueError with a one-line reason when nobody can answer."""
+
+    def __call__(self, user: str) -> str: ...
+
+
+class CredentialStore(Protocol):
+    """Where a check gets a test user's password: memory, then the keyring, then ``prompt``.
+    ``get_password`` raises :class:`CredentialsUnavailable` when the keyring is unusable and no
+    prompt is given; ``terminal_prompt`` is the prompt of ``--ask-password``."""
+
+    def get_password(self, user: str, prompt: PasswordPrompt | None = None) -> str | None: ...
+
+    def terminal_prompt(self, user: str) -> str: ...
+
+
+@dataclass
+class Services:
+    """What the engine lends the checks of one run. Typed and injectable (tests pass loopback
+    peers and fakes); one object per run, shared by its checks — the runner gives each check its
+    own context but the same ``Services``, so the first network check's prober serves the others
+    and each node is probed once."""
+
+    #: The run's prober (``checks.probes.prober_for`` installs one when none was injected).
+    prober: "Prober | None" = None
+    #: A fleet scan's shared bound on probes in flight (``checks.fleet``).
+    probe_limits: "ProbeLimits | None" = None
+    #: How to ask for a password when none is stored (the TUI injects its dialog).
+    password_prompt: PasswordPrompt | None = None
+    credentials: CredentialStore = field(default_factory=lambda: KEYRING)
+
+
 @dataclass
 class CheckContext:
     """Everything a check may use. All fields are injectable so tests pass fakes or loopback peers.
 
     ``options`` holds the values of declared :class:`CheckOption` s by their ``dest``
-    name (lists for ``multiple`` options). ``services`` is a bag of shared engine
-    services (probe layer, credential store …) that later layers add to.
+    name (lists for ``multiple`` options). ``services`` holds what the engine lends the run's
+    checks (prober, credential store, password prompt; see :class:`Services`).
     """
 
     case: "Case | None" = None
     cluster: "Cluster | None" = None
     inventory: "Inventory | None" = None
     options: dict[str, Any] = field(default_factory=dict)
-    services: dict[str, Any] = field(default_factory=dict)
+    services: Services = field(default_factory=Services)
     clock: Callable[[], _dt.datetime] = lambda: _dt.datetime.now(_dt.timezone.utc)
     progress_cb: ProgressCallback | None = None
     cancel_event: asyncio.Event | None = None

@@ -263,14 +263,10 @@ def _input_copy(kind: str, src: Path, used_by: Sequence[str], extra: dict[str, b
 
 
 def _decode(raw: bytes) -> str | None:
-    """Text as Windows and Excel write it too: UTF-8 (with or without a BOM), UTF-16 with a BOM."""
-    from .evidence.textio import UTF16_BOMS
+    """Text as Windows and Excel write it too (UTF-8, cp1252, UTF-16 with or without a BOM)."""
+    from .evidence.textio import decode_text
 
-    if raw.startswith(UTF16_BOMS):
-        return raw.decode("utf-16", errors="replace")
-    if b"\x00" in raw[:4096]:
-        return None
-    return raw.decode("utf-8-sig", errors="replace")
+    return decode_text(raw, errors="replace")
 
 
 def _result_evidence(r: CheckResult) -> dict[str, bytes]:

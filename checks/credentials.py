@@ -175,3 +175,17 @@ def getpass_prompt(user: str) -> str:
         raise ValueError(f"No password was typed for {user}: --ask-password needs a terminal to ask on (stdin "
                          "ended). Run it from a terminal, or store the password with `wxtriage credentials set`."
                          ) from None
+
+
+class KeyringCredentials:
+    """The :class:`~checks.api.CredentialStore` of a run: this module's memory and the OS keyring."""
+
+    def get_password(self, user: str, prompt: Callable[[str], str] | None = None) -> str | None:
+        return get_password(user, prompt)
+
+    def terminal_prompt(self, user: str) -> str:
+        return getpass_prompt(user)
+
+
+#: The default credential store (``CheckContext.services.credentials``).
+KEYRING = KeyringCredentials()

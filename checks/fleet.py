@@ -8,13 +8,15 @@ probe cache); the :class:`ProbeLimits` are shared so the whole scan stays within
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Sequence
 
-from .api import Check, CheckContext
+from .api import Check, CheckContext, Services
 from .inventory import Inventory
 from .model import CheckResult, Finding, Status
+from .probes.findings import label
 from .redact import keyring_redactor
 from .runner import run_checks
 
@@ -100,8 +102,6 @@ class ClusterSummary:
     @property
     def where(self) -> str:
         """Interface (in words, unless the title already names it), node and step, for one line."""
-        from .builtin.netprobe import label
-
         name = label(self.interface) if self.interface else ""
         parts = (name if name and not self.title.startswith(name) else "",
                  self.node and f"node {self.node}", self.step and f"step {self.step}")
@@ -166,7 +166,7 @@ def split_pins(resolve: Sequence[str] | str | None, clusters: Sequence[Any]) -> 
 async def run_fleet(checks: Sequence[type[Check]], inventory: Inventory, options: Mapping[str, Any], *,
                     parallel: int = DEFAULT_PARALLEL_PROBES, per_host: int = DEFAULT_PER_HOST,
                     concurrency: int = 8, on_cluster: Callable[[ClusterRun], None] | None = None,
-                    services: Mapping[str, Any] | None = None, case: Any = None,
+                    services: Services | None = None, case: Any = None,
                     limits: ProbeLimits | None = None) -> list[ClusterRun]:
     """Run ``checks`` on every cluster of ``inventory`` concurrently; results in inventory order.
     ``on_cluster`` is called as each cluster finishes (the TUI's fleet view fills in as it goes)."""
@@ -178,7 +178,7 @@ async def run_fleet(checks: Sequence[type[Check]], inventory: Inventory, options
     async def one(cluster) -> ClusterRun:
         ctx = CheckContext(case=case, cluster=cluster, inventory=inventory,
                            options={**options, "resolve": own_pins[cluster.name]},
-                           services={**(services or {}), "probe_limits": limits})
+                           services=dataclasses.replace(services or Services(), probe_limits=limits))
         run = ClusterRun(cluster.name, await run_checks(checks, ctx, concurrency=concurrency, redactor=redactor))
         if on_cluster is not None:
             on_cluster(run)

@@ -19,12 +19,13 @@ import functools
 import re
 import tomllib
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any, Iterator, Mapping
 
 # Keys that are not statements of the table: the source itself and references to other things.
-META_KEYS = frozenset({"source", "cites", "uncited", "id", "next", "when", "doc"})
+# ``meaning`` is the docs/findings.md row (examples and cross-references for readers, as the
+# hand-written rows were before the file was generated), not text an admin is shown as a finding.
+META_KEYS = frozenset({"source", "cites", "uncited", "id", "next", "when", "doc", "meaning"})
 
 
 class SourceError(ValueError):
@@ -59,7 +60,7 @@ class Cite:
 @functools.cache
 def registry() -> dict[str, Any]:
     """``checks/catalog/sources.toml``: the seeds, the ``inf`` wording and the public documents."""
-    text = resources.files("checks.catalog").joinpath("sources.toml").read_text(encoding="utf-8")
+    text = (Path(__file__).parent / "catalog" / "sources.toml").read_text(encoding="utf-8")
     return tomllib.loads(text)
 
 
@@ -313,28 +314,3 @@ def rule_sources(folder: Path) -> dict[str, list[tuple[str, tuple[str, ...]]]]:
 def source_cell(entries: list[tuple[str, tuple[str, ...]]]) -> str:
     """The *source* cell of a findings table: each rule's source with its seed lines."""
     return " / ".join(src + (f" [{', '.join(cites)}]" if cites else "") for src, cites in entries)
-
-
-_ROW = re.compile(r"^\| `(?P<code>[a-z0-9_.]+)` \|(?P<middle>.*)\| (?P<source>[^|]*) \|\s*$")
-
-
-def update_findings_doc(text: str, sources: Mapping[str, list[tuple[str, tuple[str, ...]]]]) -> str:
-    """``docs/findings.md`` with the source cell of every row whose code a catalog rule produces
-    replaced by the catalog's source and citations (the other rows are left as they are)."""
-    lines = []
-    for line in text.split("\n"):
-        m = _ROW.match(line)
-        if m and m["code"] in sources:
-            line = f"| `{m['code']}` |{m['middle']}| {source_cell(sources[m['code']])} |"
-        lines.append(line)
-    return "\n".join(lines)
-
-
-if __name__ == "__main__":  # python -m checks.sources: rewrite the source cells of docs/findings.md
-    import sys
-
-    doc_path = Path(sys.argv[1] if len(sys.argv) > 1 else "docs/findings.md")
-    catalog = Path(__file__).resolve().parent / "catalog"
-    doc_path.write_text(update_findings_doc(doc_path.read_text(encoding="utf-8"), rule_sources(catalog)),
-                        encoding="utf-8")
-    print(f"{doc_path}: source cells updated from {catalog}")

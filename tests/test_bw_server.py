@@ -15,7 +15,6 @@ from checks.catalog import load_catalog
 from checks.evidence import bwcli
 from checks.model import Severity, Status
 from checks.runner import run_one
-from checks.sources import parse_source
 
 from . import bwfixtures as fx
 from .helpers import wxtriage
@@ -40,14 +39,11 @@ def problems(findings) -> list[tuple[str, str]]:
 
 # --- catalog integrity -------------------------------------------------------------------------
 
-def test_catalog_entries_have_sources_and_well_formed_names() -> None:
+def test_catalog_patch_and_application_names_are_well_formed() -> None:
+    # Sources, severities and documented codes: tests/test_catalogs.py; citations: tests/test_sources.py.
     data = load_catalog("patches")
-    rules = load_catalog("bw_rules")["rules"]
-    # The tags parse (citations are verified by tests/test_sources.py).
     for key, feat in data["features"].items():
-        assert parse_source(feat["source"]), key
         for e in feat.get("patches", ()):
-            assert parse_source(e["source"])
             build = data["releases"][e["release"]]["build"]
             for name in e["names"]:
                 rec = bwcli.parse_patch_name(name)
@@ -60,19 +56,7 @@ def test_catalog_entries_have_sources_and_well_formed_names() -> None:
                 rec = bwcli.parse_bwar_name(name)
                 assert rec is not None and rec.name == name and rec.release == e["release"], name
         for m in feat.get("manual", ()):
-            assert parse_source(m["source"]) and m["steps"]
-    for name, r in rules.items():
-        assert parse_source(r["source"]), name
-        assert r["severity"] in {s.value for s in Severity}, name
-
-
-def test_every_code_is_documented() -> None:
-    doc = (REPO / "docs" / "findings.md").read_text(encoding="utf-8")
-    codes = [r["code"] for r in load_catalog("bw_rules")["rules"].values()]
-    codes += [f"bw.manual.{m['id']}" for f in load_catalog("patches")["features"].values()
-              for m in f.get("manual", ())]
-    missing = [c for c in codes if f"`{c}`" not in doc and c != "bw.manual.{id}"]
-    assert not missing
+            assert m["steps"], m["id"]
 
 
 # --- the acceptance scenario (evaluate level) -----------------------------------------

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import zipfile
 
 from checks.bundle import verify_bundle
@@ -190,3 +191,16 @@ def test_everything_printed_is_redacted_and_scanned(wxtriage_home, memory_keyrin
     r = wxtriage("run", "--check", "xsp.urls", "--case", case_id, "--json",
                  "--xsi-actions", "https://xsp.example.com/com.broadsoft.xsi-actions/", home=wxtriage_home)
     assert r.code == 1 and jwt not in r.out and "<redacted:jwt:1>" in r.out
+
+
+def test_python_dash_m_tui_cli_is_the_wxtriage_command(wxtriage_home, tmp_path):
+    import subprocess
+    import sys
+
+    env = dict(os.environ, WXTRIAGE_HOME=str(wxtriage_home), PYTHONIOENCODING="utf-8")
+    p = subprocess.run([sys.executable, "-m", "tui.cli", "--version"], capture_output=True, text=True, env=env,
+                       timeout=60, cwd=tmp_path)
+    assert p.returncode == 0 and p.stdout.startswith("wxtriage ")
+    p = subprocess.run([sys.executable, "-m", "tui.cli", "logs", str(tmp_path / "missing")], capture_output=True,
+                       text=True, env=env, timeout=60, cwd=tmp_path)
+    assert p.returncode == 2 and p.stderr.count("\n") == 1 and p.stderr.startswith("wxtriage: error: ")

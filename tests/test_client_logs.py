@@ -19,7 +19,6 @@ from checks.evidence import logs as L
 from checks.model import Severity, Status
 from checks.redact import Redactor
 from checks.runner import CheckProgress, run_one
-from checks.sources import parse_source
 from tests.helpers import wxtriage
 
 FIXTURES = Path(__file__).parent / "fixtures" / "client_logs"
@@ -303,18 +302,14 @@ def test_generic_error_codes_are_grouped(tmp_path):
 
 # ------------------------------------------------------------------------------------------ catalog
 
-def test_catalog_patterns_compile_in_both_engines_and_are_documented():
+def test_catalog_patterns_compile_in_both_engines():
+    # Sources, severities and documented codes: tests/test_catalogs.py.
     cat = L.load_patterns().catalog
-    docs = (Path(__file__).parent.parent / "docs" / "findings.md").read_text()
     for key, text in L.load_patterns().raw.items():
         re.compile(text, re.IGNORECASE)
         if L._re2_module() is not None:
             L._re2_module().compile(("(?i)" + text).encode())
-    entries = list(cat["rules"].values()) + list(cat["findings"].values())
-    for e in entries:
-        assert parse_source(e["source"]), e   # known tags; citations: tests/test_sources.py
-        assert e["severity"] in ("info", "warning", "error", "critical")
-        assert f"`{e['code']}`" in docs, e["code"]
+    assert len([r for r in cat["rules"].values() if "pattern" in r]) == len(L.load_patterns().rules) >= 10
     for f in cat["facts"].values():
         assert re.compile(f["pattern"]).groups == 1
 

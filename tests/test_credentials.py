@@ -76,7 +76,7 @@ def test_cli_without_keyring_backend_is_one_line(tmp_path):
 async def test_ask_password_prompts_once_and_keeps_it_in_memory(monkeypatch):
     import trustme
 
-    from checks.api import CheckContext
+    from checks.api import CheckContext, Services
     from checks.builtin.cluster_connectivity import ClusterConnectivityCheck
     from checks.inventory import Cluster
     from checks.probes import Prober, ProbeSettings
@@ -92,8 +92,8 @@ async def test_ask_password_prompts_once_and_keeps_it_in_memory(monkeypatch):
     with ca.cert_pem.tempfile() as trust, TlsServer(leaf_spec(ca.issue_cert(HOST), routes=routes)) as srv:
         cluster = Cluster(name="t", xsi_actions=f"https://{HOST}:{srv.port}/com.broadsoft.xsi-actions/v2.0/")
         ctx = CheckContext(cluster=cluster, options={"test_user": "bob@example.com", "ask_password": True},
-                           services={"probes": Prober(ProbeSettings(timeout=10, cafile=trust),  # a busy CI machine
-                                                      pins={(HOST, srv.port): ("127.0.0.1",)})})
+                           services=Services(prober=Prober(ProbeSettings(timeout=10, cafile=trust),  # a busy CI machine
+                                                           pins={(HOST, srv.port): ("127.0.0.1",)})))
         res = await run_one(ClusterConnectivityCheck, ctx)
     assert "conn.auth.ok" in [f.code for f in res.findings], res.findings
     assert asked == ["bob@example.com"]
@@ -132,7 +132,7 @@ def test_cli_set_piped_without_stdin_flag_never_tracebacks(tmp_path):
 
 
 async def test_ask_password_without_a_terminal_is_a_finding_not_a_crash(monkeypatch):
-    from checks.api import CheckContext
+    from checks.api import CheckContext, Services
     from checks.builtin.cluster_connectivity import ClusterConnectivityCheck
     from checks.inventory import Cluster
     from checks.probes import Prober, ProbeSettings
@@ -151,8 +151,8 @@ async def test_ask_password_without_a_terminal_is_a_finding_not_a_crash(monkeypa
     with ca.cert_pem.tempfile() as trust, TlsServer(leaf_spec(ca.issue_cert(HOST), routes=dict(XSI_ROUTES))) as srv:
         cluster = Cluster(name="t", xsi_actions=f"https://{HOST}:{srv.port}/com.broadsoft.xsi-actions/v2.0/")
         ctx = CheckContext(cluster=cluster, options={"test_user": "bob@example.com", "ask_password": True},
-                           services={"probes": Prober(ProbeSettings(timeout=10, cafile=trust),  # a busy CI machine
-                                                      pins={(HOST, srv.port): ("127.0.0.1",)})})
+                           services=Services(prober=Prober(ProbeSettings(timeout=10, cafile=trust),  # a busy CI machine
+                                                           pins={(HOST, srv.port): ("127.0.0.1",)})))
         res = await run_one(ClusterConnectivityCheck, ctx)
     assert res.status is not Status.ERROR, res.reason
     f = next(f for f in res.findings if f.code == "conn.auth.no_password")

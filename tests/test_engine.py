@@ -171,7 +171,7 @@ async def test_input_error_reads_as_its_message():
 
 
 @pytest.mark.parametrize("argv, absent", [
-    (["case", "list"], ["asyncio", "checks.builtin.netprobe", "checks.probes", "httpx", "checks.evidence.har"]),
+    (["case", "list"], ["asyncio", "checks.probes.findings", "checks.probes", "httpx", "checks.evidence.har"]),
     (["guide", "list"], ["asyncio", "checks.probes", "httpx"]),
 ])
 def test_a_command_imports_only_what_it_runs(tmp_path, argv, absent):

@@ -161,7 +161,7 @@ def test_probe_limits_refuse_zero():
 async def test_tls_versions_are_asked_once_per_listener_not_once_per_interface(ca, ca_file):
     """XSP interfaces usually share one host and port: the version probes (extra handshakes) run
     once for the listener, which is what keeps a fleet scan's CPU per probe low."""
-    from checks.api import CheckContext
+    from checks.api import CheckContext, Services
     from checks.builtin.xsp_tls import XspTlsCheck
     from checks.probes import Prober, ProbeSettings
     from checks.runner import run_checks
@@ -175,7 +175,7 @@ async def test_tls_versions_are_asked_once_per_listener_not_once_per_interface(c
                             (f"https://{host}:{srv.port}{p}" for p in paths[:interfaces])))
             prober = Prober(ProbeSettings(timeout=5, cafile=ca_file), pins={(host, srv.port): ("127.0.0.1",)})
             results = await run_checks([ClusterConnectivityCheck, XspTlsCheck],
-                                       CheckContext(cluster=Cluster(name="c", **urls), services={"probes": prober}))
+                                       CheckContext(cluster=Cluster(name="c", **urls), services=Services(prober=prober)))
             assert all(r.status is not Status.ERROR for r in results)
             counts.append(srv.accepted)
     one, four = counts

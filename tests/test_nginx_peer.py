@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import trustme
 
-from checks.api import CheckContext
+from checks.api import CheckContext, Services
 from checks.builtin.cluster_connectivity import ClusterConnectivityCheck
 from checks.builtin.xsp_mtls import XspMtlsCheck
 from checks.builtin.xsp_tls import XspTlsCheck
@@ -103,7 +103,7 @@ def _prober(n) -> Prober:
 
 async def test_nginx_mtls_required_and_webex_ca_advertised(nginx):
     cluster = Cluster(name="t", auth_service=f"https://{HOST}:{nginx['p1']}/authService/v2.0/", auth_mode="mtls")
-    ctx = CheckContext(cluster=cluster, options={"webex_ca": nginx["webex"]}, services={"probes": _prober(nginx)})
+    ctx = CheckContext(cluster=cluster, options={"webex_ca": nginx["webex"]}, services=Services(prober=_prober(nginx)))
     mtls = await run_one(XspMtlsCheck, ctx)
     conn = await run_one(ClusterConnectivityCheck, ctx)
     tls = await run_one(XspTlsCheck, ctx)
@@ -116,7 +116,7 @@ async def test_nginx_mtls_required_and_webex_ca_advertised(nginx):
 
 async def test_nginx_optional_with_other_ca_is_caught(nginx):
     cluster = Cluster(name="t", auth_service=f"https://{HOST}:{nginx['p2']}/authService/v2.0/", auth_mode="mtls")
-    ctx = CheckContext(cluster=cluster, options={"webex_ca": nginx["webex"]}, services={"probes": _prober(nginx)})
+    ctx = CheckContext(cluster=cluster, options={"webex_ca": nginx["webex"]}, services=Services(prober=_prober(nginx)))
     mtls = await run_one(XspMtlsCheck, ctx)
     codes = {f.code: f for f in mtls.findings}
     assert "mtls.client_cert.optional" in codes

@@ -334,3 +334,109 @@ def test_archive_errors_are_one_line(tmp_path, capsys, make):
         assert "\x1b" not in err + out
         if code == 2:
             _one_line_error(code, err)
+
+
+@pytest.mark.parametrize("encoding,bom", [("utf-16-le", True), ("utf-16-be", True), ("utf-16-le", False),
+                                          ("utf-16-be", False)])
+def test_utf16_with_or_without_bom_is_text_for_every_reader(tmp_path, encoding, bom):
+    """Pastes, client logs, user exports and the bundle's copies decide "text or binary" with one
+    helper (checks/evidence/textio.py): UTF-16 is text in either byte order, BOM or not."""
+    from checks.bundle import _decode
+    from checks.evidence.bwcli import load_patches
+    from checks.evidence.logs import scan_logs
+    from checks.evidence.user_csv import open_csv
+
+    def enc(text: str) -> bytes:
+        return (("\ufeff" if bom else "") + text).encode(encoding)
+
+    paste = tmp_path / "patches.txt"
+    paste.write_bytes(enc("AS_CLI/Maintenance/Patching> listPatch\nAP.as.24.0.1075.ap371234  installed\n"))
+    assert load_patches(paste).patches
+    log = tmp_path / "current_log.txt"
+    log.write_bytes(enc("2026-11-20T14:05:00.000Z <Error> x.cpp:1 Http error when trying to get BWC Token, "
+                        "httpStatusCode: 503 errorCode=1502 J\u00f6rg\n"))
+    scan = scan_logs(log)
+    assert scan.files[0].status == "parsed" and scan.stats["bwtoken_fetch"].count == 1
+    assert "J\u00f6rg" in scan.stats["bwtoken_fetch"].hits[0].text
+    csv_file = tmp_path / "users.csv"
+    csv_file.write_bytes(enc("First Name\tLast Name\tEmail\nJ\u00f6rg\tM\u00fcller\tjm@example.com\n"))
+    fmt, fh, rows = open_csv(csv_file)
+    with fh:
+        assert fmt.encoding.startswith("utf-16") and fmt.delimiter == "\t"
+        assert list(rows) == [["First Name", "Last Name", "Email"], ["J\u00f6rg", "M\u00fcller", "jm@example.com"]]
+    assert _decode(enc("AS_CLI> listPatch\n")) == "AS_CLI> listPatch\n"
+
+
+def test_binary_is_still_refused_by_every_reader(tmp_path):
+    from checks.evidence.bwcli import PasteError, load_patches
+    from checks.evidence.logs import scan_logs
+    from checks.evidence.textio import text_encoding
+
+    blob = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00" * 50
+    assert text_encoding(blob) is None
+    p = tmp_path / "patches.txt"
+    p.write_bytes(blob)
+    with pytest.raises(PasteError, match="binary data"):
+        load_patches(p)
+    log = tmp_path / "current_log.txt"
+    log.write_bytes(blob)
+    assert scan_logs(log).files[0].status == "binary"
+
+
+async def test_tui_keeps_running_when_a_screen_handler_raises(tmp_path, monkeypatch, wxtriage_home):
+    """An exception inside a screen's own handler (not a worker): one line, a report, and the same
+    screen keeps handling what comes next (issue 13 item 8)."""
+    from textual.widgets import Input
+
+    from tui.demo import demo_app
+    from tui.screens.home import HomeScreen
+
+    fill = HomeScreen._fill
+    calls: list[str] = []
+
+    def flaky(self, text: str) -> None:
+        calls.append(text)
+        if text == "x":
+            raise ValueError(f"handler fell over on token={hf.REFRESH}\nsecond line \x1b[2J")
+        fill(self, text)
+
+    monkeypatch.setattr(HomeScreen, "_fill", flaky)
+    app = demo_app(tmp_path / "ws")
+    app.keep_running_on_error = True
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause()
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        home.query_one("#symptom", Input).focus()
+        await pilot.press("x")
+        await pilot.pause(0.2)
+        line = app.internal_error
+        assert line.startswith("internal error: ValueError") and "please report it" in line and "crash-" in line
+        assert hf.REFRESH not in line and "\n" not in line and "\x1b" not in line
+        assert any("internal error" in n.message and "\n" not in n.message for n in app._notifications)
+        assert app.is_running and app.return_code is None
+        # The screen's message loop still runs: the next key reaches the same handler.
+        await pilot.press("y")
+        await pilot.pause(0.2)
+        assert calls[-1] == "xy" and app.screen is home
+        await pilot.press("f1")  # and the app's own keys still work
+        await pilot.pause()
+        assert app.screen is not home
+    from checks.crash import crash_dir
+    assert any(hf.REFRESH not in r.read_text(encoding="utf-8") for r in crash_dir().glob("crash-*.txt"))
+
+
+async def test_tui_error_notifications_are_one_escaped_line(tmp_path, wxtriage_home):
+    from tui.demo import demo_app
+
+    app = demo_app(tmp_path / "ws")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        app.notify(f"cannot read bad\nname\x1b[2J[/b].zip: token={hf.REFRESH}", severity="error")
+        app.notify("note about J\u00f6rg\x07 [red]x[/]")
+        await pilot.pause()
+        error, note = list(app._notifications)[-2:]
+        assert "\n" not in error.message and "\x1b" not in error.message and "\\n" in error.message
+        assert hf.REFRESH not in error.message and "[/b]" in error.message and not error.markup
+        assert "\x07" not in note.message and "[red]x[/]" in note.message
+        assert app.is_running

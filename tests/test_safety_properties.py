@@ -46,7 +46,8 @@ def damaged_entries(draw):
     for _ in range(draw(st.integers(1, 4))):
         where = draw(st.sampled_from([e, e["request"], e["response"], e["response"].get("content") or {},
                                       e["request"].get("postData") or {}]))
-        where[draw(st.sampled_from(_KEYS))] = draw(_json)
+        if isinstance(where, dict):  # an earlier round may have put a list or a scalar there
+            where[draw(st.sampled_from(_KEYS))] = draw(_json)
     return e
 
 
@@ -186,6 +187,58 @@ def test_csv_exports(tmp_path, rows, delimiter, encoding):
     writer.writerows(rows)
     p = tmp_path / "users.csv"
     p.write_bytes(buf.getvalue().encode(encoding, "replace"))
+    try:
+        user_csv.analyse(p)
+    except InputError as exc:
+        assert "\n" not in str(exc)
+
+
+# Bytes as they arrive on disk: any encoding, NULs, half characters, archives that are not.
+_bytes = st.one_of(
+    st.binary(max_size=600),
+    st.builds(lambda t, enc, bom: (("\ufeff" if bom else "") + t).encode(enc, "replace"),
+              st.text(max_size=200), st.sampled_from(["utf-8", "utf-16-le", "utf-16-be", "cp1252", "latin-1"]),
+              st.booleans()),
+    st.builds(lambda data, cut: data[:cut], st.text(max_size=200).map(lambda t: t.encode("utf-16")),
+              st.integers(0, 400)))
+
+
+@SETTINGS
+@given(data=_bytes, loader=st.sampled_from(["load_patches", "load_activatable_features", "load_device_type",
+                                            "load_config_wxt", "load_custom_tags"]))
+def test_broadworks_paste_files(tmp_path, data, loader):
+    p = tmp_path / "paste.txt"
+    p.write_bytes(data)
+    try:
+        getattr(bwcli, loader)(p)
+    except InputError as exc:  # PasteError is one
+        assert "\n" not in str(exc)
+
+
+@SETTINGS
+@given(data=_bytes, name=st.sampled_from(["current_log.txt", "logs.zip", "logs.tar.gz", "current_log.txt.gz"]),
+       dense=st.booleans())
+def test_client_log_files(tmp_path, monkeypatch, data, name, dense):
+    from checks.evidence import logs
+
+    if dense:  # the pattern-set path for every line, as match-dense logs take it
+        monkeypatch.setattr(logs, "DENSE_AFTER", 0)
+        monkeypatch.setattr(logs, "DENSE_SHARE", 10**9)
+    p = tmp_path / name
+    p.write_bytes(data)
+    try:
+        scan_logs(p)
+    except LogInputError as exc:
+        assert "\n" not in str(exc)
+
+
+@SETTINGS
+@given(data=_bytes)
+def test_csv_export_files(tmp_path, data):
+    from checks.evidence import user_csv
+
+    p = tmp_path / "users.csv"
+    p.write_bytes(data)
     try:
         user_csv.analyse(p)
     except InputError as exc:

@@ -104,3 +104,27 @@ async def test_checklist_with_a_paste_check_offers_its_paste_boxes(tmp_path: Pat
         await wait_status(pilot)
         assert ("bw.patch.missing", "AP.xsp.23.0.1075.ap376509") in {
             (f.code, f.data.get("patch")) for f in findings_in(screen)}
+
+
+async def test_a_paste_message_is_one_plain_line(tmp_path: Path, monkeypatch) -> None:
+    """A parser message with markup-like text, a line break and an ESC shows as one literal line
+    under the box (never read as markup, which could fail the screen)."""
+    from checks.evidence import bwcli
+
+    def bad(path, expected):
+        raise bwcli.PasteError("cannot read [/b] [red]this[/red]\nsecond line \x1b[2J")
+
+    monkeypatch.setattr(bwcli, "read_paste", bad)
+    app = demo_app(tmp_path / "ws")
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_case(DEMO_CASE_ID)
+        app.action_paste_steps(("bw.blf",))
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, PasteStepsScreen)
+        screen.query_one("#p-features", TextArea).load_text("anything at all\n")
+        await wait_status(pilot)
+        status = screen.query_one("#s-features", Static)
+        message = str(status.render())
+        assert status.has_class("error") and app.is_running
+        assert "[/b] [red]this[/red]" in message and "\n" not in message and "\x1b" not in message

@@ -127,7 +127,7 @@ async def test_a_lone_address_in_resolve_is_bad_input_not_a_crashed_run(tmp_path
 
 def test_matrix_client_cert_cell_says_what_is_wrong():
     """A node that requires certificates but lacks the Webex CA reads "✗ no Webex CA", not "✗ required"."""
-    from checks.builtin.netprobe import finding
+    from checks.probes.findings import finding
     from checks.model import CheckResult, Status
     from tui.screens.probes import matrix_rows
 

@@ -19,6 +19,7 @@ from checks.inventory import Inventory, InventoryError, load_inventory
 from checks.model import CheckResult
 from checks.playbooks import PlaybookError, PlaybookSet, load_playbooks
 from checks.redact import safe_message
+from checks.textsafe import escape_controls, one_line
 from checks.registry import Registry
 from checks.store import CaseStore, StoreError
 
@@ -53,8 +54,13 @@ class WxTriageApp(App):
         self.playbooks = self._load_playbooks()
 
     def notify(self, message: str, *args, **kwargs):  # type: ignore[override]
-        """Every notification (screens call this too) is redacted: they often echo what was typed."""
-        return super().notify(safe_message(str(message)), *args, **kwargs)
+        """Every notification (screens call this too) is redacted: they often echo what was typed.
+        Errors are one line; control characters from file names and inputs are shown escaped, and
+        text is never read as markup (a "[" in a file name is just a "[")."""
+        text = safe_message(str(message))
+        text = one_line(text) if kwargs.get("severity") == "error" else escape_controls(text)
+        kwargs.setdefault("markup", False)
+        return super().notify(text, *args, **kwargs)
 
     def _load_inventory(self) -> Inventory:
         try:
@@ -77,11 +83,19 @@ class WxTriageApp(App):
     #: The one-line message of the last internal error (for tests and the exit message).
     internal_error: str = ""
 
-    def _handle_exception(self, error: Exception) -> None:  # Textual's hook for unhandled exceptions
+    #: More internal errors than this within ERROR_STORM_S seconds: the UI is failing over and
+    #: over (a widget that raises on every refresh), so it leaves with the one line and exit 3.
+    ERROR_STORM = 20
+    ERROR_STORM_S = 10.0
+
+    def report_internal_error(self, error: BaseException) -> bool:
+        """Write a redacted crash report and show the one-line message; True when the app keeps
+        running (always, outside tests that want the exception, unless errors come in a storm)."""
         keep = self.keep_running_on_error if self.keep_running_on_error is not None else not self.is_headless
         if not keep:
-            super()._handle_exception(error)
-            return
+            return False
+        import time
+
         from textual.worker import WorkerFailed
 
         from checks.crash import internal_error_line, write_crash_report
@@ -89,13 +103,22 @@ class WxTriageApp(App):
         cause = error.error if isinstance(error, WorkerFailed) else error
         screen = type(self.screen_stack[-1]).__name__ if self.screen_stack else "start-up"
         report = write_crash_report(cause, context=f"terminal UI, {screen}")
-        self.internal_error = internal_error_line(cause, report)
-        if isinstance(error, WorkerFailed):
-            # A worker (a check run, a HAR analysis, a bundle) ended; every screen still works.
-            self.notify(self.internal_error, title="Internal error", severity="error", timeout=30)
-            return
-        # A screen's own message loop stopped: leave cleanly with the same one line and exit 3.
-        self.exit(return_code=3, message=f"wxtriage: {self.internal_error}")
+        line = internal_error_line(cause, report)
+        now = time.monotonic()
+        self._error_times = [t for t in getattr(self, "_error_times", []) if now - t < self.ERROR_STORM_S] + [now]
+        if len(self._error_times) > self.ERROR_STORM:
+            self.exit(return_code=3, message=f"wxtriage: {line}")
+            return True
+        if line.partition(" — ")[0] != self.internal_error.partition(" — ")[0]:
+            self.notify(line, title="Internal error", severity="error", timeout=30)  # once per failure
+        self.internal_error = line
+        return True
+
+    def _handle_exception(self, error: Exception) -> None:  # Textual's hook for unhandled exceptions
+        # A worker (a check run, a HAR analysis, a bundle), a timer or a callback failed; a screen's
+        # own handler failing comes here through compat's dispatch guard. Every screen still works.
+        if not self.report_internal_error(error):
+            super()._handle_exception(error)
 
     def on_mount(self) -> None:
         from .screens.home import HomeScreen

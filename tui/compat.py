@@ -5,9 +5,12 @@ keeps the widget's own behaviour, and names the Textual version it was seen with
 """
 from __future__ import annotations
 
+from asyncio import CancelledError
+
 from textual.css.query import NoMatches
 from textual.dom import NoScreen
 from textual.events import Mount
+from textual.message_pump import MessagePump
 from textual.widgets import Header, OptionList
 from textual.widgets._header import HeaderTitle
 
@@ -43,7 +46,26 @@ def _header_on_mount(self: Header, _: Mount) -> None:
     self.watch(self.screen, "sub_title", set_title)
 
 
+_dispatch_message = MessagePump._dispatch_message
+
+
+async def _dispatch_or_report(self: MessagePump, message) -> None:  # type: ignore[no-untyped-def]
+    # Textual 8.2: an exception in a handler (a screen's key, button or input handler) ends that
+    # screen's message loop for good and then the app. The app reports it instead (one line, a
+    # crash report) and the loop goes on with the next message; apps without that hook, and
+    # tests that want the exception, get Textual's behaviour.
+    try:
+        await _dispatch_message(self, message)
+    except CancelledError:
+        raise
+    except Exception as error:
+        report = getattr(self.app, "report_internal_error", None)
+        if report is None or not report(error):
+            raise
+
+
 def install() -> None:
     """Apply the guards (idempotent); the app calls this before it builds any screen."""
+    MessagePump._dispatch_message = _dispatch_or_report  # type: ignore[method-assign]
     OptionList._move_page = _move_page_when_laid_out  # type: ignore[method-assign]
     Header._on_mount = _header_on_mount  # type: ignore[method-assign]

@@ -16,7 +16,7 @@ from typing import Any, Iterable
 from ..api import Check, CheckContext, CheckOption, InputError, SkipCheck
 from ..case import TimeWindow, parse_time
 from ..model import Evidence, Finding
-from ..findings import make_finding
+from ..findings import make_finding, render_partial
 
 MAX_EVIDENCE = 5
 #: The facts TAC asks for, in the order the summary names the ones the logs did not give.
@@ -61,9 +61,7 @@ def fmt_window(w: TimeWindow) -> str:
 
 def short_title(rule: dict[str, Any], **values: Any) -> str:
     """A rule's title without its count, for timelines."""
-    from ..findings import _Fmt
-
-    return rule["title"].format_map(_Fmt(values)).split(" (")[0]
+    return render_partial(rule["title"], **values).split(" (")[0]
 
 
 def _distinct(values: Iterable[str | None]) -> list[str]:
@@ -78,7 +76,7 @@ def findings_from_scan(scan: Any, window_source: str = "") -> list[Finding]:
     from ..evidence.logs import load_patterns
 
     cat = load_patterns().catalog
-    rules, extra = cat["rules"], cat["findings"]
+    rules = cat["rules"]
     out: list[Finding] = []
     generic: list[tuple[str, Any]] = []
     titles: dict[str, str] = {}
@@ -104,30 +102,30 @@ def findings_from_scan(scan: Any, window_source: str = "") -> list[Finding]:
         out.append(_rule_finding(rules["other_error"], merged, code=code))
 
     if scan.facts.get("telephony_webex_calling") and not scan.facts.get("telephony_broadworks"):
-        out.append(make_finding(extra["webex_calling"], evidence=[
+        out.append(make_finding(rules["webex_calling"], evidence=[
             Evidence("Webex Calling seen", ", ".join(scan.facts["telephony_webex_calling"]), "text")]))
     w = scan.window
     window_source = window_source or ("the window given" if (w.start or w.end) else "no window: every entry")
     if (w.start or w.end) and not scan.overlaps_window():
-        out.append(make_finding(extra["no_overlap"], span=fmt_span(*scan.span), window=fmt_window(w)))
+        out.append(make_finding(rules["no_overlap"], span=fmt_span(*scan.span), window=fmt_window(w)))
     left_out = _left_out(scan, rules)
     if left_out:
         out.append(make_finding(
-            extra["window_hides"], count=sum(n for n, _ in left_out), window=fmt_window(w), window_source=window_source,
+            rules["window_hides"], count=sum(n for n, _ in left_out), window=fmt_window(w), window_source=window_source,
             left_out="; ".join(f"{n} × {title}" for n, title in left_out),
             evidence=[Evidence("left out by the time window", "\n".join(f"{n:>7}  {t}" for n, t in left_out), "text")]))
     share = scan.unrecognised_share
-    if share >= extra["unrecognised"]["threshold"]:
+    if share >= rules["unrecognised"]["threshold"]:
         worst = sorted((f for f in scan.files if f.unrecognised), key=lambda f: -f.unrecognised)[:5]
-        out.append(make_finding(extra["unrecognised"], evidence=[
+        out.append(make_finding(rules["unrecognised"], evidence=[
             Evidence(f.name, f"{f.unrecognised} of {f.lines} lines not recognised", "text", f.name) for f in worst],
             share=round(share * 100), unrecognised=scan.unrecognised, lines=scan.lines))
     skipped = [(f.name, f.note) for f in scan.files if f.status in ("binary", "unreadable")] + list(scan.skipped)
     if skipped:
-        out.append(make_finding(extra["skipped"], evidence=[Evidence(n, why, "file", n) for n, why in skipped[:20]],
+        out.append(make_finding(rules["skipped"], evidence=[Evidence(n, why, "file", n) for n, why in skipped[:20]],
                                 count=len(skipped)))
     out.sort(key=lambda f: (-f.severity.rank, f.data.get("first") or ""))
-    out.append(_summary(scan, extra["summary"], titles, window_source))
+    out.append(_summary(scan, rules["summary"], titles, window_source))
     return out
 
 
@@ -303,7 +301,7 @@ def case_mismatch(case: Any, facts: dict[str, list[str]]) -> Finding | None:
                                         f"{', '.join(case.client_versions)}"))
     if not parts:
         return None
-    rule = load_patterns().catalog["findings"]["case_mismatch"]
+    rule = load_patterns().catalog["rules"]["case_mismatch"]
     return make_finding(rule, what=", ".join(w for w, _ in parts), details="; ".join(d for _, d in parts).capitalize(),
                         evidence=[Evidence(w, d, "text") for w, d in parts],
                         fields=[w for w, _ in parts])

@@ -7,13 +7,14 @@ verified TLS only.
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 from urllib.parse import quote
 
-from ..api import Check, CheckContext, SkipCheck
+from ..api import Check, CheckContext, CredentialsUnavailable, SkipCheck
 from ..model import Evidence, Finding
+from ..probes import Endpoint, EndpointProbe, NodeProbe, Prober, endpoints_for, parse_resolve, prober_for
+from ..probes.findings import finding, node_evidence
+from ..probes.options import ASK_PASSWORD, PROBE_TIMEOUT, RESOLVE, TEST_USER
 from ..redact import Redactor
-from .netprobe import ASK_PASSWORD, PROBE_TIMEOUT, RESOLVE, TEST_USER, finding, node_evidence
 
 _TCP_RULES = {"connect-refused": "tcp_refused", "connect-timeout": "tcp_timeout", "connect-unreachable": "tcp_unreachable"}
 
@@ -22,7 +23,7 @@ def _ms(v: float | None) -> str:
     return "–" if v is None else f"{v:.0f}"
 
 
-def node_findings(ep_probe: Any, np: Any, redactor: Redactor) -> list[Finding]:
+def node_findings(ep_probe: EndpointProbe, np: NodeProbe, redactor: Redactor) -> list[Finding]:
     """Findings for one node of one interface: the first failing step, or how it answered."""
     ep = np.endpoint
     base = dict(host=ep.host, port=ep.port, url=ep.url, path=ep.path or "", redactor=redactor,
@@ -72,7 +73,7 @@ def node_findings(ep_probe: Any, np: Any, redactor: Redactor) -> list[Finding]:
     return out
 
 
-def unused_pins(pins: dict[tuple[str, int], tuple[str, ...]], eps: list[Any]) -> list[Finding]:
+def unused_pins(pins: dict[tuple[str, int], tuple[str, ...]], eps: list[Endpoint]) -> list[Finding]:
     """A --resolve pin no interface uses (often the port: a URL without one is on 443) is said, not ignored."""
     used = list(dict.fromkeys((ep.host, ep.port) for ep in eps))
     out = []
@@ -97,8 +98,6 @@ class ClusterConnectivityCheck(Check):
     options = (RESOLVE, PROBE_TIMEOUT, TEST_USER, ASK_PASSWORD)
 
     async def run(self, ctx: CheckContext) -> list[Finding]:
-        from ..probes import endpoints_for, parse_resolve, prober_for
-
         assert ctx.cluster is not None  # guaranteed by needs
         prober = prober_for(ctx)
         eps, skipped = endpoints_for(ctx.cluster)
@@ -128,21 +127,21 @@ class ClusterConnectivityCheck(Check):
             out += await self._authenticated(ctx, prober, probes, user)
         return out
 
-    async def _authenticated(self, ctx: CheckContext, prober: Any, probes: list, user: str) -> list[Finding]:
-        from .. import credentials
-
+    async def _authenticated(self, ctx: CheckContext, prober: Prober, probes: list[EndpointProbe],
+                             user: str) -> list[Finding]:
         xsi = next((p for p in probes if p.endpoint.interface == "xsi-actions"), None)
         if xsi is None:
             return [finding("conn", "auth_skipped", "xsi-actions", "", "auth", user=user,
                             reason="The cluster has no usable Xsi-Actions URL to test the user against.")]
-        prompt = credentials.getpass_prompt if ctx.option("ask_password") else None
-        prompt = ctx.services.get("password_prompt", prompt)  # the TUI injects its own dialog
+        store = ctx.services.credentials
+        # The TUI injects its own dialog; --ask-password asks on the terminal.
+        prompt = ctx.services.password_prompt or (store.terminal_prompt if ctx.option("ask_password") else None)
         try:
             if prompt is not None:
-                password = await asyncio.to_thread(credentials.get_password, user, prompt)
+                password = await asyncio.to_thread(store.get_password, user, prompt)
             else:
-                password = credentials.get_password(user)
-        except credentials.CredentialsUnavailable as exc:
+                password = store.get_password(user)
+        except CredentialsUnavailable as exc:
             return [finding("conn", "auth_no_password", "xsi-actions", "", "auth", user=user, reason=str(exc))]
         except ValueError as exc:
             return [finding("conn", "auth_no_password", "xsi-actions", "", "auth", user=user, reason=str(exc))]

@@ -7,43 +7,22 @@ expectations live in ``catalog/probe_rules.toml`` (``[expect.*]``).
 from __future__ import annotations
 
 from collections import defaultdict
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Mapping
 
 from ..api import Check, CheckContext, SkipCheck
 from ..model import Evidence, Finding
-from .netprobe import PROBE_TIMEOUT, RESOLVE, WEBEX_CA, finding, rules, why_nothing_seen
+from ..probes import NodeProbe, endpoints_for, prober_for
+from ..probes.findings import differing_nodes, finding, rules, why_nothing_seen
+from ..probes.options import PROBE_TIMEOUT, RESOLVE, WEBEX_CA
+from ..probes.webex_ca import load_webex_cas
 
-
-def load_webex_cas(path: str | Path) -> list[Any]:
-    """The certificates in a Webex CA chain file (PEM, one or more; a single DER also works).
-
-    Raises ValueError with a one-line reason for anything else.
-    """
+if TYPE_CHECKING:  # pragma: no cover
     from cryptography import x509
 
-    p = Path(path)
-    try:
-        data = p.read_bytes()
-    except OSError as exc:
-        raise ValueError(f"cannot read the file ({exc.strerror or exc})") from None
-    if not data.strip():
-        raise ValueError("the file is empty; expected the Webex CA chain in PEM")
-    if b"-----BEGIN CERTIFICATE-----" in data:
-        try:
-            certs = x509.load_pem_x509_certificates(data)
-        except ValueError as exc:
-            raise ValueError(f"a PEM certificate in the file is damaged ({exc})") from None
-    else:
-        try:
-            certs = [x509.load_der_x509_certificate(data)]
-        except ValueError:
-            raise ValueError("no PEM certificate (-----BEGIN CERTIFICATE-----) found; expected the Webex "
-                             "CA chain downloaded from Partner Hub") from None
-    return certs
+__all__ = ["XspMtlsCheck", "expectation", "load_webex_cas", "mtls_findings"]
 
 
-def expectation(interface: str, auth_mode: str) -> dict[str, Any]:
+def expectation(interface: str, auth_mode: str) -> Mapping[str, Any]:
     """What the interface should do; for the Auth Service it depends on the declared mode, and
     without one (``auth_mode`` empty) the expectation is ``undeclared``: report and ask."""
     exp = rules()["expect"]
@@ -59,10 +38,12 @@ def _observed_text(client_auth: str) -> str:
     return {"none": "not requested", "optional": "requested (optional)", "required": "required"}.get(client_auth, client_auth)
 
 
-def mtls_findings(np: Any, exp: dict[str, Any], auth_mode: str, webex: list[Any] | None) -> list[Finding]:
+def mtls_findings(np: NodeProbe, exp: Mapping[str, Any], auth_mode: str,
+                  webex: "list[x509.Certificate] | None") -> list[Finding]:
     tls, ep = np.tls, np.endpoint
+    assert tls is not None  # the caller passes nodes that got through a handshake
     i, n = ep.interface, np.node
-    first_test = rules()["mtls"]["first_test"]["text"] if i == "auth-service" and auth_mode == "mtls" else ""
+    first_test = rules()["texts"]["mtls_first_test"]["text"] if i == "auth-service" and auth_mode == "mtls" else ""
     advertised = tls.client_ca_names
     ev = [Evidence(f"client CA names advertised by {n}", "\n".join(advertised) or "(none)", "text",
                    source="CertificateRequest in the TLS handshake")] if tls.cert_requested else []
@@ -118,8 +99,6 @@ class XspMtlsCheck(Check):
     options = (RESOLVE, PROBE_TIMEOUT, WEBEX_CA)
 
     async def run(self, ctx: CheckContext) -> list[Finding]:
-        from ..probes import endpoints_for, prober_for
-
         assert ctx.cluster is not None
         out: list[Finding] = []
         webex = None
@@ -152,8 +131,6 @@ class XspMtlsCheck(Check):
                 behaviours[f"{_observed_text(tls.client_auth)}, CA names [{'; '.join(tls.client_ca_names)}]"].append(np.node)
                 advertised_all += [a for a in tls.client_ca_names if a not in advertised_all]
             if len(behaviours) > 1:
-                from .xsp_tls import differing_nodes
-
                 odd, desc = differing_nodes(behaviours)
                 out.append(finding("mtls", "nodes_differ", p.endpoint.interface, ", ".join(odd), "tls",
                                    groups=desc, nodes=odd, host=p.endpoint.host, port=p.endpoint.port))

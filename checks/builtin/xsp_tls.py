@@ -5,22 +5,26 @@ system trust store; the handshake that read it was unverified and carried no cre
 """
 from __future__ import annotations
 
+import datetime as _dt
 from collections import defaultdict
-from typing import Any
 
 from ..api import Check, CheckContext, SkipCheck
 from ..model import Evidence, Finding
-from .netprobe import PROBE_TIMEOUT, RESOLVE, finding, rules, why_nothing_seen
+from ..probes import EndpointProbe, NodeProbe, endpoints_for, prober_for
+from ..probes.findings import differing_nodes, finding, rules, why_nothing_seen
+from ..probes.options import PROBE_TIMEOUT, RESOLVE
+from ..probes.tls import VERSION_LABELS, TlsResult, assess_chain
 
 
-def _certificate_evidence(tls: Any) -> Evidence:
+def _certificate_evidence(tls: TlsResult) -> Evidence:
     blocks = [f"[{i}] " + c.describe().replace("\n", "\n    ") for i, c in enumerate(tls.chain)]
     return Evidence(f"certificate chain as sent by {tls.address} ({len(tls.chain)} certificate(s))",
                     "\n".join(blocks), "certificate", source=f"TLS handshake with SNI {tls.sni}")
 
 
-def _pem_evidence(tls: Any) -> Evidence:
+def _pem_evidence(tls: TlsResult) -> Evidence:
     """The chain as sent, in PEM (public certificates): the TAC bundle carries it as a .pem file."""
+    # Imported when used: `wxtriage run` imports every check for its flags (~40 ms at each start).
     from cryptography import x509
     from cryptography.hazmat.primitives.serialization import Encoding
 
@@ -30,16 +34,14 @@ def _pem_evidence(tls: Any) -> Evidence:
 
 
 def _versions_text(versions: dict[str, bool | None]) -> str:
-    from ..probes.tls import VERSION_LABELS
-
     shown = [VERSION_LABELS[v] + ("" if ok else "?") for v, ok in versions.items() if ok or ok is None]
     return ", ".join(shown) or "none"
 
 
-def tls_findings(np: Any, now: Any, trust: tuple[str | None, str | None], interfaces: list[str]) -> list[Finding]:
-    from ..probes.tls import assess_chain
-
+def tls_findings(np: NodeProbe, now: _dt.datetime, trust: tuple[str | None, str | None],
+                 interfaces: list[str]) -> list[Finding]:
     tls, ep = np.tls, np.endpoint
+    assert tls is not None  # the caller passes nodes that sent a certificate
     i, n = ep.interface, np.node
     leaf = tls.chain[0]
     a = assess_chain(tls.chain_der, ep.host, now, *trust)
@@ -78,13 +80,6 @@ def tls_findings(np: Any, now: Any, trust: tuple[str | None, str | None], interf
     return out
 
 
-def differing_nodes(groups: dict[Any, list[str]]) -> tuple[list[str], str]:
-    """Nodes outside the largest group (ties: the later groups), and a description of all groups."""
-    ordered = sorted(groups.items(), key=lambda kv: -len(kv[1]))
-    odd = [n for _k, nodes in ordered[1:] for n in nodes]
-    return odd, "; ".join(f"{', '.join(nodes)}: {key}" for key, nodes in ordered)
-
-
 class XspTlsCheck(Check):
     id = "xsp.tls"
     title = "XSP certificates and TLS versions (per node)"
@@ -97,8 +92,6 @@ class XspTlsCheck(Check):
     options = (RESOLVE, PROBE_TIMEOUT)
 
     async def run(self, ctx: CheckContext) -> list[Finding]:
-        from ..probes import endpoints_for, prober_for
-
         assert ctx.cluster is not None
         prober = prober_for(ctx)
         eps, _skipped = endpoints_for(ctx.cluster)
@@ -106,7 +99,7 @@ class XspTlsCheck(Check):
             raise SkipCheck("no interface can be probed (every value is empty or not https); run xsp.urls")
         probes = await prober.probe_all(eps)
         # Interfaces sharing host:port share a certificate: judge it once, name them all.
-        by_port: dict[tuple[str, int], list[Any]] = defaultdict(list)
+        by_port: dict[tuple[str, int], list[EndpointProbe]] = defaultdict(list)
         for p in probes:
             by_port[(p.endpoint.host, p.endpoint.port)].append(p)
         now = ctx.clock()

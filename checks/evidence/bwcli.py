@@ -24,6 +24,7 @@ from pathlib import Path
 from ..api import InputError
 from ..linre import compile_linear
 from ..paths import refuse_special
+from .textio import decode_text
 
 MAX_PASTE_BYTES = 20 * 1024 * 1024  # a patch list is kilobytes; anything this big is the wrong file
 
@@ -95,21 +96,12 @@ def read_paste(path: str | Path, expected: str) -> str:
     if len(data) > MAX_PASTE_BYTES:
         raise PasteError(f"{p}: {len(data) // 1024 // 1024} MB is far too big for command output; "
                          f"expected {expected}")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with a BOM (Notepad "Unicode", PowerShell 5 >)
-        try:
-            data = data.decode("utf-16").encode("utf-8")
-        except UnicodeDecodeError:
-            raise PasteError(f"{p}: damaged UTF-16 text; save the paste again as UTF-8; expected {expected}") from None
-    if b"\x00" in data[:65536]:
+    try:
+        text = decode_text(data)  # UTF-8, cp1252, UTF-16 with or without a BOM: one helper for all inputs
+    except UnicodeDecodeError:
+        raise PasteError(f"{p}: damaged UTF-16 text; save the paste again as UTF-8; expected {expected}") from None
+    if text is None:
         raise PasteError(f"{p}: binary data, not pasted text; expected {expected}")
-    for enc in ("utf-8-sig", "cp1252"):  # Windows terminals save cp1252; both keep ASCII intact
-        try:
-            text = data.decode(enc)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:  # pragma: no cover - cp1252 decodes nearly everything
-        text = data.decode("latin-1")
     if not text.strip():
         raise PasteError(f"{p}: empty file; expected {expected}")
     return text

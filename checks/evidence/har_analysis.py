@@ -149,7 +149,9 @@ def _compile(catalog: Mapping[str, Any]) -> tuple[list[dict[str, Any]], list[dic
         return re.compile(pattern, re.IGNORECASE) if pattern else None
 
     errors = [dict(e, _text=rx(e.get("text")), _endpoint=rx(e.get("endpoint")),
-                   _codes={str(c).upper() for c in e.get("codes", ())}) for e in catalog.get("errors", ())]
+                   _codes={str(c).upper() for c in e.get("codes", ())})
+              # The rules with match conditions explain failed calls, tried in file order.
+              for e in catalog["rules"].values() if {"codes", "text", "endpoint"} & e.keys()]
     endpoints = [dict(e, _rx=rx(e["pattern"])) for e in catalog.get("endpoints", ())]
     noise = [dict(e, _rx=rx(e["pattern"])) for e in catalog.get("noise", ())]
     return errors, endpoints, noise

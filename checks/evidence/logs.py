@@ -17,6 +17,7 @@ import datetime as _dt
 import functools
 import gzip
 import io
+import itertools
 import os
 import re
 import sys
@@ -32,7 +33,7 @@ from ..case import TimeWindow
 from ..catalog import load_catalog
 from ..redact import Redactor
 from ..paths import refuse_special
-from .textio import utf16_to_utf8 as _utf16_stream
+from .textio import text_encoding, utf16_to_utf8 as _utf16_stream
 
 CATALOG = "client_log_rules"
 CHUNK_SIZE = 4 << 20
@@ -167,7 +168,7 @@ def _zip_source(path: Path, stack: ExitStack) -> LogSource:
     try:
         zf = stack.enter_context(zipfile.ZipFile(path))
     except (zipfile.BadZipFile, OSError, EOFError) as exc:
-        raise LogInputError(f"{path} is not a readable zip file ({exc}); re-create it or unpack it and "
+        raise LogInputError(f"{path} is not a readable zip file ({_reason(exc)}); re-create it or unpack it and "
                             "give the folder") from None
     src = LogSource(str(path), "zip")
     for info in zf.infolist():
@@ -191,8 +192,8 @@ def _tar_source(path: Path, stack: ExitStack) -> LogSource:
         tf = stack.enter_context(tarfile.open(path, "r:*"))
         infos = tf.getmembers()
     except (tarfile.TarError, OSError, EOFError, zlib_error()) as exc:
-        raise LogInputError(f"{path} is not a readable tar archive ({exc}); re-create it or unpack it and "
-                            "give the folder") from None
+        raise LogInputError(f"{path} is not a readable tar archive ({_reason(exc)}); re-create it or unpack it "
+                            "and give the folder") from None
     src = LogSource(str(path), "tar")
     for info in infos:
         if not info.isfile():
@@ -209,6 +210,12 @@ def _tar_source(path: Path, stack: ExitStack) -> LogSource:
                 return fh  # type: ignore[return-value]
             src.members.append(LogMember(name, info.size, _maybe_gunzip(name, opener)))
     return src
+
+
+def _reason(exc: BaseException) -> str:
+    """An archive library's message on one line (tarfile lists every method it tried, one a line)."""
+    parts = [ln.strip(" -") for ln in str(exc).splitlines() if ln.strip(" -")]
+    return " ".join(parts) if parts else type(exc).__name__
 
 
 def zlib_error() -> type[Exception]:
@@ -261,6 +268,11 @@ class Rule:
     spec: Mapping[str, Any]
     literals: tuple[str, ...] = ()  # one of them is in every matching line (lower case); () = unknown
 
+    @property
+    def plain(self) -> bool:
+        """A match is decided by the trigger alone (no entry-wide require, no exclude, not generic)."""
+        return not (self.require or self.exclude or self.generic)
+
 
 @dataclass(frozen=True)
 class FactSpec:
@@ -289,11 +301,11 @@ def load_patterns() -> Patterns:
     cat = load_catalog(CATALOG)
     rules = tuple(Rule(k, r["code"], r["severity"], re.compile(r["pattern"], re.IGNORECASE), _opt(r.get("require")),
                        _opt(r.get("exclude")), bool(r.get("generic")), r, _lits(r["pattern"]))
-                  for k, r in cat["rules"].items())
+                  for k, r in cat["rules"].items() if "pattern" in r)
     facts = tuple(FactSpec(k, f["label"], re.compile(f["pattern"], re.IGNORECASE), bool(f.get("once")),
                            _lits(f["pattern"])) for k, f in cat["facts"].items())
     extract = {k: re.compile(e["pattern"], re.IGNORECASE) for k, e in cat["extract"].items()}
-    raw = {f"rule:{k}": r["pattern"] for k, r in cat["rules"].items()}
+    raw = {f"rule:{k}": r["pattern"] for k, r in cat["rules"].items() if "pattern" in r}
     raw |= {f"fact:{k}": f["pattern"] for k, f in cat["facts"].items()}
     return Patterns(rules, facts, extract, raw, cat)
 
@@ -419,7 +431,7 @@ class Prefilter:
     pattern's required literals (Python's ``re`` runs a case-insensitive alternation at ~1 MB/s).
     """
 
-    def __init__(self, raw: Mapping[str, str], engine: str = "auto"):
+    def __init__(self, raw: Mapping[str, str], engine: str = "auto", patterns: Patterns | None = None):
         self.raw = dict(raw)
         mod = _re2_module() if engine in ("auto", "re2") else None
         if engine == "re2" and mod is None:
@@ -428,6 +440,25 @@ class Prefilter:
         self._re2 = mod
         self._cache: dict[frozenset[str], Any] = {}
         self._lock = threading.Lock()
+        #: RE2 pattern set of every fact and rule trigger (facts first, in catalog order), for
+        #: match-dense chunks; ``plans`` maps its answer for a line to the facts and rules to apply.
+        self.line_set: Any | None = None
+        self.plans: dict[Any, _Plan] = {}
+        self._patterns = patterns
+        if mod is not None and patterns is not None:
+            self.line_set = _pattern_set(mod, [f.pattern.pattern for f in patterns.facts]
+                                         + [r.trigger.pattern for r in patterns.rules])
+
+    def plan(self, key: Any) -> "_Plan":
+        """The facts and rules (in catalog order) of a set answer: one index or a sorted tuple."""
+        assert self._patterns is not None
+        ids = (key,) if isinstance(key, int) else key
+        nf = len(self._patterns.facts)
+        plan = _Plan(tuple(self._patterns.facts[i] for i in ids if i < nf),
+                     tuple(self._patterns.rules[i - nf] for i in ids if i >= nf))
+        with self._lock:
+            self.plans[key] = plan
+        return plan
 
     def for_keys(self, keys: Iterable[str]) -> Any:
         """An object with ``search(chunk, pos)`` → match-like (``start()``, ``end()``) or None."""
@@ -455,9 +486,52 @@ class Prefilter:
         return tuple(l.encode() for l in kept), tuple(fallbacks)
 
 
+@dataclass(frozen=True)
+class _Plan:
+    facts: tuple[FactSpec, ...]
+    rules: tuple[Rule, ...]
+
+    @functools.cached_property
+    def fact_keys(self) -> frozenset[str]:
+        return frozenset(f.key for f in self.facts)
+
+    @functools.cached_property
+    def single(self) -> Rule | None:
+        """The rule that alone decides a line of this plan: the first rule matches by its trigger
+        alone, and the others are generic (a generic rule never counts a line a specific one did)."""
+        if self.rules and self.rules[0].plain and all(r.generic for r in self.rules[1:]):
+            return self.rules[0]
+        return None
+
+
+def _pattern_set(mod: Any, patterns: list[str]) -> Any | None:
+    """A compiled RE2 set of ``patterns`` (case-insensitive), or None if RE2 refuses one."""
+    try:
+        opts = mod.Options()
+        opts.max_mem = 64 << 20  # room for the DFA of 17 patterns, so a set match never gives up
+        rset = mod._re2.Set(mod._Anchor.UNANCHORED, opts)
+        for pat in patterns:
+            if rset.Add(("(?i)" + pat).encode()) < 0:
+                return None
+        return rset if rset.Compile() else None
+    except Exception:  # noqa: BLE001 - without the set the per-match path does the same work
+        return None
+
+
+#: After this many prefilter hits in a chunk, and when at least one line in DENSE_SHARE matches,
+#: the rest of the chunk is classified line by line with the pattern set.
+DENSE_AFTER = 64
+DENSE_SHARE = 8
+# Lines where RE2 and Python's str regexes could disagree (non-ASCII letters and digits, \v and
+# \x1c-\x1f as spaces, a stray CR): the Python regexes decide them.
+_NOT_PLAIN = re.compile(rb"[^\t\x20-\x7e]")
+_PLAIN_BYTES = bytes([9, 10, *range(0x20, 0x7F)])
+
+
 @functools.cache
 def default_prefilter(engine: str = "auto") -> Prefilter:
-    return Prefilter(load_patterns().raw, engine)
+    pats = load_patterns()
+    return Prefilter(pats.raw, engine, pats)
 
 
 # --------------------------------------------------------------------------------------------
@@ -610,8 +684,21 @@ def _iso(t: _dt.datetime | None) -> str | None:
     return t.isoformat() if t else None
 
 
+_UTC = _dt.timezone.utc
+
+
 def parse_log_time(line: str) -> _dt.datetime | None:
     """The timestamp at the start of a log line (UTC when the line has no zone), or None."""
+    # The common shapes (``2026-11-20T14:00:03.120Z``, mobile ``2026-11-20 14:00:03.120 …``) at C
+    # speed; the regex below decides anything else, and what fromisoformat refuses.
+    if (len(line) > 24 and line[19] == "." and line[10] in "T " and line[4] == line[7] == "-"
+            and line[13] == line[16] == ":" and (line[23] == "Z" or (line[23] == " " and line[24] not in "+-"))):
+        try:
+            if line[23] == "Z":
+                return _dt.datetime.fromisoformat(line[:24])  # aware, UTC
+            return _dt.datetime.fromisoformat(line[:23]).replace(tzinfo=_UTC)
+        except ValueError:
+            pass
     m = TS_PARSE_RE.match(line)
     if not m:
         return None
@@ -639,16 +726,10 @@ def parse_log_time(line: str) -> _dt.datetime | None:
 
 
 def _sniff(head: bytes) -> str | None:
-    """``None`` for text, else why the bytes look binary. UTF-16 with a BOM counts as text."""
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    """``None`` for text (UTF-16 too, with or without a BOM), else why the bytes look binary."""
+    if text_encoding(head) is not None:
         return None
-    if b"\x00" in head:
-        return "binary (contains NUL bytes)"
-    if head:
-        controls = sum(1 for b in head if b < 9 or 13 < b < 32)
-        if controls / len(head) > 0.1:
-            return "binary (mostly control bytes)"
-    return None
+    return "binary (contains NUL bytes)" if b"\x00" in head else "binary (mostly control bytes)"
 
 
 def _last_entry_start(buf: bytes, limit: int = 4096) -> int:
@@ -752,33 +833,98 @@ class _FileScanner:
         pf = self.s.prefilter.for_keys(self.active_keys())
         pos = 0
         count_pos, count_lines = 0, 0
+        found = 0
         n = len(chunk)
+        dense = self.s.prefilter.line_set is not None
         while pos < n:
             m = pf.search(chunk, pos)
             if m is None:
                 return
             ls = chunk.rfind(b"\n", 0, m.start()) + 1
-            le = chunk.find(b"\n", m.end())
-            le = n if le < 0 else le
             count_lines += chunk.count(b"\n", count_pos, ls)
             count_pos = ls
+            found += 1
+            if dense and found > DENSE_AFTER and found * DENSE_SHARE > count_lines:
+                # Most lines match: classifying every line at once is cheaper than a search per match.
+                self._dense(chunk, ls, self.lines_before + count_lines)
+                return
+            le = chunk.find(b"\n", m.start())  # the line where the match starts: rules see one line
+            le = n if le < 0 else le
             lineno = self.lines_before + count_lines + 1
             line = chunk[ls:le].decode("utf-8", "replace").rstrip("\r")
-            try:
-                refilter = self._line(chunk, ls, le, line, lineno)
-            except (ValueError, OverflowError, IndexError):  # one damaged line never loses the analysis
-                self.info.unrecognised += 1
-                refilter = False
-            if refilter:
+            if self._safe_line(chunk, ls, le, line, lineno):
                 pf = self.s.prefilter.for_keys(self.active_keys())
             pos = le + 1
 
-    def _line(self, chunk: bytes, ls: int, le: int, line: str, lineno: int) -> bool:
+    def _safe_line(self, chunk: bytes, ls: int, le: int, line: str, lineno: int,
+                   plan: "_Plan | None" = None) -> bool:
+        try:
+            return self._line(chunk, ls, le, line, lineno, plan)
+        except (ValueError, OverflowError, IndexError):  # one damaged line never loses the analysis
+            self.info.unrecognised += 1
+            return False
+
+    def _dense(self, chunk: bytes, start: int, lines_before: int) -> None:
+        """Match-dense part of a chunk, from the line starting at ``start``: RE2's pattern set tells,
+        for every line in one C call each, which patterns match it; only matching lines reach Python,
+        and for plain ASCII lines the set's answer stands for the trigger regexes (the Python regexes
+        still decide lines with other characters, where the two engines' classes differ)."""
+        pf = self.s.prefilter
+        body = chunk[start:] if start else chunk
+        lines = body.split(b"\n")
+        if body.endswith(b"\n"):
+            lines.pop()
+        # CRLF: the per-line regexes see the line without its CR, so the set must too.
+        mbody = body if b"\r" not in body else body.replace(b"\r\n", b"\n")
+        mlines = lines if mbody is body else mbody.split(b"\n")[:len(lines)]
+        found = list(map(pf.line_set.Match, mlines))  # type: ignore[union-attr]
+        cum = list(itertools.accumulate(map(len, lines), initial=0))
+        plans = pf.plans
+        # Most logs are plain ASCII throughout: then no line needs the per-line check.
+        not_plain = None if mbody.isascii() and not mbody.translate(None, _PLAIN_BYTES) else _NOT_PLAIN.search
+        res = self.s.result
+        assert res is not None
+        stats, done, seen = res.stats, self.done_facts, self.last_entry_key
+        name, offset = self.info.name, self.offset
+        ids_full = False
+        for i in itertools.compress(itertools.count(), found):
+            ls = start + cum[i] + i
+            lineno = lines_before + i + 1
+            ml = mlines[i]
+            if not_plain is not None and not_plain(ml):
+                le = ls + len(lines[i])
+                self._safe_line(chunk, ls, le, chunk[ls:le].decode("utf-8", "replace").rstrip("\r"), lineno)
+                continue
+            ids = found[i]
+            key = ids[0] if len(ids) == 1 else tuple(sorted(ids))
+            plan = plans.get(key)
+            if plan is None:
+                plan = pf.plan(key)
+            rule = plan.single
+            if rule is not None and (not plan.fact_keys or done.issuperset(plan.fact_keys)) \
+                    and not self.s.windowed and TS_START_RE.match(ml) is not None:
+                # The common dense line, inline: _line would only count it (see count_only there).
+                ids_full = ids_full or len(res.facts.get("tracking_id", ())) >= MAX_FACT_VALUES
+                st = stats.get(rule.key)
+                if ids_full and st is not None and len(st.hits) >= MAX_HITS_PER_RULE:
+                    if seen.get(rule.key) != offset + ls:
+                        seen[rule.key] = offset + ls
+                        count_hit(st, name, parse_log_time(ml[:64].decode("ascii")), lineno)
+                    continue
+            le = ls + len(lines[i])
+            try:
+                self._line(chunk, ls, le, ml.decode("ascii"), lineno, plan)
+            except (ValueError, OverflowError, IndexError):  # as in _safe_line, without a call per line
+                self.info.unrecognised += 1
+
+    def _line(self, chunk: bytes, ls: int, le: int, line: str, lineno: int, plan: "_Plan | None" = None) -> bool:
+        """Facts and rule hits of one line. With ``plan`` (from the pattern set), its triggers are
+        known to match and the others known not to: only the facts' values are still searched."""
         s = self.s
         changed = False
-        low = line.lower()
-        for f in s.patterns.facts:
-            if f.key in self.done_facts or (f.literals and not any(x in low for x in f.literals)):
+        low = "" if plan is not None else line.lower()
+        for f in (s.patterns.facts if plan is None else plan.facts):
+            if f.key in self.done_facts or (plan is None and f.literals and not any(x in low for x in f.literals)):
                 continue  # the substring test is ~100x cheaper than the case-insensitive regex
             m = f.pattern.search(line)
             if m:
@@ -788,13 +934,27 @@ class _FileScanner:
                     changed = True
         entry_range: tuple[int, int] | None = None
         matched_specific = False
-        for r in s.patterns.rules:
+        res = s.result
+        assert res is not None
+        # Counted only: a plain rule whose finding has its excerpts, on a line that starts its entry.
+        count_only = (plan is not None and not s.windowed and TS_START_RE.match(chunk, ls) is not None
+                      and len(res.facts.get("tracking_id", ())) >= MAX_FACT_VALUES)
+        for r in (s.patterns.rules if plan is None else plan.rules):
             if r.generic and matched_specific:
                 continue
-            if r.literals and not any(x in low for x in r.literals):
-                continue
-            if not r.trigger.search(line):
-                continue
+            if plan is None:
+                if r.literals and not any(x in low for x in r.literals):
+                    continue
+                if not r.trigger.search(line):
+                    continue
+            elif count_only and r.plain:
+                st = res.stats.get(r.key)
+                if st is not None and len(st.hits) >= MAX_HITS_PER_RULE:
+                    matched_specific = True
+                    if self.last_entry_key.get(r.key) != self.offset + ls:
+                        self.last_entry_key[r.key] = self.offset + ls
+                        count_hit(st, self.info.name, parse_log_time(line[:64]), lineno)
+                    continue
             if entry_range is None:
                 entry_range = self._entry(chunk, ls, le)
             es, ee = entry_range
@@ -832,6 +992,18 @@ class _FileScanner:
 _EMPTY_STATS = RuleStats()
 
 
+def count_hit(st: RuleStats, file: str, t: _dt.datetime | None, lineno: int) -> None:
+    """Count one match of a finding: the whole cost of a match once the finding has its excerpts."""
+    st.count += 1
+    st.files.add(file)
+    if t is not None:
+        if st.first is None or t < st.first:
+            st.first = t
+        if st.last is None or t > st.last:
+            st.last = t
+    st.last_source = f"{file}:{lineno}"
+
+
 class Scanner:
     """Scans a source; one instance per scan (it holds the redactor and the results)."""
 
@@ -841,6 +1013,7 @@ class Scanner:
         self.patterns = load_patterns()
         self.prefilter = default_prefilter(engine)
         self.window = window or TimeWindow()
+        self.windowed = bool(self.window.start or self.window.end)
         self.redactor = redactor or Redactor()
         self.progress = progress or (lambda m: None)
         self.cancelled = cancelled or (lambda: False)
@@ -894,13 +1067,10 @@ class Scanner:
             self.add_fact("tracking_id", values["tracking_id"])
         if rule.generic:
             values.setdefault("error_code", code)
-        st = res.stats.setdefault(key, RuleStats())
-        st.count += 1
-        st.files.add(info.name)
-        if t is not None:
-            st.first = t if st.first is None or t < st.first else st.first
-            st.last = t if st.last is None or t > st.last else st.last
-        st.last_source = f"{info.name}:{lineno}"
+        st = res.stats.get(key)
+        if st is None:
+            st = res.stats[key] = RuleStats()
+        count_hit(st, info.name, t, lineno)
         if len(st.hits) < MAX_HITS_PER_RULE:  # excerpts cost; the rest are counted only
             st.hits.append(LogHit(rule.key, rule.code, t, info.name, lineno, self.redactor.redact_text(line[:500]),
                                   self._excerpt(chunk, es, ee, ls, lineno), values, key))
@@ -976,8 +1146,9 @@ class Scanner:
                 info.status, info.note = "binary", f"{why}: skipped"
                 return
             stream: BinaryIO = _Prepend(head, raw)  # type: ignore[assignment]
-            if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-                stream = _utf16_stream(stream)
+            enc = text_encoding(head)
+            if enc is not None and enc.startswith("utf-16"):
+                stream = _utf16_stream(stream, enc)
                 info.note = "UTF-16 text"
             elif head.startswith(codecs.BOM_UTF8):
                 stream = _Prepend(head[3:], raw)  # type: ignore[assignment]

@@ -20,7 +20,6 @@ VERDADEIRO/FALSO, PRAWDA/FAŁSZ …). What is kept per row is only what a findin
 """
 from __future__ import annotations
 
-import codecs
 import csv
 import functools
 import re
@@ -32,6 +31,7 @@ from typing import Any, Callable, Iterator, Mapping, TextIO
 
 from ..api import InputError
 from ..catalog import load_catalog
+from .textio import text_encoding
 
 CONTROLHUB, USER_STATUS = "controlhub", "user_status"
 #: Reasons a Control Hub user has no Webex Calling, in the order they are checked and fixed.
@@ -79,23 +79,10 @@ def _encoding(path: Path, head: bytes) -> str:
                          "File → Save As → “CSV UTF-8”, or use the .csv file Control Hub / Partner Hub downloaded")
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise InputError(f"{name}: this is an old Excel workbook (.xls), not a CSV file; save it as “CSV UTF-8”")
-    if head.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
-    if b"\x00" in head:
-        even, odd = head[0::2].count(0), head[1::2].count(0)
-        if odd > len(head) // 4 and even < odd // 8:
-            return "utf-16-le"
-        if even > len(head) // 4 and odd < even // 8:
-            return "utf-16-be"
+    enc = text_encoding(head)
+    if enc is None:
         raise InputError(f"{name}: not a text file (binary data); give the .csv file of the user export")
-    dec = codecs.getincrementaldecoder("utf-8")()
-    try:
-        dec.decode(head, final=False)
-        return "utf-8"
-    except UnicodeDecodeError:
-        return "cp1252"  # Excel "CSV (comma delimited)" on Western Windows
+    return enc
 
 
 def _delimiter(line: str) -> str:

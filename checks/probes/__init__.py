@@ -1,7 +1,7 @@
 """The probe layer: DNS → TCP → TLS → HTTP for every interface of a cluster on every node.
 
 Checks never build sockets or TLS contexts themselves: they ask :func:`prober_for` (which
-returns ``ctx.services["probes"]`` or installs a default :class:`Prober` there). One prober is
+returns ``ctx.services.prober`` or installs a default :class:`Prober` there). One prober is
 shared by every check of a run and caches each node probe, so ``cluster.connectivity``,
 ``xsp.tls`` and ``xsp.mtls`` probe each node once between them.
 """
@@ -215,7 +215,7 @@ class ProbeSettings:
 
 
 class Prober:
-    """Runs and caches probes. Inject one through ``ctx.services["probes"]`` (tests: loopback peers)."""
+    """Runs and caches probes. Inject one through ``ctx.services.prober`` (tests: loopback peers)."""
 
     def __init__(self, settings: ProbeSettings | None = None, resolver: Resolver | None = None,
                  pins: Mapping[tuple[str, int], tuple[str, ...]] | None = None, nodes: Iterable[str] = (),
@@ -329,8 +329,8 @@ def prober_for(ctx: "CheckContext") -> Prober:
     """The run's shared prober: injected, or built from the options and installed for the other checks."""
     pins = parse_resolve(ctx.option("resolve", []))
     nodes = ctx.cluster.nodes if ctx.cluster is not None else ()
-    existing = ctx.services.get("probes")
-    limits = ctx.services.get("probe_limits")
+    existing = ctx.services.prober
+    limits = ctx.services.probe_limits
     if existing is not None:
         existing.limits = existing.limits or limits
         for k, v in pins.items():  # an injected prober still honours --resolve
@@ -340,4 +340,5 @@ def prober_for(ctx: "CheckContext") -> Prober:
     timeout = ctx.option("probe_timeout")
     settings = ProbeSettings(timeout=float(timeout) if timeout else 5.0)
     prober = Prober(settings, pins=pins, nodes=nodes, limits=limits)
-    return ctx.services.setdefault("probes", prober)
+    ctx.services.prober = prober  # shared: every check of the run holds the same Services
+    return prober

@@ -18,6 +18,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..catalog import load_catalog
 from .failures import READ_TIMEOUT, TLS_HANDSHAKE, Failure, alert_text, classify
 from .tcp import Streams, connect
 
@@ -270,8 +271,6 @@ def name_to_text(name: Any) -> str:
 
 
 def iana_cipher_name(openssl_name: str) -> str:
-    from ..catalog import load_catalog
-
     if openssl_name.startswith("TLS_"):  # TLS 1.3 suites already carry their IANA names
         return openssl_name
     return load_catalog("tls_ciphers")["iana"].get(openssl_name, "")

@@ -1,5 +1,5 @@
-"""``wxtriage`` command line. Headless: nothing here imports Textual except ``wxtriage`` with
-no arguments, which starts the app.
+"""``wxtriage`` command line. Headless: nothing here imports Textual, the app or its screens (a
+test walks the imports); ``wxtriage`` without arguments starts the app through ``tui.launch``.
 
 Each sub-command lives in its own module with a ``register(subparsers)`` function; add a
 module to :data:`COMMAND_MODULES` to add a command.
@@ -13,6 +13,7 @@ from typing import Sequence
 
 from checks import __version__
 from checks.textsafe import one_line
+from checks.workdir import sweep
 
 from .common import CliError, EXPECTED_ERRORS, SafeArgumentParser, safe_message
 
@@ -64,14 +65,12 @@ def _run(args_list: list[str]) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command (``tui.launch`` starts the terminal UI when there is none)."""
     args_list = list(sys.argv[1:] if argv is None else argv)
-    from checks.workdir import sweep
-
     sweep()  # scratch left by a wxtriage that was killed (kill -9, power loss)
     if not args_list:
-        from tui.app import run_app  # the only path that imports Textual
-
-        return run_app()
+        build_parser().print_help()
+        return 2
     try:
         return _run(args_list)
     except CliError as exc:

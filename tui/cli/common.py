@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import argparse
-from dataclasses import replace
 import json
 import sys
 from pathlib import Path
 from typing import Any
 
 from checks.api import CheckContext, CheckOption, InputError, check_option_requirements
+from checks.options import add_arguments
 from checks.bundle import BundleError
 from checks.case import CaseFieldError
 from checks.inventory import AUTH_MODES, Cluster, InventoryError, load_inventory
@@ -125,17 +125,7 @@ def add_check_options(p: argparse.ArgumentParser, registry: Registry) -> None:
     opts = registry.options()
     if not opts:
         return
-    g = p.add_argument_group("check inputs (declared by the checks)")
-    for o in opts:
-        flag = f"--{o.name}"
-        o = replace(o, help=o.help.replace("%", "%%"))  # argparse treats % as a format code
-        if o.kind == "flag":
-            g.add_argument(flag, dest=o.dest, action="store_true", help=o.help)
-        elif o.multiple:
-            g.add_argument(flag, dest=o.dest, action="append", default=[], metavar=o.placeholder,
-                           help=o.help, choices=o.choices)
-        else:
-            g.add_argument(flag, dest=o.dest, metavar=o.placeholder, help=o.help, choices=o.choices)
+    add_arguments(p.add_argument_group("check inputs (declared by the checks)"), opts)
 
 
 def collect_options(args: argparse.Namespace, registry: Registry) -> dict[str, Any]:

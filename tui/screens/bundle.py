@@ -16,6 +16,7 @@ from checks.bundle import BundleError, export_case_bundle
 from checks.paths import typed_path
 from checks.store import StoreError
 from checks.redact import LeakError, safe_message
+from checks.textsafe import one_line
 
 
 class BundleScreen(ModalScreen[str | None]):
@@ -37,7 +38,7 @@ class BundleScreen(ModalScreen[str | None]):
             yield Static("", id="bundle-missing", markup=False)
             yield Label("Write to")
             yield Input(f"~/wxtriage-{current}.zip", id="bundle-path")
-            yield Label("", id="bundle-message")
+            yield Label("", id="bundle-message", markup=False)  # paths and errors: plain text
             with Horizontal(classes="buttons"):
                 yield Button("Export", id="export", variant="primary")
                 yield Button("Close", id="close")
@@ -100,7 +101,7 @@ class BundleScreen(ModalScreen[str | None]):
         except NoMatches:  # closed while the zip was being written: say it where it shows
             self.app.notify(text, title="TAC bundle", severity="error" if error else "information")
             return
-        label.update(text)
+        label.update(one_line(text) if error else text)
         label.set_class(error, "error")
 
     def _done(self, path: str) -> None:

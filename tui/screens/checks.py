@@ -15,7 +15,8 @@ from textual.widget import Widget
 from textual.widgets.tree import TreeNode
 from textual.worker import Worker, WorkerState
 
-from checks.api import AREAS, Check, CheckContext, CheckOption, InputError, check_option_requirements, in_words
+from checks.api import (AREAS, Check, CheckContext, CheckOption, InputError, Services, check_option_requirements,
+                        in_words)
 from checks.inventory import AUTH_MODES, UNDECLARED, Cluster
 from checks.model import CheckResult, Finding
 from checks.paths import typed_path
@@ -247,9 +248,9 @@ class ChecksScreen(Screen):
             values[o.dest] = items if o.multiple else (items[0] if items else None)
         return values
 
-    def services(self) -> dict[str, object]:
+    def services(self) -> Services:
         """Engine services for a run (``CheckContext.services``); area screens add their own."""
-        return {}
+        return Services()
 
     # Running -----------------------------------------------------------------------
     # Enter in an input runs the checks, as a new user expects after typing a path or URL.

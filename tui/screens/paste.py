@@ -17,6 +17,7 @@ from textual.widgets import Input, Label, Select, Static, TextArea
 
 from checks.api import CheckOption, GuidedStep, InputError
 from checks.redact import redact_pasted_text, safe_message
+from checks.textsafe import one_line
 
 from .checks import ChecksScreen
 
@@ -71,7 +72,7 @@ class PasteStepsScreen(ChecksScreen):
                     yield Static(step.help, classes="paste-help")
                 yield TextArea(id=f"p-{step.id}", classes="paste-box", soft_wrap=False,
                                tooltip=f"Paste the output of: {step.command}")
-                yield Static("", id=f"s-{step.id}", classes="paste-status")
+                yield Static("", id=f"s-{step.id}", classes="paste-status", markup=False)  # parser messages: plain text
         # The built-in server checks need neither; a plugin in this checklist may need both.
         if self._needs_cluster():
             yield from self.compose_cluster_form()
@@ -114,7 +115,7 @@ class PasteStepsScreen(ChecksScreen):
                     option.validate(str(path))
             except InputError as exc:
                 # Name the step, not the internal file path the paste was saved to.
-                message = safe_message(str(exc).replace(str(path), "this paste"))
+                message = one_line(safe_message(str(exc).replace(str(path), "this paste")))
                 self.step_errors[step.id] = message
                 status.update(message)
                 status.add_class("error")

@@ -25,6 +25,7 @@ from checks.playbooks import Playbook, Step, Walk, checklist, tac_items
 from checks.playbooks.inputs import cluster_from_text
 from checks.playbooks.render import KIND_LABELS
 from checks.redact import redact_pasted_text, safe_message
+from checks.textsafe import one_line
 
 from ..background import BackgroundRun
 from ..messages import RunCompleted
@@ -73,7 +74,7 @@ class PlaybookScreen(Screen):
                 yield Static("", id="pb-keys")
                 yield Input(id="pb-input", compact=True)
                 yield TextArea(id="pb-paste", soft_wrap=False)
-                yield Static("", id="pb-error", classes="error")
+                yield Static("", id="pb-error", classes="error", markup=False)
                 yield Input(id="pb-note", compact=True, placeholder="A note for this step (enter saves, escape cancels)")
                 tree: Tree[Finding | None] = Tree("findings", id="pb-findings")
                 tree.show_root = False
@@ -349,7 +350,7 @@ class PlaybookScreen(Screen):
         try:
             value = self._evidence_value(step, raw, pasted)
         except InputError as exc:
-            self.query_one("#pb-error", Static).update(safe_message(str(exc)))
+            self.query_one("#pb-error", Static).update(one_line(safe_message(str(exc))))
             return
         if self.app.case and step.evidence in ("har", "logs", "csv", "cert-chain"):
             self.app.store.add_evidence(self.app.case.id, step.evidence, value)
@@ -397,7 +398,7 @@ class PlaybookScreen(Screen):
             try:
                 cluster = cluster_from_text(cluster_text, self.app.inventory, values)
             except InputError as exc:
-                self.query_one("#pb-error", Static).update(safe_message(str(exc)))
+                self.query_one("#pb-error", Static).update(one_line(safe_message(str(exc))))
         ctx = CheckContext(case=self.app.case, cluster=cluster, inventory=self.app.inventory, options=options)
         self.query_one("#pb-keys", Static).update("⟳ running " + ", ".join(c.title for c in checks) + " …")
         self._run(step.id, checks, ctx)

@@ -12,6 +12,7 @@ import threading
 from rich.text import Text
 from textual.widgets import DataTable
 
+from checks.api import Services
 from checks.model import CheckResult, Finding, Severity
 
 from .checks import ChecksScreen
@@ -93,8 +94,8 @@ class ProbeChecksScreen(ChecksScreen):
         self.query_one("#results-pane").mount(table, before=0)
         self._results: dict[str, CheckResult] = {}
 
-    def services(self) -> dict[str, object]:
-        return {"password_prompt": self._prompt_password}
+    def services(self) -> Services:
+        return Services(password_prompt=self._prompt_password)
 
     def _prompt_password(self, user: str) -> str:
         """Called from the run's thread: show the modal on the UI thread and wait for it."""
