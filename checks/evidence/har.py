@@ -1,4 +1,4 @@
-"""Streaming HAR reader: ``log.entries`` one at a time, each wrapped in haralyzer's ``HarEntry``.
+"""Streaming HAR reader: ``log.entries`` one at a time, each offered as haralyzer's ``HarEntry``.
 
 haralyzer's ``HarParser`` loads the whole file with ``json.load``; on a 1 GB capture that is
 gigabytes of Python objects. Here ijson walks ``log.entries`` and only one entry is alive at a
@@ -22,9 +22,10 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, Callable, Iterator
+from typing import IO, TYPE_CHECKING, Any, Callable, Iterator
 
-from haralyzer import HarEntry
+if TYPE_CHECKING:
+    from haralyzer import HarEntry
 
 from ..api import InputError
 from ..paths import refuse_special
@@ -69,17 +70,25 @@ class HarSource:
         return f"character {pos}" if self.utf16 else f"byte {pos}"
 
 
+def _har_entry(raw: dict[str, Any]) -> HarEntry:
+    # haralyzer pulls in asyncio, ssl and dateutil (~7 MB): imported only when an entry is wrapped.
+    from haralyzer import HarEntry
+
+    return HarEntry(raw)
+
+
 @dataclass(frozen=True)
 class HarRecord:
-    """One entry as read: its position in the file, the source it came from, haralyzer's wrapper."""
+    """One entry as read: its position in the file, the source it came from, the entry (``raw``)
+    and haralyzer's wrapper of it (``entry``, made on first use)."""
 
     index: int
     source: str
-    entry: HarEntry
+    raw: dict[str, Any]
 
     @property
-    def raw(self) -> dict[str, Any]:
-        return self.entry.raw_entry
+    def entry(self) -> HarEntry:
+        return _har_entry(self.raw)
 
 
 class _CountingReader:
@@ -264,7 +273,7 @@ class HarReader:
                             self.skipped += 1
                             progress[0] += 1
                             continue
-                        yield HarRecord(self.count, src.name, HarEntry(item))
+                        yield HarRecord(self.count, src.name, item)
                     self.count += 1
                     self.fast_count += 1
                     progress[0] += 1
@@ -300,7 +309,7 @@ class HarReader:
                     if item is None:
                         self.skipped += 1
                         continue
-                    yield HarRecord(self.count, src.name, HarEntry(item))
+                    yield HarRecord(self.count, src.name, item)
                     self.count += 1
                     n += 1
             except ijson.IncompleteJSONError as exc:
@@ -658,9 +667,14 @@ def _pretty_entries(reader: _CountingReader | None, mapped: Any = None) -> Itera
         return True
 
     while True:  # the head, up to the first entry
-        m = _ENTRIES_RE.search(buf, 0, 8 * _FAST_CHUNK)
+        # Only where the first "entries" key is: scanning megabytes of a minified file for a
+        # pretty-printed list would fault its pages in for nothing.
+        k = buf.find(b'"entries"', 0, 8 * _FAST_CHUNK)
+        m = _ENTRIES_RE.search(buf, max(0, k - 256), k + 512) if k >= 0 else None
         if m:
             break
+        if k >= 0 and len(buf) > k + 512:
+            raise _NoPrettyHead("the entries list is not pretty-printed")
         if len(buf) > 8 * _FAST_CHUNK or not fill():
             raise _NoPrettyHead("no pretty-printed entries list")
     outer, inner = len(m.group(1)), len(m.group(2))
@@ -988,26 +1002,26 @@ class LazyHarRecord:
     ``name``/``value``) — attribute access, the JSON values as decoded, defaults when absent.
     """
 
-    __slots__ = ("index", "source", "summary", "_meta", "_raws", "_entry")
+    __slots__ = ("index", "source", "summary", "_meta", "_raws", "_raw")
 
     def __init__(self, index: int, source: str, summary: Any, meta: bytes, raws: list[Any]):
         self.index, self.source, self.summary = index, source, summary
         self._meta, self._raws = meta, raws
-        self._entry: HarEntry | None = None
+        self._raw: dict[str, Any] | None = None
 
     @property
-    def entry(self) -> HarEntry:
-        if self._entry is None:
+    def raw(self) -> dict[str, Any]:
+        if self._raw is None:
             try:
                 item = _normalise(_parse_pretty_entry(self._meta, self._raws))
             except (ValueError, _NotPretty, RecursionError) as exc:  # msgspec accepted it: json should too
                 raise HarError(f"{self.source}: invalid JSON in entry {self.index + 1}: {_first_line(exc)}") from None
             if item is None:
                 raise HarError(f"{self.source}: entry {self.index + 1} has no request/response object")
-            self._entry = HarEntry(item)
+            self._raw = item
             self._meta = b""
-        return self._entry
+        return self._raw
 
     @property
-    def raw(self) -> dict[str, Any]:
-        return self.entry.raw_entry
+    def entry(self) -> HarEntry:
+        return _har_entry(self.raw)
