@@ -1,4 +1,4 @@
-"""Streaming HAR reader: ``log.entries`` one at a time, each wrapped in haralyzer's ``HarEntry``.
+"""Streaming HAR reader: ``log.entries`` one at a time, each offered as haralyzer's ``HarEntry``.
 
 haralyzer's ``HarParser`` loads the whole file with ``json.load``; on a 1 GB capture that is
 gigabytes of Python objects. Here ijson walks ``log.entries`` and only one entry is alive at a
@@ -22,9 +22,10 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, Callable, Iterator
+from typing import IO, TYPE_CHECKING, Any, Callable, Iterator
 
-from haralyzer import HarEntry
+if TYPE_CHECKING:
+    from haralyzer import HarEntry
 
 from ..api import InputError
 from ..paths import refuse_special
@@ -69,17 +70,25 @@ class HarSource:
         return f"character {pos}" if self.utf16 else f"byte {pos}"
 
 
+def _har_entry(raw: dict[str, Any]) -> HarEntry:
+    # haralyzer pulls in asyncio, ssl and dateutil (~7 MB): imported only when an entry is wrapped.
+    from haralyzer import HarEntry
+
+    return HarEntry(raw)
+
+
 @dataclass(frozen=True)
 class HarRecord:
-    """One entry as read: its position in the file, the source it came from, haralyzer's wrapper."""
+    """One entry as read: its position in the file, the source it came from, the entry (``raw``)
+    and haralyzer's wrapper of it (``entry``, made on first use)."""
 
     index: int
     source: str
-    entry: HarEntry
+    raw: dict[str, Any]
 
     @property
-    def raw(self) -> dict[str, Any]:
-        return self.entry.raw_entry
+    def entry(self) -> HarEntry:
+        return _har_entry(self.raw)
 
 
 class _CountingReader:
@@ -227,36 +236,52 @@ class HarReader:
     def records(self, only: HarSource | None = None) -> Iterator[HarRecord | LazyHarRecord]:
         """Every entry of every HAR in the file, or of the HAR ``only`` (one of :attr:`sources`)."""
         for src in self.sources if only is None else [only]:
-            done = delivered = 0
+            progress = [0, 0]  # entries the fast readers consumed (delivered or skipped), delivered
+            finished = False
             if self.lazy_bodies:
-                try:
-                    fh = src.open()
-                except (OSError, zipfile.BadZipFile) as exc:
-                    raise HarError(f"{src.name}: cannot open: {exc}") from None
-                summaries = self.summaries
-                try:
-                    with fh:
-                        for meta, raws in _fast_entries(src, fh):
-                            summary = _summarise(meta, len(raws)) if summaries else None
-                            if summary is not None:
-                                yield LazyHarRecord(self.count, src.name, summary, meta, raws)
-                            else:
-                                item = _normalise(_parse_pretty_entry(meta, raws))
-                                if item is None:
-                                    self.skipped += 1
-                                    done += 1
-                                    continue
-                                yield HarRecord(self.count, src.name, HarEntry(item))
-                            self.count += 1
-                            self.fast_count += 1
-                            done += 1
-                            delivered += 1
-                except (_NotPretty, ValueError, OSError, EOFError, zipfile.BadZipFile, zlib.error, RecursionError):
-                    pass  # any surprise: ijson takes over from where the fast path stopped
-                else:
-                    self._finish(src, delivered)
-                    continue
-            yield from self._read(src, skip=done)
+                # The pretty-printed reader first (when the file looks like one); when it stops
+                # early, the any-layout reader from the start, skipping what was delivered.
+                for layout in ("pretty", "any"):
+                    used: list[str] = []
+                    finished = yield from self._fast(src, layout, used, progress)
+                    if finished or used != ["pretty"]:
+                        break
+            if not finished:  # any surprise: ijson takes over from where the fast readers stopped
+                yield from self._read(src, skip=progress[0])
+
+    def _fast(self, src: HarSource, layout: str, used: list[str],
+              progress: list[int]) -> Iterator[HarRecord | LazyHarRecord]:
+        """Records from a fast reader; returns True when the whole source was read."""
+        try:
+            fh = src.open()
+        except (OSError, zipfile.BadZipFile) as exc:
+            raise HarError(f"{src.name}: cannot open: {exc}") from None
+        summaries = self.summaries
+        seen = 0
+        try:
+            with fh:
+                for meta, raws in _fast_entries(src, fh, layout, used):
+                    seen += 1
+                    if seen <= progress[0]:
+                        continue  # delivered by the reader before, which stopped further on
+                    summary = _summarise(meta, len(raws)) if summaries else None
+                    if summary is not None:
+                        yield LazyHarRecord(self.count, src.name, summary, meta, raws)
+                    else:
+                        item = _normalise(_parse_pretty_entry(meta, raws))
+                        if item is None:
+                            self.skipped += 1
+                            progress[0] += 1
+                            continue
+                        yield HarRecord(self.count, src.name, item)
+                    self.count += 1
+                    self.fast_count += 1
+                    progress[0] += 1
+                    progress[1] += 1
+        except (_NotPretty, ValueError, OSError, EOFError, zipfile.BadZipFile, zlib.error, RecursionError):
+            return False
+        self._finish(src, progress[1])
+        return True
 
     def entries(self) -> Iterator[HarEntry]:
         """haralyzer ``HarEntry`` objects, one at a time."""
@@ -284,7 +309,7 @@ class HarReader:
                     if item is None:
                         self.skipped += 1
                         continue
-                    yield HarRecord(self.count, src.name, HarEntry(item))
+                    yield HarRecord(self.count, src.name, item)
                     self.count += 1
                     n += 1
             except ijson.IncompleteJSONError as exc:
@@ -379,8 +404,10 @@ def body_text(content: dict[str, Any] | None, limit: int | None = None) -> str |
     """
     if not isinstance(content, dict):
         return None
-    if limit is not None and isinstance(content, LazyBody) and content.raw_size > limit:
-        return None  # do not decode a huge body just to learn it is too big
+    if limit is not None and isinstance(content, LazyBody) and content.raw_size > 12 * limit + 2:
+        # Certainly too long (no character takes more than 12 bytes of JSON, "\\ud83d\\ude00"):
+        # not decoded just to learn that. Shorter raw text is decoded, so escapes count as ijson counts them.
+        return None
     text = content.get("text")
     if not isinstance(text, str):
         b64 = content.get("_textBase64")
@@ -515,6 +542,10 @@ class _NotPretty(Exception):
     pass
 
 
+class _NoPrettyHead(_NotPretty):
+    """No pretty-printed entries list at the start: the layout-independent reader is tried next."""
+
+
 class LazyBody(dict):
     """A ``content``/``postData`` dict whose ``text`` is decoded from raw JSON on first access."""
 
@@ -560,21 +591,37 @@ class LazyBody(dict):
         return dict(self)
 
 
-def _fast_entries(src: HarSource, fh: IO[bytes]) -> Iterator[tuple[bytes, list[Any]]]:
-    """Memory-map plain files (no copy of the bodies at all); stream compressed ones."""
+def _fast_entries(src: HarSource, fh: IO[bytes], layout: str = "pretty",
+                  used: list[str] | None = None) -> Iterator[tuple[bytes, list[Any]]]:
+    """Memory-map plain files (no copy of the bodies at all); stream compressed ones.
+
+    ``layout="pretty"`` tries the pretty-printed reader and, when the file does not start like
+    one, the any-layout reader; ``"any"`` goes to the latter at once. ``used`` gets the reader's name.
+    """
+    used = used if used is not None else []
+    mm = None
     if src.plain is not None:
         import mmap
 
         try:
             mm = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
         except (OSError, ValueError):  # empty file, or a file system without mmap
-            yield from _pretty_entries(_CountingReader(fh))
+            mm = None
+        else:
+            if hasattr(mm, "madvise"):
+                mm.madvise(mmap.MADV_SEQUENTIAL)
+    # mm stays open while lazy bodies still refer to it; the GC closes it
+    if layout == "pretty":
+        try:
+            used[:] = ["pretty"]
+            yield from _pretty_entries(_CountingReader(fh) if mm is None else None, mm)
             return
-        if hasattr(mm, "madvise"):
-            mm.madvise(mmap.MADV_SEQUENTIAL)
-        yield from _pretty_entries(None, mm)
-        return  # mm stays open while lazy bodies still refer to it; the GC closes it
-    yield from _pretty_entries(_CountingReader(fh))
+        except _NoPrettyHead:  # minified, or laid out some other way: nothing was yielded yet
+            if mm is None:
+                fh = src.open()  # the pretty reader consumed the head: start over
+    used[:] = ["any"]
+    with fh:
+        yield from _compact_entries(_CountingReader(fh) if mm is None else None, mm)
 
 
 class _Span:
@@ -620,15 +667,23 @@ def _pretty_entries(reader: _CountingReader | None, mapped: Any = None) -> Itera
         return True
 
     while True:  # the head, up to the first entry
-        m = _ENTRIES_RE.search(buf, 0, 8 * _FAST_CHUNK)
+        # Only where the first "entries" key is: scanning megabytes of a minified file for a
+        # pretty-printed list would fault its pages in for nothing.
+        k = buf.find(b'"entries"', 0, 8 * _FAST_CHUNK)
+        m = _ENTRIES_RE.search(buf, max(0, k - 256), k + 512) if k >= 0 else None
         if m:
             break
+        if k >= 0 and len(buf) > k + 512:
+            raise _NoPrettyHead("the entries list is not pretty-printed")
         if len(buf) > 8 * _FAST_CHUNK or not fill():
-            raise _NotPretty("no pretty-printed entries list")
+            raise _NoPrettyHead("no pretty-printed entries list")
     outer, inner = len(m.group(1)), len(m.group(2))
+    lead = len(_BOM) if mapped is not None and buf[:3] == _BOM else 0  # the stream reader drops it itself
+    head = bytes(buf[lead:m.start(2) - 1])  # up to the "[" of the entries
+    _check_outline(head + b"]}}")  # log.entries, not a list of the same name elsewhere
     step = inner - outer
     if step <= 0:
-        raise _NotPretty("odd indentation")
+        raise _NoPrettyHead("odd indentation")
     indent, outdent = b" " * inner, b" " * outer
     # An entry ends at "}" on its own line at the entries' indent, followed by the next entry's
     # "{" or by the end of the list. A JSON string cannot hold a raw newline, so these lines are
@@ -659,6 +714,7 @@ def _pretty_entries(reader: _CountingReader | None, mapped: Any = None) -> Itera
                     v0 = next_body + lk - 1  # at the opening quote
                     v1 = eol - 1 if buf[eol - 1] == 44 else eol  # 44: ","
                     if v1 - v0 >= _LAZY_MIN:
+                        _check_value(buf, v0, v1)  # a damaged body hands over here, as ijson would fail
                         bodies.append((v0, v1))
                     pos = eol
                     continue
@@ -678,6 +734,9 @@ def _pretty_entries(reader: _CountingReader | None, mapped: Any = None) -> Itera
         end = idx + lc
         yield _cut_pretty_entry(buf, start, end, bodies, mapped)
         if final:
+            while fill():  # the rest must close the document (as ijson would check)
+                pass
+            _check_outline(head + b"]" + bytes(buf[buf.find(b"]", end) + 1:]))
             return
         start = end + 2 + inner  # at the next entry's "{"
         if mapped is not None:
@@ -715,6 +774,154 @@ def _cut_pretty_entry(buf: Any, start: int, end: int, bodies: list[tuple[int, in
     return b"".join(pieces), raws
 
 
+# --------------------------------------------------------------------------------------------
+# Fast path for any layout (minified HARs, as tools, proxies and sanitizers re-save them)
+# --------------------------------------------------------------------------------------------
+# Without line structure, an entry's end is found by msgspec: it validates one JSON value at C
+# speed and, when more follows, fails with "trailing characters (byte N)" — N is where the value
+# (plus the blanks after it) ends. The same trick finds where a body string ends. Bodies are then
+# cut out exactly as on the pretty-printed path, so everything after the cut is shared. The text
+# around the entries list is checked at the end as one small JSON document (the entries replaced
+# by []), so a damaged head or tail hands over to ijson like anything else unexpected.
+
+_ENTRIES_KEY_RE = re.compile(rb'"entries"\s*:\s*\[')
+_TEXT_KEY_RE = re.compile(rb'"text"\s*:\s*"')
+_TRAILING = "JSON is malformed: trailing characters (byte "
+_TRUNCATED = "Input data was truncated"
+_SCAN: Any = None
+
+
+def _value_end(buf: Any, start: int, stop: int) -> int:
+    """Where the JSON value starting at ``buf[start]`` (leading blanks allowed) ends, as the index
+    of the first non-blank byte after it; ``stop`` when the value (and blanks) fill the rest; -1
+    when ``buf[start:stop]`` holds only part of a value. Raises :class:`_NotPretty` for invalid JSON."""
+    global _SCAN
+    if _SCAN is None:
+        import msgspec
+
+        _SCAN = msgspec.json.Decoder(msgspec.Raw).decode
+    with memoryview(buf) as mv, mv[start:stop] as view:
+        try:
+            raw = _SCAN(view)
+        except Exception as exc:  # noqa: BLE001 - msgspec.DecodeError; its message says why
+            msg = str(exc)
+            if msg.startswith(_TRAILING) and msg.endswith(")"):
+                return start + int(msg[len(_TRAILING):-1]) - 1  # msgspec counts from 1
+            if msg == _TRUNCATED:
+                return -1
+            raise _NotPretty(msg) from None
+        del raw  # holds the view: drop it before the view is released
+    return stop
+
+
+def _check_value(buf: Any, start: int, stop: int) -> None:
+    """Raise :class:`_NotPretty` unless ``buf[start:stop]`` is exactly one valid JSON value."""
+    if _value_end(buf, start, stop) != stop:
+        raise _NotPretty("not one JSON value")
+
+
+def _compact_entries(reader: _CountingReader | None, mapped: Any = None) -> Iterator[tuple[bytes, list[Any]]]:
+    """:func:`_pretty_entries` for any layout: ``(meta, raws)`` per entry."""
+    buf: Any = mapped if mapped is not None else bytearray()
+    eof = mapped is not None
+    released = 0
+
+    def fill(want: int) -> bool:
+        """Read until ``buf`` holds ``want`` bytes (or the file ends); False when nothing came."""
+        nonlocal eof
+        grew = False
+        while not eof and len(buf) < want:
+            data = reader.read(max(_FAST_CHUNK, want - len(buf)))  # type: ignore[union-attr]
+            if not data:
+                eof = True
+                break
+            buf.extend(data)
+            grew = True
+        return grew
+
+    fill(_FAST_CHUNK)
+    lead = len(_BOM) if mapped is not None and buf[:3] == _BOM else 0  # the stream reader drops it itself
+    while True:
+        m = _ENTRIES_KEY_RE.search(buf, lead, 8 * _FAST_CHUNK)
+        if m and m.end() < len(buf):
+            break
+        if len(buf) > 8 * _FAST_CHUNK or not fill(len(buf) + _FAST_CHUNK):
+            raise _NotPretty("no entries list near the start")
+    head = bytes(buf[lead:m.end()])
+    _check_outline(head + b"]}}")  # log.entries, not a list of the same name elsewhere
+    pos = m.end()
+    while True:  # an empty list ends here; anything else is for msgspec to judge
+        while pos < len(buf) and buf[pos] in b" \t\r\n":
+            pos += 1
+        if pos < len(buf) or not fill(len(buf) + _FAST_CHUNK):
+            break
+    final = pos < len(buf) and buf[pos] == 93  # 93: "]"
+    if final:
+        pos += 1
+    while not final:
+        # One entry: [pos, end), end at the "," or "]" after it.
+        want = len(buf)
+        while True:
+            end = _value_end(buf, pos, len(buf))
+            if 0 <= end < len(buf):  # else: the entry, or the "," or "]" after it, is still to be read
+                break
+            want = 2 * want - pos  # read at least as much again: each byte is rescanned a few times at most
+            if not fill(want):
+                raise _NotPretty("file ends inside an entry")
+        sep = buf[end]
+        if sep not in (44, 93):  # "," or "]"
+            raise _NotPretty("no comma between entries")
+        final = sep == 93
+        bodies: list[tuple[int, int]] = []
+        for t in _TEXT_KEY_RE.finditer(buf, pos, end):
+            v0 = t.end() - 1  # at the opening quote of the value
+            if bodies and t.start() < bodies[-1][1]:
+                continue  # inside the previous body
+            k = t.start()
+            while k > pos and buf[k - 1] == 92:  # "\\": an escaped quote is part of a longer key
+                k -= 1
+            if (t.start() - k) % 2:
+                continue
+            after = _value_end(buf, v0, end)  # the entry is valid JSON: the string ends in it
+            v1 = buf.rfind(b'"', v0 + 1, after) + 1  # the closing quote (blanks may follow)
+            if v1 - v0 >= _LAZY_MIN:
+                bodies.append((v0, v1))
+        yield _cut_pretty_entry(buf, pos, end, bodies, mapped)
+        pos = end + 1
+        if mapped is not None:
+            if pos - released > _RELEASE_EVERY and hasattr(mapped, "madvise"):
+                import mmap
+
+                cut = pos - pos % mmap.PAGESIZE
+                mapped.madvise(mmap.MADV_DONTNEED, 0, cut)
+                released = cut
+        elif pos > _FAST_CHUNK:  # drop what was consumed so the buffer stays small
+            del buf[:pos]
+            pos = 0
+    # The rest of the file must close the document, and the whole must be one HAR object.
+    while fill(len(buf) + _FAST_CHUNK):
+        pass
+    tail = bytes(buf[pos:])
+    _check_outline(head + b"]" + tail)
+
+
+def _check_outline(doc: bytes) -> None:
+    """``doc`` (the file with its entries list emptied) is one JSON object whose ``log`` holds
+    the ``entries`` list just read — and no second ``log`` or ``entries`` that ijson would read too."""
+    import msgspec
+
+    if doc.count(b'"log"') != 1 or doc.count(b'"entries"') != 1:
+        raise _NotPretty("several log or entries keys")
+    try:
+        top = msgspec.json.decode(doc, type=dict[str, msgspec.Raw])
+        log = msgspec.json.decode(top["log"], type=dict[str, msgspec.Raw])
+        ok = bytes(log["entries"]) == b"[]"
+    except (msgspec.DecodeError, msgspec.ValidationError, KeyError):
+        ok = False
+    if not ok:
+        raise _NotPretty("not a HAR outline around the entries")
+
+
 def _parse_pretty_entry(meta: bytes, raws: list[Any]) -> dict[str, Any]:
     entry = json.loads(meta)
     if not raws:
@@ -727,9 +934,18 @@ def _parse_pretty_entry(meta: bytes, raws: list[Any]) -> dict[str, Any]:
         if isinstance(text, str) and text.startswith(_LAZY_MARK):
             msg[key] = LazyBody(slot, raws[int(text[len(_LAZY_MARK):])])  # type: ignore[index]
             placed += 1
-    if placed != len(raws):  # a long "text" somewhere else at that indent: not a layout we know
-        raise _NotPretty("body outside content/postData")
+    if placed != len(raws):  # a long "text" elsewhere (a WebSocket message …): read it all at once
+        return json.loads(_unsplit(meta, raws))
     return entry
+
+
+def _unsplit(meta: bytes, raws: list[Any]) -> bytes:
+    """The entry's JSON as it was in the file: every lazy marker replaced by its body again."""
+    if meta.count(_LAZY_JSON0[:-2]) != len(raws):  # the marker's text also occurs in the entry itself
+        raise _NotPretty("lazy marker inside the entry")
+    for i, raw in enumerate(raws):
+        meta = meta.replace(_LAZY_JSON % i, raw.read() if isinstance(raw, _Span) else raw, 1)
+    return meta
 
 
 # --------------------------------------------------------------------------------------------
@@ -786,26 +1002,26 @@ class LazyHarRecord:
     ``name``/``value``) — attribute access, the JSON values as decoded, defaults when absent.
     """
 
-    __slots__ = ("index", "source", "summary", "_meta", "_raws", "_entry")
+    __slots__ = ("index", "source", "summary", "_meta", "_raws", "_raw")
 
     def __init__(self, index: int, source: str, summary: Any, meta: bytes, raws: list[Any]):
         self.index, self.source, self.summary = index, source, summary
         self._meta, self._raws = meta, raws
-        self._entry: HarEntry | None = None
+        self._raw: dict[str, Any] | None = None
 
     @property
-    def entry(self) -> HarEntry:
-        if self._entry is None:
+    def raw(self) -> dict[str, Any]:
+        if self._raw is None:
             try:
                 item = _normalise(_parse_pretty_entry(self._meta, self._raws))
             except (ValueError, _NotPretty, RecursionError) as exc:  # msgspec accepted it: json should too
                 raise HarError(f"{self.source}: invalid JSON in entry {self.index + 1}: {_first_line(exc)}") from None
             if item is None:
                 raise HarError(f"{self.source}: entry {self.index + 1} has no request/response object")
-            self._entry = HarEntry(item)
+            self._raw = item
             self._meta = b""
-        return self._entry
+        return self._raw
 
     @property
-    def raw(self) -> dict[str, Any]:
-        return self.entry.raw_entry
+    def entry(self) -> HarEntry:
+        return _har_entry(self.raw)
