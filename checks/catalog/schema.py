@@ -254,7 +254,7 @@ BUILTIN: dict[str, CatalogSchema] = {
             "manual": ListOf(_MANUAL)}, frozenset({"title", "source"}))),
     }),
     "tac_info": CatalogSchema(finding_catalog=False, sections={
-        "missing": ListOf(Table({"field": str, "flag": str, "when": str, "note": str, **SOURCED},
+        "missing": ListOf(Table({"field": str, "flag": str, "when": str, "note": str, "found_in": str, **SOURCED},
                                 frozenset({"field", "flag", "when", "note", "source"})))}),
     "tls_ciphers": CatalogSchema(finding_catalog=False, sections={"source": str, "iana": MapOf(str)}),
     "sources": CatalogSchema(finding_catalog=False, sections={
