@@ -34,6 +34,10 @@ class WxTriageApp(App):
     SUB_TITLE = "Webex for BroadWorks troubleshooting"
     CSS_PATH = "app.tcss"
     COMMANDS = App.COMMANDS | {WxTriageCommands}
+    # Every screen gets -narrow/-wide and -short/-tall classes, so app.tcss can fit 80×24 (the
+    # smallest terminal support engineers work in) without Python deciding layout.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", id="quit", tooltip="Leave wxtriage (the case is already saved)"),
         Binding("f1", "help", "Help", id="help", tooltip="Keys of this screen and how to collect evidence"),

@@ -8,7 +8,7 @@ from textual.actions import SkipAction
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Markdown, Select, Static, Tree
 from textual.widget import Widget
@@ -26,6 +26,7 @@ from checks.runner import CheckFinished, CheckProgress, CheckStarted
 
 from ..background import BackgroundRun
 from ..messages import CheckEventMessage, RunCompleted
+from ..widgets import HintedScroll
 
 CLUSTER_FIELDS = (("xsi_actions", "Xsi-Actions URL"), ("xsi_events", "Xsi-Events URL"),
                   ("auth_service", "Auth Service URL"), ("cti", "CTI host:port"), ("dms", "DMS URL"))
@@ -76,7 +77,7 @@ class ChecksScreen(Screen):
         # The frame every checklist screen shares; subclasses override the compose_* hooks only.
         yield Header()
         with Horizontal(id="checks-body"):
-            with VerticalScroll(id="inputs"):
+            with HintedScroll(id="inputs"):
                 yield Static(self._heading(), id="checks-heading")
                 yield from self.compose_inputs()
                 with Horizontal(id="run-buttons"):
@@ -89,7 +90,7 @@ class ChecksScreen(Screen):
                 tree.show_root = False
                 yield tree
                 yield from self.compose_extra_results()
-                with VerticalScroll(id="detail-scroll"):
+                with HintedScroll(id="detail-scroll"):
                     yield Markdown(HINT, id="detail")
         yield Footer()
 
@@ -145,7 +146,12 @@ class ChecksScreen(Screen):
         if self.areas and len(self.areas) == 1:
             area = AREAS[self.areas[0]]
             return f"[b]{area.title}[/]\n{area.description}" + (f"\n\n{area.guide}" if self.guided else "")
-        return "[b]Checks: [/]" + ", ".join(c.id for c in self.selected_checks)
+        # Titles one per line (a comma list of check ids was a wall of text in the narrow panel);
+        # a long selection is only counted, since the results tree lists every check anyway.
+        checks = self.selected_checks
+        if len(checks) > 4:
+            return f"[b]{len(checks)} checks[/]\nEach is listed on the right with its result."
+        return "[b]Checks[/]\n" + "\n".join(f"• {_escape(c.title)}" for c in checks)
 
     def on_mount(self) -> None:
         self.call_after_refresh(self._focus_first_input)
@@ -395,6 +401,10 @@ class ChecksScreen(Screen):
 
 _SEVERITY_STYLE = {"info": "dim", "warning": "yellow", "error": "red", "critical": "bold red"}
 _STATUS_STYLE = {"pass": "green", "warn": "yellow", "fail": "red", "skip": "dim", "error": "bold magenta"}
+
+
+def _escape(text: str) -> str:
+    return text.replace("[", r"\[")
 
 
 def _split_values(o: CheckOption, raw: str) -> list[str]:

@@ -29,6 +29,7 @@ from checks.textsafe import one_line
 
 from ..background import BackgroundRun
 from ..messages import RunCompleted
+from ..widgets import HintedScroll
 
 #: The mark shown per step state (the walk's states; choice ids show as their first letters).
 MARKS = {"todo": " ", "done": "✓", "skipped": "–", "n/a": "·", "running": "⟳", "pass": "✓", "warn": "!",
@@ -66,9 +67,9 @@ class PlaybookScreen(Screen):
         with Horizontal(id="pb-body"):
             with Vertical(id="pb-left"):
                 yield Static(f"[b]{_esc(self.playbook.title)}[/]", id="pb-title")
-                with VerticalScroll(id="pb-list"):
+                with HintedScroll(id="pb-list"):
                     yield Static("", id="pb-steps")
-            with VerticalScroll(id="pb-step", can_focus=True):
+            with HintedScroll(id="pb-step", can_focus=True):
                 yield Static("", id="pb-kind")
                 yield Markdown("", id="pb-text")
                 yield Static("", id="pb-keys")
