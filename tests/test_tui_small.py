@@ -152,3 +152,79 @@ async def test_checks_heading_lists_titles_not_ids(tmp_path: Path, check_ids, ar
             assert all(c.title in heading for c in checks)
         # No line of the heading is wider than the panel: it wraps at words, not inside an id.
         assert app.screen.query_one("#checks-heading").region.width <= app.screen.query_one("#inputs").region.width
+
+
+async def test_enter_in_the_bundle_dialog_exports(tmp_path: Path):
+    """The dialog opens on Export: enter writes the zip (it used to open the case drop-down)."""
+    app = demo_app(tmp_path / "ws")
+    async with app.run_test(size=SMALL) as pilot:
+        app.open_case(DEMO_CASE_ID)
+        app.action_export_bundle()
+        await pilot.pause()
+        app.screen.query_one("#bundle-path", Input).value = str(tmp_path / "out.zip")
+        assert app.focused is app.screen.query_one("#export")
+        await pilot.press("enter")
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if (tmp_path / "out.zip").exists() and "Wrote" in str(app.screen.query_one("#bundle-message").render()):
+                break
+        assert (tmp_path / "out.zip").is_file()
+
+
+async def test_playbook_steps_wrap_under_their_title(tmp_path: Path):
+    """A long step title wraps under the title, not under the check mark (80 columns)."""
+    from tui.screenshots import type_symptom
+    from tui.widgets import HangingList
+
+    app = demo_app(tmp_path)
+    async with app.run_test(size=SMALL) as pilot:
+        await type_symptom(pilot, "phone services disconnected")
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.pause()
+        steps = app.screen.query_one("#pb-steps", HangingList)
+        lines = str(steps.render()).splitlines()
+        marks = [i for i, line in enumerate(lines) if line.lstrip("▶ ").startswith("[")]
+        assert len(marks) < len(lines), "some titles wrap at 80 columns"
+        for i, line in enumerate(lines):
+            if i not in marks and line.strip() and not line.startswith("before"):
+                assert line.startswith(" " * 6), line  # under the title, after "▶ [ ] "
+        # The choices of a question are one a line, never broken across lines.
+        keys = str(app.screen.query_one("#pb-keys", Static).render()).splitlines()
+        assert keys[0].startswith("Answer") and all(k.lstrip()[0].isdigit() for k in keys[1:] if k.strip())
+
+
+async def test_option_help_reads_as_words(tmp_path: Path):
+    """An option's help shown as a placeholder names no flag, nor itself by its label (the help
+    of "Pinned addresses" read “like curl's “Pinned addresses””)."""
+    app = demo_app(tmp_path)
+    async with app.run_test(size=LARGE) as pilot:
+        app.open_case(DEMO_CASE_ID)
+        app.push_screen(screen_for_area("connectivity"))
+        await pilot.pause()
+        labels = {f"o-{o.dest}": o.human for o in app.registry.options()}
+        seen = 0
+        for field in app.screen.query("#inputs Input"):
+            if field.id in labels:
+                seen += 1
+                assert " --" not in field.placeholder, field.placeholder
+                assert f"“{labels[field.id]}”" not in field.placeholder, field.placeholder
+        assert seen >= 3
+
+
+async def test_footer_keeps_a_screens_own_keys_at_80_columns(tmp_path: Path):
+    from textual.widgets._footer import FooterKey
+
+    from tui.screenshots import type_symptom
+
+    app = demo_app(tmp_path)
+    async with app.run_test(size=SMALL) as pilot:
+        await type_symptom(pilot, "status 400")
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.pause()
+        keys = {k.key: k for k in app.screen.query(FooterKey)}
+        palette = next(k for k in keys.values() if k.has_class("-command-palette"))
+        for key in ("y", "n", "s", "c", "f", "r"):
+            # Each of the screen's own keys is drawn left of the palette key, not cut off.
+            assert keys[key].region.right <= palette.region.x, key

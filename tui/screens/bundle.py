@@ -20,6 +20,9 @@ from checks.textsafe import one_line
 
 
 class BundleScreen(ModalScreen[str | None]):
+    # Enter exports at once (the case and path are filled in); the case drop-down was focused
+    # first, and enter opened it instead.
+    AUTO_FOCUS = "#export, #close"
     BINDINGS = [
         Binding("escape", "dismiss", "Close", id="bundle.close"),
         Binding("ctrl+g", "accept_found", "Add found facts", id="bundle.accept",

@@ -29,7 +29,7 @@ from checks.textsafe import one_line
 
 from ..background import BackgroundRun
 from ..messages import RunCompleted
-from ..widgets import HintedScroll
+from ..widgets import HangingList, HintedScroll, Row
 
 #: The mark shown per step state (the walk's states; choice ids show as their first letters).
 MARKS = {"todo": " ", "done": "✓", "skipped": "–", "n/a": "·", "running": "⟳", "pass": "✓", "warn": "!",
@@ -68,7 +68,7 @@ class PlaybookScreen(Screen):
             with Vertical(id="pb-left"):
                 yield Static(f"[b]{_esc(self.playbook.title)}[/]", id="pb-title")
                 with HintedScroll(id="pb-list"):
-                    yield Static("", id="pb-steps")
+                    yield HangingList(id="pb-steps")
             with HintedScroll(id="pb-step", can_focus=True):
                 yield Static("", id="pb-kind")
                 yield Markdown("", id="pb-text")
@@ -96,21 +96,21 @@ class PlaybookScreen(Screen):
     def show(self) -> None:
         walk = self.walk
         assert walk is not None
-        lines = Text()
-        current_line = 0
+        rows: list[Row] = []
+        current = 0
         for step, mark in checklist(walk):
             here = step.id == walk.transcript.current
-            if here:
-                current_line = len(lines.plain.splitlines())
             style = "bold reverse" if here else ("dim" if mark == "n/a" else "")
-            if step.shared and not lines.plain.endswith("escalate\n") and step is walk.playbook.escalation_start:
-                lines.append("before you escalate\n", style="dim italic")
-            lines.append(f"{'▶' if here else ' '} [{MARKS.get(mark, '✓')}] ", style=style)
-            lines.append(f"{step.title}\n", style=style)
-        self.query_one("#pb-steps", Static).update(lines)
+            if step.shared and step is walk.playbook.escalation_start:
+                rows.append(Row("", "before you escalate", "dim italic"))
+            if here:
+                current = len(rows)
+            rows.append(Row(f"{'▶' if here else ' '} [{MARKS.get(mark, '✓')}] ", step.title, style))
+        steps = self.query_one("#pb-steps", HangingList)
+        steps.set_rows(rows)
         # Keep the current step in view on small terminals (the list wraps long titles).
-        self.call_after_refresh(self.query_one("#pb-list", VerticalScroll).scroll_to, y=max(0, current_line - 3),
-                                animate=False)
+        self.call_after_refresh(lambda: self.query_one("#pb-list", VerticalScroll).scroll_to(
+            y=max(0, steps.line_of(current) - 3), animate=False))
         step = walk.current
         for wid in ("#pb-input", "#pb-paste", "#pb-note"):
             self.query_one(wid).display = False
@@ -164,9 +164,10 @@ class PlaybookScreen(Screen):
 
     def _keys_hint(self, step: Step) -> str:
         if step.kind == "ask":
-            keys = "   ".join(f"[b]{i}[/] {_esc(str(c.label))}" for i, c in enumerate(step.choices, 1))
+            # One choice a line: side by side, a narrow pane broke a choice across lines.
+            keys = "\n".join(f"  [b]{i}[/] {_esc(str(c.label))}" for i, c in enumerate(step.choices, 1))
             yn = " (y/n)" if {"yes", "no"} <= {c.id for c in step.choices} else ""
-            return f"Answer{yn}:  {keys}"
+            return f"Answer{yn}:\n{keys}"
         return {
             "do": "[b]y[/]/[b]enter[/] done   [b]s[/] skip   [b]c[/] copy",
             "collect": "Type or paste, then [b]enter[/] ([b]ctrl+s[/] in a paste box); empty [b]enter[/] skips",
