@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tui.demo import DEMO_CASE_ID, demo_app
-from tui.screenshots import steady_cursors, type_symptom, wait_for_run, walk_status_400
+from tui.screenshots import markdown_settled, steady_cursors, type_symptom, wait_for_run, walk_status_400
 
 SIZE = (120, 36)
 
@@ -21,6 +21,7 @@ async def steady(pilot) -> None:
         if pilot.app.focused is not None:
             break
         await pilot.pause(0.05)
+    await markdown_settled(pilot)
     steady_cursors(pilot.app)
     await pilot.pause()
 

@@ -25,6 +25,7 @@ from checks.store import CaseStore, StoreError
 
 from . import compat
 from .commands import WxTriageCommands
+from .workers import WorkerError
 
 compat.install()
 
@@ -117,6 +118,14 @@ class WxTriageApp(App):
             self.notify(line, title="Internal error", severity="error", timeout=30)  # once per failure
         self.internal_error = line
         return True
+
+    def on_worker_error(self, message: WorkerError) -> None:
+        """The one place a worker that raised (a check run, a HAR analysis, a bundle, a fleet
+        scan) becomes a visible message: screens start workers with ``exit_on_error=False`` and
+        forward their failures here (``tui.workers``)."""
+        error = message.worker.error
+        if error is not None and not self.report_internal_error(error):
+            super()._handle_exception(error)  # under a test Pilot: the failure surfaces, as before
 
     def _handle_exception(self, error: Exception) -> None:  # Textual's hook for unhandled exceptions
         # A worker (a check run, a HAR analysis, a bundle), a timer or a callback failed; a screen's

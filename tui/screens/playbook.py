@@ -30,13 +30,15 @@ from checks.textsafe import one_line
 from ..background import BackgroundRun
 from ..messages import RunCompleted
 from ..widgets import HangingList, HintedScroll, Row
+from ..widgets.results import ResultsTree
+from ..workers import ReportsWorkerErrors, ask_password_first, run_in_thread
 
 #: The mark shown per step state (the walk's states; choice ids show as their first letters).
 MARKS = {"todo": " ", "done": "✓", "skipped": "–", "n/a": "·", "running": "⟳", "pass": "✓", "warn": "!",
          "failed": "✗", "error": "☠", "fixed": "✓", "not fixed": "✗", "yes": "y", "no": "n", "not-sure": "?"}
 
 
-class PlaybookScreen(Screen):
+class PlaybookScreen(ReportsWorkerErrors, Screen):
     CSS_PATH = "playbook.tcss"
     AUTO_FOCUS = ""
     BINDINGS = [
@@ -77,9 +79,7 @@ class PlaybookScreen(Screen):
                 yield TextArea(id="pb-paste", soft_wrap=False)
                 yield Static("", id="pb-error", classes="error", markup=False)
                 yield Input(id="pb-note", compact=True, placeholder="A note for this step (enter saves, escape cancels)")
-                tree: Tree[Finding | None] = Tree("findings", id="pb-findings")
-                tree.show_root = False
-                yield tree
+                yield ResultsTree(id="pb-findings")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -207,15 +207,16 @@ class PlaybookScreen(Screen):
         field.focus()
 
     def _show_findings(self, step: Step) -> None:
-        tree = self.query_one("#pb-findings", Tree)
+        tree = self.query_one("#pb-findings", ResultsTree)
         tree.clear()
         results = self._results_for(step)
         tree.display = bool(results)
         for r in results:
-            node = tree.root.add(Text.assemble(f"{r.status.symbol} ", r.title, (f" — {r.reason}" if r.reason else "", "dim")),
+            node = tree.root.add(Text.assemble(f"{r.status.symbol} ", r.title,
+                                               (f" — {r.reason}" if r.reason else "", tree.tone_style("muted"))),
                                  data=None, expand=True)
             for f in sorted(r.findings, key=lambda f: -f.severity.rank):
-                node.add_leaf(Text.assemble((f"{f.severity.value:<8} ", _SEVERITY_STYLE[f.severity.value]), f.title), data=f)
+                node.add_leaf(tree.finding_label(f), data=f)
 
     def _results_for(self, step: Step) -> list[CheckResult]:
         """The findings shown with a step: its own checks', or for a verdict the check that led to it."""
@@ -407,9 +408,13 @@ class PlaybookScreen(Screen):
         self.query_one("#pb-keys", Static).update("⟳ running " + ", ".join(c.title for c in checks) + " …")
         self._run(step.id, checks, ctx)
 
-    @work(thread=True, exclusive=True, group="playbook")
-    def _run(self, step_id: str, checks, ctx: CheckContext) -> None:
-        results, cancelled = self.background.run(checks, ctx, on_event=lambda ev: None)
+    @work(exclusive=True, group="playbook", exit_on_error=False)
+    async def _run(self, step_id: str, checks, ctx: CheckContext) -> None:  # type: ignore[no-untyped-def]
+        # As on the checks screen (ChecksScreen._run): a worker on the UI's loop, the checks in a
+        # thread, the results back as a message.
+        run = self.background = BackgroundRun()
+        await ask_password_first(self.app, ctx)
+        results, cancelled = await run_in_thread(run, checks, ctx)
         self.post_message(StepRunCompleted(step_id, results, cancelled))
 
     def on_step_run_completed(self, message: "StepRunCompleted") -> None:
@@ -428,17 +433,16 @@ class PlaybookScreen(Screen):
             self._run_checks(step)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state is WorkerState.ERROR:
-            self.notify(f"The checks failed to run: {event.worker.error}", severity="error", timeout=10)
+        # The app shows the error (ReportsWorkerErrors); the step says how to go on.
+        if event.state is WorkerState.ERROR and event.worker.group == "playbook":
+            self.query_one("#pb-keys", Static).update("The checks failed to run (see the message): "
+                                                      "[b]r[/] runs them again, [b]s[/] skips this step")
 
 
 class StepRunCompleted(RunCompleted):
     def __init__(self, step_id: str, results: list[CheckResult], cancelled: bool = False) -> None:
         super().__init__(results, cancelled)
         self.step_id = step_id
-
-
-_SEVERITY_STYLE = {"info": "dim", "warning": "yellow", "error": "red", "critical": "bold red"}
 
 
 def _esc(text: str) -> str:
