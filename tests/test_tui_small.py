@@ -228,3 +228,16 @@ async def test_footer_keeps_a_screens_own_keys_at_80_columns(tmp_path: Path):
         for key in ("y", "n", "s", "c", "f", "r"):
             # Each of the screen's own keys is drawn left of the palette key, not cut off.
             assert keys[key].region.right <= palette.region.x, key
+
+
+async def test_cluster_fields_do_not_repeat_their_label(tmp_path: Path):
+    app = demo_app(tmp_path)
+    async with app.run_test(size=SMALL) as pilot:
+        app.open_case(DEMO_CASE_ID)
+        app.push_screen(screen_for_area("urls"))
+        await pilot.pause()
+        labels = [str(lbl.render()) for lbl in app.screen.query(".input-label")]
+        fields = [f for f in app.screen.query("#inputs Input") if (f.id or "").startswith("c-")]
+        assert len(fields) >= 5
+        for field in fields:
+            assert field.placeholder and field.placeholder not in labels, field.placeholder

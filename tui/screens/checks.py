@@ -111,7 +111,10 @@ class ChecksScreen(ReportsWorkerErrors, Screen):
         yield Select(choices, value=chosen, allow_blank=False, id="cluster", compact=True)
         for i in INTERFACES:
             yield Label(i.field_label, classes="input-label")
-            yield Input(placeholder=i.field_label, id=f"c-{i.key}", tooltip=i.field_label, compact=True)
+            # The placeholder shows the shape to type, not the label again.
+            yield Input(placeholder=("https://… as Partner Hub shows it" if i.is_url else
+                                     "host:port as Partner Hub shows it"),
+                        id=f"c-{i.key}", tooltip=i.field_label, compact=True)
         yield Label("Auth Service mode", classes="input-label")
         # "not declared": xsp.mtls then reports what the Auth Service does and asks (no mode assumed).
         yield Select([("not declared", UNDECLARED), *((m, m) for m in AUTH_MODES)], value=UNDECLARED,
