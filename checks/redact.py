@@ -74,7 +74,8 @@ _KV_AT_RE = re.compile(
     r"""(?P<value>(?:(?i:bearer|basic)[ \t]{1,8})?[^\s"',;&<>]{4,})""" % (2 * MAX_NAME))
 # An HTML element with a name and a value/content attribute (auto-post forms of an IdP carry
 # SAMLResponse so; a page's <meta name="csrf-token" content=…>). Attributes in any order and quoting.
-_HTML_TAG_RE = re.compile(r"<(?:input|meta|param|button|textarea|option)\b[^<>]{0,8192}>", re.I)
+_HTML_TAGS = ("input", "meta", "param", "button", "textarea", "option")
+_HTML_TAG_RE = re.compile(r"<(?:%s)\b[^<>]{0,8192}>" % "|".join(_HTML_TAGS), re.I)
 _HTML_ATTR_RE = re.compile(r"""([A-Za-z_:-]{1,32})[ \t\r\n]*=[ \t\r\n]*("[^"]*"|'[^']*'|[^\s"'>]+)""")
 # {"name": "password", "value": "…"} written out as text (a form serialised into a JSON string).
 _NAME_VALUE_RE = re.compile(
@@ -124,6 +125,12 @@ def _matches_at(pattern: re.Pattern[str], text: str, anchors: tuple[str, ...], f
             end = m.end()
             yield m
 
+
+#: The words each rule is started from (the prefilter of :class:`HarRedactor` is built from them too).
+_JWT_ANCHORS = ("eyJ",)
+_BEARER_ANCHORS = ("bearer", "basic")
+_COOKIE_ANCHORS = ("cookie",)
+_DIGEST_ANCHORS = ("digest",)
 
 _USERINFO_TAIL_RE = re.compile(r"(?i)([a-z][a-z0-9+.-]{0,30})$")
 
@@ -278,13 +285,13 @@ class Redactor:
             return text
         # Every rule is found from its anchor word (linear time: the bare regexes backtracked
         # over long runs such as "a-a-a-…" in front of a "://" that never came).
-        out = _sub_matches(text, _matches_at(JWT_RE, text, ("eyJ",)), lambda m: self.secret(m.group(0), "jwt"))
-        out = _sub_matches(out, _matches_at(COOKIE_RE, out, ("cookie",), fold=True),
+        out = _sub_matches(text, _matches_at(JWT_RE, text, _JWT_ANCHORS), lambda m: self.secret(m.group(0), "jwt"))
+        out = _sub_matches(out, _matches_at(COOKIE_RE, out, _COOKIE_ANCHORS, fold=True),
                            lambda m: m.group(0) if m.group(2).startswith("<redacted:")
                            else f"{m.group(1)}{self.secret(m.group(2).rstrip(), 'cookie')}")
-        out = _sub_matches(out, _matches_at(DIGEST_RE, out, ("digest",), fold=True),
+        out = _sub_matches(out, _matches_at(DIGEST_RE, out, _DIGEST_ANCHORS, fold=True),
                            lambda m: f"{m.group(1)}{self.secret(m.group(2), 'digest')}")
-        out = _sub_matches(out, _matches_at(BEARER_RE, out, ("bearer", "basic"), fold=True),
+        out = _sub_matches(out, _matches_at(BEARER_RE, out, _BEARER_ANCHORS, fold=True),
                            lambda m: f"{m.group(1)} {self.secret(m.group(2), 'token')}"
                            if looks_like_credential(m.group(1), m.group(2)) else m.group(0))
         if "@" in out:
@@ -337,19 +344,23 @@ class Redactor:
         learnt: a streaming pass that meets a token's name after it quoted its value)."""
         return self._replace_known(text) if text else text
 
-    def _replace_known(self, text: str) -> str:
-        """Replace every remembered secret (and every externally known one) found in ``text``.
-
-        Only values of at least :data:`MIN_KNOWN_LEN` characters: a short cookie value such as
-        ``en`` or ``1`` must not rewrite every ``en`` or ``1`` in later text.
-        """
+    def known_values(self) -> list[str]:
+        """The values :meth:`_replace_known` replaces inside other text, longest first."""
         size = len(self._map) + len(self.known_secrets)
         if size != self._known_size:
             self._known_size = size
             values = {v for v in self._map if len(v) >= MIN_KNOWN_LEN}
             values |= {v for v in self.known_secrets if len(v) >= MIN_KNOWN_LEN}
             self._known_sorted = sorted(values, key=len, reverse=True)
-        for value in self._known_sorted:
+        return self._known_sorted
+
+    def _replace_known(self, text: str) -> str:
+        """Replace every remembered secret (and every externally known one) found in ``text``.
+
+        Only values of at least :data:`MIN_KNOWN_LEN` characters: a short cookie value such as
+        ``en`` or ``1`` must not rewrite every ``en`` or ``1`` in later text.
+        """
+        for value in self.known_values():
             if value in text:
                 text = text.replace(value, self.secret(value))
         if self.short_secrets:
@@ -456,9 +467,9 @@ class LeakScanner:
 
     def _scan(self, text: str, loc: str) -> list[Leak]:
         leaks: list[Leak] = []
-        if any(True for _ in _matches_at(JWT_RE, text, ("eyJ",))):
+        if any(True for _ in _matches_at(JWT_RE, text, _JWT_ANCHORS)):
             leaks.append(Leak(loc, "a JWT (eyJ….….…)"))
-        for m in _matches_at(BEARER_RE, text, ("bearer", "basic"), fold=True):
+        for m in _matches_at(BEARER_RE, text, _BEARER_ANCHORS, fold=True):
             if m.group(2).startswith("<redacted"):
                 continue
             if not (credential_like if self.strict else looks_like_credential)(m.group(1), m.group(2)):
@@ -737,6 +748,89 @@ def _is_secret_key(name: str) -> bool:
     return n not in JSON_BODY_PLAIN_NAMES and is_secret_name(name)
 
 
+def _compact(word: str) -> str:
+    return word.lower().replace("_", "").replace("-", "")
+
+
+def _minimal_words(words: Iterable[str]) -> tuple[str, ...]:
+    """``words`` without those that contain another one (finding "pass" finds "password" too)."""
+    ws = sorted(set(words), key=len)
+    return tuple(w for i, w in enumerate(ws) if not any(v in w for v in ws[:i]))
+
+
+#: Every word a text rule starts from or a secret name contains, as the prefilter looks for them:
+#: derived from the rules' own lists, so a word added to a rule is looked for here too.
+#: ``code``/``state``/``key`` are secret names only in URLs and forms (see JSON_BODY_PLAIN_NAMES).
+_PREFILTER_WORDS = _minimal_words(
+    [_compact(p) for p in (*SECRET_NAME_PARTS, *_KV_WORDS)] + sorted(SECRET_EXACT_NAMES - JSON_BODY_PLAIN_NAMES)
+    + [a.lower() for a in (*_JWT_ANCHORS, *_BEARER_ANCHORS, *_COOKIE_ANCHORS, *_DIGEST_ANCHORS)])
+_PREFILTER_URL_WORDS = _minimal_words(sorted(JSON_BODY_PLAIN_NAMES))
+#: Characters other than ASCII whose ``str.lower()`` holds ASCII (İ, the Kelvin sign): written as
+#: a JSON escape they could spell a word only once decoded (tests/test_har_redact_fast.py checks it).
+_LOWER_TO_ASCII = (0x0130, 0x212A)
+
+
+def _spelled(word: str) -> str:
+    # Between letters: "-" and "_" (a name is compared without them) and "\\" (JSON escapes:
+    # the text may be a JSON document whose strings are decoded before the rules see them).
+    return r"[-_\\]*".join(re.escape(c) for c in word)
+
+
+class _Prefilter:
+    """Whether a text could be changed by any rule of :class:`HarRedactor`; False is certain.
+
+    Most of a capture's bytes are bodies no rule touches (API answers, scripts, pages). One RE2
+    scan (linear, in C) over the text for every word the rules start from, plus a few literal
+    tests, tells which ones need the rules at all. The text may be a JSON document: its strings
+    are decoded before the rules see them, so escapes are allowed for (``\\"`` and ``\\/`` by
+    allowing backslashes, ``\\u`` escapes of ASCII by sending such text to the rules).
+    """
+
+    def __init__(self) -> None:
+        from .linre import compile_linear
+
+        parts = [_spelled(w) for w in _PREFILTER_WORDS]
+        parts.append(r"\\u(?:00[0-7][0-9a-f]|%s)" % "|".join(f"{c:04x}" for c in _LOWER_TO_ASCII))
+        parts.append(r"<(?:%s)" % "|".join(_HTML_TAGS))  # form fields and <meta> (_html_secret_attrs)
+        parts.append(r'"name\\*"')  # {"name": …, "value": …} pairs, as JSON or inside a JSON string
+        self._words = compile_linear("|".join(parts), re.IGNORECASE)
+        self._colon_slash = compile_linear(r":\\*/")  # userinfo (":/" then "@") and URLs ("://")
+        self._url = compile_linear(r":\\*/\\*/")
+        self._url_words = compile_linear("|".join([_spelled(w) for w in _PREFILTER_URL_WORDS] + ["%"]),
+                                         re.IGNORECASE)
+
+    def may_change(self, text: str, known: Iterable[str] = ()) -> bool:
+        if self._words.search(text) is not None:
+            return True
+        if "/" in text:
+            if "@" in text and self._colon_slash.search(text) is not None:
+                return True
+            if self._url.search(text) is not None and self._url_words.search(text) is not None:
+                return True
+        escaped = "\\" in text
+        for value in known:
+            if value in text:
+                return True
+            if escaped and not _plain_json(value):  # it may be in the text written as an escape
+                return True
+        return False
+
+
+def _plain_json(value: str) -> bool:
+    """Whether ``value`` is written the same inside a JSON string (no escapes possible)."""
+    return value.isascii() and value.isprintable() and '"' not in value and "\\" not in value and "/" not in value
+
+
+_PREFILTER: _Prefilter | None = None
+
+
+def _prefilter() -> _Prefilter:
+    global _PREFILTER
+    if _PREFILTER is None:
+        _PREFILTER = _Prefilter()
+    return _PREFILTER
+
+
 class HarRedactor:
     """Structural redaction of HAR entries with a shared :class:`Redactor` (consistent placeholders).
 
@@ -935,8 +1029,8 @@ class HarRedactor:
         if len(text) < MIN_KNOWN_LEN:
             return text  # too short for any credential shape or remembered secret
         r = self.redactor
-        out = _sub_matches(text, _matches_at(JWT_RE, text, ("eyJ",)), lambda m: r.secret(m.group(0), "jwt"))
-        out = _sub_matches(out, _matches_at(BEARER_RE, out, ("bearer", "basic"), fold=True),
+        out = _sub_matches(text, _matches_at(JWT_RE, text, _JWT_ANCHORS), lambda m: r.secret(m.group(0), "jwt"))
+        out = _sub_matches(out, _matches_at(BEARER_RE, out, _BEARER_ANCHORS, fold=True),
                            lambda m: (f"{m.group(1)} {r.secret(m.group(2), 'token')}"
                                       if credential_like(m.group(1), m.group(2)) else m.group(0)))
         if "@" in out:
@@ -968,7 +1062,18 @@ class HarRedactor:
             return text if redacted == decoded else base64.b64encode(redacted.encode("utf-8")).decode("ascii")
         return self._plain_body(text, mime)
 
+    def quiet(self, text: str) -> bool:
+        """True when no rule would change ``text`` (nor learn a secret from it): bodies that are
+        quiet are kept exactly as captured, without decoding a JSON document string by string."""
+        r = self.redactor
+        known = r.known_values()
+        if r.short_secrets:
+            known = [*known, *r.short_secrets]
+        return not _prefilter().may_change(text, known)
+
     def _plain_body(self, text: str, mime: str) -> str:
+        if "x-www-form-urlencoded" not in mime.lower() and self.quiet(text):
+            return text
         stripped = text.lstrip()
         if stripped[:1] in ("{", "[") and ("json" in mime.lower() or not mime or "text" in mime.lower()):
             try:
