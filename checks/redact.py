@@ -831,6 +831,28 @@ def _prefilter() -> _Prefilter:
     return _PREFILTER
 
 
+_URL_KEY, _SECRET_KEY, _LIST_KEY, _PLAIN_KEY = range(4)
+
+
+@functools.lru_cache(maxsize=4096)
+def _key_kind(key: str) -> int:
+    """How :meth:`HarRedactor._walk` treats a key's value (cached: a HAR repeats the same keys)."""
+    if key in ("url", "redirectURL"):
+        return _URL_KEY
+    if _is_secret_key(key) and key != "cookies":
+        return _SECRET_KEY
+    if key in ("queryString", "params", "postData"):
+        return _LIST_KEY
+    return _PLAIN_KEY
+
+
+#: Values copied as they are by the walk (no text in them).
+_SCALARS = frozenset({int, float, bool, type(None)})
+#: Strings up to this length are remembered with their redacted form, up to _MEMO_MAX of them.
+_MEMO_LEN = 512
+_MEMO_MAX = 20_000
+
+
 class HarRedactor:
     """Structural redaction of HAR entries with a shared :class:`Redactor` (consistent placeholders).
 
@@ -842,6 +864,10 @@ class HarRedactor:
     def __init__(self, redactor: Redactor | None = None):
         self.redactor = redactor or Redactor()
         self._collected: set[tuple[str, Any]] = set()
+        # Redacted forms of the short strings every entry repeats (header names and values, MIME
+        # types, versions); exact while the redactor knows the same secrets (see _remembered).
+        self._memo: dict[Any, Any] = {}
+        self._memo_size = -1
 
     # -- secrets only (cheap: used by the analysis to feed the scanner without rewriting bodies)
     def collect(self, entry: dict[str, Any]) -> None:
@@ -919,7 +945,29 @@ class HarRedactor:
         """``log`` fields other than entries (pages, creator, comment)."""
         return self._walk(value, "")
 
+    def _remembered(self) -> dict[Any, Any]:
+        """The memo, emptied whenever the redactor learnt a secret (an answer may change then)."""
+        r = self.redactor
+        size = len(r._map) + len(r.known_secrets) + len(r.short_secrets)
+        if size != self._memo_size or len(self._memo) > _MEMO_MAX:
+            self._memo.clear()
+            self._memo_size = size
+        return self._memo
+
+    def _string(self, text: str) -> str:
+        if len(text) > _MEMO_LEN:
+            return self._json_text(text) or (self.url(text) if "://" in text else self.text(text))
+        out = self._remembered().get(text)
+        if out is None:
+            # WebSocket frames, comments, page titles, initiator URLs: a JSON document gets the body
+            # rules (secret keys at any depth); anything else the text rules.
+            out = self._json_text(text) or (self.url(text) if "://" in text else self.text(text))
+            self._remembered()[text] = out  # after the call: what it learnt is part of the answer
+        return out
+
     def _walk(self, obj: Any, parent: str) -> Any:
+        if obj.__class__ in _SCALARS:
+            return obj
         if isinstance(obj, dict):
             if parent in ("content", "postData") or ("mimeType" in obj and "text" in obj):
                 return self._body(obj)
@@ -929,22 +977,26 @@ class HarRedactor:
                 return {k: (self._secret_value(v) if k == "value" else self._walk(v, str(k))) for k, v in obj.items()}
             out: dict[str, Any] = {}
             for k, v in obj.items():
+                if v.__class__ in _SCALARS:
+                    out[k] = v
+                    continue
                 key = str(k)
-                if isinstance(v, str) and key in ("url", "redirectURL"):
+                kind = _key_kind(key)
+                if kind == _URL_KEY and isinstance(v, str):
                     out[k] = self.url(v)
-                elif isinstance(v, (str, list, dict)) and _is_secret_key(key) and key not in ("cookies",):
+                elif kind == _SECRET_KEY and isinstance(v, (str, list, dict)):
                     out[k] = self._secret_value(v)
-                elif isinstance(v, str) and key in ("queryString", "params", "postData"):
+                elif kind == _LIST_KEY and isinstance(v, str):
                     out[k] = self.text(_FORM_PAIR_RE.sub(self._url_param, v))  # a list given as a string
+                elif v.__class__ is str:
+                    out[k] = self._string(v)
                 else:
                     out[k] = self._walk(v, key)
             return out
         if isinstance(obj, list):
             return [self._walk(v, parent) for v in obj]
         if isinstance(obj, str):
-            # WebSocket frames, comments, page titles, initiator URLs: a JSON document gets the body
-            # rules (secret keys at any depth); anything else the text rules.
-            return self._json_text(obj) or (self.url(obj) if "://" in obj else self.text(obj))
+            return self._string(obj)
         return obj
 
     def _json_text(self, text: str) -> str | None:
@@ -973,7 +1025,11 @@ class HarRedactor:
         out = dict(obj)
         name, value = str(obj.get("name", "")), obj.get("value")
         if isinstance(value, str):
-            if parent == "cookies":
+            key = (parent, name, value)
+            done = self._remembered().get(key) if len(value) <= _MEMO_LEN else None
+            if done is not None:
+                out["value"] = done
+            elif parent == "cookies":
                 out["value"] = self.redactor.secret(value, "cookie") if value else value
             elif parent == "headers":
                 out["value"] = self._header_value(name, value)
@@ -981,6 +1037,8 @@ class HarRedactor:
                 out["value"] = self.redactor.secret(value, "param") if value else value
             else:
                 out["value"] = self.url(value) if "://" in value else self.text(value)
+            if done is None and len(value) <= _MEMO_LEN:
+                self._remembered()[key] = out["value"]
         return out
 
     def _header_value(self, name: str, value: Any) -> Any:
@@ -1167,7 +1225,7 @@ def redact_har_file(src: Path | str, out: Path | str, *, redactor: Redactor | No
         raise HarError(f"{out.parent}: " + ("is not a folder" if out.parent.exists() else "folder does not exist"))
     if out.resolve() == src.resolve():
         raise HarError(f"{out}: refusing to overwrite the original capture; choose another output name")
-    reader = HarReader(src)
+    reader = HarReader(src, lazy_bodies=True)  # the fast readers; bodies decoded when redacted
     as_zip = out.suffix.lower() == ".zip"
     if len(reader.sources) != 1 and not as_zip:
         names = ", ".join(s.name for s in reader.sources)
@@ -1181,13 +1239,11 @@ def redact_har_file(src: Path | str, out: Path | str, *, redactor: Redactor | No
     # Pass 1 learns every secret (headers, cookies, parameters *and* bodies) before a byte is
     # written: an entry written early must not hold a token first seen in a later entry's body,
     # not even for a moment in a temporary file that a kill -9 would leave behind.
-    from .evidence.har import read_log_meta
-
     try:
         for source in reader.sources:
-            har.redact_meta(read_log_meta(source))
             for rec in reader.records(source):
                 har.redact_entry(rec.raw)
+            har.redact_meta(reader.log_meta(source))  # known once the entries were read
         scanner.add(har.redactor.removed)
         return _redact_into(src, out, reader, har, scanner, as_zip)
     except RecursionError:
@@ -1243,9 +1299,7 @@ def _member_name(src: Path, source_name: str, taken: set[str]) -> str:
 def _write_redacted_har(reader: Any, source: Any, path: Path, har: HarRedactor, scanner: LeakScanner,
                         label: str) -> int:
     """One HAR of ``reader`` (``source``) redacted into ``path``; returns the number of entries."""
-    from .evidence.har import read_log_meta
-
-    meta = har.redact_meta(read_log_meta(source))
+    meta = har.redact_meta(reader.log_meta(source))
     n = 0
     with path.open("w", encoding="utf-8", newline="\n") as fh:
         head = json.dumps(meta, ensure_ascii=False)

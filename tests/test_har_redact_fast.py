@@ -203,3 +203,22 @@ def test_known_secret_written_with_escapes_is_not_missed():
     har.redactor.secret("pa/ss\"wo", "cookie")  # JSON may write it as pa\/ss\"wo
     assert not har.quiet('{"a": "pa\\/ss\\"wo"}')
     assert har.quiet('{"a": "plain"}')
+
+
+@pytest.mark.parametrize("layout", ["pretty", "minified", "crlf", "gzip"])
+def test_log_fields_come_from_the_outline_the_fast_reader_checked(tmp_path, layout):
+    from checks.evidence.har import HarReader, read_log_meta
+
+    doc = hf.har_doc(hf.seed_entries())
+    doc["log"]["comment"] = f"after the entries, token={S['json']}"  # fields may follow the entries too
+    doc["log"]["_custom"] = {"n": 1.5, "list": [1, None, True]}
+    src = _write(tmp_path / "in.har", doc, layout)
+    reader = HarReader(src, lazy_bodies=True)
+    assert sum(1 for _ in reader.records()) == len(doc["log"]["entries"])
+    (source,) = reader.sources
+    assert reader._meta[source.name] == read_log_meta(source)  # no extra pass, the same fields
+    out = tmp_path / "out.har"
+    redact_har_file(src, out)
+    log = json.loads(out.read_text())["log"]
+    assert log["_custom"] == doc["log"]["_custom"] and log["creator"] == doc["log"]["creator"]
+    assert S["json"] not in log["comment"] and log["comment"].startswith("after the entries, token=<redacted:")
