@@ -22,7 +22,9 @@ import zipfile
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit, urlunsplit
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping
+
+from .linre import compile_linear  # imports RE2 only when a pattern is compiled
 
 if TYPE_CHECKING:  # pragma: no cover
     from .model import CheckResult
@@ -446,6 +448,13 @@ class LeakError(RuntimeError):
         super().__init__(f"refused to write: possible secret found — {shown}{more}")
 
 
+@functools.lru_cache(maxsize=1)
+def _shape_anchors() -> Any:
+    """The anchors of the JWT and bearer/basic shapes, as one RE2 pattern (case as the rules fold it)."""
+    return compile_linear("|".join([re.escape(a) for a in _JWT_ANCHORS]
+                                   + ["(?i:%s)" % "|".join(re.escape(a) for a in _BEARER_ANCHORS)]))
+
+
 class LeakScanner:
     """Scans outgoing bytes for secret shapes and for values known to be secret.
 
@@ -467,15 +476,16 @@ class LeakScanner:
 
     def _scan(self, text: str, loc: str) -> list[Leak]:
         leaks: list[Leak] = []
-        if any(True for _ in _matches_at(JWT_RE, text, _JWT_ANCHORS)):
-            leaks.append(Leak(loc, "a JWT (eyJ….….…)"))
-        for m in _matches_at(BEARER_RE, text, _BEARER_ANCHORS, fold=True):
-            if m.group(2).startswith("<redacted"):
-                continue
-            if not (credential_like if self.strict else looks_like_credential)(m.group(1), m.group(2)):
-                continue
-            leaks.append(Leak(loc, f"a {m.group(1).lower()} credential"))
-            break
+        if _shape_anchors().search(text) is not None:  # one linear scan instead of lower() and finds
+            if any(True for _ in _matches_at(JWT_RE, text, _JWT_ANCHORS)):
+                leaks.append(Leak(loc, "a JWT (eyJ….….…)"))
+            for m in _matches_at(BEARER_RE, text, _BEARER_ANCHORS, fold=True):
+                if m.group(2).startswith("<redacted"):
+                    continue
+                if not (credential_like if self.strict else looks_like_credential)(m.group(1), m.group(2)):
+                    continue
+                leaks.append(Leak(loc, f"a {m.group(1).lower()} credential"))
+                break
         if "@" in text:
             for m in _userinfo_matches(text):
                 if not m.group(3).startswith("<redacted"):
@@ -787,8 +797,6 @@ class _Prefilter:
     """
 
     def __init__(self) -> None:
-        from .linre import compile_linear
-
         parts = [_spelled(w) for w in _PREFILTER_WORDS]
         parts.append(r"\\u(?:00[0-7][0-9a-f]|%s)" % "|".join(f"{c:04x}" for c in _LOWER_TO_ASCII))
         parts.append(r"<(?:%s)" % "|".join(_HTML_TAGS))  # form fields and <meta> (_html_secret_attrs)
@@ -846,6 +854,16 @@ def _key_kind(key: str) -> int:
     return _PLAIN_KEY
 
 
+#: Stands for a body kept as captured in the line :meth:`HarRedactor.entry_line` builds.
+_KEPT_MARK = "\x00wx-kept-"
+
+
+@functools.lru_cache(maxsize=1)
+def _control_chars() -> Any:
+    """A raw control character: not valid inside a JSON string (RE2: ``re`` scans this slowly)."""
+    return compile_linear(r"[\x00-\x1f]")
+
+
 #: Values copied as they are by the walk (no text in them).
 _SCALARS = frozenset({int, float, bool, type(None)})
 #: Strings up to this length are remembered with their redacted form, up to _MEMO_MAX of them.
@@ -864,6 +882,7 @@ class HarRedactor:
     def __init__(self, redactor: Redactor | None = None):
         self.redactor = redactor or Redactor()
         self._collected: set[tuple[str, Any]] = set()
+        self._kept: list[str] | None = None  # bodies kept as captured, while entry_line() runs
         # Redacted forms of the short strings every entry repeats (header names and values, MIME
         # types, versions); exact while the redactor knows the same secrets (see _remembered).
         self._memo: dict[Any, Any] = {}
@@ -936,6 +955,36 @@ class HarRedactor:
                         self.redactor.secret(prm.value, "param")
 
     # -- full structural redaction
+    def entry_line(self, entry: dict[str, Any]) -> str:
+        """:meth:`redact_entry` as one JSON line. A big body that no rule changes is not even decoded
+        (the fast readers hand it over as raw JSON): its JSON goes into the line as captured."""
+        self._kept = []
+        try:
+            line = json.dumps(self.redact_entry(entry), ensure_ascii=False)
+            for i, raw in enumerate(self._kept):
+                mark = json.dumps(f"{_KEPT_MARK}{i}")
+                if line.count(mark) != 1:  # the capture itself holds the mark's text: decode it all
+                    self._kept = None
+                    return json.dumps(self.redact_entry(entry), ensure_ascii=False)
+                line = line.replace(mark, raw, 1)
+            return line
+        finally:
+            self._kept = None
+
+    def _quiet_raw(self, obj: dict[str, Any]) -> str | None:
+        """The raw JSON of a body's text not decoded yet, when no rule can change it; else None."""
+        raw = getattr(obj, "raw_json", None)
+        if raw is None:
+            return None
+        mime = str(dict.get(obj, "mimeType", ""))
+        if "_textBase64" in obj or str(dict.get(obj, "encoding", "")).lower() == "base64" or \
+                "x-www-form-urlencoded" in mime.lower():
+            return None
+        text = raw()
+        if text is None or _control_chars().search(text) is not None or not self.quiet(text):
+            return None  # not valid as it is (json would refuse it), or it needs the rules
+        return text
+
     def redact_entry(self, entry: dict[str, Any]) -> dict[str, Any]:
         """A redacted copy of one HAR entry (still a valid HAR entry)."""
         self.collect(entry)  # learn header/cookie secrets first so bodies of the same entry are covered
@@ -1100,6 +1149,15 @@ class HarRedactor:
 
     def _body(self, obj: dict[str, Any]) -> dict[str, Any]:
         out: dict[str, Any] = {}
+        raw = self._quiet_raw(obj) if self._kept is not None else None
+        if raw is not None:  # kept as captured: its JSON spliced into the line by entry_line()
+            out.update(dict.items(obj))
+            out["text"] = f"{_KEPT_MARK}{len(self._kept)}"
+            self._kept.append(raw)
+            for k, v in dict.items(obj):
+                if k != "text":
+                    out[k] = self._walk(v, k)
+            return out
         for k, v in obj.items():
             if k == "params" and isinstance(v, list):
                 out[k] = [self._pair(p, "params") if isinstance(p, dict) else p for p in v]
@@ -1210,11 +1268,12 @@ def redact_har_file(src: Path | str, out: Path | str, *, redactor: Redactor | No
 
     An ``out`` ending in ``.zip`` gets a zip with one redacted HAR per HAR in ``src`` (required
     when ``src`` is a zip holding several); placeholders are shared, so the same secret has the same
-    placeholder in every member. Passes: (1) the secrets of every entry's headers, cookies and
-    parameters (so a token that appears in a body *before* its header is still replaced), (2) per
-    HAR, the ``log`` fields other than entries, then each entry redacted, leak-scanned and
-    written. Everything is written to a temporary folder next to ``out`` and renamed; on a leak
-    (:class:`LeakError`) nothing is left behind.
+    placeholder in every member. Each entry is redacted once, into an encrypted spool (see
+    :class:`_Spool`); once every secret of the capture is known, each line is checked for values
+    recognised as secret only after it was redacted (a token first seen in a later entry's header),
+    leak-scanned and written. A line holding such a value makes the whole copy be redacted again
+    from the capture, now knowing every secret. Everything is written to a temporary folder next to
+    ``out`` and renamed; on a leak (:class:`LeakError`) nothing is left behind.
     """
     from .evidence.har import HarError, HarReader
 
@@ -1236,15 +1295,7 @@ def redact_har_file(src: Path | str, out: Path | str, *, redactor: Redactor | No
     har = HarRedactor(redactor)
     har.redactor.known_secrets |= keyring_values  # replaced wherever they appear, not just refused
     scanner = scanner or LeakScanner(keyring_values, strict=True)
-    # Pass 1 learns every secret (headers, cookies, parameters *and* bodies) before a byte is
-    # written: an entry written early must not hold a token first seen in a later entry's body,
-    # not even for a moment in a temporary file that a kill -9 would leave behind.
     try:
-        for source in reader.sources:
-            for rec in reader.records(source):
-                har.redact_entry(rec.raw)
-            har.redact_meta(reader.log_meta(source))  # known once the entries were read
-        scanner.add(har.redactor.removed)
         return _redact_into(src, out, reader, har, scanner, as_zip)
     except RecursionError:
         raise HarError(f"{src.name}: a value is nested more than {sys.getrecursionlimit() // 2} levels deep; "
@@ -1254,27 +1305,74 @@ def redact_har_file(src: Path | str, out: Path | str, *, redactor: Redactor | No
         raise HarError(f"{out}: cannot write the redacted copy: {exc.strerror or exc}{where}") from None
 
 
+class _LateSecret(Exception):
+    """A spooled line holds a value recognised as secret only after the line was redacted."""
+
+
+class _Spool:
+    """Redacted entries (one JSON line each) kept until every secret of the capture is known.
+
+    A line may still hold a value recognised as secret only in a later entry, and such a line must
+    never sit readable in a file, not even in a temporary one that a kill -9 would leave behind:
+    the spool is encrypted (AES-CTR) with a key that lives only in this process.
+    """
+
+    def __init__(self, path: Path):
+        from array import array
+
+        from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+        self._cipher = Cipher(algorithms.AES(os.urandom(32)), modes.CTR(os.urandom(16)))
+        self._enc = self._cipher.encryptor()
+        self.path = path
+        self._fh = path.open("wb")
+        self._sizes = array("Q")  # bytes of each line
+        self._learnt = array("Q")  # how many secrets the redactor knew when the line was redacted
+
+    def add(self, line: str, learnt: int) -> None:
+        data = line.encode("utf-8")
+        self._fh.write(self._enc.update(data))
+        self._sizes.append(len(data))
+        self._learnt.append(learnt)
+
+    def lines(self) -> Iterator[tuple[str, int]]:
+        self._fh.close()
+        dec = self._cipher.decryptor()
+        with self.path.open("rb") as fh:
+            for size, learnt in zip(self._sizes, self._learnt):
+                yield dec.update(fh.read(size)).decode("utf-8"), learnt
+
+    def close(self) -> None:
+        self._fh.close()
+
+
 def _redact_into(src: Path, out: Path, reader: Any, har: HarRedactor, scanner: LeakScanner,
                  as_zip: bool) -> HarRedactionResult:
-    """The writing passes of :func:`redact_har_file` (secrets already collected)."""
-    known_before = len(scanner.known)
-    parts: list[tuple[str, Path]] = []
-    n = 0
+    """Redact every HAR of ``reader`` into a spool, then write them out (see :func:`redact_har_file`)."""
+    r = har.redactor
     with tempfile.TemporaryDirectory(prefix=f".{out.name}.", suffix=".part", dir=out.parent) as tmp:
         from .workdir import register_partial
 
         register_partial(tmp)  # removed by the next start if this process is killed before the rename
+        spooled: list[tuple[Any, _Spool, Any]] = []
         for i, source in enumerate(reader.sources):
-            member = _member_name(src, source.name, {name for name, _ in parts})
-            part = Path(tmp) / f"{i}.har"
-            n += _write_redacted_har(reader, source, part, har, scanner,
-                                     f"{out.name}:{member}" if as_zip else out.name)
-            parts.append((member, part))
-        scanner.add(har.redactor.removed)
-        if len(scanner.known) > known_before:
-            # Secrets first seen in a body may have been written earlier in raw form: check the files.
-            for member, part in parts:
-                _rescan_file(part, f"{out.name}:{member}" if as_zip else out.name, scanner)
+            spool = _Spool(Path(tmp) / f"{i}.spool")
+            try:
+                for rec in reader.records(source):
+                    before = len(r._map)  # what the entry learns itself may sit earlier in it, unreplaced
+                    spool.add(har.entry_line(rec.raw), before)
+            finally:
+                spool.close()
+            spooled.append((source, spool, har.redact_meta(reader.log_meta(source))))
+        scanner.add(r.removed)
+        learnt = list(r._map)  # in the order learnt: a line redacted knowing k of them lacks learnt[k:]
+        try:
+            parts, n = _write_parts(src, out, Path(tmp), reader, spooled, scanner, as_zip, har, learnt)
+        except _LateSecret:
+            # A line holds a value recognised as secret only later: redact everything again from the
+            # capture, now knowing every secret (the spool is not used).
+            parts, n = _write_parts(src, out, Path(tmp), reader, [(s, None, None) for s, _, _ in spooled], scanner,
+                                    as_zip, har, learnt)
         final = parts[0][1]
         if as_zip:
             final = Path(tmp) / "out.zip"
@@ -1282,8 +1380,36 @@ def _redact_into(src: Path, out: Path, reader: Any, har: HarRedactor, scanner: L
                 for member, part in parts:
                     zf.write(part, member)
         os.replace(final, out)
-    return HarRedactionResult(out, n, bool(reader.truncated), list(reader.warnings), len(har.redactor._map),
+    return HarRedactionResult(out, n, bool(reader.truncated), list(dict.fromkeys(reader.warnings)), len(r._map),
                               tuple(m for m, _ in parts) if as_zip else ())
+
+
+def _write_parts(src: Path, out: Path, tmp: Path, reader: Any, spooled: list[tuple[Any, Any, Any]],
+                 scanner: LeakScanner, as_zip: bool, har: HarRedactor,
+                 learnt: list[str]) -> tuple[list[tuple[str, Path]], int]:
+    """Each HAR written to ``tmp`` from its spool, or (spool None) redacted again from the capture."""
+    parts: list[tuple[str, Path]] = []
+    n = 0
+    known_before = len(scanner.known)
+    for i, (source, spool, meta) in enumerate(spooled):
+        member = _member_name(src, source.name, {name for name, _ in parts})
+        part = tmp / f"{i}.har"
+        label = f"{out.name}:{member}" if as_zip else out.name
+        if spool is None:
+            # Every secret is known now: each entry redacted again is final.
+            again = ((json.dumps(har.redact_entry(rec.raw), ensure_ascii=False), len(learnt))
+                     for rec in reader.records(source))
+            n += _write_redacted_har(har.redact_meta(reader.log_meta(source)), part, scanner, label, again, har,
+                                     learnt)
+        else:
+            n += _write_redacted_har(meta, part, scanner, label, spool.lines(), har, learnt)
+        parts.append((member, part))
+    scanner.add(har.redactor.removed)
+    if len(scanner.known) > known_before:
+        # Secrets first seen while writing may have been written earlier in raw form: check the files.
+        for member, part in parts:
+            _rescan_file(part, f"{out.name}:{member}" if as_zip else out.name, scanner)
+    return parts, n
 
 
 def _member_name(src: Path, source_name: str, taken: set[str]) -> str:
@@ -1296,25 +1422,50 @@ def _member_name(src: Path, source_name: str, taken: set[str]) -> str:
     return name
 
 
-def _write_redacted_har(reader: Any, source: Any, path: Path, har: HarRedactor, scanner: LeakScanner,
-                        label: str) -> int:
-    """One HAR of ``reader`` (``source``) redacted into ``path``; returns the number of entries."""
-    meta = har.redact_meta(reader.log_meta(source))
+def _write_redacted_har(meta: Any, path: Path, scanner: LeakScanner, label: str,
+                        lines: Iterable[tuple[str, int]], har: HarRedactor, learnt: list[str]) -> int:
+    """One redacted HAR into ``path``: its ``log`` fields, then its entries' ``lines`` (each with the
+    number of secrets known when it was redacted); returns the number of entries."""
     n = 0
     with path.open("w", encoding="utf-8", newline="\n") as fh:
         head = json.dumps(meta, ensure_ascii=False)
         for leak in scanner.scan_blob(head, f"{label} log header"):
             raise LeakError([leak])
         fh.write('{"log": ' + head[:-1] + (', ' if meta else '') + '"entries": [\n')
-        for rec in reader.records(source):
-            line = json.dumps(har.redact_entry(rec.raw), ensure_ascii=False)
-            leaks = scanner.scan_blob(line, f"{label} entry {n + 1} ({_short_url(rec.raw)})")
+        for line, known in lines:
+            if known < len(learnt):
+                _check_late(line, learnt[known:], har.redactor)
+            leaks = scanner.scan_blob(line, f"{label} entry {n + 1}")
             if leaks:
-                raise LeakError(leaks)
+                where = f"{label} entry {n + 1} ({_short_url(json.loads(line))})"
+                raise LeakError([Leak(where, leak.what) for leak in leaks])
             fh.write((",\n" if n else "") + line)
             n += 1
         fh.write("\n]}}\n")
     return n
+
+
+def _check_late(line: str, values: list[str], redactor: Redactor) -> None:
+    """Raise :class:`_LateSecret` when ``line`` may hold one of ``values`` (secrets learnt after it
+    was redacted), as the rules would have replaced it: verbatim, or written with JSON escapes
+    (which, for printable ASCII, only add backslashes), or inside a longer one."""
+    flat: str | None = None
+    known: list[str] | None = None
+    for value in values:
+        if len(value) < MIN_KNOWN_LEN:
+            continue  # never replaced inside other text (see Redactor._replace_known)
+        if value in line or not (value.isascii() and value.isprintable()):
+            raise _LateSecret
+        if flat is None:
+            flat = line.replace("\\", "")
+        if value.replace("\\", "") in flat:
+            raise _LateSecret
+        known = known if known is not None else redactor.known_values()
+        for other in known:
+            # A shorter secret inside it was replaced on its own, leaving the rest of this one.
+            placeholder = redactor._map.get(other) if other != value and other in value else None
+            if placeholder is not None and value.replace(other, placeholder) in line:
+                raise _LateSecret
 
 
 def _short_url(entry: dict[str, Any]) -> str:
@@ -1340,3 +1491,4 @@ def safe_url(url: str) -> str:
     if "@" not in parts.netloc:
         return url
     return urlunsplit(parts._replace(netloc="<redacted>@" + parts.netloc.rpartition("@")[2]))
+

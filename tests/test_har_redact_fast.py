@@ -120,6 +120,23 @@ def _redact(tmp_path, src, name: str, slow: bool, monkeypatch) -> tuple[str, Red
     return out.read_text(encoding="utf-8"), redactor
 
 
+def _reference(src, monkeypatch) -> tuple[list, dict]:
+    """What the redaction did before the fast path: every rule on every string, a whole pass to
+    learn the secrets (ijson reader), then each entry redacted again knowing all of them."""
+    from checks.evidence.har import HarReader, read_log_meta
+
+    monkeypatch.setattr(HarRedactor, "quiet", lambda self, text: False)
+    har = HarRedactor()
+    reader = HarReader(src)
+    entries = [rec.raw for rec in reader.records()]
+    for e in entries:
+        har.redact_entry(e)
+    har.redact_meta(read_log_meta(reader.sources[0]))
+    out = json.loads(json.dumps([har.redact_entry(e) for e in entries], ensure_ascii=False))
+    monkeypatch.undo()
+    return _normalised(json.dumps({"log": {"entries": out}}))["log"]["entries"], har.redactor._map
+
+
 @pytest.mark.parametrize("layout", ["pretty", "minified", "crlf", "gzip"])
 def test_fast_path_redacts_exactly_what_the_full_rules_do(tmp_path, monkeypatch, layout):
     src = _write(tmp_path / "in.har", hf.har_doc(varied_entries()), layout)
@@ -127,6 +144,8 @@ def test_fast_path_redacts_exactly_what_the_full_rules_do(tmp_path, monkeypatch,
     slow, slow_r = _redact(tmp_path, src, "slow.har", True, monkeypatch)
     assert fast_r._map == slow_r._map  # the same values replaced, by the same placeholders
     assert _normalised(fast) == _normalised(slow)
+    ref_entries, ref_map = _reference(src, monkeypatch)
+    assert fast_r._map == ref_map and _normalised(fast)["log"]["entries"] == ref_entries
     decoded = json.dumps(_normalised(fast), ensure_ascii=False)
     for secret in (*S.values(), *hf.SECRETS, JWT_IN_TEXT, "DeepSecret0012ab"):
         assert secret not in fast and secret not in decoded, secret
@@ -222,3 +241,68 @@ def test_log_fields_come_from_the_outline_the_fast_reader_checked(tmp_path, layo
     log = json.loads(out.read_text())["log"]
     assert log["_custom"] == doc["log"]["_custom"] and log["creator"] == doc["log"]["creator"]
     assert S["json"] not in log["comment"] and log["comment"].startswith("after the entries, token=<redacted:")
+
+
+def _spy_spools(monkeypatch) -> list:
+    """Every spool file's raw bytes as they were when the spool was closed for writing."""
+    seen: list[bytes] = []
+    real_close = redact_mod._Spool.close
+
+    def close(self):
+        real_close(self)
+        seen.append(self.path.read_bytes())
+
+    monkeypatch.setattr(redact_mod._Spool, "close", close)
+    return seen
+
+
+@pytest.mark.parametrize("escaped", [False, True])
+def test_secret_learnt_late_sends_the_copy_through_the_rules_again(tmp_path, monkeypatch, escaped):
+    """A token quoted in an early body (as plain text, or JSON-escaped inside a JSON string) and
+    recognised as secret only by a later header: the spooled line is not used, nothing leaks."""
+    token = "ab/cd\"ef+gh12345678" if escaped else hf.BEARER
+    early = hf.entry("GET", "https://admin.webex.com/debug", 200, json.dumps({"dump": token}), auth=False)
+    late = hf.entry("GET", "https://admin.webex.com/api", 200, "{}", auth=False)
+    late["request"]["headers"].append({"name": "Authorization", "value": f"Bearer {token}"})
+    src = _write(tmp_path / "in.har", hf.har_doc([early, late]), "pretty")
+    rewrites = []
+    real = redact_mod._write_parts
+    monkeypatch.setattr(redact_mod, "_write_parts", lambda *a: rewrites.append(a[4][0][1] is None) or real(*a))
+    spools = _spy_spools(monkeypatch)
+    redact_har_file(src, tmp_path / "out.har")
+    text = (tmp_path / "out.har").read_text()
+    assert token not in text and json.dumps(token)[1:-1] not in text
+    assert rewrites == [False, True]  # tried from the spool, then redacted again knowing the token
+    assert spools and all(token.encode() not in raw and b"Bearer" not in raw for raw in spools)
+
+
+def test_spool_is_used_when_no_secret_comes_late(tmp_path, monkeypatch):
+    src = _write(tmp_path / "in.har", hf.har_doc(varied_entries()), "minified")
+    rewrites = []
+    real = redact_mod._write_parts
+    monkeypatch.setattr(redact_mod, "_write_parts", lambda *a: rewrites.append(a[4][0][1] is None) or real(*a))
+    spools = _spy_spools(monkeypatch)
+    redact_har_file(src, tmp_path / "out.har")
+    assert rewrites == [False]
+    # Encrypted: not even what is no secret (a URL, a tracking ID) is readable in the spool.
+    assert spools and all(b"admin.webex.com" not in raw and b"ATLAS_" not in raw for raw in spools)
+
+
+def test_secret_learnt_later_in_the_same_entry_is_replaced_earlier_in_it(tmp_path, monkeypatch):
+    value = "SameEntry0013abcdef"
+    e = _body_entry(0, json.dumps({"password": value}))
+    e["request"]["url"] += f"?note={value}"  # before the body, under a name that says nothing
+    src = _write(tmp_path / "in.har", hf.har_doc([e, _body_entry(1, "{}")]), "pretty")
+    fast, fast_r = _redact(tmp_path, src, "fast.har", False, monkeypatch)
+    ref_entries, ref_map = _reference(src, monkeypatch)
+    assert value not in fast and fast_r._map == ref_map and _normalised(fast)["log"]["entries"] == ref_entries
+
+
+def test_capture_holding_the_kept_body_mark_is_still_written_right(tmp_path, monkeypatch):
+    big = json.dumps({"items": [{"id": i, "title": f"row {i}"} for i in range(40)]})  # read lazily, kept
+    e = _body_entry(0, big)
+    e["response"]["headers"].append({"name": "x-odd", "value": redact_mod._KEPT_MARK + "0"})
+    src = _write(tmp_path / "in.har", hf.har_doc([e, _body_entry(1, big)]), "minified")
+    fast, _ = _redact(tmp_path, src, "fast.har", False, monkeypatch)
+    ref_entries, _ = _reference(src, monkeypatch)
+    assert _normalised(fast)["log"]["entries"] == ref_entries

@@ -571,6 +571,17 @@ class LazyBody(dict):
     def raw_size(self) -> int:
         return len(self._raw) if self._raw is not None else len(dict.get(self, "text") or "")
 
+    def raw_json(self) -> str | None:
+        """The text's JSON (a string literal, quotes included) as in the file while it is not
+        decoded yet; None once decoded or when it is not UTF-8 (decoding then says what is wrong)."""
+        if self._raw is None:
+            return None
+        raw = self._raw.read() if isinstance(self._raw, _Span) else self._raw
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+
     def _load(self) -> None:
         if self._raw is not None:
             raw, self._raw = self._raw, None
