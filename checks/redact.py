@@ -448,13 +448,6 @@ class LeakError(RuntimeError):
         super().__init__(f"refused to write: possible secret found — {shown}{more}")
 
 
-@functools.lru_cache(maxsize=1)
-def _shape_anchors() -> Any:
-    """The anchors of the JWT and bearer/basic shapes, as one RE2 pattern (case as the rules fold it)."""
-    return compile_linear("|".join([re.escape(a) for a in _JWT_ANCHORS]
-                                   + ["(?i:%s)" % "|".join(re.escape(a) for a in _BEARER_ANCHORS)]))
-
-
 class LeakScanner:
     """Scans outgoing bytes for secret shapes and for values known to be secret.
 
@@ -476,16 +469,15 @@ class LeakScanner:
 
     def _scan(self, text: str, loc: str) -> list[Leak]:
         leaks: list[Leak] = []
-        if _shape_anchors().search(text) is not None:  # one linear scan instead of lower() and finds
-            if any(True for _ in _matches_at(JWT_RE, text, _JWT_ANCHORS)):
-                leaks.append(Leak(loc, "a JWT (eyJ….….…)"))
-            for m in _matches_at(BEARER_RE, text, _BEARER_ANCHORS, fold=True):
-                if m.group(2).startswith("<redacted"):
-                    continue
-                if not (credential_like if self.strict else looks_like_credential)(m.group(1), m.group(2)):
-                    continue
-                leaks.append(Leak(loc, f"a {m.group(1).lower()} credential"))
-                break
+        if any(True for _ in _matches_at(JWT_RE, text, _JWT_ANCHORS)):
+            leaks.append(Leak(loc, "a JWT (eyJ….….…)"))
+        for m in _matches_at(BEARER_RE, text, _BEARER_ANCHORS, fold=True):
+            if m.group(2).startswith("<redacted"):
+                continue
+            if not (credential_like if self.strict else looks_like_credential)(m.group(1), m.group(2)):
+                continue
+            leaks.append(Leak(loc, f"a {m.group(1).lower()} credential"))
+            break
         if "@" in text:
             for m in _userinfo_matches(text):
                 if not m.group(3).startswith("<redacted"):
@@ -802,13 +794,17 @@ class _Prefilter:
         parts.append(r"<(?:%s)" % "|".join(_HTML_TAGS))  # form fields and <meta> (_html_secret_attrs)
         parts.append(r'"name\\*"')  # {"name": …, "value": …} pairs, as JSON or inside a JSON string
         self._words = compile_linear("|".join(parts), re.IGNORECASE)
+        # The same over a string's raw JSON, which must hold no raw control character either.
+        self._words_raw = compile_linear("|".join([*parts, r"[\x00-\x1f]"]), re.IGNORECASE)
         self._colon_slash = compile_linear(r":\\*/")  # userinfo (":/" then "@") and URLs ("://")
         self._url = compile_linear(r":\\*/\\*/")
         self._url_words = compile_linear("|".join([_spelled(w) for w in _PREFILTER_URL_WORDS] + ["%"]),
                                          re.IGNORECASE)
 
-    def may_change(self, text: str, known: Iterable[str] = ()) -> bool:
-        if self._words.search(text) is not None:
+    def may_change(self, text: str, known: Iterable[str] = (), raw: bool = False) -> bool:
+        """Whether a rule could change ``text`` (``raw``: a JSON string literal as in the file,
+        which also counts as changed when it is not valid JSON as it stands)."""
+        if (self._words_raw if raw else self._words).search(text) is not None:
             return True
         if "/" in text:
             if "@" in text and self._colon_slash.search(text) is not None:
@@ -856,12 +852,6 @@ def _key_kind(key: str) -> int:
 
 #: Stands for a body kept as captured in the line :meth:`HarRedactor.entry_line` builds.
 _KEPT_MARK = "\x00wx-kept-"
-
-
-@functools.lru_cache(maxsize=1)
-def _control_chars() -> Any:
-    """A raw control character: not valid inside a JSON string (RE2: ``re`` scans this slowly)."""
-    return compile_linear(r"[\x00-\x1f]")
 
 
 #: Values copied as they are by the walk (no text in them).
@@ -981,8 +971,8 @@ class HarRedactor:
                 "x-www-form-urlencoded" in mime.lower():
             return None
         text = raw()
-        if text is None or _control_chars().search(text) is not None or not self.quiet(text):
-            return None  # not valid as it is (json would refuse it), or it needs the rules
+        if text is None or not self.quiet(text, raw=True):
+            return None  # it needs the rules, or it is not valid as it is (json would refuse it)
         return text
 
     def redact_entry(self, entry: dict[str, Any]) -> dict[str, Any]:
@@ -1178,14 +1168,14 @@ class HarRedactor:
             return text if redacted == decoded else base64.b64encode(redacted.encode("utf-8")).decode("ascii")
         return self._plain_body(text, mime)
 
-    def quiet(self, text: str) -> bool:
+    def quiet(self, text: str, raw: bool = False) -> bool:
         """True when no rule would change ``text`` (nor learn a secret from it): bodies that are
         quiet are kept exactly as captured, without decoding a JSON document string by string."""
         r = self.redactor
         known = r.known_values()
         if r.short_secrets:
             known = [*known, *r.short_secrets]
-        return not _prefilter().may_change(text, known)
+        return not _prefilter().may_change(text, known, raw)
 
     def _plain_body(self, text: str, mime: str) -> str:
         if "x-www-form-urlencoded" not in mime.lower() and self.quiet(text):

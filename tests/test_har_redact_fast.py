@@ -112,7 +112,7 @@ def _normalised(text: str) -> dict:
 
 def _redact(tmp_path, src, name: str, slow: bool, monkeypatch) -> tuple[str, Redactor]:
     if slow:
-        monkeypatch.setattr(HarRedactor, "quiet", lambda self, text: False)
+        monkeypatch.setattr(HarRedactor, "quiet", lambda self, text, raw=False: False)
     redactor = Redactor()
     out = tmp_path / name
     redact_har_file(src, out, redactor=redactor)
@@ -125,7 +125,7 @@ def _reference(src, monkeypatch) -> tuple[list, dict]:
     learn the secrets (ijson reader), then each entry redacted again knowing all of them."""
     from checks.evidence.har import HarReader, read_log_meta
 
-    monkeypatch.setattr(HarRedactor, "quiet", lambda self, text: False)
+    monkeypatch.setattr(HarRedactor, "quiet", lambda self, text, raw=False: False)
     har = HarRedactor()
     reader = HarReader(src)
     entries = [rec.raw for rec in reader.records()]
