@@ -854,6 +854,8 @@ def _key_kind(key: str) -> int:
 _KEPT_MARK = "\x00wx-kept-"
 
 
+#: Lists of name/value pairs in a HAR.
+_PAIR_PARENTS = frozenset({"headers", "cookies", "queryString", "params"})
 #: Values copied as they are by the walk (no text in them).
 _SCALARS = frozenset({int, float, bool, type(None)})
 #: Strings up to this length are remembered with their redacted form, up to _MEMO_MAX of them.
@@ -996,7 +998,10 @@ class HarRedactor:
     def _string(self, text: str) -> str:
         if len(text) > _MEMO_LEN:
             return self._json_text(text) or (self.url(text) if "://" in text else self.text(text))
-        out = self._remembered().get(text)
+        r = self.redactor
+        memo = self._memo if len(r._map) + len(r.known_secrets) + len(r.short_secrets) == self._memo_size \
+            else self._remembered()
+        out = memo.get(text)
         if out is None:
             # WebSocket frames, comments, page titles, initiator URLs: a JSON document gets the body
             # rules (secret keys at any depth); anything else the text rules.
@@ -1010,7 +1015,7 @@ class HarRedactor:
         if isinstance(obj, dict):
             if parent in ("content", "postData") or ("mimeType" in obj and "text" in obj):
                 return self._body(obj)
-            if "name" in obj and "value" in obj and parent in ("headers", "cookies", "queryString", "params"):
+            if "name" in obj and "value" in obj and parent in _PAIR_PARENTS:
                 return self._pair(obj, parent)
             if _secret_pair(obj):  # {"name": "password", "value": …} anywhere else in the capture
                 return {k: (self._secret_value(v) if k == "value" else self._walk(v, str(k))) for k, v in obj.items()}
@@ -1033,6 +1038,9 @@ class HarRedactor:
                     out[k] = self._walk(v, key)
             return out
         if isinstance(obj, list):
+            if parent in _PAIR_PARENTS:  # headers, cookies …: straight to _pair, as _walk would send them
+                return [self._pair(v, parent) if v.__class__ is dict and "name" in v and "value" in v
+                        and not ("mimeType" in v and "text" in v) else self._walk(v, parent) for v in obj]
             return [self._walk(v, parent) for v in obj]
         if isinstance(obj, str):
             return self._string(obj)
