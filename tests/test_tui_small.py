@@ -241,3 +241,23 @@ async def test_cluster_fields_do_not_repeat_their_label(tmp_path: Path):
         assert len(fields) >= 5
         for field in fields:
             assert field.placeholder and field.placeholder not in labels, field.placeholder
+
+
+@pytest.mark.parametrize("size", [SMALL, LARGE])
+async def test_bundle_dialog_keeps_export_on_screen(tmp_path: Path, size):
+    """A new case lists every gap for TAC: on 24 rows that pushed the path and Export off the dialog."""
+    app = demo_app(tmp_path)
+    async with app.run_test(size=size) as pilot:
+        app.action_edit_case()  # a new case with only a description: every other gap is listed
+        await pilot.pause()
+        app.screen.query_one("#f-description", Input).value = "Calls drop"
+        await pilot.pause()
+        app.action_export_bundle()
+        await pilot.pause()
+        await pilot.pause()
+        screen = app.screen
+        for wid in ("#export", "#close", "#bundle-path"):
+            widget = screen.query_one(wid)
+            assert _on_screen(app, widget) and widget.region.bottom <= size[1], (wid, widget.region)
+        body = screen.query_one("#bundle-body")
+        assert body.has_class("-more-below") is (size == SMALL)

@@ -19,6 +19,7 @@ from checks.redact import LeakError, safe_message
 from checks.textsafe import one_line
 
 from ..messages import BundleRefused, BundleWritten
+from ..widgets import HintedScroll
 from ..workers import ReportsWorkerErrors
 
 
@@ -52,15 +53,18 @@ class BundleScreen(ReportsWorkerErrors, ModalScreen[str | None]):
                 yield Label("No cases yet: open a case first (Live session or Guided).", id="bundle-message")
                 yield Button("Close", id="close")
                 return
-            yield Label("Case")
-            yield Select([(f"{c.id}  {c.org_id or '(no org ID)'}", c.id) for c in cases], value=current,
-                         allow_blank=False, id="bundle-case")
-            yield Static("", id="bundle-missing", markup=False)
-            with Horizontal(classes="buttons", id="bundle-fill"):
-                yield Button("Add found facts (ctrl+g)", id="accept-found", compact=True)
-                yield Button("Edit case (ctrl+e)", id="edit-case", compact=True)
-            yield Label("Write to")
-            yield Input(f"~/wxtriage-{current}.zip", id="bundle-path")
+            # The fields scroll; the message and the buttons below them always show (on a 24-row
+            # terminal a long "Missing for TAC" list pushed Export off the dialog).
+            with HintedScroll(id="bundle-body"):
+                yield Label("Case")
+                yield Select([(f"{c.id}  {c.org_id or '(no org ID)'}", c.id) for c in cases], value=current,
+                             allow_blank=False, id="bundle-case", compact=True)
+                yield Label("Write to")
+                yield Input(f"~/wxtriage-{current}.zip", id="bundle-path", compact=True)
+                yield Static("", id="bundle-missing", markup=False)
+                with Horizontal(classes="buttons", id="bundle-fill"):
+                    yield Button("Add found facts (ctrl+g)", id="accept-found", compact=True)
+                    yield Button("Edit case (ctrl+e)", id="edit-case", compact=True)
             yield Label("", id="bundle-message", markup=False)  # paths and errors: plain text
             with Horizontal(classes="buttons"):
                 yield Button("Export", id="export", variant="primary")
