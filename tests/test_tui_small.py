@@ -189,9 +189,29 @@ async def test_playbook_steps_wrap_under_their_title(tmp_path: Path):
         for i, line in enumerate(lines):
             if i not in marks and line.strip() and not line.startswith("before"):
                 assert line.startswith(" " * 6), line  # under the title, after "▶ [ ] "
-        # The choices of a question are one a line, never broken across lines.
-        keys = str(app.screen.query_one("#pb-keys", Static).render()).splitlines()
-        assert keys[0].startswith("Answer") and all(k.lstrip()[0].isdigit() for k in keys[1:] if k.strip())
+
+
+async def test_playbook_choices_wrap_under_their_words(tmp_path: Path):
+    """The first question of "Status: 400" has long choices: at 80 columns each is on its own
+    lines, wrapped under its words, never after the next choice's number."""
+    from rich.console import Console
+
+    from tui.screenshots import type_symptom
+
+    app = demo_app(tmp_path)
+    async with app.run_test(size=SMALL) as pilot:
+        await type_symptom(pilot, "status 400")
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.pause()
+        keys_pane = app.screen.query_one("#pb-keys", Static)
+        console = Console(width=keys_pane.content_region.width, record=True, file=open("/dev/null", "w"))
+        console.print(keys_pane.content)
+        keys = console.export_text().rstrip().splitlines()
+        assert keys[0].startswith("Answer") and keys[1].lstrip().startswith("1 ")
+        assert len(keys) > 1 + len(app.screen.walk.current.choices), "a choice wraps at 80 columns"
+        for line in keys[1:]:
+            assert line.startswith("  ") and (line.lstrip()[0].isdigit() or line.startswith("    ")), line
 
 
 async def test_option_help_reads_as_words(tmp_path: Path):

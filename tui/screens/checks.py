@@ -3,33 +3,31 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual import on, work
+from textual import work
 from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Markdown, Select, Static, Tree
+from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Markdown, Static, Tree
 from textual.widget import Widget
 from textual.worker import Worker, WorkerState
 
 from checks.api import (AREAS, Check, CheckContext, CheckOption, InputError, Services, check_option_requirements,
                         in_words)
-from checks.interfaces import INTERFACES
-from checks.inventory import AUTH_MODES, UNDECLARED, Cluster
+from checks.inventory import Cluster
 from checks.model import CheckResult, Finding
 from checks.paths import typed_path
-from checks.redact import keyring_redactor
 from checks.report import finding_markdown, summary_counts
 from checks.runner import CheckFinished, CheckProgress, CheckStarted
 
 from ..background import BackgroundRun
 from ..messages import CheckEventMessage, RunCompleted
 from ..widgets import HintedScroll
+from ..widgets.cluster_form import ClusterForm
 from ..widgets.results import ResultsTree
 from ..workers import ReportsWorkerErrors, ask_password_first, run_in_thread
 
-TYPED = "__typed__"
 HINT = "Select a finding to read what it means and how to fix it."
 
 
@@ -105,20 +103,7 @@ class ChecksScreen(ReportsWorkerErrors, Screen):
 
     def compose_cluster_form(self) -> ComposeResult:
         """Pick a cluster of the inventory or type its interfaces (read back by ``_cluster``)."""
-        yield Label("Cluster", classes="section-title")
-        choices = [(c.name, c.name) for c in self.app.inventory.clusters] + [("typed below", TYPED)]
-        chosen = self.cluster_name if any(v == self.cluster_name for _, v in choices) else choices[0][1]
-        yield Select(choices, value=chosen, allow_blank=False, id="cluster", compact=True)
-        for i in INTERFACES:
-            yield Label(i.field_label, classes="input-label")
-            # The placeholder shows the shape to type, not the label again.
-            yield Input(placeholder=("https://… as Partner Hub shows it" if i.is_url else
-                                     "host:port as Partner Hub shows it"),
-                        id=f"c-{i.key}", tooltip=i.field_label, compact=True)
-        yield Label("Auth Service mode", classes="input-label")
-        # "not declared": xsp.mtls then reports what the Auth Service does and asks (no mode assumed).
-        yield Select([("not declared", UNDECLARED), *((m, m) for m in AUTH_MODES)], value=UNDECLARED,
-                     allow_blank=False, id="c-auth_mode", tooltip="Auth Service mode", compact=True)
+        yield ClusterForm(self.app.inventory, self.cluster_name, id="cluster-form")
 
     def compose_option_inputs(self, options: list[CheckOption]) -> ComposeResult:
         """One input per option (read back by ``_typed_option_values``). Area screens that draw
@@ -154,7 +139,6 @@ class ChecksScreen(ReportsWorkerErrors, Screen):
 
     def on_mount(self) -> None:
         self.call_after_refresh(self._focus_first_input)
-        self._fill_cluster_inputs()
         tree = self.query_one("#results", ResultsTree)
         previous = {r.check_id: r for r in self.app.latest_results()}
         for c in self.selected_checks:
@@ -170,42 +154,8 @@ class ChecksScreen(ReportsWorkerErrors, Screen):
         if first is not None and self.focused is None:
             self.set_focus(first, scroll_visible=False)
 
-    def _fill_cluster_inputs(self) -> None:
-        if not self._needs_cluster():
-            return
-        chosen = self.query_one("#cluster", Select).value
-        cluster = next((c for c in self.app.inventory.clusters if c.name == chosen), None)
-        redactor = keyring_redactor()
-        self._shown_urls = {}
-        for name in (i.key for i in INTERFACES):
-            real = getattr(cluster, name) if cluster else ""
-            # A password or token in an inventory URL is never on screen (nor in a screenshot);
-            # an unchanged field still means the inventory's value.
-            shown = redactor.redact_text(real) if real else real
-            self._shown_urls[name] = (shown, real)
-            self.query_one(f"#c-{name}", Input).value = shown
-        if cluster:
-            self.query_one("#c-auth_mode", Select).value = cluster.auth_mode
-
-    @on(Select.Changed, "#cluster")
-    def _cluster_changed(self) -> None:
-        self._fill_cluster_inputs()
-
     def _cluster(self) -> Cluster | None:
-        if not self._needs_cluster():
-            return None
-        chosen = self.query_one("#cluster", Select).value
-        base = next((c for c in self.app.inventory.clusters if c.name == chosen), None)
-        typed = {i.key: self.query_one(f"#c-{i.key}", Input).value.strip() for i in INTERFACES}
-        shown_urls = getattr(self, "_shown_urls", {})
-        typed = {name: (shown_urls[name][1] if name in shown_urls and value == shown_urls[name][0].strip() else value)
-                 for name, value in typed.items()}
-        if not any(typed.values()):
-            return None
-        mode = str(self.query_one("#c-auth_mode", Select).value)
-        if base:
-            return Cluster(**(base.to_dict() | typed | {"auth_mode": mode, "nodes": base.nodes}))
-        return Cluster(name="typed", auth_mode=mode, **typed)
+        return self.query_one(ClusterForm).cluster() if self._needs_cluster() else None
 
     def _option_values(self) -> dict[str, object] | None:
         values = self._typed_option_values(self._options())

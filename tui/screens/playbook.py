@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from rich.console import Group, RenderableType
+from rich.table import Table
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -162,12 +164,17 @@ class PlaybookScreen(ReportsWorkerErrors, Screen):
                 + (f" *(seed lines {', '.join(step.cites)})*" if step.cites else "")]
         return "\n".join(out)
 
-    def _keys_hint(self, step: Step) -> str:
+    def _keys_hint(self, step: Step) -> RenderableType:
         if step.kind == "ask":
-            # One choice a line: side by side, a narrow pane broke a choice across lines.
-            keys = "\n".join(f"  [b]{i}[/] {_esc(str(c.label))}" for i, c in enumerate(step.choices, 1))
+            # One choice a line, a long one wrapped under its own words (side by side, a narrow
+            # pane broke a choice across lines).
             yn = " (y/n)" if {"yes", "no"} <= {c.id for c in step.choices} else ""
-            return f"Answer{yn}:\n{keys}"
+            grid = Table.grid(padding=(0, 1))
+            grid.add_column(no_wrap=True)
+            grid.add_column()
+            for i, c in enumerate(step.choices, 1):
+                grid.add_row(Text(f"  {i}", style="bold"), Text(str(c.label)))
+            return Group(Text(f"Answer{yn}:"), grid)
         return {
             "do": "[b]y[/]/[b]enter[/] done   [b]s[/] skip   [b]c[/] copy",
             "collect": "Type or paste, then [b]enter[/] ([b]ctrl+s[/] in a paste box); empty [b]enter[/] skips",
