@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rich.console import Group, RenderableType
-from rich.table import Table
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -21,7 +19,6 @@ from textual.widgets import Footer, Header, Input, Markdown, Static, TextArea, T
 from textual.worker import Worker, WorkerState
 
 from checks.api import CheckContext, InputError
-from checks.catalog import describe_source
 from checks.model import CheckResult, Finding
 from checks.playbooks import Playbook, Step, Walk, checklist, tac_items
 from checks.playbooks.inputs import cluster_from_text
@@ -33,6 +30,7 @@ from ..background import BackgroundRun
 from ..messages import RunCompleted
 from ..widgets import HangingList, HintedScroll, Row
 from ..widgets.results import ResultsTree
+from ..widgets.step_text import keys_hint, step_markdown
 from ..workers import ReportsWorkerErrors, ask_password_first, run_in_thread
 
 #: The mark shown per step state (the walk's states; choice ids show as their first letters).
@@ -125,7 +123,7 @@ class PlaybookScreen(ReportsWorkerErrors, Screen):
             f"[b]{KIND_LABELS[step.kind]}[/] · step {n} of {len(walk.playbook.steps)}"
             + (" · [dim]before you escalate[/]" if step.shared else ""))
         self.query_one("#pb-text", Markdown).update(self._step_markdown(step))
-        self.query_one("#pb-keys", Static).update(self._keys_hint(step))
+        self.query_one("#pb-keys", Static).update(keys_hint(step))
         if walk.undecided():
             self.query_one("#pb-error", Static).update(self._undecided_message(step))
         self._show_findings(step)
@@ -138,51 +136,14 @@ class PlaybookScreen(ReportsWorkerErrors, Screen):
             self.call_after_refresh(self._run_checks, step)
 
     def _step_markdown(self, step: Step) -> str:
-        out = [f"## {step.title}", "", str(step.text)]
-        if step.place:
-            out += ["", f"**Where:** {step.place}"]
-        if step.command:
-            out += ["", "**Command** (c copies it):", "", "```", step.command, "```"]
-        if step.how:
-            out += ["", "**How to get it:**", ""] + [f"{i}. {h}" for i, h in enumerate(step.how, 1)]
-        if step.fix:
-            out += ["", "**Fix:**", ""] + [f"{i}. {f}" for i, f in enumerate(step.fix, 1)]
-        if step.expect:
-            out += ["", f"**You should see:** {step.expect}"]
+        tac_lines: list[str] = []
         if step.kind == "escalate":
-            out += ["", "**For TAC** (from the case):", ""]
             kinds = {kind for kind, _ in self.app.store.evidence(self.app.case.id)} if self.app.case else set()
             items = tac_items(tuple(dict.fromkeys(step.tac + self.playbook.tac)), self.app.case, kinds)
-            out += [f"- {'✓' if i.present else '✗'} {i.label}: " + (f"`{i.value}`" if i.present else f"*missing* — {i.fill}")
-                    for i in items]
-        if step.help:
-            out += ["", str(step.help)]
+            tac_lines = [f"- {'✓' if i.present else '✗'} {i.label}: " + (f"`{i.value}`" if i.present else
+                                                                        f"*missing* — {i.fill}") for i in items]
         rec = self.walk.record(step.id) if self.walk else None
-        if rec and rec.note:
-            out += ["", f"**Note:** {rec.note}"]
-        out += ["", f"*Source: {describe_source(step.source)}*"
-                + (f" *(seed lines {', '.join(step.cites)})*" if step.cites else "")]
-        return "\n".join(out)
-
-    def _keys_hint(self, step: Step) -> RenderableType:
-        if step.kind == "ask":
-            # One choice a line, a long one wrapped under its own words (side by side, a narrow
-            # pane broke a choice across lines).
-            yn = " (y/n)" if {"yes", "no"} <= {c.id for c in step.choices} else ""
-            grid = Table.grid(padding=(0, 1))
-            grid.add_column(no_wrap=True)
-            grid.add_column()
-            for i, c in enumerate(step.choices, 1):
-                grid.add_row(Text(f"  {i}", style="bold"), Text(str(c.label)))
-            return Group(Text(f"Answer{yn}:"), grid)
-        return {
-            "do": "[b]y[/]/[b]enter[/] done   [b]s[/] skip   [b]c[/] copy",
-            "collect": "Type or paste, then [b]enter[/] ([b]ctrl+s[/] in a paste box); empty [b]enter[/] skips",
-            "check": "[b]r[/] run again   [b]s[/] skip   [b]f[/] open the worst finding",
-            "verdict": "Did this fix it?  [b]y[/] fixed   [b]n[/] not fixed → before you escalate   "
-                       "[b]f[/] finding   [b]c[/] copy the fix",
-            "escalate": "[b]y[/]/[b]enter[/] done   [b]ctrl+b[/] export the TAC bundle",
-        }[step.kind]
+        return step_markdown(step, tac_lines, rec.note if rec else "")
 
     def _undecided_message(self, step: Step) -> str:
         """Why a check step waits: none of its checks could decide, each with its own reason."""
