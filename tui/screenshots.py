@@ -57,6 +57,10 @@ async def wait_for_run(pilot, timeout: float = 30.0) -> None:
 
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
+    # A re-run may still be scheduled: the paste screen runs again a moment after the last paste
+    # (its timer), so on a busy machine the run seen here is not always the last one.
+    while getattr(pilot.app.screen, "_timer", None) is not None and loop.time() < deadline:
+        await asyncio.sleep(0.05)
     await asyncio.wait_for(pilot.app.workers.wait_for_complete(), timeout)
     await pilot.pause()
     while loop.time() < deadline:
