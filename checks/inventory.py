@@ -6,14 +6,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
+from .interfaces import INTERFACES
 from .paths import config_dir, refuse_special
 
 AUTH_MODES = ("ci-token", "mtls")
 #: ``auth_mode`` when the inventory (or the command line) does not say: wxtriage then reports what it
 #: observes on the Auth Service and asks, instead of assuming one mode (issue 16).
 UNDECLARED = ""
-_KNOWN_KEYS = {"name", "xsi_actions", "xsi_events", "auth_service", "auth_mode", "cti", "dms", "das",
-               "nodes", "customers"}
+_INTERFACE_KEYS = tuple(i.key for i in INTERFACES)
+_KNOWN_KEYS = {"name", *_INTERFACE_KEYS, "auth_mode", "nodes", "customers"}
 
 
 class InventoryError(ValueError):
@@ -22,7 +23,11 @@ class InventoryError(ValueError):
 
 @dataclass(frozen=True)
 class Cluster:
-    """One Partner Hub cluster (an XSP/ADP farm) and its interfaces."""
+    """One Partner Hub cluster (an XSP/ADP farm) and its interfaces.
+
+    One field per interface of :data:`checks.interfaces.INTERFACES`, named by its ``key``
+    (tests/test_interfaces.py keeps the two equal); CTI is ``host:port``, the others URLs.
+    """
 
     name: str
     xsi_actions: str = ""
@@ -37,14 +42,11 @@ class Cluster:
 
     def interfaces(self) -> dict[str, str]:
         """Configured interface name → URL (CTI as ``host:port``), in Partner Hub's order."""
-        order = (("xsi-actions", self.xsi_actions), ("xsi-events", self.xsi_events), ("das", self.das),
-                 ("cti", self.cti), ("auth-service", self.auth_service), ("dms", self.dms))
-        return {k: v for k, v in order if v}
+        return {i.name: v for i in INTERFACES if (v := getattr(self, i.key))}
 
     def to_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "xsi_actions": self.xsi_actions, "xsi_events": self.xsi_events,
-                "auth_service": self.auth_service, "auth_mode": self.auth_mode, "cti": self.cti,
-                "dms": self.dms, "das": self.das, "nodes": list(self.nodes), "customers": self.customers}
+        return {"name": self.name, **{k: getattr(self, k) for k in _INTERFACE_KEYS}, "auth_mode": self.auth_mode,
+                "nodes": list(self.nodes), "customers": self.customers}
 
     @classmethod
     def from_mapping(cls, d: Mapping[str, Any], where: str = "cluster") -> "Cluster":
@@ -55,7 +57,7 @@ class Cluster:
         name = d.get("name")
         if not isinstance(name, str) or not name.strip():
             raise InventoryError(f"{where}: every cluster needs a name")
-        for key in ("xsi_actions", "xsi_events", "auth_service", "auth_mode", "cti", "dms", "das"):
+        for key in (*_INTERFACE_KEYS, "auth_mode"):
             if key in d and not isinstance(d[key], str):
                 raise InventoryError(f"{where} ({name}): {key} must be a string")
         mode = d.get("auth_mode", UNDECLARED).strip()
@@ -68,9 +70,8 @@ class Cluster:
         customers = d.get("customers")
         if customers is not None and (not isinstance(customers, int) or isinstance(customers, bool) or customers < 0):
             raise InventoryError(f"{where} ({name}): customers must be a whole number")
-        return cls(name=name.strip(), xsi_actions=d.get("xsi_actions", ""), xsi_events=d.get("xsi_events", ""),
-                   auth_service=d.get("auth_service", ""), auth_mode=mode, cti=d.get("cti", ""),
-                   dms=d.get("dms", ""), das=d.get("das", ""), nodes=tuple(nodes), customers=customers)
+        return cls(name=name.strip(), auth_mode=mode, nodes=tuple(nodes), customers=customers,
+                   **{k: d.get(k, "") for k in _INTERFACE_KEYS})
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from dataclasses import replace
 from typing import Iterable
 
 from .api import CheckOption
+from .interfaces import INTERFACES
 
 #: The kinds a :class:`~checks.api.CheckOption` may have.
 KINDS = ("str", "path", "location", "flag")
@@ -29,6 +30,5 @@ def add_arguments(group: argparse._ActionsContainer, options: Iterable[CheckOpti
 #: must not take one of these names (tests/test_conformance.py keeps the list equal to the parser's).
 RESERVED_FLAGS = frozenset({
     "help", "check", "area", "case", "json", "concurrency", "all-clusters", "parallel-probes", "per-host",
-    "store", "inventory", "cluster", "xsi-actions", "xsi-events", "auth-service", "auth-mode", "cti", "dms",
-    "das", "node", "customers",
+    "store", "inventory", "cluster", *(i.name for i in INTERFACES), "auth-mode", "node", "customers",
 })

@@ -11,6 +11,8 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from checks.interfaces import INTERFACES
+
 from .demo import DEMO_CASE_ID, demo_app, load_demo_pastes, write_demo_logs
 
 SIZE = (120, 36)
@@ -174,8 +176,8 @@ async def _probes_shot(app, pilot, tmp: Path, shot) -> None:
             screen = app.screen
             screen.query_one("#cluster").value = "__typed__"
             await _settle(pilot)
-            for name in ("xsi_events", "auth_service", "dms"):
-                screen.query_one(f"#c-{name}").value = ""
+            for i in INTERFACES:
+                screen.query_one(f"#c-{i.key}").value = ""
             screen.query_one("#c-xsi_actions").value = farm["url"]
             screen.query_one("#c-cti").value = farm["cti"]
             # CTI on the next port, pinned to the first node (nothing listens there: refused).

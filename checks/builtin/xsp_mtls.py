@@ -10,6 +10,8 @@ from collections import defaultdict
 from typing import TYPE_CHECKING, Any, Mapping
 
 from ..api import Check, CheckContext, SkipCheck
+from ..interfaces import by_name
+from ..inventory import AUTH_MODES
 from ..model import Evidence, Finding
 from ..probes import NodeProbe, endpoints_for, prober_for
 from ..probes.findings import differing_nodes, finding, rules, why_nothing_seen
@@ -26,12 +28,13 @@ def expectation(interface: str, auth_mode: str) -> Mapping[str, Any]:
     """What the interface should do; for the Auth Service it depends on the declared mode, and
     without one (``auth_mode`` empty) the expectation is ``undeclared``: report and ask."""
     exp = rules()["expect"]
-    if interface == "cti":
-        return exp["cti"]
-    if interface == "auth-service":
-        return exp.get({"mtls": "auth-service-mtls", "ci-token": "auth-service-ci-token"}.get(auth_mode, ""),
-                       exp["auth-service-undeclared"])
-    return exp["default"]
+    spec = by_name(interface)
+    if spec is None or spec.tls == "tls":
+        return exp["default"]
+    if spec.tls == "mtls":
+        return exp[interface]
+    # "auth-mode": [expect.<interface>-<mode>] for a declared mode, else [expect.<interface>-undeclared]
+    return exp.get(f"{interface}-{auth_mode}" if auth_mode in AUTH_MODES else "", exp[f"{interface}-undeclared"])
 
 
 def _observed_text(client_auth: str) -> str:

@@ -12,9 +12,12 @@ from urllib.parse import urlsplit, urlunsplit
 from ..api import Check, CheckContext, SkipCheck
 from ..catalog import load_catalog
 from ..findings import make_finding
+from ..interfaces import INTERFACES, by_name
 from ..redact import safe_url
 from ..model import Evidence, Finding
 
+_KEYS = ", ".join(i.key for i in INTERFACES[:4])
+_CTI = next(i for i in INTERFACES if not i.is_url)  # the cti_* rules of url_rules.toml
 _INTERNAL_SUFFIXES = (".local", ".internal", ".lan", ".corp", ".localdomain", ".home.arpa")
 
 
@@ -31,7 +34,8 @@ def _is_public_name(host: str) -> bool:
 def lint_http_url(name: str, url: str, catalog: dict[str, Any]) -> list[Finding]:
     rules = catalog["rules"]
     spec = catalog["interfaces"].get(name, {})
-    label = spec.get("label", name)
+    interface = by_name(name)
+    label = interface.field_label if interface is not None else name
     shown = safe_url(url)
     ctx: dict[str, Any] = {"label": label, "example": spec.get("example", ""), "url": shown}
     ev = [Evidence(label, shown, source="cluster configuration")]
@@ -99,8 +103,9 @@ def lint_http_url(name: str, url: str, catalog: dict[str, Any]) -> list[Finding]
 
 
 def lint_cti(value: str, catalog: dict[str, Any]) -> list[Finding]:
+    """Lint the CTI interface (``host:port``, the only interface not written as a URL)."""
     rules = catalog["rules"]
-    ev = [Evidence("CTI interface", value, source="cluster configuration")]
+    ev = [Evidence(f"{_CTI.label} interface", value, source="cluster configuration")]
     text = value.strip()
     if "://" in text:  # tolerate a scheme, but a path means it is not host:port
         parts = urlsplit(text)
@@ -132,12 +137,12 @@ class XspUrlsCheck(Check):
         assert cluster is not None  # guaranteed by needs
         if not cluster.interfaces():
             # Nothing to lint is not a pass.
-            raise SkipCheck(f"cluster {cluster.name!r} lists no interface URLs (xsi_actions, xsi_events, "
-                            "auth_service, cti …); add them to the inventory or give --xsi-actions URL …")
+            raise SkipCheck(f"cluster {cluster.name!r} lists no interface URLs ({_KEYS} …); add them to the "
+                            "inventory or give --xsi-actions URL …")
         findings: list[Finding] = []
         for name, value in cluster.interfaces().items():
             ctx.progress(f"linting {name}")
-            findings += lint_cti(value, catalog) if name == "cti" else lint_http_url(name, value, catalog)
+            findings += lint_cti(value, catalog) if name == _CTI.name else lint_http_url(name, value, catalog)
         rule = catalog["rules"]["customers"]
         if cluster.customers is not None and cluster.customers > rule["limit"]:
             findings.append(make_finding(rule, "", None, (), customers=cluster.customers, limit=rule["limit"],

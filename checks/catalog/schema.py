@@ -191,13 +191,13 @@ _MANUAL = Table({"id": str, "title": str, "detail": str, "steps": STRS, "command
 
 BUILTIN: dict[str, CatalogSchema] = {
     "url_rules": CatalogSchema(
-        sections={"interfaces": MapOf(Table({"label": str, "app_path": str, "app_path_severity": str,
-                                             "required_suffix": str, "example": str}, frozenset({"label", "example"})))},
+        # Keyed by the names of checks/interfaces.py, which holds the labels.
+        sections={"interfaces": MapOf(Table({"app_path": str, "app_path_severity": str,
+                                             "required_suffix": str, "example": str}, frozenset({"example"})))},
         rule_keys={"limit": int}),
     "bw_rules": CatalogSchema(),
     "probe_rules": CatalogSchema(
-        sections={"labels": MapOf(str),
-                  "thresholds": Table({"expiry_warning_days": int, "expiry_urgent_days": int, **SOURCED},
+        sections={"thresholds": Table({"expiry_warning_days": int, "expiry_urgent_days": int, **SOURCED},
                                       frozenset({"expiry_warning_days", "expiry_urgent_days", "source"})),
                   "expect": MapOf(Table({"mode": str, "webex_ca": bool, "why": str, **SOURCED},
                                         frozenset({"mode", "webex_ca", "why", "source"}))),

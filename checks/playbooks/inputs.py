@@ -12,20 +12,22 @@ from typing import Any, Mapping
 
 from ..api import InputError
 from ..catalog import load_catalog
+from ..interfaces import INTERFACES, InterfaceSpec, by_name
 from ..inventory import AUTH_MODES, Cluster, Inventory
 
-_FIELD = {"xsi-actions": "xsi_actions", "xsi-events": "xsi_events", "auth-service": "auth_service",
-          "cti": "cti", "dms": "dms", "das": "das"}
 _SPLIT = re.compile(r"[\s,;]+")
 _HOST_PORT = re.compile(r"^[A-Za-z0-9.-]+:\d{1,5}$")
+#: A bare host:port is the (one) interface written that way: CTI.
+_HOST_PORT_INTERFACE = next((i for i in INTERFACES if not i.is_url), None)
+_NAMED = ", ".join(f"{i.name}={i.metavar}" for i in INTERFACES)
 
 
-def _interface_for(url: str) -> str | None:
+def _interface_for(url: str) -> InterfaceSpec | None:
     lowered = url.lower()
     for name, spec in load_catalog("url_rules")["interfaces"].items():
         app_path = str(spec.get("app_path", "")).lower().rstrip("/")
-        if app_path and app_path in lowered and name in _FIELD:
-            return name
+        if app_path and app_path in lowered and (found := by_name(name)) is not None:
+            return found
     return None
 
 
@@ -44,16 +46,17 @@ def cluster_from_text(text: str, inventory: Inventory | None = None, values: Map
     fields: dict[str, str] = {}
     for part in (p for p in _SPLIT.split(raw) if p):
         name, eq, value = part.partition("=")
-        if eq and name.lower() in _FIELD:
-            fields[_FIELD[name.lower()]] = value
+        spec = by_name(name.lower()) if eq else None
+        if spec is not None:
+            fields[spec.key] = value
             continue
-        if _HOST_PORT.match(part):
-            fields["cti"] = part
+        if _HOST_PORT.match(part) and _HOST_PORT_INTERFACE is not None:
+            fields[_HOST_PORT_INTERFACE.key] = part
             continue
         found = _interface_for(part)
         if found is None:
             known = ", ".join(c.name for c in inventory.clusters) if inventory and inventory.clusters else "none"
-            raise InputError(f"cannot tell which interface {part[:80]!r} is: write it as xsi-actions=URL, "
-                             f"xsi-events=URL, auth-service=URL or cti=HOST:PORT (inventory clusters: {known})")
-        fields[_FIELD[found]] = part
+            raise InputError(f"cannot tell which interface {part[:80]!r} is: write it as {_NAMED} "
+                             f"(inventory clusters: {known})")
+        fields[found.key] = part
     return Cluster(name="typed", auth_mode=mode if mode in AUTH_MODES else "", **fields)

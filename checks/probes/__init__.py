@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 from urllib.parse import urlsplit
 
+from ..interfaces import by_name
 from .dns import DnsResult, Resolver, address_class, is_ip, resolve
 from .failures import Failure
 from .http import HttpResult, probe_http, verified_context
@@ -28,7 +29,6 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["Endpoint", "NodeProbe", "EndpointProbe", "ProbeSettings", "Prober", "ResolveError",
            "parse_resolve", "endpoints_for", "prober_for", "address_class", "Failure"]
 
-HTTP_INTERFACES = ("xsi-actions", "xsi-events", "das", "auth-service", "dms")
 STEPS = ("dns", "tcp", "tls", "http")
 
 
@@ -137,7 +137,8 @@ class Endpoint:
 def endpoint(interface: str, value: str) -> Endpoint | None:
     """Endpoint for one configured interface, or None when the value cannot be probed."""
     text = value.strip()
-    if interface == "cti":
+    spec = by_name(interface)
+    if spec is not None and not spec.is_url:  # host:port (CTI)
         if "://" in text:
             text = urlsplit(text).netloc.rpartition("@")[2]
         host, sep, port = text.rpartition(":")

@@ -13,6 +13,7 @@ from typing import Any, Hashable, Iterable, Mapping
 
 from ..catalog import load_catalog
 from ..findings import make_finding
+from ..interfaces import by_name
 from ..model import Evidence, Finding
 from ..redact import Redactor, safe_url
 from . import EndpointProbe, NodeProbe
@@ -23,7 +24,8 @@ def rules() -> Mapping[str, Any]:
 
 
 def label(interface: str) -> str:
-    return rules()["labels"].get(interface, interface)
+    spec = by_name(interface)
+    return spec.label if spec is not None else interface
 
 
 def finding(section: str, name: str, interface: str, node: str, step: str, evidence: Iterable[Evidence] = (),

@@ -11,6 +11,7 @@ from checks.api import CheckContext, CheckOption, InputError, check_option_requi
 from checks.options import add_arguments
 from checks.bundle import BundleError
 from checks.case import CaseFieldError
+from checks.interfaces import INTERFACES
 from checks.inventory import AUTH_MODES, Cluster, InventoryError, load_inventory
 from checks.registry import Registry, UnknownCheckError
 from checks.redact import (LeakError, LeakScanner, Redactor, default_known_secrets, keyring_redactor,
@@ -83,24 +84,17 @@ def add_cluster_args(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("cluster (from the inventory, or given explicitly)")
     g.add_argument("--inventory", metavar="FILE", help="cluster inventory TOML (default: user config dir)")
     g.add_argument("--cluster", metavar="NAME", help="cluster name in the inventory")
-    g.add_argument("--xsi-actions", metavar="URL", help="Xsi-Actions URL")
-    g.add_argument("--xsi-events", metavar="URL", help="Xsi-Events URL")
-    g.add_argument("--auth-service", metavar="URL", help="Authentication Service URL")
+    for i in INTERFACES:
+        g.add_argument(f"--{i.name}", dest=i.key, metavar=i.metavar, help=i.field_label)
     g.add_argument("--auth-mode", choices=AUTH_MODES, help="Auth Service mode (not given: wxtriage reports what the Auth Service does and asks)")
-    g.add_argument("--cti", metavar="HOST:PORT", help="CTI interface")
-    g.add_argument("--dms", metavar="URL", help="DMS URL")
-    g.add_argument("--das", metavar="URL", help="DAS URL")
     g.add_argument("--node", dest="nodes", action="append", default=[], metavar="ADDR",
                    help="XSP node address (repeatable)")
     g.add_argument("--customers", type=int, metavar="N", help="number of customers served by the cluster")
 
 
-CLUSTER_URL_FIELDS = ("xsi_actions", "xsi_events", "auth_service", "cti", "dms", "das")
-
-
 def resolve_cluster(args: argparse.Namespace) -> tuple[Cluster | None, Any]:
     """The cluster the flags describe (or None) and the inventory it came from."""
-    explicit = {k: getattr(args, k) for k in CLUSTER_URL_FIELDS if getattr(args, k, None)}
+    explicit = {i.key: getattr(args, i.key) for i in INTERFACES if getattr(args, i.key, None)}
     if explicit and args.cluster:
         raise CliError("give either --cluster NAME or interface URLs such as --xsi-actions, not both")
     if explicit:

@@ -6,13 +6,14 @@ import asyncio
 import sys
 
 from checks.fleet import DEFAULT_PARALLEL_PROBES, DEFAULT_PER_HOST, ClusterRun, run_fleet, split_pins
+from checks.interfaces import INTERFACES
 from checks.inventory import load_inventory
 from checks.model import exit_code_for
 from checks.registry import Registry
 from checks.report import fleet_document, json_document, render_fleet, render_text
 from checks.runner import CheckStarted, run_checks
 
-from .common import (CLUSTER_URL_FIELDS, CliError, add_check_options, add_cluster_args, add_store_arg, build_context,
+from .common import (CliError, add_check_options, add_cluster_args, add_store_arg, build_context,
                      collect_options, emit_safe, open_store)
 
 
@@ -85,7 +86,7 @@ def fleet_checks(registry: Registry, check_ids, areas) -> list:
 
 
 def cmd_fleet(args: argparse.Namespace, registry: Registry) -> int:
-    explicit = [f"--{k.replace('_', '-')}" for k in ("cluster", *CLUSTER_URL_FIELDS) if getattr(args, k, None)]
+    explicit = [f"--{k.replace('_', '-')}" for k in ("cluster", *(i.key for i in INTERFACES)) if getattr(args, k, None)]
     if explicit:
         raise CliError(f"--all-clusters scans every cluster of the inventory; leave out {', '.join(explicit)}")
     inventory = load_inventory(args.inventory)

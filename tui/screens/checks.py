@@ -17,6 +17,7 @@ from textual.worker import Worker, WorkerState
 
 from checks.api import (AREAS, Check, CheckContext, CheckOption, InputError, Services, check_option_requirements,
                         in_words)
+from checks.interfaces import INTERFACES
 from checks.inventory import AUTH_MODES, UNDECLARED, Cluster
 from checks.model import CheckResult, Finding
 from checks.paths import typed_path
@@ -27,8 +28,6 @@ from checks.runner import CheckFinished, CheckProgress, CheckStarted
 from ..background import BackgroundRun
 from ..messages import CheckEventMessage, RunCompleted
 
-CLUSTER_FIELDS = (("xsi_actions", "Xsi-Actions URL"), ("xsi_events", "Xsi-Events URL"),
-                  ("auth_service", "Auth Service URL"), ("cti", "CTI host:port"), ("dms", "DMS URL"))
 TYPED = "__typed__"
 HINT = "Select a finding to read what it means and how to fix it."
 
@@ -112,9 +111,9 @@ class ChecksScreen(Screen):
         choices = [(c.name, c.name) for c in self.app.inventory.clusters] + [("typed below", TYPED)]
         chosen = self.cluster_name if any(v == self.cluster_name for _, v in choices) else choices[0][1]
         yield Select(choices, value=chosen, allow_blank=False, id="cluster", compact=True)
-        for name, label in CLUSTER_FIELDS:
-            yield Label(label, classes="input-label")
-            yield Input(placeholder=label, id=f"c-{name}", tooltip=label, compact=True)
+        for i in INTERFACES:
+            yield Label(i.field_label, classes="input-label")
+            yield Input(placeholder=i.field_label, id=f"c-{i.key}", tooltip=i.field_label, compact=True)
         yield Label("Auth Service mode", classes="input-label")
         # "not declared": xsp.mtls then reports what the Auth Service does and asks (no mode assumed).
         yield Select([("not declared", UNDECLARED), *((m, m) for m in AUTH_MODES)], value=UNDECLARED,
@@ -172,7 +171,7 @@ class ChecksScreen(Screen):
         cluster = next((c for c in self.app.inventory.clusters if c.name == chosen), None)
         redactor = keyring_redactor()
         self._shown_urls = {}
-        for name, _ in CLUSTER_FIELDS:
+        for name in (i.key for i in INTERFACES):
             real = getattr(cluster, name) if cluster else ""
             # A password or token in an inventory URL is never on screen (nor in a screenshot);
             # an unchanged field still means the inventory's value.
@@ -191,7 +190,7 @@ class ChecksScreen(Screen):
             return None
         chosen = self.query_one("#cluster", Select).value
         base = next((c for c in self.app.inventory.clusters if c.name == chosen), None)
-        typed = {name: self.query_one(f"#c-{name}", Input).value.strip() for name, _ in CLUSTER_FIELDS}
+        typed = {i.key: self.query_one(f"#c-{i.key}", Input).value.strip() for i in INTERFACES}
         shown_urls = getattr(self, "_shown_urls", {})
         typed = {name: (shown_urls[name][1] if name in shown_urls and value == shown_urls[name][0].strip() else value)
                  for name, value in typed.items()}
