@@ -4,8 +4,10 @@ The scanner never loads a file whole. It reads chunks that end on an entry bound
 starts with a timestamp), counts lines and timestamped lines with C-speed byte operations, and
 runs ONE combined prefilter regex (RE2 when available, else Python ``re``) over each chunk. Only
 the rare lines the prefilter hits are decoded and checked against the individual catalog
-patterns (``catalog/client_log_rules.toml``). Undecodable bytes become U+FFFD, binary files are
-skipped with a note, and every excerpt goes through the shared :class:`~checks.redact.Redactor`.
+patterns (``catalog/client_log_rules.toml``). Where matches are dense, RE2's pattern set says per
+line which patterns match, and a finding that holds its excerpts counts its further matches a
+chunk at a time. Undecodable bytes become U+FFFD, binary files are skipped with a note, and every
+excerpt goes through the shared :class:`~checks.redact.Redactor`.
 
 Times without a zone (the mobile shape, some desktop lines) are compared with the time window as
 written, i.e. as if they were UTC; the report says so.
@@ -31,7 +33,7 @@ from ...paths import refuse_special
 from ...redact import Redactor
 from ..sources import MAX_WALK_FILES, Listing, Member, is_tar_name, list_folder, list_tar, list_zip, maybe_gunzip
 from .chunks import CHUNK_SIZE, MAX_CARRY, iter_chunks
-from .filescan import DENSE_AFTER, DENSE_SHARE
+from .filescan import DENSE_AFTER, DENSE_SHARE  # copies for reading: the scan reads them in .filescan
 from .model import (MAX_FACT_VALUES, MAX_HITS_PER_RULE, MAX_TIMELINE, MOBILE_RE, TS_AFTER_NL_RE, TS_PARSE_RE,
                     TS_START_RE, LogFileInfo, LogHit, LogScan, RuleStats, count_hit, count_hits, parse_log_time)
 from .patterns import (CATALOG, MIN_LITERAL, FactSpec, Patterns, Prefilter, Rule, _re2_module, default_prefilter,
