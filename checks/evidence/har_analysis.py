@@ -19,7 +19,8 @@ from ..case import Case, CaseFieldError, normalize_email, normalize_org_id, norm
 from ..catalog import load_catalog
 from ..model import Evidence, Finding, Severity
 from ..linre import compile_linear
-from ..redact import HarRedactor, LeakScanner, Redactor, default_known_secrets, map_finding_texts
+from ..redact import LeakScanner, Redactor, default_known_secrets, map_finding_texts
+from .har_redact import HarRedactor
 from .har import HarReader, HarRecord, LazyHarRecord, body_text
 
 #: Bodies larger than this are not parsed for errors (error bodies are small; a 50 MB JSON is data).
