@@ -309,3 +309,20 @@ def test_capture_holding_the_kept_body_mark_is_still_written_right(tmp_path, mon
     fast, _ = _redact(tmp_path, src, "fast.har", False, monkeypatch)
     ref_entries, _ = _reference(src, monkeypatch)
     assert _normalised(fast)["log"]["entries"] == ref_entries
+
+
+def test_a_new_token_in_every_entry_does_not_send_the_copy_through_the_rules_again(tmp_path, monkeypatch):
+    """Captures where every call carries a fresh token (per-request CSRF, signed URLs): each line is
+    checked for every later secret at once, and none is in an earlier line, so the spool is used."""
+    entries = []
+    for i in range(300):
+        e = _body_entry(i, json.dumps({"items": [i]}), auth=False)
+        e["request"]["headers"].append({"name": "X-CSRF-Token", "value": f"csrf-{i:04d}-Zq81Kx02Lm93"})
+        entries.append(e)
+    src = _write(tmp_path / "in.har", hf.har_doc(entries), "minified")
+    rewrites = []
+    real = file_mod._write_parts
+    monkeypatch.setattr(file_mod, "_write_parts", lambda *a: rewrites.append(a[4][0][1] is None) or real(*a))
+    res = redact_har_file(src, tmp_path / "out.har")
+    text = (tmp_path / "out.har").read_text()
+    assert rewrites == [False] and res.entries == 300 and "Zq81Kx02Lm93" not in text

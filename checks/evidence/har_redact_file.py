@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 import tempfile
 import zipfile
@@ -156,6 +157,7 @@ def _write_parts(src: Path, out: Path, tmp: Path, reader: Any, spooled: list[tup
     parts: list[tuple[str, Path]] = []
     n = 0
     known_before = len(scanner.known)
+    late = _LateCheck(learnt, har.redactor)
     for i, (source, spool, meta) in enumerate(spooled):
         member = _member_name(src, source.name, {name for name, _ in parts})
         part = tmp / f"{i}.har"
@@ -164,10 +166,9 @@ def _write_parts(src: Path, out: Path, tmp: Path, reader: Any, spooled: list[tup
             # Every secret is known now: each entry redacted again is final.
             again = ((json.dumps(har.redact_entry(rec.raw), ensure_ascii=False), len(learnt))
                      for rec in reader.records(source))
-            n += _write_redacted_har(har.redact_meta(reader.log_meta(source)), part, scanner, label, again, har,
-                                     learnt)
+            n += _write_redacted_har(har.redact_meta(reader.log_meta(source)), part, scanner, label, again, late)
         else:
-            n += _write_redacted_har(meta, part, scanner, label, spool.lines(), har, learnt)
+            n += _write_redacted_har(meta, part, scanner, label, spool.lines(), late)
         parts.append((member, part))
     scanner.add(har.redactor.removed)
     if len(scanner.known) > known_before:
@@ -188,7 +189,7 @@ def _member_name(src: Path, source_name: str, taken: set[str]) -> str:
 
 
 def _write_redacted_har(meta: Any, path: Path, scanner: LeakScanner, label: str,
-                        lines: Iterable[tuple[str, int]], har: HarRedactor, learnt: list[str]) -> int:
+                        lines: Iterable[tuple[str, int]], late: _LateCheck) -> int:
     """One redacted HAR into ``path``: its ``log`` fields, then its entries' ``lines`` (each with the
     number of secrets known when it was redacted); returns the number of entries."""
     n = 0
@@ -198,8 +199,7 @@ def _write_redacted_har(meta: Any, path: Path, scanner: LeakScanner, label: str,
             raise LeakError([leak])
         fh.write('{"log": ' + head[:-1] + (', ' if meta else '') + '"entries": [\n')
         for line, known in lines:
-            if known < len(learnt):
-                _check_late(line, learnt[known:], har.redactor)
+            late.check(line, known)
             leaks = scanner.scan_blob(line, f"{label} entry {n + 1}")
             if leaks:
                 where = f"{label} entry {n + 1} ({_short_url(json.loads(line))})"
@@ -210,27 +210,48 @@ def _write_redacted_har(meta: Any, path: Path, scanner: LeakScanner, label: str,
     return n
 
 
-def _check_late(line: str, values: list[str], redactor: Redactor) -> None:
-    """Raise :class:`_LateSecret` when ``line`` may hold one of ``values`` (secrets learnt after it
-    was redacted), as the rules would have replaced it: verbatim, or written with JSON escapes
-    (which, for printable ASCII, only add backslashes), or inside a longer one."""
-    flat: str | None = None
-    known: list[str] | None = None
-    for value in values:
-        if len(value) < MIN_KNOWN_LEN:
-            continue  # never replaced inside other text (see Redactor._replace_known)
-        if value in line or not (value.isascii() and value.isprintable()):
+class _LateCheck:
+    """Whether a spooled line may hold a secret learnt after the line was redacted, as the rules
+    would have replaced it: verbatim, JSON-escaped (for printable ASCII that only adds
+    backslashes, so the line is compared without any), or a longer secret around a shorter one
+    that was replaced on its own. One RE2 pass over the line for every learnt value at once (a
+    capture with a new token in every entry must not cost lines × tokens searches). A value known
+    before the line cannot be in it either (the rules replaced it), so any hit sends the copy
+    through the rules again."""
+
+    def __init__(self, learnt: list[str], redactor: Redactor):
+        from ..linre import compile_linear
+
+        self.count = len(learnt)
+        values = [v for v in learnt if len(v) >= MIN_KNOWN_LEN]  # shorter: never replaced in text
+        plain = [v for v in values if v.isascii() and v.isprintable()]
+        # A line redacted before such a value was learnt may hold it escaped in ways not compared here.
+        self._odd_from = max((i for i, v in enumerate(learnt) if len(v) >= MIN_KNOWN_LEN and not (
+            v.isascii() and v.isprintable())), default=-1)
+        self._rx: Any = None
+        self._always = False
+        needles = {v.replace("\\", "") for v in plain}
+        if not needles:
+            return
+        try:
+            rx = compile_linear("|".join(re.escape(n) for n in sorted(needles, key=len, reverse=True)))
+            for v in plain:  # a longer secret holding a shorter one: the rest of it stays around its placeholder
+                for m in rx.finditer(v.replace("\\", "")):
+                    inner = m.group(0)
+                    if inner != v and inner in redactor._map:
+                        needles.add(v.replace(inner, redactor._map[inner]).replace("\\", ""))
+            self._rx = compile_linear("|".join(re.escape(n) for n in sorted(needles, key=len, reverse=True)))
+        except Exception:  # noqa: BLE001 - too many for RE2's memory budget: every early line is redone
+            self._always = True
+
+    def check(self, line: str, known: int) -> None:
+        """Raise :class:`_LateSecret` when ``line``, redacted knowing ``known`` secrets, may hold a later one."""
+        if known >= self.count:
+            return
+        if self._always or self._odd_from >= known:
             raise _LateSecret
-        if flat is None:
-            flat = line.replace("\\", "")
-        if value.replace("\\", "") in flat:
+        if self._rx is not None and self._rx.search(line.replace("\\", "")) is not None:
             raise _LateSecret
-        known = known if known is not None else redactor.known_values()
-        for other in known:
-            # A shorter secret inside it was replaced on its own, leaving the rest of this one.
-            placeholder = redactor._map.get(other) if other != value and other in value else None
-            if placeholder is not None and value.replace(other, placeholder) in line:
-                raise _LateSecret
 
 
 def _short_url(entry: dict[str, Any]) -> str:
