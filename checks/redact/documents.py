@@ -49,7 +49,7 @@ class SecretsSnapshot:
         return LeakScanner(self.values, strict=strict)
 
 
-_CURRENT: tuple[Any, SecretsSnapshot] | None = None
+_CURRENT: tuple[Any, SecretsSnapshot, Any] | None = None
 
 
 def current_secrets() -> SecretsSnapshot:
@@ -57,11 +57,13 @@ def current_secrets() -> SecretsSnapshot:
     (``checks.credentials.generation()``, a stat): error lines and field messages are redacted on
     every keystroke without reading the keyring each time."""
     global _CURRENT
-    from ..credentials import generation
+    from .. import credentials
 
-    gen = generation()
+    gen = credentials.generation()
     if _CURRENT is None or _CURRENT[0] != gen:
-        _CURRENT = (gen, SecretsSnapshot.read())
+        # The generation holds the ids of the credentials' memory objects: keeping those objects
+        # alive with it means a later object cannot reuse an id and pass for the same generation.
+        _CURRENT = (gen, SecretsSnapshot.read(), (credentials._SEEN, credentials._MEMORY))
     return _CURRENT[1]
 
 
