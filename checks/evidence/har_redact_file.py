@@ -17,8 +17,11 @@ from ..redact.scan import Leak, LeakError, LeakScanner
 from ..redact.text import MIN_KNOWN_LEN, Redactor
 from .har_redact import HarRedactor
 
+
 @dataclass
 class HarRedactionResult:
+    """What :func:`redact_har_file` wrote."""
+
     path: Path
     entries: int
     truncated: bool
@@ -37,8 +40,8 @@ def redact_har_file(src: Path | str, out: Path | str, *, redactor: Redactor | No
     placeholder in every member. Each entry is redacted once, into an encrypted spool (see
     :class:`_Spool`); once every secret of the capture is known, each line is checked for values
     recognised as secret only after it was redacted (a token first seen in a later entry's header),
-    leak-scanned and written. A line holding such a value makes the whole copy be redacted again
-    from the capture, now knowing every secret. Everything is written to a temporary folder next to
+    leak-scanned and written. A line that may hold such a value makes the whole copy be redacted
+    again from the capture, now knowing every secret (:class:`_LateCheck`). Everything is written to a temporary folder next to
     ``out`` and renamed; on a leak (:class:`LeakError`) nothing is left behind.
     """
     from .har import HarError, HarReader
