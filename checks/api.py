@@ -15,6 +15,7 @@ from .model import Finding
 if TYPE_CHECKING:  # pragma: no cover
     import asyncio  # annotations only: importing asyncio costs ~60 ms at every CLI start
     from .case import Case
+    from .redact import SecretsSnapshot
     from .fleet import ProbeLimits
     from .inventory import Cluster, Inventory
     from .probes import Prober
@@ -186,6 +187,17 @@ class Services:
     #: How to ask for a password when none is stored (the TUI injects its dialog).
     password_prompt: PasswordPrompt | None = None
     credentials: CredentialStore = field(default_factory=lambda: KEYRING)
+    #: The stored passwords, read once for the run (:meth:`known_secrets`); tests inject their own.
+    secrets: "SecretsSnapshot | None" = None
+
+    def known_secrets(self) -> "SecretsSnapshot":
+        """The run's :class:`~checks.redact.SecretsSnapshot`: read on first use, then the same one
+        for every result of the run (the runner's redactor is taught it once)."""
+        if self.secrets is None:
+            from .redact import current_secrets
+
+            self.secrets = current_secrets()
+        return self.secrets
 
 
 @dataclass

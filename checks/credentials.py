@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from .paths import config_dir
 
@@ -145,6 +145,18 @@ def get_password(user: str, prompt: Callable[[str], str] | None = None) -> str |
     if unavailable is not None:
         raise unavailable
     return None
+
+
+def generation() -> tuple[Any, ...]:
+    """Changes whenever :func:`known_secrets` may answer differently: this process learnt or forgot
+    a password, or the index of stored users was rewritten (here or by another process). A stat,
+    not a keyring read, so a cached snapshot of the secrets can be checked on every keystroke."""
+    p = _index_path()
+    try:
+        mtime = p.stat().st_mtime_ns
+    except OSError:
+        mtime = None
+    return (str(p), mtime, id(_SEEN), len(_SEEN), id(_MEMORY), hash(frozenset(_MEMORY.items())))
 
 
 def known_secrets() -> set[str]:

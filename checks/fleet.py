@@ -171,14 +171,15 @@ async def run_fleet(checks: Sequence[type[Check]], inventory: Inventory, options
     """Run ``checks`` on every cluster of ``inventory`` concurrently; results in inventory order.
     ``on_cluster`` is called as each cluster finishes (the TUI's fleet view fills in as it goes)."""
     limits = limits or ProbeLimits(affordable_parallel(parallel), per_host)
-    redactor = keyring_redactor()  # once for the whole scan, not once per cluster
+    services = services or Services()
+    redactor = keyring_redactor(secrets=services.known_secrets())  # once for the whole scan, not per cluster
     pins, _ = split_pins(options.get("resolve"), inventory.clusters)
     own_pins = {c.name: p for c, p in zip(inventory.clusters, pins)}
 
     async def one(cluster) -> ClusterRun:
         ctx = CheckContext(case=case, cluster=cluster, inventory=inventory,
                            options={**options, "resolve": own_pins[cluster.name]},
-                           services=dataclasses.replace(services or Services(), probe_limits=limits))
+                           services=dataclasses.replace(services, probe_limits=limits))
         run = ClusterRun(cluster.name, await run_checks(checks, ctx, concurrency=concurrency, redactor=redactor))
         if on_cluster is not None:
             on_cluster(run)

@@ -49,8 +49,11 @@ def load_failure_result(f: LoadFailure) -> CheckResult:
 async def run_one(check_cls: type[Check], ctx: CheckContext, on_event: EventCallback | None = None,
                   redactor: Redactor | None = None) -> CheckResult:
     """Run one check; its result is redacted (text rules + keyring passwords) before anyone sees it.
-    A shared ``redactor`` comes from :func:`~checks.redact.keyring_redactor`."""
+    A shared ``redactor`` comes from :func:`~checks.redact.keyring_redactor`; without one, one is
+    made from the run's secrets snapshot (``ctx.services.known_secrets()``)."""
     emit = on_event or (lambda e: None)
+    if redactor is None:
+        redactor = keyring_redactor(secrets=ctx.services.known_secrets())
     started = _now()
     t0 = time.perf_counter()
     base = dict(check_id=check_cls.id, title=check_cls.title, area=check_cls.area, started_at=started)
@@ -102,7 +105,7 @@ async def run_checks(checks: Sequence[type[Check]], ctx: CheckContext, *, concur
     sem = asyncio.Semaphore(max(1, concurrency))
     # One per run (or per fleet scan, handed in), taught the keyring's passwords once: a secret gets
     # the same placeholder in every check.
-    redactor = redactor or keyring_redactor()
+    redactor = redactor or keyring_redactor(secrets=ctx.services.known_secrets())
 
     async def guarded(c: type[Check]) -> CheckResult:
         async with sem:

@@ -344,7 +344,8 @@ def test_keyring_passwords_feed_the_scanner_of_every_output(tmp_path, capsys, mo
 
 
 def test_output_that_cannot_be_written_is_one_line(tmp_path, capsys, monkeypatch, wxtriage_home):
-    from checks import redact
+    import os
+
     from tui.cli import main
     seed = hf.seed_har(tmp_path / "seed.har")
     assert main(["har", str(seed), "--redact-out", str(seed / "x.har")]) == 2
@@ -353,7 +354,7 @@ def test_output_that_cannot_be_written_is_one_line(tmp_path, capsys, monkeypatch
 
     def full(*_a, **_k):
         raise OSError(28, "No space left on device")
-    monkeypatch.setattr(redact.os, "replace", full)
+    monkeypatch.setattr(os, "replace", full)
     assert main(["har", str(seed), "--redact-out", str(tmp_path / "out.har")]) == 2
     err = capsys.readouterr().err
     assert "out.har: cannot write the redacted copy: No space left on device" in err and err.count("\n") == 1

@@ -5,15 +5,18 @@ from __future__ import annotations
 import base64
 import gzip
 import json
-import string
 import sys
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import checks.redact as redact_mod
-from checks.redact import HarRedactor, Redactor, redact_har_file
+import checks.evidence.har_redact_file as file_mod
+import checks.redact.names as names_mod
+import checks.redact.prefilter as prefilter_mod
+import checks.redact.text as text_mod
+from checks.evidence.har_redact import _KEPT_MARK, HarRedactor
+from checks.redact import Redactor, redact_har_file
 
 from . import har_fixtures as hf
 
@@ -162,18 +165,18 @@ def test_quiet_bodies_are_kept_byte_for_byte(tmp_path):
 
 
 def test_prefilter_words_come_from_the_rules():
-    words = redact_mod._PREFILTER_WORDS
-    for part in (*redact_mod.SECRET_NAME_PARTS, *redact_mod._KV_WORDS):
-        assert any(w in redact_mod._compact(part) for w in words), part
-    for anchor in (*redact_mod._JWT_ANCHORS, *redact_mod._BEARER_ANCHORS):
+    words = prefilter_mod._PREFILTER_WORDS
+    for part in (*names_mod.SECRET_NAME_PARTS, *text_mod._KV_WORDS):
+        assert any(w in prefilter_mod._compact(part) for w in words), part
+    for anchor in (*text_mod._JWT_ANCHORS, *text_mod._BEARER_ANCHORS):
         assert any(w in anchor.lower() for w in words), anchor
-    for name in redact_mod.SECRET_EXACT_NAMES:
-        assert any(w in name for w in (*words, *redact_mod._PREFILTER_URL_WORDS)), name
+    for name in names_mod.SECRET_EXACT_NAMES:
+        assert any(w in name for w in (*words, *prefilter_mod._PREFILTER_URL_WORDS)), name
 
 
 def test_lower_to_ascii_lists_every_such_character():
     found = [c for c in range(0x80, sys.maxunicode + 1) if any(ord(x) < 0x80 for x in chr(c).lower())]
-    assert tuple(found) == redact_mod._LOWER_TO_ASCII
+    assert tuple(found) == prefilter_mod._LOWER_TO_ASCII
 
 
 _ALPHABET = st.sampled_from(
@@ -246,13 +249,13 @@ def test_log_fields_come_from_the_outline_the_fast_reader_checked(tmp_path, layo
 def _spy_spools(monkeypatch) -> list:
     """Every spool file's raw bytes as they were when the spool was closed for writing."""
     seen: list[bytes] = []
-    real_close = redact_mod._Spool.close
+    real_close = file_mod._Spool.close
 
     def close(self):
         real_close(self)
         seen.append(self.path.read_bytes())
 
-    monkeypatch.setattr(redact_mod._Spool, "close", close)
+    monkeypatch.setattr(file_mod._Spool, "close", close)
     return seen
 
 
@@ -266,8 +269,8 @@ def test_secret_learnt_late_sends_the_copy_through_the_rules_again(tmp_path, mon
     late["request"]["headers"].append({"name": "Authorization", "value": f"Bearer {token}"})
     src = _write(tmp_path / "in.har", hf.har_doc([early, late]), "pretty")
     rewrites = []
-    real = redact_mod._write_parts
-    monkeypatch.setattr(redact_mod, "_write_parts", lambda *a: rewrites.append(a[4][0][1] is None) or real(*a))
+    real = file_mod._write_parts
+    monkeypatch.setattr(file_mod, "_write_parts", lambda *a: rewrites.append(a[4][0][1] is None) or real(*a))
     spools = _spy_spools(monkeypatch)
     redact_har_file(src, tmp_path / "out.har")
     text = (tmp_path / "out.har").read_text()
@@ -279,8 +282,8 @@ def test_secret_learnt_late_sends_the_copy_through_the_rules_again(tmp_path, mon
 def test_spool_is_used_when_no_secret_comes_late(tmp_path, monkeypatch):
     src = _write(tmp_path / "in.har", hf.har_doc(varied_entries()), "minified")
     rewrites = []
-    real = redact_mod._write_parts
-    monkeypatch.setattr(redact_mod, "_write_parts", lambda *a: rewrites.append(a[4][0][1] is None) or real(*a))
+    real = file_mod._write_parts
+    monkeypatch.setattr(file_mod, "_write_parts", lambda *a: rewrites.append(a[4][0][1] is None) or real(*a))
     spools = _spy_spools(monkeypatch)
     redact_har_file(src, tmp_path / "out.har")
     assert rewrites == [False]
@@ -301,8 +304,25 @@ def test_secret_learnt_later_in_the_same_entry_is_replaced_earlier_in_it(tmp_pat
 def test_capture_holding_the_kept_body_mark_is_still_written_right(tmp_path, monkeypatch):
     big = json.dumps({"items": [{"id": i, "title": f"row {i}"} for i in range(40)]})  # read lazily, kept
     e = _body_entry(0, big)
-    e["response"]["headers"].append({"name": "x-odd", "value": redact_mod._KEPT_MARK + "0"})
+    e["response"]["headers"].append({"name": "x-odd", "value": _KEPT_MARK + "0"})
     src = _write(tmp_path / "in.har", hf.har_doc([e, _body_entry(1, big)]), "minified")
     fast, _ = _redact(tmp_path, src, "fast.har", False, monkeypatch)
     ref_entries, _ = _reference(src, monkeypatch)
     assert _normalised(fast)["log"]["entries"] == ref_entries
+
+
+def test_a_new_token_in_every_entry_does_not_send_the_copy_through_the_rules_again(tmp_path, monkeypatch):
+    """Captures where every call carries a fresh token (per-request CSRF, signed URLs): each line is
+    checked for every later secret at once, and none is in an earlier line, so the spool is used."""
+    entries = []
+    for i in range(300):
+        e = _body_entry(i, json.dumps({"items": [i]}), auth=False)
+        e["request"]["headers"].append({"name": "X-CSRF-Token", "value": f"csrf-{i:04d}-Zq81Kx02Lm93"})
+        entries.append(e)
+    src = _write(tmp_path / "in.har", hf.har_doc(entries), "minified")
+    rewrites = []
+    real = file_mod._write_parts
+    monkeypatch.setattr(file_mod, "_write_parts", lambda *a: rewrites.append(a[4][0][1] is None) or real(*a))
+    res = redact_har_file(src, tmp_path / "out.har")
+    text = (tmp_path / "out.har").read_text()
+    assert rewrites == [False] and res.entries == 300 and "Zq81Kx02Lm93" not in text

@@ -201,7 +201,9 @@ def test_stream_reader_cuts_the_same_entries_whatever_the_read_size(tmp_path, mo
     reads. Every chunk size must give what ijson gives (and the fast path must have read it all)."""
     import gzip
 
-    monkeypatch.setattr(har_mod, "_FAST_CHUNK", chunk)
+    from checks.evidence import har_fast
+
+    monkeypatch.setattr(har_fast, "_FAST_CHUNK", chunk)
     entries = [*_odd_entries()[:2], *hf.seed_entries(), *_odd_entries()[3:5]]
     doc = hf.har_doc(entries)
     packed = tmp_path / "s.har.gz"
@@ -210,7 +212,7 @@ def test_stream_reader_cuts_the_same_entries_whatever_the_read_size(tmp_path, mo
     raws = [r.raw for r in reader.records()]
     assert reader.fast_count == len(entries)
     # Every long body was found and left lazy (a missed body would only be slower, so count them).
-    long_bodies = sum(isinstance(slot.get("text"), str) and len(json.dumps(slot["text"])) >= har_mod._LAZY_MIN
+    long_bodies = sum(isinstance(slot.get("text"), str) and len(json.dumps(slot["text"])) >= har_fast._LAZY_MIN
                       for e in entries for slot in (e["response"].get("content") or {},
                                                     e["request"].get("postData") or {}))
     assert long_bodies >= 4
