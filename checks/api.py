@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Callable, ClassVar, Iterable, Mapping, Pr
 from .catalog import load_catalog
 # The keyring itself is imported only when a check asks for a password (credentials.py).
 from .credentials import KEYRING, CredentialsUnavailable
+from .artifacts import Artifact
 from .model import Finding
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -205,6 +206,9 @@ class CheckContext:
     clock: Callable[[], _dt.datetime] = lambda: _dt.datetime.now(_dt.timezone.utc)
     progress_cb: ProgressCallback | None = None
     cancel_event: asyncio.Event | None = None
+    #: What the check built for the front-ends besides its findings (:meth:`add_artifact`); the
+    #: runner gives each check its own list and puts it on the result.
+    artifacts: list[Artifact] = field(default_factory=list)
 
     def option(self, name: str, default: Any = None) -> Any:
         value = self.options.get(name.replace("-", "_"))
@@ -219,6 +223,11 @@ class CheckContext:
         if need == "case":
             return self.case is not None
         return self.option(need) not in (None, False)
+
+    def add_artifact(self, artifact: Artifact) -> None:
+        """Hand the front-ends a typed view (a probe matrix, a log summary …; see
+        :mod:`checks.artifacts`). Kept when the check completes; a crash or skip drops it."""
+        self.artifacts.append(artifact)
 
     def progress(self, message: str) -> None:
         if self.progress_cb is not None:
