@@ -1,4 +1,5 @@
-"""Shared fixtures: every test gets its own WXTRIAGE_HOME and an in-memory keyring."""
+"""Shared fixtures: every test gets its own WXTRIAGE_HOME, an in-memory keyring and no password
+remembered from an earlier test."""
 from __future__ import annotations
 
 import os
@@ -8,6 +9,8 @@ import keyring
 import pytest
 from keyring.backend import KeyringBackend
 from keyring.errors import PasswordDeleteError
+
+from checks import credentials
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -46,6 +49,14 @@ def memory_keyring() -> MemoryKeyring:
     keyring.set_keyring(kr)
     yield kr
     keyring.set_keyring(previous)
+
+
+@pytest.fixture(autouse=True)
+def fresh_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Passwords typed, stored or read are remembered process-wide (the leak scanner's list): each
+    test starts without any, so no test passes because an earlier one handled the same password."""
+    monkeypatch.setattr(credentials, "_SEEN", set())
+    monkeypatch.setattr(credentials, "_MEMORY", {})
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ import json
 import sqlite3
 from pathlib import Path
 
+import pytest
 from textual.widgets import DataTable, Input
 
 from checks.case import Case
@@ -62,50 +63,59 @@ async def test_looking_around_and_restarting_leaves_no_case(tmp_path: Path):
     assert _rows(store_path, "cases") == 0 and _rows(store_path, "playbook_runs") == 0
 
 
-async def test_the_first_typed_character_stores_the_case(tmp_path: Path):
+async def _type_a_character(app, pilot, store_path: Path) -> None:
+    field = app.screen.query_one("#f-org_id", Input)
+    field.focus()
+    await pilot.press("x")  # not valid yet: kept as a draft, which stores the case
+    await pilot.pause()
+    assert _rows(store_path, "cases") == 1 and _rows(store_path, "drafts") == 1
+    assert app.case_stored and app.sub_title == f"case {app.case.id}"
+    field.value = "1eb65fdf-9643-417f-9974-ad72cae0e10f"
+    await pilot.pause()
+    assert app.store.get(app.case.id).org_id == "1eb65fdf-9643-417f-9974-ad72cae0e10f"
+    assert _rows(store_path, "cases") == 1 and _rows(store_path, "drafts") == 0
+
+
+async def _answer_a_step(app, pilot, store_path: Path) -> None:
+    app.screen.walk.skip("seen on every phone")  # any step can be skipped with a note: an answer
+    await pilot.pause()
+    assert app.case_stored and _rows(store_path, "cases") == 1 and _rows(store_path, "playbook_runs") == 1
+
+
+async def _complete_a_run(app, pilot, store_path: Path) -> None:
+    from tui.messages import RunCompleted
+
+    app.screen.post_message(RunCompleted([_result()], cancelled=False))  # results need the case
+    await pilot.pause()
+    assert _rows(store_path, "cases") == 1 and _rows(store_path, "results") == 1
+
+
+async def _open_case_screen(app, pilot) -> None:
+    await pilot.press("escape", "l")
+
+
+async def _open_playbook(app, pilot) -> None:
+    app.action_playbook(app.playbooks.all()[0].id)
+
+
+async def _open_checks(app, pilot) -> None:
+    app.action_checks()
+
+
+@pytest.mark.parametrize(("open_screen", "first_input"), [
+    (_open_case_screen, _type_a_character),
+    (_open_playbook, _answer_a_step),
+    (_open_checks, _complete_a_run),
+], ids=["typed-character", "playbook-answer", "check-run"])
+async def test_the_first_real_input_stores_the_case(tmp_path: Path, open_screen, first_input):
     store_path = tmp_path / "cases.sqlite3"
     app = make_app(store_path=store_path)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await pilot.press("escape", "l")
+        await open_screen(app, pilot)
         await pilot.pause()
-        assert _rows(store_path, "cases") == 0
-        field = app.screen.query_one("#f-org_id", Input)
-        field.focus()
-        await pilot.press("x")  # not valid yet: kept as a draft, which stores the case
-        await pilot.pause()
-        assert _rows(store_path, "cases") == 1 and _rows(store_path, "drafts") == 1
-        assert app.case_stored and app.sub_title == f"case {app.case.id}"
-        field.value = "1eb65fdf-9643-417f-9974-ad72cae0e10f"
-        await pilot.pause()
-        assert app.store.get(app.case.id).org_id == "1eb65fdf-9643-417f-9974-ad72cae0e10f"
-        assert _rows(store_path, "cases") == 1 and _rows(store_path, "drafts") == 0
-
-
-async def test_a_check_run_or_a_playbook_answer_stores_the_case(tmp_path: Path):
-    store_path = tmp_path / "cases.sqlite3"
-    app = make_app(store_path=store_path)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        book = app.playbooks.all()[0]
-        app.action_playbook(book.id)
-        await pilot.pause()
-        assert _rows(store_path, "cases") == 0
-        walk = app.screen.walk
-        walk.skip("seen on every phone")  # any step can be skipped with a note: an answer
-        await pilot.pause()
-        assert app.case_stored and _rows(store_path, "cases") == 1 and _rows(store_path, "playbook_runs") == 1
-    # And from the checks screen: results need the case, so the run stores it.
-    app = make_app(store_path=tmp_path / "two.sqlite3")
-    async with app.run_test(size=SIZE) as pilot:
-        app.action_checks()
-        await pilot.pause()
-        assert _rows(tmp_path / "two.sqlite3", "cases") == 0
-        from tui.messages import RunCompleted
-
-        app.screen.post_message(RunCompleted([_result()], cancelled=False))
-        await pilot.pause()
-        assert _rows(tmp_path / "two.sqlite3", "cases") == 1 and _rows(tmp_path / "two.sqlite3", "results") == 1
+        assert _rows(store_path, "cases") == 0  # opening a screen is not an input
+        await first_input(app, pilot, store_path)
 
 
 async def test_archive_and_delete_from_home_ask_first(tmp_path: Path):

@@ -31,7 +31,7 @@ def test_readme_marker_names_the_set_up_command():
     at = lines.index(MARKER)
     assert lines[at + 1] == "```sh"
     assert lines[at + 2] == ("python3 -m venv .venv && .venv/bin/pip install -e '.[test]' "
-                             "&& .venv/bin/python -m pytest -q")
+                             "&& .venv/bin/python -m pytest -q -n auto")
 
 
 @pytest.mark.parametrize("status, summary", [

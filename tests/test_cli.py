@@ -1,4 +1,5 @@
-"""The real console script, end to end: exit codes, text, JSON, cases, bundles."""
+"""The CLI end to end: exit codes, text, JSON, cases, bundles. Most run ``main(argv)`` in-process;
+the first two start the installed console script (the smoke tests of the real process)."""
 from __future__ import annotations
 
 import json
@@ -16,7 +17,7 @@ UUID = "1eb65fdf-9643-417f-9974-ad72cae0e10f"
 
 
 def test_checks_lists_builtin(wxtriage_home):
-    r = wxtriage("checks", home=wxtriage_home)
+    r = wxtriage("checks", home=wxtriage_home, process=True)
     assert r.code == 0 and "xsp.urls" in r.out and "urls" in r.out
     doc = json.loads(wxtriage("checks", "--json", home=wxtriage_home).out)
     assert {"id": "xsp.urls", "area": "urls"}.items() <= doc["checks"][0].items() or any(
@@ -24,7 +25,7 @@ def test_checks_lists_builtin(wxtriage_home):
 
 
 def test_run_reports_missing_v2_and_exits_1(wxtriage_home):
-    r = wxtriage("run", "--check", "xsp.urls", *MISSING_V2, home=wxtriage_home)
+    r = wxtriage("run", "--check", "xsp.urls", *MISSING_V2, home=wxtriage_home, process=True)
     assert r.code == 1, r.err
     assert "[✗] Cluster interface URLs" in r.out
     assert "url.path.missing_v2" in r.out
@@ -158,20 +159,21 @@ class DndSyncCheck(Check):
     _install_fake_plugin(site, "broken_plugin", "import does_not_exist_anywhere\n",
                          "broken.check = broken_plugin:Nope")
     monkeypatch.setenv("PYTHONPATH", str(site) + os.pathsep + os.environ.get("PYTHONPATH", ""))
-    listing = wxtriage("checks", home=wxtriage_home)
+    # A real process: the plugins are found on its PYTHONPATH, as a user would install them.
+    listing = wxtriage("checks", home=wxtriage_home, process=True)
     assert "acme.dnd_sync" in listing.out and "provisioning" in listing.out
     assert "broken.check" in listing.out and "does_not_exist_anywhere" in listing.out
-    r = wxtriage("run", "--check", "acme.dnd_sync", home=wxtriage_home)
+    r = wxtriage("run", "--check", "acme.dnd_sync", home=wxtriage_home, process=True)
     assert r.code == 0 and "give --template-export FILE" in r.out
     # A kind="path" option without a metavar is shown as a FILE, like the built-in ones.
-    assert "--template-export FILE" in wxtriage("run", "--help", home=wxtriage_home).out
+    assert "--template-export FILE" in wxtriage("run", "--help", home=wxtriage_home, process=True).out
     template = tmp_path / "t.csv"
     template.write_text("x")
-    r = wxtriage("run", "--check", "acme.dnd_sync", "--template-export", str(template), home=wxtriage_home)
+    r = wxtriage("run", "--check", "acme.dnd_sync", "--template-export", str(template), home=wxtriage_home, process=True)
     assert r.code == 1 and "acme.dnd.disabled" in r.out
-    r = wxtriage("run", "--check", "acme.dnd_sync", "--template-export", str(tmp_path / "nope"), home=wxtriage_home)
+    r = wxtriage("run", "--check", "acme.dnd_sync", "--template-export", str(tmp_path / "nope"), home=wxtriage_home, process=True)
     assert r.code == 2 and "no such file" in r.err
-    r = wxtriage("run", "--area", "provisioning", home=wxtriage_home)
+    r = wxtriage("run", "--area", "provisioning", home=wxtriage_home, process=True)
     assert "[☠]" in r.out and "does_not_exist_anywhere" in r.out and r.code == 1
 
 

@@ -188,3 +188,92 @@ def test_a_prefilter_match_across_a_line_break_does_not_merge_lines(tmp_path, mo
     if engine == "re2":
         ref, new = both_paths(monkeypatch, log)
         assert ref == new
+
+
+# --- counting saturated findings a chunk at a time ------------------------------------------------
+
+HEAD_SHAPES = [
+    "2026-11-{d:02d}T{h:02d}:{m:02d}:{s:02d}.{ms:03d}Z <Error> x",
+    "2026-11-{d:02d} {h:02d}:{m:02d}:{s:02d}.{ms:03d} 9619 9771 E WBX: x",
+    "2026-11-{d:02d} {h:02d}:{m:02d}:{s:02d}.{ms:03d} +05:00 x",  # a zone after the space: not sortable as text
+    "2026-11-{d:02d}T{h:02d}:{m:02d}:{s:02d}.{ms:03d}+02:00 x",
+    "[2026/11/{d:02d} {h:02d}:{m:02d}:{s:02d},5] x",
+    "2026-11-{d:02d}T{h:02d}:{m:02d}:{s:02d}.{ms:03d}Z",  # nothing after the time
+    "2026-1{u}-{d:02d}T{h:02d}:{m:02d}:{s:02d}.{ms:03d}Z x",  # month 10-19: some impossible
+    "2026-11-{d:02d}T{h:02d}:{m:02d}:6{u}.{ms:03d}Z x",  # second 60-69: impossible
+    "2026-11-{d:02d} {h:02d}:{m:02d}:{s:02d}.{ms:03d} ",  # the mobile shape cut short
+]
+
+
+def _heads(rng: random.Random, shapes: list[str], n: int) -> list[bytes]:
+    return [rng.choice(shapes).format(d=rng.randint(1, 30), h=rng.randint(0, 23), m=rng.randint(0, 59),
+                                      s=rng.randint(0, 59), u=rng.randint(0, 9), ms=rng.randint(0, 999)).encode()
+            for _ in range(n)]
+
+
+@SETTINGS
+@given(seed=st.integers(0, 2**32 - 1), n=st.integers(1, 60), mix=st.integers(1, len(HEAD_SHAPES)))
+def test_time_range_of_a_batch_is_the_range_of_its_parsed_lines(seed, n, mix):
+    """The batch shortcut (compare the text, parse two lines) gives what parsing every line gives,
+    for one sortable shape, mixed shapes, zones, impossible dates and cut-short lines."""
+    rng = random.Random(seed)
+    shapes = rng.sample(HEAD_SHAPES, mix)
+    heads = _heads(rng, shapes, n)
+    times = [t for t in (L.parse_log_time(h[:64].decode("ascii")) for h in heads) if t is not None]
+    assert L._time_range(heads) == ((min(times), max(times)) if times else (None, None))
+
+
+@pytest.mark.parametrize("shape", [0, 1])
+def test_time_range_of_one_sortable_shape_parses_only_the_ends(monkeypatch, shape):
+    rng = random.Random(shape)
+    heads = _heads(rng, [HEAD_SHAPES[shape]], 500)
+    calls: list[str] = []
+    orig = L.parse_log_time
+    monkeypatch.setattr(L, "parse_log_time", lambda s: (calls.append(s), orig(s))[1])
+    lo, hi = L._time_range(heads)
+    assert len(calls) == 2 and lo == min(map(orig, (h.decode() for h in heads)))
+    assert hi == max(map(orig, (h.decode() for h in heads)))
+
+
+def _dense_sources(tmp_path: Path, rng: random.Random) -> list[Path]:
+    """The same kind of dense log as a folder (CRLF, UTF-16, gzip), a zip and a tar.gz."""
+    import gzip
+    import tarfile
+    import zipfile
+
+    folder = tmp_path / "logs"
+    folder.mkdir()
+    # one timestamp shape only, times out of order: the sortable-shape shortcut must still find the ends
+    z_only = "".join(f"2026-11-20T{rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}:{rng.randint(0, 59):02d}."
+                     f"{rng.randint(0, 999):03d}Z " + rng.choice(MATCHING[:6]).format(n=i, s=503).split("\n")[0] + "\n"
+                     for i in range(2500))
+    (folder / "current_log.txt").write_text(z_only, encoding="utf-8")
+    (folder / "current_log_1.txt").write_bytes(make_log(rng, 1500, dense=0.7, crlf=True))
+    (folder / "current_log_2.txt.gz").write_bytes(gzip.compress(make_log(rng, 1500, dense=0.8)))
+    (folder / "utf16.log").write_bytes(codecs.BOM_UTF16_LE + make_log(rng, 900, dense=0.6).decode(
+        "utf-8", "replace").encode("utf-16-le"))
+    archive = tmp_path / "logs.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("Logs/current_log.txt", make_log(rng, 2000, dense=0.9))
+        zf.writestr("Logs/rotated.log.gz", gzip.compress(make_log(rng, 800, dense=0.5, crlf=True)))
+    tgz = tmp_path / "logs.tar.gz"
+    with tarfile.open(tgz, "w:gz") as tf:
+        tf.add(folder / "current_log.txt", "current_log.txt")
+        tf.add(folder / "current_log_1.txt", "sub/current_log_1.txt")
+    return [folder, archive, tgz]
+
+
+@pytest.mark.parametrize("chunk", [None, 8 << 10, 64 << 10])
+def test_batched_counting_agrees_on_every_kind_of_source(tmp_path, monkeypatch, chunk):
+    """Counting saturated findings per chunk (one time parse per batch end) reports what counting
+    line by line does, for folders, gzip members, zip and tar.gz archives, CRLF and UTF-16 logs, and
+    small chunks so entries and batches straddle chunk boundaries."""
+    batches: list[int] = []
+    orig = L.count_hits
+    monkeypatch.setattr(L, "count_hits", lambda st, f, lines, n: (batches.append(len(lines)), orig(st, f, lines, n))[1])
+    for src in _dense_sources(tmp_path, random.Random(len(str(chunk)))):
+        batches.clear()
+        ref, new = both_paths(monkeypatch, src, chunk=chunk)
+        assert ref == new, src.name
+        assert sum(batches) > 200, src.name  # the batch path did the counting it is meant to do
+        assert sum(c for c, *_ in ref["stats"].values()) > 1000

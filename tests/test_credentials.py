@@ -12,13 +12,6 @@ from tests.helpers import wxtriage
 from tui.cli import main
 
 
-@pytest.fixture(autouse=True)
-def _forget():
-    credentials.forget_memory()
-    yield
-    credentials.forget_memory()
-
-
 def test_set_list_delete_in_process(memory_keyring, monkeypatch, capsys):
     typed = iter(["S3cret-pass", "S3cret-pass"])
     monkeypatch.setattr("getpass.getpass", lambda prompt="": next(typed))
@@ -66,9 +59,10 @@ def test_password_never_accepted_on_argv(tmp_path):
 
 def test_cli_without_keyring_backend_is_one_line(tmp_path):
     # The subprocess has no in-memory keyring: on this headless machine the real default applies.
-    r = wxtriage("credentials", "set", "bob@example.com", "--stdin", home=tmp_path, input="pw-123456\n")
+    r = wxtriage("credentials", "set", "bob@example.com", "--stdin", home=tmp_path, input="pw-123456\n",
+                 process=True)
     if r.code == 0:
-        wxtriage("credentials", "delete", "bob@example.com", home=tmp_path)
+        wxtriage("credentials", "delete", "bob@example.com", home=tmp_path, process=True)
         pytest.skip("this machine has a working keyring backend")
     assert r.code == 2 and "keyring" in r.err and "Traceback" not in r.err
 
@@ -127,7 +121,8 @@ def test_set_with_stdin_ending_before_the_prompt_is_answered_is_one_line(memory_
 
 
 def test_cli_set_piped_without_stdin_flag_never_tracebacks(tmp_path):
-    r = wxtriage("credentials", "set", "bob@example.com", home=tmp_path, input="pw-123456\n")
+    # A real process: getpass without a terminal falls back to the piped stdin.
+    r = wxtriage("credentials", "set", "bob@example.com", home=tmp_path, input="pw-123456\n", process=True)
     assert r.code == 2 and "Traceback" not in r.err and "--stdin" in r.err
 
 

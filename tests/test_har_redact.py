@@ -318,7 +318,6 @@ def test_keyring_passwords_feed_the_scanner_of_every_output(tmp_path, capsys, mo
     """checks.credentials.known_secrets() reaches the har output, the redacted copy and the bundle."""
     from checks import credentials
     from tui.cli import main
-    monkeypatch.setattr(credentials, "_SEEN", set())  # the process-wide memory must not leak into other tests
     password = "Lab-Passw0rd-4711"
     credentials.set_password("testuser@example.com", password)  # the in-memory keyring of conftest
     e = hf.entry("POST", "https://admin.webex.com/notes", 500, f"login failed for testuser with {password} (plain)",

@@ -11,7 +11,6 @@ from pathlib import Path
 from checks import credentials
 from checks.api import Check, CheckContext
 from checks.model import Evidence, Finding, Severity, Status
-import pytest
 
 from checks.redact import Redactor
 from checks.runner import run_checks
@@ -21,13 +20,6 @@ KEYRING_PW = "S3CRET-KRpw-4471"
 JWT = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJTM0NSRVQtSldUIn0.S3CRETjwtSig123"
 BEARER = "S3CRETbearer9988xyz"
 URL_PW = "S3CRET-URLpw"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_credentials_memory(monkeypatch):
-    """Passwords seen by this process are remembered process-wide: start each test without them."""
-    monkeypatch.setattr(credentials, "_SEEN", set())
-    monkeypatch.setattr(credentials, "_MEMORY", {})
 
 
 def _store_bytes(store: CaseStore) -> bytes:

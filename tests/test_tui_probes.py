@@ -9,7 +9,6 @@ import trustme
 from keyring.backends.fail import Keyring as FailKeyring
 from textual.widgets import DataTable, Input, Select
 
-from checks import credentials
 from tests.tls_servers import HOST, XSI_ROUTES, Route, TlsServer, free_port, leaf_spec
 from tui.demo import DEMO_CASE_ID, demo_app
 from tui.screens import screen_for_area
@@ -75,7 +74,6 @@ async def test_matrix_names_the_node_and_step(tmp_path: Path, monkeypatch):
 
 async def test_password_prompt_is_a_modal_and_stays_in_memory(tmp_path: Path, monkeypatch):
     keyring.set_keyring(FailKeyring())
-    credentials.forget_memory()
     ca = trustme.CA()
     trust = tmp_path / "ca.pem"
     ca.cert_pem.write_to_path(str(trust))
@@ -103,7 +101,6 @@ async def test_password_prompt_is_a_modal_and_stays_in_memory(tmp_path: Path, mo
     codes = [f.code for r in results for f in r.findings]
     assert "conn.auth.ok" in codes
     assert "Typed-In-Tui-1" not in (tmp_path / "ws" / "cases.sqlite3").read_bytes().decode("latin-1")
-    credentials.forget_memory()
 
 
 async def test_a_lone_address_in_resolve_is_bad_input_not_a_crashed_run(tmp_path: Path):

@@ -25,6 +25,7 @@ import tarfile
 import threading
 import zipfile
 from contextlib import ExitStack
+from operator import itemgetter
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, BinaryIO, Callable, Iterable, Iterator, Mapping
@@ -50,6 +51,8 @@ MAX_CARRY = 1 << 16  # an entry up to this size always stays in one chunk
 _TS = rb"\[?\d{4}[-/]\d\d[-/]\d\d[T ]\d\d:\d\d:\d\d"
 TS_START_RE = re.compile(_TS)
 TS_AFTER_NL_RE = re.compile(rb"\n" + _TS)
+# The same, matching only the newline: findall then returns one shared b"\n" per entry (no copies).
+_ENTRY_NL_RE = re.compile(rb"\n(?=" + _TS + rb")")
 TS_PARSE_RE = re.compile(
     r"^\[?(\d{4})[-/](\d\d)[-/](\d\d)[T ](\d\d):(\d\d):(\d\d)(?:[.,](\d{1,9}))?\s?(Z|[+-]\d\d:?\d\d)?(?![\d:])")
 MOBILE_RE = re.compile(rb"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3} +\d+ +\d+ [VDIWEF] [^:\n]{1,80}:")
@@ -781,7 +784,8 @@ class _FileScanner:
         self.done_facts: set[str] = set()
         self.last_entry_key: dict[str, int] = {}
         self.open_last_line = False
-        self.offset = 0  # bytes before the current chunk: entry keys must be absolute
+        #: pattern-set answer -> the rule whose finding its lines now only count (see _only_counts)
+        self.counted: dict[Any, str] = {}
 
     def active_keys(self) -> list[str]:
         keys = [f"rule:{r.key}" for r in self.s.patterns.rules]
@@ -792,7 +796,7 @@ class _FileScanner:
         info = self.info
         n_nl = chunk.count(b"\n")
         starts_with_ts = TS_START_RE.match(chunk) is not None
-        entries = len(TS_AFTER_NL_RE.findall(chunk)) + (1 if starts_with_ts else 0)
+        entries = len(_ENTRY_NL_RE.findall(chunk)) + (1 if starts_with_ts else 0)
         if not self.seen_entry:
             # Lines before the first timestamp of a file belong to no entry: they are "not recognised".
             if starts_with_ts:
@@ -821,7 +825,6 @@ class _FileScanner:
         info.entries += entries
         self._matches(chunk)
         self.lines_before += n_nl
-        self.offset += len(chunk)
         info.lines += n_nl
         self.open_last_line = not chunk.endswith(b"\n")
 
@@ -877,45 +880,63 @@ class _FileScanner:
         # CRLF: the per-line regexes see the line without its CR, so the set must too.
         mbody = body if b"\r" not in body else body.replace(b"\r\n", b"\n")
         mlines = lines if mbody is body else mbody.split(b"\n")[:len(lines)]
-        found = list(map(pf.line_set.Match, mlines))  # type: ignore[union-attr]
-        cum = list(itertools.accumulate(map(len, lines), initial=0))
         plans = pf.plans
         # Most logs are plain ASCII throughout: then no line needs the per-line check.
         not_plain = None if mbody.isascii() and not mbody.translate(None, _PLAIN_BYTES) else _NOT_PLAIN.search
         res = self.s.result
         assert res is not None
-        stats, done, seen = res.stats, self.done_facts, self.last_entry_key
-        name, offset = self.info.name, self.offset
-        ids_full = False
-        for i in itertools.compress(itertools.count(), found):
-            ls = start + cum[i] + i
-            lineno = lines_before + i + 1
-            ml = mlines[i]
-            if not_plain is not None and not_plain(ml):
-                le = ls + len(lines[i])
-                self._safe_line(chunk, ls, le, chunk[ls:le].decode("utf-8", "replace").rstrip("\r"), lineno)
-                continue
-            ids = found[i]
+        seen, ts_start = self.last_entry_key, TS_START_RE.match
+        counted = self.counted
+        # rule key -> indices of lines that only bump its counter; counted in one go per chunk below
+        pending: dict[str, list[int]] = {}
+        # Byte offsets only for lines that need them, summed from the last one computed.
+        at_i, at_pos = 0, start
+        # Only the matching lines reach Python (non-matching answers are dropped in C, so a chunk's
+        # worth of empty lists never lives long enough to wake the garbage collector).
+        for i, ids in filter(itemgetter(1), enumerate(map(pf.line_set.Match, mlines))):  # type: ignore[union-attr]
             key = ids[0] if len(ids) == 1 else tuple(sorted(ids))
+            rule_key = counted.get(key)
+            if rule_key is not None and ts_start(mlines[i]) is not None \
+                    and (not_plain is None or not_plain(mlines[i]) is None):
+                # The common dense line: _line would only count it (see count_only there). The line
+                # starts its own entry, so no earlier line can have counted that entry already.
+                seen[rule_key] = lines_before + i + 1
+                waiting = pending.get(rule_key)
+                if waiting is None:
+                    pending[rule_key] = [i]
+                else:
+                    waiting.append(i)
+                continue
+            ls = at_pos = at_pos + sum(map(len, lines[at_i:i])) + i - at_i
+            at_i = i
+            le = ls + len(lines[i])
+            if not_plain is not None and not_plain(mlines[i]):
+                self._safe_line(chunk, ls, le, chunk[ls:le].decode("utf-8", "replace").rstrip("\r"),
+                                lines_before + i + 1)
+                continue
             plan = plans.get(key)
             if plan is None:
                 plan = pf.plan(key)
-            rule = plan.single
-            if rule is not None and (not plan.fact_keys or done.issuperset(plan.fact_keys)) \
-                    and not self.s.windowed and TS_START_RE.match(ml) is not None:
-                # The common dense line, inline: _line would only count it (see count_only there).
-                ids_full = ids_full or len(res.facts.get("tracking_id", ())) >= MAX_FACT_VALUES
-                st = stats.get(rule.key)
-                if ids_full and st is not None and len(st.hits) >= MAX_HITS_PER_RULE:
-                    if seen.get(rule.key) != offset + ls:
-                        seen[rule.key] = offset + ls
-                        count_hit(st, name, parse_log_time(ml[:64].decode("ascii")), lineno)
-                    continue
-            le = ls + len(lines[i])
             try:
-                self._line(chunk, ls, le, ml.decode("ascii"), lineno, plan)
+                self._line(chunk, ls, le, mlines[i].decode("ascii"), lines_before + i + 1, plan)
             except (ValueError, OverflowError, IndexError):  # as in _safe_line, without a call per line
                 self.info.unrecognised += 1
+            if self._only_counts(plan):
+                counted[key] = plan.single.key  # type: ignore[union-attr]
+        for rule_key, idx in pending.items():
+            count_hits(res.stats[rule_key], self.info.name, [mlines[i] for i in idx], lines_before + idx[-1] + 1)
+
+    def _only_counts(self, plan: "_Plan") -> bool:
+        """Whether a line of ``plan`` that starts its entry would now only bump one finding's counter:
+        one plain rule decides it, its facts are done in this file, its finding holds its excerpts
+        and the tracking IDs are complete. Each condition, once true, stays true for the file."""
+        rule, res = plan.single, self.s.result
+        assert res is not None
+        if rule is None or self.s.windowed or not self.done_facts.issuperset(plan.fact_keys):
+            return False
+        st = res.stats.get(rule.key)
+        return (st is not None and len(st.hits) >= MAX_HITS_PER_RULE
+                and len(res.facts.get("tracking_id", ())) >= MAX_FACT_VALUES)
 
     def _line(self, chunk: bytes, ls: int, le: int, line: str, lineno: int, plan: "_Plan | None" = None) -> bool:
         """Facts and rule hits of one line. With ``plan`` (from the pattern set), its triggers are
@@ -951,14 +972,15 @@ class _FileScanner:
                 st = res.stats.get(r.key)
                 if st is not None and len(st.hits) >= MAX_HITS_PER_RULE:
                     matched_specific = True
-                    if self.last_entry_key.get(r.key) != self.offset + ls:
-                        self.last_entry_key[r.key] = self.offset + ls
+                    if self.last_entry_key.get(r.key) != lineno:
+                        self.last_entry_key[r.key] = lineno
                         count_hit(st, self.info.name, parse_log_time(line[:64]), lineno)
                     continue
             if entry_range is None:
                 entry_range = self._entry(chunk, ls, le)
             es, ee = entry_range
-            if self.last_entry_key.get(r.key) == self.offset + es:
+            entry_no = lineno - chunk.count(b"\n", es, ls)  # entries are known by their first line
+            if self.last_entry_key.get(r.key) == entry_no:
                 matched_specific = matched_specific or not r.generic
                 continue  # the same entry already counted for this rule (e.g. a multi-line SIP message)
             entry_text = chunk[es:ee].decode("utf-8", "replace")
@@ -966,7 +988,7 @@ class _FileScanner:
                 continue
             if r.exclude and r.exclude.search(line):
                 continue
-            self.last_entry_key[r.key] = self.offset + es
+            self.last_entry_key[r.key] = entry_no
             if not r.generic:
                 matched_specific = True
             s.add_hit(r, self.info, chunk, es, ee, ls, le, line, lineno, entry_text)
@@ -990,6 +1012,47 @@ class _FileScanner:
 
 
 _EMPTY_STATS = RuleStats()
+# Lines of one timestamp shape whose text sorts as their time does (fixed-width fields, one zone):
+# digits map to "0" so a whole batch is checked against its template with one comparison.
+_DIGITS_TO_0 = bytes.maketrans(b"0123456789", b"0" * 10)
+_SORTABLE_SHAPES = (b"0000-00-00T00:00:00.000Z", b"0000-00-00 00:00:00.000 ")
+
+
+def _time_range(heads: list[bytes]) -> tuple[_dt.datetime | None, _dt.datetime | None]:
+    """Earliest and latest time of lines (as :func:`parse_log_time` reads each), parsing two lines
+    instead of all when every line has the same sortable shape, the usual case."""
+    for shape in _SORTABLE_SHAPES:
+        n = len(shape)
+        cut = [h[:n] for h in heads]
+        if b"\n".join(cut).translate(_DIGITS_TO_0) != b"\n".join([shape] * len(cut)):
+            continue
+        if shape.endswith(b" "):
+            # the mobile shape: a zone ("+01:00") after the space would change the time's meaning
+            after = b"".join([h[n:n + 1] for h in heads])
+            if len(after) != len(heads) or b"+" in after or b"-" in after:
+                break
+        lo, hi = parse_log_time(min(cut).decode("ascii") + " "), parse_log_time(max(cut).decode("ascii") + " ")
+        if lo is not None and hi is not None:
+            return lo, hi
+        break  # an impossible date at either end (month 13): let each line decide
+    times = [t for t in (parse_log_time(h[:64].decode("ascii", "replace")) for h in heads) if t is not None]
+    return (min(times), max(times)) if times else (None, None)
+
+
+def count_hits(st: RuleStats, file: str, lines: list[bytes], last_lineno: int) -> None:
+    """Count matches of a finding at once: the lines (each starting its entry with a timestamp) of
+    one chunk that :func:`count_hit` would have counted one by one, the last at ``last_lineno``."""
+    st.count += len(lines)
+    st.files.add(file)
+    lo, hi = _time_range(lines)
+    if lo is not None and (st.first is None or lo < st.first):
+        st.first = lo
+    if hi is not None and (st.last is None or hi > st.last):
+        st.last = hi
+    prev_file, _, prev_line = st.last_source.rpartition(":")
+    # a line of this chunk counted one by one (another path) may come after the batch's last one
+    if not (prev_file == file and prev_line.isdigit() and int(prev_line) > last_lineno):
+        st.last_source = f"{file}:{last_lineno}"
 
 
 def count_hit(st: RuleStats, file: str, t: _dt.datetime | None, lineno: int) -> None:
