@@ -19,6 +19,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .fleet import ProbeLimits
     from .inventory import Cluster, Inventory
     from .probes import Prober
+    from .redact import Redactor
 
 
 __all__ = ["AREAS", "Area", "Check", "CheckContext", "CheckOption", "CredentialStore", "CredentialsUnavailable",
@@ -80,8 +81,12 @@ class CheckOption:
     #: :class:`InputError` when the value or file is not what the option expects. The CLI calls it
     #: before any check runs, so bad input exits 2 instead of becoming a crashed check.
     validate: Callable[[str], Any] | None = field(default=None, compare=False, repr=False)
-    #: For ``str`` options: the accepted values (the CLI enforces them).
+    #: For ``str`` options: the accepted values (the CLI enforces them; the TUI offers a drop-down).
     choices: tuple[str, ...] | None = None
+    #: Words for people per choice (``{"xsp": "XSP"}``); a choice without one is shown as written.
+    choice_labels: Mapping[str, str] | None = field(default=None, compare=False)
+    #: What the TUI's drop-down says while no choice is made (the option's default, in words).
+    unset_label: str = ""
     #: For ``multiple`` options typed as one line (the TUI): how to cut the line into values;
     #: ``None`` cuts at commas. An option whose values hold commas of their own (``--resolve
     #: HOST:PORT:ADDR1,ADDR2``) gives its own; it raises ``ValueError`` with the reason.
@@ -103,6 +108,9 @@ class CheckOption:
     def human(self) -> str:
         """``label``, else the name in words (``probe-timeout`` → ``Probe timeout``)."""
         return self.label or self.name.replace("-", " ").capitalize()
+
+    def choice_label(self, value: str) -> str:
+        return (self.choice_labels or {}).get(value, value)
 
     @property
     def placeholder(self) -> str:
@@ -187,6 +195,10 @@ class Services:
     #: How to ask for a password when none is stored (the TUI injects its dialog).
     password_prompt: PasswordPrompt | None = None
     credentials: CredentialStore = field(default_factory=lambda: KEYRING)
+    #: The run's redactor, when the caller keeps using it after the run: a check that redacts its
+    #: own evidence with it (``har.analyze``) gives the redacted copies written later (``--redact-out``,
+    #: the TUI's copy) the same placeholders as the findings, and the leak scan every value removed.
+    redactor: "Redactor | None" = None
 
 
 @dataclass
