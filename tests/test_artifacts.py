@@ -90,3 +90,32 @@ async def test_runner_puts_artifacts_on_the_result_and_drops_them_on_a_crash():
     assert ok.artifacts == (MATRIX,) and ctx.artifacts == []  # each check gets its own list
     crashed = await run_one(_Crashes, ctx)
     assert crashed.status is Status.ERROR and crashed.artifacts == ()
+
+
+async def test_evidence_summaries_survive_the_store_and_json(tmp_path):
+    """The HAR and log checks' artifacts, as built from real evidence, come back whole from the
+    case store and from JSON, and the case facts in them fill a case the same afterwards."""
+    from checks.artifacts import HarSummary, LogSummary
+    from checks.builtin.client_logs import ClientLogsCheck
+    from checks.builtin.har_analyze import HarAnalyzeCheck
+    from tests import har_fixtures as hf
+
+    log = tmp_path / "current_log.txt"
+    log.write_text("2026-11-20T14:00:00.000Z <Info> [0x1] Startup.cpp:10 Webex version 45.10.0.33456 (Windows 11)\n"
+                   "2026-11-20T14:00:01.000Z <Info> [0x1] Auth.cpp:20 User signed in: alex.doe@example.com\n",
+                   encoding="utf-8")
+    har = await run_one(HarAnalyzeCheck, CheckContext(options={"har": str(hf.seed_har(tmp_path / "s.har"))}))
+    logs = await run_one(ClientLogsCheck, CheckContext(options={"logs": str(log)}))
+    (hs,), (ls,) = artifacts_of([har], HarSummary), artifacts_of([logs], LogSummary)
+    assert hs.entries == 10 and hs.case_facts.org_id == hf.ORG and hs.case_facts.window.start is not None
+    assert ls.case_facts.emails == ("alex.doe@example.com",) and ls.timeline == ()
+    store = CaseStore(tmp_path / "s.sqlite")
+    case = store.save(Case.create(description="x"))
+    store.add_results(case.id, [har, logs])
+    back = {r.check_id: r for r in store.latest_results(case.id)}
+    assert back[har.check_id].artifacts == har.artifacts and back[logs.check_id].artifacts == logs.artifacts
+    assert CheckResult.from_dict(json.loads(json.dumps(har.to_dict()))).artifacts == har.artifacts
+    for r in (har, logs):
+        (before,), (after,) = r.artifacts, back[r.check_id].artifacts
+        changes = case.with_facts(before.case_facts)[1]
+        assert changes and changes == case.with_facts(after.case_facts)[1]
