@@ -195,9 +195,9 @@ class Services:
     #: How to ask for a password when none is stored (the TUI injects its dialog).
     password_prompt: PasswordPrompt | None = None
     credentials: CredentialStore = field(default_factory=lambda: KEYRING)
-    #: The run's redactor, when the caller keeps using it after the run: a check that redacts its
-    #: own evidence with it (``har.analyze``) gives the redacted copies written later (``--redact-out``,
-    #: the TUI's copy) the same placeholders as the findings, and the leak scan every value removed.
+    #: A redactor the caller keeps using after the run: a check that redacts its own evidence with
+    #: it (``har.analyze``) gives the redacted copies written later (``--redact-out``, the TUI's
+    #: copy) the same placeholders as the findings, and the leak scan every value it removed.
     redactor: "Redactor | None" = None
 
 

@@ -17,7 +17,7 @@ from checks.evidence.har import HarError
 from checks.evidence.har_analysis import EVIDENCE_BODY_CHARS
 from checks.evidence_checks import har_check
 from checks.model import CheckResult, Severity, Status, exit_code_for
-from checks.redact import LeakScanner, default_known_secrets, keyring_redactor
+from checks.redact import LeakScanner, Redactor, default_known_secrets
 from checks.report import TOOL, finding_lines
 from checks.runner import run_one
 from checks.textsafe import escape_controls
@@ -66,11 +66,11 @@ def cmd_har(args: argparse.Namespace) -> int:
     for option in check.options:  # a file that is no HAR: exit 2 before any reading
         if option.validate is not None:
             option.validate(args.file)
-    # One redactor for the run and the redacted copy: the copy's placeholders are the findings'.
-    redactor = keyring_redactor()
+    # The analysis' redactor also writes the redacted copy: the copy's placeholders are the findings'.
+    redactor = Redactor()
     ctx = CheckContext(case=case, options={o.dest: args.file for o in check.options},
                        services=Services(redactor=redactor))
-    result = asyncio.run(run_one(check, ctx, redactor=redactor))
+    result = asyncio.run(run_one(check, ctx))
     summary = next(iter(artifacts_of([result], HarSummary)), None)
     if result.status in (Status.ERROR, Status.SKIP) or summary is None:
         raise CliError(result.reason or "the HAR could not be analysed")  # one line, already redacted

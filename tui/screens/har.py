@@ -26,7 +26,7 @@ from checks.api import CheckContext, Services
 from checks.artifacts import HarSummary, artifacts_of
 from checks.evidence_checks import har_check
 from checks.model import CheckResult, Finding, Severity, Status
-from checks.redact import Redactor, keyring_redactor, safe_message
+from checks.redact import Redactor, safe_message
 from checks.report import finding_markdown
 from checks.runner import run_one
 
@@ -185,10 +185,10 @@ class HarScreen(Screen):
     @work(thread=True, exclusive=True, group="har")
     def _analyse(self, path: str) -> None:
         check = har_check()
-        redactor = keyring_redactor()
+        redactor = Redactor()  # the analysis' own, so a redacted copy of this file uses its placeholders
         ctx = CheckContext(case=self.app.case, options={o.dest: path for o in check.options},
                            services=Services(redactor=redactor))
-        result = asyncio.run(run_one(check, ctx, redactor=redactor))
+        result = asyncio.run(run_one(check, ctx))
         summary = next(iter(artifacts_of([result], HarSummary)), None)
         if result.status in (Status.ERROR, Status.SKIP) or summary is None:
             # A file that is no HAR, or a check that crashed or timed out: one line, already redacted.
