@@ -22,7 +22,9 @@ import zipfile
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit, urlunsplit
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping
+
+from .linre import compile_linear  # imports RE2 only when a pattern is compiled
 
 if TYPE_CHECKING:  # pragma: no cover
     from .model import CheckResult
@@ -74,7 +76,8 @@ _KV_AT_RE = re.compile(
     r"""(?P<value>(?:(?i:bearer|basic)[ \t]{1,8})?[^\s"',;&<>]{4,})""" % (2 * MAX_NAME))
 # An HTML element with a name and a value/content attribute (auto-post forms of an IdP carry
 # SAMLResponse so; a page's <meta name="csrf-token" content=…>). Attributes in any order and quoting.
-_HTML_TAG_RE = re.compile(r"<(?:input|meta|param|button|textarea|option)\b[^<>]{0,8192}>", re.I)
+_HTML_TAGS = ("input", "meta", "param", "button", "textarea", "option")
+_HTML_TAG_RE = re.compile(r"<(?:%s)\b[^<>]{0,8192}>" % "|".join(_HTML_TAGS), re.I)
 _HTML_ATTR_RE = re.compile(r"""([A-Za-z_:-]{1,32})[ \t\r\n]*=[ \t\r\n]*("[^"]*"|'[^']*'|[^\s"'>]+)""")
 # {"name": "password", "value": "…"} written out as text (a form serialised into a JSON string).
 _NAME_VALUE_RE = re.compile(
@@ -124,6 +127,12 @@ def _matches_at(pattern: re.Pattern[str], text: str, anchors: tuple[str, ...], f
             end = m.end()
             yield m
 
+
+#: The words each rule is started from (the prefilter of :class:`HarRedactor` is built from them too).
+_JWT_ANCHORS = ("eyJ",)
+_BEARER_ANCHORS = ("bearer", "basic")
+_COOKIE_ANCHORS = ("cookie",)
+_DIGEST_ANCHORS = ("digest",)
 
 _USERINFO_TAIL_RE = re.compile(r"(?i)([a-z][a-z0-9+.-]{0,30})$")
 
@@ -278,13 +287,13 @@ class Redactor:
             return text
         # Every rule is found from its anchor word (linear time: the bare regexes backtracked
         # over long runs such as "a-a-a-…" in front of a "://" that never came).
-        out = _sub_matches(text, _matches_at(JWT_RE, text, ("eyJ",)), lambda m: self.secret(m.group(0), "jwt"))
-        out = _sub_matches(out, _matches_at(COOKIE_RE, out, ("cookie",), fold=True),
+        out = _sub_matches(text, _matches_at(JWT_RE, text, _JWT_ANCHORS), lambda m: self.secret(m.group(0), "jwt"))
+        out = _sub_matches(out, _matches_at(COOKIE_RE, out, _COOKIE_ANCHORS, fold=True),
                            lambda m: m.group(0) if m.group(2).startswith("<redacted:")
                            else f"{m.group(1)}{self.secret(m.group(2).rstrip(), 'cookie')}")
-        out = _sub_matches(out, _matches_at(DIGEST_RE, out, ("digest",), fold=True),
+        out = _sub_matches(out, _matches_at(DIGEST_RE, out, _DIGEST_ANCHORS, fold=True),
                            lambda m: f"{m.group(1)}{self.secret(m.group(2), 'digest')}")
-        out = _sub_matches(out, _matches_at(BEARER_RE, out, ("bearer", "basic"), fold=True),
+        out = _sub_matches(out, _matches_at(BEARER_RE, out, _BEARER_ANCHORS, fold=True),
                            lambda m: f"{m.group(1)} {self.secret(m.group(2), 'token')}"
                            if looks_like_credential(m.group(1), m.group(2)) else m.group(0))
         if "@" in out:
@@ -337,19 +346,23 @@ class Redactor:
         learnt: a streaming pass that meets a token's name after it quoted its value)."""
         return self._replace_known(text) if text else text
 
-    def _replace_known(self, text: str) -> str:
-        """Replace every remembered secret (and every externally known one) found in ``text``.
-
-        Only values of at least :data:`MIN_KNOWN_LEN` characters: a short cookie value such as
-        ``en`` or ``1`` must not rewrite every ``en`` or ``1`` in later text.
-        """
+    def known_values(self) -> list[str]:
+        """The values :meth:`_replace_known` replaces inside other text, longest first."""
         size = len(self._map) + len(self.known_secrets)
         if size != self._known_size:
             self._known_size = size
             values = {v for v in self._map if len(v) >= MIN_KNOWN_LEN}
             values |= {v for v in self.known_secrets if len(v) >= MIN_KNOWN_LEN}
             self._known_sorted = sorted(values, key=len, reverse=True)
-        for value in self._known_sorted:
+        return self._known_sorted
+
+    def _replace_known(self, text: str) -> str:
+        """Replace every remembered secret (and every externally known one) found in ``text``.
+
+        Only values of at least :data:`MIN_KNOWN_LEN` characters: a short cookie value such as
+        ``en`` or ``1`` must not rewrite every ``en`` or ``1`` in later text.
+        """
+        for value in self.known_values():
             if value in text:
                 text = text.replace(value, self.secret(value))
         if self.short_secrets:
@@ -456,9 +469,9 @@ class LeakScanner:
 
     def _scan(self, text: str, loc: str) -> list[Leak]:
         leaks: list[Leak] = []
-        if any(True for _ in _matches_at(JWT_RE, text, ("eyJ",))):
+        if any(True for _ in _matches_at(JWT_RE, text, _JWT_ANCHORS)):
             leaks.append(Leak(loc, "a JWT (eyJ….….…)"))
-        for m in _matches_at(BEARER_RE, text, ("bearer", "basic"), fold=True):
+        for m in _matches_at(BEARER_RE, text, _BEARER_ANCHORS, fold=True):
             if m.group(2).startswith("<redacted"):
                 continue
             if not (credential_like if self.strict else looks_like_credential)(m.group(1), m.group(2)):
@@ -742,6 +755,119 @@ def _is_secret_key(name: str) -> bool:
     return n not in JSON_BODY_PLAIN_NAMES and is_secret_name(name)
 
 
+def _compact(word: str) -> str:
+    return word.lower().replace("_", "").replace("-", "")
+
+
+def _minimal_words(words: Iterable[str]) -> tuple[str, ...]:
+    """``words`` without those that contain another one (finding "pass" finds "password" too)."""
+    ws = sorted(set(words), key=len)
+    return tuple(w for i, w in enumerate(ws) if not any(v in w for v in ws[:i]))
+
+
+#: Every word a text rule starts from or a secret name contains, as the prefilter looks for them:
+#: derived from the rules' own lists, so a word added to a rule is looked for here too.
+#: ``code``/``state``/``key`` are secret names only in URLs and forms (see JSON_BODY_PLAIN_NAMES).
+_PREFILTER_WORDS = _minimal_words(
+    [_compact(p) for p in (*SECRET_NAME_PARTS, *_KV_WORDS)] + sorted(SECRET_EXACT_NAMES - JSON_BODY_PLAIN_NAMES)
+    + [a.lower() for a in (*_JWT_ANCHORS, *_BEARER_ANCHORS, *_COOKIE_ANCHORS, *_DIGEST_ANCHORS)])
+_PREFILTER_URL_WORDS = _minimal_words(sorted(JSON_BODY_PLAIN_NAMES))
+#: Characters other than ASCII whose ``str.lower()`` holds ASCII (İ, the Kelvin sign): written as
+#: a JSON escape they could spell a word only once decoded (tests/test_har_redact_fast.py checks it).
+_LOWER_TO_ASCII = (0x0130, 0x212A)
+
+
+def _spelled(word: str) -> str:
+    # Between letters: "-" and "_" (a name is compared without them) and "\\" (JSON escapes:
+    # the text may be a JSON document whose strings are decoded before the rules see them).
+    return r"[-_\\]*".join(re.escape(c) for c in word)
+
+
+class _Prefilter:
+    """Whether a text could be changed by any rule of :class:`HarRedactor`; False is certain.
+
+    Most of a capture's bytes are bodies no rule touches (API answers, scripts, pages). One RE2
+    scan (linear, in C) over the text for every word the rules start from, plus a few literal
+    tests, tells which ones need the rules at all. The text may be a JSON document: its strings
+    are decoded before the rules see them, so escapes are allowed for (``\\"`` and ``\\/`` by
+    allowing backslashes, ``\\u`` escapes of ASCII by sending such text to the rules).
+    """
+
+    def __init__(self) -> None:
+        parts = [_spelled(w) for w in _PREFILTER_WORDS]
+        parts.append(r"\\u(?:00[0-7][0-9a-f]|%s)" % "|".join(f"{c:04x}" for c in _LOWER_TO_ASCII))
+        parts.append(r"<(?:%s)" % "|".join(_HTML_TAGS))  # form fields and <meta> (_html_secret_attrs)
+        parts.append(r'"name\\*"')  # {"name": …, "value": …} pairs, as JSON or inside a JSON string
+        self._words = compile_linear("|".join(parts), re.IGNORECASE)
+        # The same over a string's raw JSON, which must hold no raw control character either.
+        self._words_raw = compile_linear("|".join([*parts, r"[\x00-\x1f]"]), re.IGNORECASE)
+        self._colon_slash = compile_linear(r":\\*/")  # userinfo (":/" then "@") and URLs ("://")
+        self._url = compile_linear(r":\\*/\\*/")
+        self._url_words = compile_linear("|".join([_spelled(w) for w in _PREFILTER_URL_WORDS] + ["%"]),
+                                         re.IGNORECASE)
+
+    def may_change(self, text: str, known: Iterable[str] = (), raw: bool = False) -> bool:
+        """Whether a rule could change ``text`` (``raw``: a JSON string literal as in the file,
+        which also counts as changed when it is not valid JSON as it stands)."""
+        if (self._words_raw if raw else self._words).search(text) is not None:
+            return True
+        if "/" in text:
+            if "@" in text and self._colon_slash.search(text) is not None:
+                return True
+            if self._url.search(text) is not None and self._url_words.search(text) is not None:
+                return True
+        escaped = "\\" in text
+        for value in known:
+            if value in text:
+                return True
+            if escaped and not _plain_json(value):  # it may be in the text written as an escape
+                return True
+        return False
+
+
+def _plain_json(value: str) -> bool:
+    """Whether ``value`` is written the same inside a JSON string (no escapes possible)."""
+    return value.isascii() and value.isprintable() and '"' not in value and "\\" not in value and "/" not in value
+
+
+_PREFILTER: _Prefilter | None = None
+
+
+def _prefilter() -> _Prefilter:
+    global _PREFILTER
+    if _PREFILTER is None:
+        _PREFILTER = _Prefilter()
+    return _PREFILTER
+
+
+_URL_KEY, _SECRET_KEY, _LIST_KEY, _PLAIN_KEY = range(4)
+
+
+@functools.lru_cache(maxsize=4096)
+def _key_kind(key: str) -> int:
+    """How :meth:`HarRedactor._walk` treats a key's value (cached: a HAR repeats the same keys)."""
+    if key in ("url", "redirectURL"):
+        return _URL_KEY
+    if _is_secret_key(key) and key != "cookies":
+        return _SECRET_KEY
+    if key in ("queryString", "params", "postData"):
+        return _LIST_KEY
+    return _PLAIN_KEY
+
+
+#: Stands for a body kept as captured in the line :meth:`HarRedactor.entry_line` builds.
+_KEPT_MARK = "\x00wx-kept-"
+
+
+#: Lists of name/value pairs in a HAR.
+_PAIR_PARENTS = frozenset({"headers", "cookies", "queryString", "params"})
+#: Values copied as they are by the walk (no text in them).
+_SCALARS = frozenset({int, float, bool, type(None)})
+#: Strings up to this length are remembered with their redacted form, up to _MEMO_MAX of them.
+_MEMO_LEN = 512
+_MEMO_MAX = 20_000
+
+
 class HarRedactor:
     """Structural redaction of HAR entries with a shared :class:`Redactor` (consistent placeholders).
 
@@ -753,6 +879,11 @@ class HarRedactor:
     def __init__(self, redactor: Redactor | None = None):
         self.redactor = redactor or Redactor()
         self._collected: set[tuple[str, Any]] = set()
+        self._kept: list[str] | None = None  # bodies kept as captured, while entry_line() runs
+        # Redacted forms of the short strings every entry repeats (header names and values, MIME
+        # types, versions); exact while the redactor knows the same secrets (see _remembered).
+        self._memo: dict[Any, Any] = {}
+        self._memo_size = -1
 
     # -- secrets only (cheap: used by the analysis to feed the scanner without rewriting bodies)
     def collect(self, entry: dict[str, Any]) -> None:
@@ -821,6 +952,36 @@ class HarRedactor:
                         self.redactor.secret(prm.value, "param")
 
     # -- full structural redaction
+    def entry_line(self, entry: dict[str, Any]) -> str:
+        """:meth:`redact_entry` as one JSON line. A big body that no rule changes is not even decoded
+        (the fast readers hand it over as raw JSON): its JSON goes into the line as captured."""
+        self._kept = []
+        try:
+            line = json.dumps(self.redact_entry(entry), ensure_ascii=False)
+            for i, raw in enumerate(self._kept):
+                mark = json.dumps(f"{_KEPT_MARK}{i}")
+                if line.count(mark) != 1:  # the capture itself holds the mark's text: decode it all
+                    self._kept = None
+                    return json.dumps(self.redact_entry(entry), ensure_ascii=False)
+                line = line.replace(mark, raw, 1)
+            return line
+        finally:
+            self._kept = None
+
+    def _quiet_raw(self, obj: dict[str, Any]) -> str | None:
+        """The raw JSON of a body's text not decoded yet, when no rule can change it; else None."""
+        raw = getattr(obj, "raw_json", None)
+        if raw is None:
+            return None
+        mime = str(dict.get(obj, "mimeType", ""))
+        if "_textBase64" in obj or str(dict.get(obj, "encoding", "")).lower() == "base64" or \
+                "x-www-form-urlencoded" in mime.lower():
+            return None
+        text = raw()
+        if text is None or not self.quiet(text, raw=True):
+            return None  # it needs the rules, or it is not valid as it is (json would refuse it)
+        return text
+
     def redact_entry(self, entry: dict[str, Any]) -> dict[str, Any]:
         """A redacted copy of one HAR entry (still a valid HAR entry)."""
         self.collect(entry)  # learn header/cookie secrets first so bodies of the same entry are covered
@@ -830,32 +991,64 @@ class HarRedactor:
         """``log`` fields other than entries (pages, creator, comment)."""
         return self._walk(value, "")
 
+    def _remembered(self) -> dict[Any, Any]:
+        """The memo, emptied whenever the redactor learnt a secret (an answer may change then)."""
+        r = self.redactor
+        size = len(r._map) + len(r.known_secrets) + len(r.short_secrets)
+        if size != self._memo_size or len(self._memo) > _MEMO_MAX:
+            self._memo.clear()
+            self._memo_size = size
+        return self._memo
+
+    def _string(self, text: str) -> str:
+        if len(text) > _MEMO_LEN:
+            return self._json_text(text) or (self.url(text) if "://" in text else self.text(text))
+        r = self.redactor
+        memo = self._memo if len(r._map) + len(r.known_secrets) + len(r.short_secrets) == self._memo_size \
+            else self._remembered()
+        out = memo.get(text)
+        if out is None:
+            # WebSocket frames, comments, page titles, initiator URLs: a JSON document gets the body
+            # rules (secret keys at any depth); anything else the text rules.
+            out = self._json_text(text) or (self.url(text) if "://" in text else self.text(text))
+            self._remembered()[text] = out  # after the call: what it learnt is part of the answer
+        return out
+
     def _walk(self, obj: Any, parent: str) -> Any:
+        if obj.__class__ in _SCALARS:
+            return obj
         if isinstance(obj, dict):
             if parent in ("content", "postData") or ("mimeType" in obj and "text" in obj):
                 return self._body(obj)
-            if "name" in obj and "value" in obj and parent in ("headers", "cookies", "queryString", "params"):
+            if "name" in obj and "value" in obj and parent in _PAIR_PARENTS:
                 return self._pair(obj, parent)
             if _secret_pair(obj):  # {"name": "password", "value": …} anywhere else in the capture
                 return {k: (self._secret_value(v) if k == "value" else self._walk(v, str(k))) for k, v in obj.items()}
             out: dict[str, Any] = {}
             for k, v in obj.items():
+                if v.__class__ in _SCALARS:
+                    out[k] = v
+                    continue
                 key = str(k)
-                if isinstance(v, str) and key in ("url", "redirectURL"):
+                kind = _key_kind(key)
+                if kind == _URL_KEY and isinstance(v, str):
                     out[k] = self.url(v)
-                elif isinstance(v, (str, list, dict)) and _is_secret_key(key) and key not in ("cookies",):
+                elif kind == _SECRET_KEY and isinstance(v, (str, list, dict)):
                     out[k] = self._secret_value(v)
-                elif isinstance(v, str) and key in ("queryString", "params", "postData"):
+                elif kind == _LIST_KEY and isinstance(v, str):
                     out[k] = self.text(_FORM_PAIR_RE.sub(self._url_param, v))  # a list given as a string
+                elif v.__class__ is str:
+                    out[k] = self._string(v)
                 else:
                     out[k] = self._walk(v, key)
             return out
         if isinstance(obj, list):
+            if parent in _PAIR_PARENTS:  # headers, cookies …: straight to _pair, as _walk would send them
+                return [self._pair(v, parent) if v.__class__ is dict and "name" in v and "value" in v
+                        and not ("mimeType" in v and "text" in v) else self._walk(v, parent) for v in obj]
             return [self._walk(v, parent) for v in obj]
         if isinstance(obj, str):
-            # WebSocket frames, comments, page titles, initiator URLs: a JSON document gets the body
-            # rules (secret keys at any depth); anything else the text rules.
-            return self._json_text(obj) or (self.url(obj) if "://" in obj else self.text(obj))
+            return self._string(obj)
         return obj
 
     def _json_text(self, text: str) -> str | None:
@@ -884,7 +1077,11 @@ class HarRedactor:
         out = dict(obj)
         name, value = str(obj.get("name", "")), obj.get("value")
         if isinstance(value, str):
-            if parent == "cookies":
+            key = (parent, name, value)
+            done = self._remembered().get(key) if len(value) <= _MEMO_LEN else None
+            if done is not None:
+                out["value"] = done
+            elif parent == "cookies":
                 out["value"] = self.redactor.secret(value, "cookie") if value else value
             elif parent == "headers":
                 out["value"] = self._header_value(name, value)
@@ -892,6 +1089,8 @@ class HarRedactor:
                 out["value"] = self.redactor.secret(value, "param") if value else value
             else:
                 out["value"] = self.url(value) if "://" in value else self.text(value)
+            if done is None and len(value) <= _MEMO_LEN:
+                self._remembered()[key] = out["value"]
         return out
 
     def _header_value(self, name: str, value: Any) -> Any:
@@ -940,8 +1139,8 @@ class HarRedactor:
         if len(text) < MIN_KNOWN_LEN:
             return text  # too short for any credential shape or remembered secret
         r = self.redactor
-        out = _sub_matches(text, _matches_at(JWT_RE, text, ("eyJ",)), lambda m: r.secret(m.group(0), "jwt"))
-        out = _sub_matches(out, _matches_at(BEARER_RE, out, ("bearer", "basic"), fold=True),
+        out = _sub_matches(text, _matches_at(JWT_RE, text, _JWT_ANCHORS), lambda m: r.secret(m.group(0), "jwt"))
+        out = _sub_matches(out, _matches_at(BEARER_RE, out, _BEARER_ANCHORS, fold=True),
                            lambda m: (f"{m.group(1)} {r.secret(m.group(2), 'token')}"
                                       if credential_like(m.group(1), m.group(2)) else m.group(0)))
         if "@" in out:
@@ -953,6 +1152,15 @@ class HarRedactor:
 
     def _body(self, obj: dict[str, Any]) -> dict[str, Any]:
         out: dict[str, Any] = {}
+        raw = self._quiet_raw(obj) if self._kept is not None else None
+        if raw is not None:  # kept as captured: its JSON spliced into the line by entry_line()
+            out.update(dict.items(obj))
+            out["text"] = f"{_KEPT_MARK}{len(self._kept)}"
+            self._kept.append(raw)
+            for k, v in dict.items(obj):
+                if k != "text":
+                    out[k] = self._walk(v, k)
+            return out
         for k, v in obj.items():
             if k == "params" and isinstance(v, list):
                 out[k] = [self._pair(p, "params") if isinstance(p, dict) else p for p in v]
@@ -973,7 +1181,18 @@ class HarRedactor:
             return text if redacted == decoded else base64.b64encode(redacted.encode("utf-8")).decode("ascii")
         return self._plain_body(text, mime)
 
+    def quiet(self, text: str, raw: bool = False) -> bool:
+        """True when no rule would change ``text`` (nor learn a secret from it): bodies that are
+        quiet are kept exactly as captured, without decoding a JSON document string by string."""
+        r = self.redactor
+        known = r.known_values()
+        if r.short_secrets:
+            known = [*known, *r.short_secrets]
+        return not _prefilter().may_change(text, known, raw)
+
     def _plain_body(self, text: str, mime: str) -> str:
+        if "x-www-form-urlencoded" not in mime.lower() and self.quiet(text):
+            return text
         stripped = text.lstrip()
         if stripped[:1] in ("{", "[") and ("json" in mime.lower() or not mime or "text" in mime.lower()):
             try:
@@ -1052,11 +1271,12 @@ def redact_har_file(src: Path | str, out: Path | str, *, redactor: Redactor | No
 
     An ``out`` ending in ``.zip`` gets a zip with one redacted HAR per HAR in ``src`` (required
     when ``src`` is a zip holding several); placeholders are shared, so the same secret has the same
-    placeholder in every member. Passes: (1) the secrets of every entry's headers, cookies and
-    parameters (so a token that appears in a body *before* its header is still replaced), (2) per
-    HAR, the ``log`` fields other than entries, then each entry redacted, leak-scanned and
-    written. Everything is written to a temporary folder next to ``out`` and renamed; on a leak
-    (:class:`LeakError`) nothing is left behind.
+    placeholder in every member. Each entry is redacted once, into an encrypted spool (see
+    :class:`_Spool`); once every secret of the capture is known, each line is checked for values
+    recognised as secret only after it was redacted (a token first seen in a later entry's header),
+    leak-scanned and written. A line holding such a value makes the whole copy be redacted again
+    from the capture, now knowing every secret. Everything is written to a temporary folder next to
+    ``out`` and renamed; on a leak (:class:`LeakError`) nothing is left behind.
     """
     from .evidence.har import HarError, HarReader
 
@@ -1067,7 +1287,7 @@ def redact_har_file(src: Path | str, out: Path | str, *, redactor: Redactor | No
         raise HarError(f"{out.parent}: " + ("is not a folder" if out.parent.exists() else "folder does not exist"))
     if out.resolve() == src.resolve():
         raise HarError(f"{out}: refusing to overwrite the original capture; choose another output name")
-    reader = HarReader(src)
+    reader = HarReader(src, lazy_bodies=True)  # the fast readers; bodies decoded when redacted
     as_zip = out.suffix.lower() == ".zip"
     if len(reader.sources) != 1 and not as_zip:
         names = ", ".join(s.name for s in reader.sources)
@@ -1078,17 +1298,7 @@ def redact_har_file(src: Path | str, out: Path | str, *, redactor: Redactor | No
     har = HarRedactor(redactor)
     har.redactor.known_secrets |= keyring_values  # replaced wherever they appear, not just refused
     scanner = scanner or LeakScanner(keyring_values, strict=True)
-    # Pass 1 learns every secret (headers, cookies, parameters *and* bodies) before a byte is
-    # written: an entry written early must not hold a token first seen in a later entry's body,
-    # not even for a moment in a temporary file that a kill -9 would leave behind.
-    from .evidence.har import read_log_meta
-
     try:
-        for source in reader.sources:
-            har.redact_meta(read_log_meta(source))
-            for rec in reader.records(source):
-                har.redact_entry(rec.raw)
-        scanner.add(har.redactor.removed)
         return _redact_into(src, out, reader, har, scanner, as_zip)
     except RecursionError:
         raise HarError(f"{src.name}: a value is nested more than {sys.getrecursionlimit() // 2} levels deep; "
@@ -1098,27 +1308,74 @@ def redact_har_file(src: Path | str, out: Path | str, *, redactor: Redactor | No
         raise HarError(f"{out}: cannot write the redacted copy: {exc.strerror or exc}{where}") from None
 
 
+class _LateSecret(Exception):
+    """A spooled line holds a value recognised as secret only after the line was redacted."""
+
+
+class _Spool:
+    """Redacted entries (one JSON line each) kept until every secret of the capture is known.
+
+    A line may still hold a value recognised as secret only in a later entry, and such a line must
+    never sit readable in a file, not even in a temporary one that a kill -9 would leave behind:
+    the spool is encrypted (AES-CTR) with a key that lives only in this process.
+    """
+
+    def __init__(self, path: Path):
+        from array import array
+
+        from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+
+        self._cipher = Cipher(algorithms.AES(os.urandom(32)), modes.CTR(os.urandom(16)))
+        self._enc = self._cipher.encryptor()
+        self.path = path
+        self._fh = path.open("wb")
+        self._sizes = array("Q")  # bytes of each line
+        self._learnt = array("Q")  # how many secrets the redactor knew when the line was redacted
+
+    def add(self, line: str, learnt: int) -> None:
+        data = line.encode("utf-8")
+        self._fh.write(self._enc.update(data))
+        self._sizes.append(len(data))
+        self._learnt.append(learnt)
+
+    def lines(self) -> Iterator[tuple[str, int]]:
+        self._fh.close()
+        dec = self._cipher.decryptor()
+        with self.path.open("rb") as fh:
+            for size, learnt in zip(self._sizes, self._learnt):
+                yield dec.update(fh.read(size)).decode("utf-8"), learnt
+
+    def close(self) -> None:
+        self._fh.close()
+
+
 def _redact_into(src: Path, out: Path, reader: Any, har: HarRedactor, scanner: LeakScanner,
                  as_zip: bool) -> HarRedactionResult:
-    """The writing passes of :func:`redact_har_file` (secrets already collected)."""
-    known_before = len(scanner.known)
-    parts: list[tuple[str, Path]] = []
-    n = 0
+    """Redact every HAR of ``reader`` into a spool, then write them out (see :func:`redact_har_file`)."""
+    r = har.redactor
     with tempfile.TemporaryDirectory(prefix=f".{out.name}.", suffix=".part", dir=out.parent) as tmp:
         from .workdir import register_partial
 
         register_partial(tmp)  # removed by the next start if this process is killed before the rename
+        spooled: list[tuple[Any, _Spool, Any]] = []
         for i, source in enumerate(reader.sources):
-            member = _member_name(src, source.name, {name for name, _ in parts})
-            part = Path(tmp) / f"{i}.har"
-            n += _write_redacted_har(reader, source, part, har, scanner,
-                                     f"{out.name}:{member}" if as_zip else out.name)
-            parts.append((member, part))
-        scanner.add(har.redactor.removed)
-        if len(scanner.known) > known_before:
-            # Secrets first seen in a body may have been written earlier in raw form: check the files.
-            for member, part in parts:
-                _rescan_file(part, f"{out.name}:{member}" if as_zip else out.name, scanner)
+            spool = _Spool(Path(tmp) / f"{i}.spool")
+            try:
+                for rec in reader.records(source):
+                    before = len(r._map)  # what the entry learns itself may sit earlier in it, unreplaced
+                    spool.add(har.entry_line(rec.raw), before)
+            finally:
+                spool.close()
+            spooled.append((source, spool, har.redact_meta(reader.log_meta(source))))
+        scanner.add(r.removed)
+        learnt = list(r._map)  # in the order learnt: a line redacted knowing k of them lacks learnt[k:]
+        try:
+            parts, n = _write_parts(src, out, Path(tmp), reader, spooled, scanner, as_zip, har, learnt)
+        except _LateSecret:
+            # A line holds a value recognised as secret only later: redact everything again from the
+            # capture, now knowing every secret (the spool is not used).
+            parts, n = _write_parts(src, out, Path(tmp), reader, [(s, None, None) for s, _, _ in spooled], scanner,
+                                    as_zip, har, learnt)
         final = parts[0][1]
         if as_zip:
             final = Path(tmp) / "out.zip"
@@ -1126,8 +1383,36 @@ def _redact_into(src: Path, out: Path, reader: Any, har: HarRedactor, scanner: L
                 for member, part in parts:
                     zf.write(part, member)
         os.replace(final, out)
-    return HarRedactionResult(out, n, bool(reader.truncated), list(reader.warnings), len(har.redactor._map),
+    return HarRedactionResult(out, n, bool(reader.truncated), list(dict.fromkeys(reader.warnings)), len(r._map),
                               tuple(m for m, _ in parts) if as_zip else ())
+
+
+def _write_parts(src: Path, out: Path, tmp: Path, reader: Any, spooled: list[tuple[Any, Any, Any]],
+                 scanner: LeakScanner, as_zip: bool, har: HarRedactor,
+                 learnt: list[str]) -> tuple[list[tuple[str, Path]], int]:
+    """Each HAR written to ``tmp`` from its spool, or (spool None) redacted again from the capture."""
+    parts: list[tuple[str, Path]] = []
+    n = 0
+    known_before = len(scanner.known)
+    for i, (source, spool, meta) in enumerate(spooled):
+        member = _member_name(src, source.name, {name for name, _ in parts})
+        part = tmp / f"{i}.har"
+        label = f"{out.name}:{member}" if as_zip else out.name
+        if spool is None:
+            # Every secret is known now: each entry redacted again is final.
+            again = ((json.dumps(har.redact_entry(rec.raw), ensure_ascii=False), len(learnt))
+                     for rec in reader.records(source))
+            n += _write_redacted_har(har.redact_meta(reader.log_meta(source)), part, scanner, label, again, har,
+                                     learnt)
+        else:
+            n += _write_redacted_har(meta, part, scanner, label, spool.lines(), har, learnt)
+        parts.append((member, part))
+    scanner.add(har.redactor.removed)
+    if len(scanner.known) > known_before:
+        # Secrets first seen while writing may have been written earlier in raw form: check the files.
+        for member, part in parts:
+            _rescan_file(part, f"{out.name}:{member}" if as_zip else out.name, scanner)
+    return parts, n
 
 
 def _member_name(src: Path, source_name: str, taken: set[str]) -> str:
@@ -1140,27 +1425,50 @@ def _member_name(src: Path, source_name: str, taken: set[str]) -> str:
     return name
 
 
-def _write_redacted_har(reader: Any, source: Any, path: Path, har: HarRedactor, scanner: LeakScanner,
-                        label: str) -> int:
-    """One HAR of ``reader`` (``source``) redacted into ``path``; returns the number of entries."""
-    from .evidence.har import read_log_meta
-
-    meta = har.redact_meta(read_log_meta(source))
+def _write_redacted_har(meta: Any, path: Path, scanner: LeakScanner, label: str,
+                        lines: Iterable[tuple[str, int]], har: HarRedactor, learnt: list[str]) -> int:
+    """One redacted HAR into ``path``: its ``log`` fields, then its entries' ``lines`` (each with the
+    number of secrets known when it was redacted); returns the number of entries."""
     n = 0
     with path.open("w", encoding="utf-8", newline="\n") as fh:
         head = json.dumps(meta, ensure_ascii=False)
         for leak in scanner.scan_blob(head, f"{label} log header"):
             raise LeakError([leak])
         fh.write('{"log": ' + head[:-1] + (', ' if meta else '') + '"entries": [\n')
-        for rec in reader.records(source):
-            line = json.dumps(har.redact_entry(rec.raw), ensure_ascii=False)
-            leaks = scanner.scan_blob(line, f"{label} entry {n + 1} ({_short_url(rec.raw)})")
+        for line, known in lines:
+            if known < len(learnt):
+                _check_late(line, learnt[known:], har.redactor)
+            leaks = scanner.scan_blob(line, f"{label} entry {n + 1}")
             if leaks:
-                raise LeakError(leaks)
+                where = f"{label} entry {n + 1} ({_short_url(json.loads(line))})"
+                raise LeakError([Leak(where, leak.what) for leak in leaks])
             fh.write((",\n" if n else "") + line)
             n += 1
         fh.write("\n]}}\n")
     return n
+
+
+def _check_late(line: str, values: list[str], redactor: Redactor) -> None:
+    """Raise :class:`_LateSecret` when ``line`` may hold one of ``values`` (secrets learnt after it
+    was redacted), as the rules would have replaced it: verbatim, or written with JSON escapes
+    (which, for printable ASCII, only add backslashes), or inside a longer one."""
+    flat: str | None = None
+    known: list[str] | None = None
+    for value in values:
+        if len(value) < MIN_KNOWN_LEN:
+            continue  # never replaced inside other text (see Redactor._replace_known)
+        if value in line or not (value.isascii() and value.isprintable()):
+            raise _LateSecret
+        if flat is None:
+            flat = line.replace("\\", "")
+        if value.replace("\\", "") in flat:
+            raise _LateSecret
+        known = known if known is not None else redactor.known_values()
+        for other in known:
+            # A shorter secret inside it was replaced on its own, leaving the rest of this one.
+            placeholder = redactor._map.get(other) if other != value and other in value else None
+            if placeholder is not None and value.replace(other, placeholder) in line:
+                raise _LateSecret
 
 
 def _short_url(entry: dict[str, Any]) -> str:
@@ -1186,3 +1494,4 @@ def safe_url(url: str) -> str:
     if "@" not in parts.netloc:
         return url
     return urlunsplit(parts._replace(netloc="<redacted>@" + parts.netloc.rpartition("@")[2]))
+

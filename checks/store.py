@@ -20,12 +20,15 @@ from .redact import keyring_redactor, redact_case_doc, redact_document, redact_r
 if TYPE_CHECKING:  # pragma: no cover
     from .playbooks.walk import Transcript
 
-SCHEMA = """
+#: Version 1 of the store, the first numbered one (``PRAGMA user_version``). Kept as it is for
+#: :func:`_to_v1` when a later version changes :data:`SCHEMA`.
+SCHEMA_V1 = """
 CREATE TABLE IF NOT EXISTS cases (
     id TEXT PRIMARY KEY,
     doc TEXT NOT NULL,
     created_at TEXT NOT NULL,
-    updated_at TEXT NOT NULL
+    updated_at TEXT NOT NULL,
+    archived_at TEXT
 );
 CREATE TABLE IF NOT EXISTS results (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -41,6 +44,7 @@ CREATE TABLE IF NOT EXISTS evidence (
     kind TEXT NOT NULL,
     path TEXT NOT NULL,
     added_at TEXT NOT NULL,
+    checks TEXT NOT NULL DEFAULT '',
     PRIMARY KEY (case_id, kind, path)
 );
 CREATE TABLE IF NOT EXISTS playbook_runs (
@@ -57,6 +61,37 @@ CREATE TABLE IF NOT EXISTS drafts (
     PRIMARY KEY (case_id, field)
 );
 """
+
+#: The current shape: a new store is made from it; a store written by an older wxtriage is brought
+#: to it by :data:`MIGRATIONS`.
+SCHEMA = SCHEMA_V1
+
+
+def _create(db: sqlite3.Connection, schema: str) -> None:
+    # One statement at a time: executescript() would commit the migration's transaction.
+    for statement in schema.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+def _add_column(db: sqlite3.Connection, table: str, column: str, decl: str) -> None:
+    if column not in {r[1] for r in db.execute(f"PRAGMA table_info({table})")}:
+        db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {decl}")
+
+
+def _to_v1(db: sqlite3.Connection) -> None:
+    """Version 1, the first numbered shape. Stores from before numbering (version 0) get the
+    tables and indexes they lack, the evidence's ``checks`` (which checks used a file) and the
+    cases' ``archived_at``; their JSON documents are read as they are."""
+    _create(db, SCHEMA_V1)
+    _add_column(db, "evidence", "checks", "TEXT NOT NULL DEFAULT ''")
+    _add_column(db, "cases", "archived_at", "TEXT")
+
+
+#: ``MIGRATIONS[n]`` takes a store from version ``n`` to ``n + 1``. A change of shape (a table, a
+#: column, a change to the stored JSON) appends a step here; a released step never changes.
+MIGRATIONS: tuple[Callable[[sqlite3.Connection], None], ...] = (_to_v1,)
+SCHEMA_VERSION = len(MIGRATIONS)
 
 
 #: How long a writer waits for another one to finish (seconds).
@@ -76,16 +111,33 @@ class CaseStore:
         self.path = Path(path) if path else default_store_path()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            with closing(self._connect()) as db, db:
-                db.executescript(SCHEMA)
-                columns = {r[1] for r in db.execute("PRAGMA table_info(evidence)")}
-                if "checks" not in columns:  # stores written before evidence named its checks
-                    db.execute("ALTER TABLE evidence ADD COLUMN checks TEXT NOT NULL DEFAULT ''")
-                if "archived_at" not in {r[1] for r in db.execute("PRAGMA table_info(cases)")}:
-                    # Archived cases are kept whole but left out of the lists (stores before archiving).
-                    db.execute("ALTER TABLE cases ADD COLUMN archived_at TEXT")
+            with closing(self._connect()) as db:
+                if _version(db) != SCHEMA_VERSION:
+                    self._migrate(db)
         except (OSError, sqlite3.DatabaseError) as exc:
             raise StoreError(f"cannot open the case store {self.path}: {exc}") from None
+
+    def _migrate(self, db: sqlite3.Connection) -> None:
+        """Bring the file to :data:`SCHEMA_VERSION` in one transaction (all steps or none). A
+        store from a newer wxtriage is left untouched: its shape is unknown here."""
+        db.isolation_level = None  # transactions by hand
+        db.execute("BEGIN IMMEDIATE")  # another process opening the same old store waits, then sees it done
+        try:
+            version = _version(db)
+            if version == 0 and not db.execute("SELECT 1 FROM sqlite_master WHERE type = 'table'").fetchone():
+                _create(db, SCHEMA)  # a new file: the current shape at once
+                version = SCHEMA_VERSION
+            if version > SCHEMA_VERSION:
+                raise StoreError(
+                    f"the case store {self.path} was written by a newer wxtriage (store version {version}; "
+                    f"this one reads up to {SCHEMA_VERSION}): upgrade wxtriage, or give another file with --store")
+            for step in MIGRATIONS[version:]:
+                step(db)
+            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
 
     def _connect(self) -> sqlite3.Connection:
         # The busy timeout lets concurrent writers (the TUI and a CLI, parallel scripts) queue up
@@ -321,6 +373,10 @@ class CaseStore:
                 "SELECT doc FROM results WHERE seq IN (SELECT max(seq) FROM results WHERE case_id = ? "
                 "GROUP BY check_id) ORDER BY seq", (case_id,)).fetchall()
         return [CheckResult.from_dict(json.loads(r[0])) for r in rows]
+
+
+def _version(db: sqlite3.Connection) -> int:
+    return int(db.execute("PRAGMA user_version").fetchone()[0])
 
 
 def _case(doc: str, updated_at: str) -> Case:

@@ -229,6 +229,7 @@ class HarReader:
     #: With ``lazy_bodies``: hand out :class:`LazyHarRecord` (a small typed summary of the entry;
     #: the full entry is decoded only when asked for) wherever the summary decodes cleanly.
     summaries: bool = False
+    _meta: dict[str, dict[str, Any]] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.sources = har_sources(self.path)
@@ -258,9 +259,10 @@ class HarReader:
             raise HarError(f"{src.name}: cannot open: {exc}") from None
         summaries = self.summaries
         seen = 0
+        outline: list[bytes] = []
         try:
             with fh:
-                for meta, raws in _fast_entries(src, fh, layout, used):
+                for meta, raws in _fast_entries(src, fh, layout, used, outline):
                     seen += 1
                     if seen <= progress[0]:
                         continue  # delivered by the reader before, which stopped further on
@@ -280,8 +282,18 @@ class HarReader:
                     progress[1] += 1
         except (_NotPretty, ValueError, OSError, EOFError, zipfile.BadZipFile, zlib.error, RecursionError):
             return False
+        if outline:
+            self._meta[src.name] = _meta_of_outline(outline[-1])
         self._finish(src, progress[1])
         return True
+
+    def log_meta(self, src: HarSource) -> dict[str, Any]:
+        """``log`` fields other than entries of ``src``: from the outline the fast readers checked
+        when they read it in full (no extra pass), else from one event-level pass of its own."""
+        meta = self._meta.get(src.name)
+        if meta is None:
+            meta = self._meta[src.name] = read_log_meta(src)
+        return meta
 
     def entries(self) -> Iterator[HarEntry]:
         """haralyzer ``HarEntry`` objects, one at a time."""
@@ -559,6 +571,17 @@ class LazyBody(dict):
     def raw_size(self) -> int:
         return len(self._raw) if self._raw is not None else len(dict.get(self, "text") or "")
 
+    def raw_json(self) -> str | None:
+        """The text's JSON (a string literal, quotes included) as in the file while it is not
+        decoded yet; None once decoded or when it is not UTF-8 (decoding then says what is wrong)."""
+        if self._raw is None:
+            return None
+        raw = self._raw.read() if isinstance(self._raw, _Span) else self._raw
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+
     def _load(self) -> None:
         if self._raw is not None:
             raw, self._raw = self._raw, None
@@ -591,12 +614,13 @@ class LazyBody(dict):
         return dict(self)
 
 
-def _fast_entries(src: HarSource, fh: IO[bytes], layout: str = "pretty",
-                  used: list[str] | None = None) -> Iterator[tuple[bytes, list[Any]]]:
+def _fast_entries(src: HarSource, fh: IO[bytes], layout: str = "pretty", used: list[str] | None = None,
+                  outline: list[bytes] | None = None) -> Iterator[tuple[bytes, list[Any]]]:
     """Memory-map plain files (no copy of the bodies at all); stream compressed ones.
 
     ``layout="pretty"`` tries the pretty-printed reader and, when the file does not start like
-    one, the any-layout reader; ``"any"`` goes to the latter at once. ``used`` gets the reader's name.
+    one, the any-layout reader; ``"any"`` goes to the latter at once. ``used`` gets the reader's name,
+    ``outline`` the file with its entries list emptied once it was read in full.
     """
     used = used if used is not None else []
     mm = None
@@ -614,14 +638,14 @@ def _fast_entries(src: HarSource, fh: IO[bytes], layout: str = "pretty",
     if layout == "pretty":
         try:
             used[:] = ["pretty"]
-            yield from _pretty_entries(_CountingReader(fh) if mm is None else None, mm)
+            yield from _pretty_entries(_CountingReader(fh) if mm is None else None, mm, outline)
             return
         except _NoPrettyHead:  # minified, or laid out some other way: nothing was yielded yet
             if mm is None:
                 fh = src.open()  # the pretty reader consumed the head: start over
     used[:] = ["any"]
     with fh:
-        yield from _compact_entries(_CountingReader(fh) if mm is None else None, mm)
+        yield from _compact_entries(_CountingReader(fh) if mm is None else None, mm, outline)
 
 
 class _Span:
@@ -644,7 +668,8 @@ class _Span:
 _RELEASE_EVERY = 2 << 20
 
 
-def _pretty_entries(reader: _CountingReader | None, mapped: Any = None) -> Iterator[tuple[bytes, list[Any]]]:
+def _pretty_entries(reader: _CountingReader | None, mapped: Any = None,
+                    outline: list[bytes] | None = None) -> Iterator[tuple[bytes, list[Any]]]:
     """Each entry as ``(meta, raws)``: its JSON with every long body replaced by a lazy marker
     (``meta``), and those bodies' raw JSON (``raws``, in marker order). Nothing is decoded here."""
     buf: Any = mapped if mapped is not None else bytearray()
@@ -736,7 +761,10 @@ def _pretty_entries(reader: _CountingReader | None, mapped: Any = None) -> Itera
         if final:
             while fill():  # the rest must close the document (as ijson would check)
                 pass
-            _check_outline(head + b"]" + bytes(buf[buf.find(b"]", end) + 1:]))
+            doc = head + b"]" + bytes(buf[buf.find(b"]", end) + 1:])
+            _check_outline(doc)
+            if outline is not None:
+                outline.append(doc)
             return
         start = end + 2 + inner  # at the next entry's "{"
         if mapped is not None:
@@ -820,7 +848,8 @@ def _check_value(buf: Any, start: int, stop: int) -> None:
         raise _NotPretty("not one JSON value")
 
 
-def _compact_entries(reader: _CountingReader | None, mapped: Any = None) -> Iterator[tuple[bytes, list[Any]]]:
+def _compact_entries(reader: _CountingReader | None, mapped: Any = None,
+                     outline: list[bytes] | None = None) -> Iterator[tuple[bytes, list[Any]]]:
     """:func:`_pretty_entries` for any layout: ``(meta, raws)`` per entry."""
     buf: Any = mapped if mapped is not None else bytearray()
     eof = mapped is not None
@@ -901,8 +930,10 @@ def _compact_entries(reader: _CountingReader | None, mapped: Any = None) -> Iter
     # The rest of the file must close the document, and the whole must be one HAR object.
     while fill(len(buf) + _FAST_CHUNK):
         pass
-    tail = bytes(buf[pos:])
-    _check_outline(head + b"]" + tail)
+    doc = head + b"]" + bytes(buf[pos:])
+    _check_outline(doc)
+    if outline is not None:
+        outline.append(doc)
 
 
 def _check_outline(doc: bytes) -> None:
@@ -920,6 +951,12 @@ def _check_outline(doc: bytes) -> None:
         ok = False
     if not ok:
         raise _NotPretty("not a HAR outline around the entries")
+
+
+def _meta_of_outline(doc: bytes) -> dict[str, Any]:
+    """The ``log`` fields other than entries, from a checked outline (as :func:`read_log_meta` reads them)."""
+    log = json.loads(doc)["log"]
+    return {k: v for k, v in log.items() if k != "entries"}
 
 
 def _parse_pretty_entry(meta: bytes, raws: list[Any]) -> dict[str, Any]:
