@@ -5,8 +5,9 @@ The names below are the plugin API (see README, "Writing a check plugin").
 """
 from __future__ import annotations
 
+from .artifacts import Artifact, register_artifact
 from .api import AREAS, Area, Check, CheckContext, CheckOption, GuidedStep, InputError, SkipCheck
-from .case import Case, CaseFieldError, TimeWindow
+from .case import Case, CaseFacts, CaseFieldError, TimeWindow
 from .catalog import CatalogError, load_catalog
 from .findings import make_finding
 from .inventory import Cluster, Inventory, InventoryError, load_inventory
@@ -15,8 +16,8 @@ from .model import CheckResult, Evidence, Finding, Remediation, Severity, Status
 __version__ = "0.1.0"
 
 __all__ = [
-    "AREAS", "Area", "Case", "CaseFieldError", "CatalogError", "Check", "CheckContext", "CheckOption",
+    "AREAS", "Area", "Artifact", "Case", "CaseFacts", "CaseFieldError", "CatalogError", "Check", "CheckContext", "CheckOption",
     "CheckResult", "Cluster", "Evidence", "Finding", "GuidedStep", "InputError", "Inventory",
     "InventoryError", "Remediation", "Severity", "SkipCheck", "Status", "TimeWindow", "__version__",
-    "load_catalog", "load_inventory", "make_finding",
+    "load_catalog", "load_inventory", "make_finding", "register_artifact",
 ]

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Callable, ClassVar, Iterable, Mapping, Pr
 from .catalog import load_catalog
 # The keyring itself is imported only when a check asks for a password (credentials.py).
 from .credentials import KEYRING, CredentialsUnavailable
+from .artifacts import Artifact
 from .model import Finding
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -19,6 +20,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .fleet import ProbeLimits
     from .inventory import Cluster, Inventory
     from .probes import Prober
+    from .redact import Redactor
 
 
 __all__ = ["AREAS", "Area", "Check", "CheckContext", "CheckOption", "CredentialStore", "CredentialsUnavailable",
@@ -80,8 +82,12 @@ class CheckOption:
     #: :class:`InputError` when the value or file is not what the option expects. The CLI calls it
     #: before any check runs, so bad input exits 2 instead of becoming a crashed check.
     validate: Callable[[str], Any] | None = field(default=None, compare=False, repr=False)
-    #: For ``str`` options: the accepted values (the CLI enforces them).
+    #: For ``str`` options: the accepted values (the CLI enforces them; the TUI offers a drop-down).
     choices: tuple[str, ...] | None = None
+    #: Words for people per choice (``{"xsp": "XSP"}``); a choice without one is shown as written.
+    choice_labels: Mapping[str, str] | None = field(default=None, compare=False)
+    #: What the TUI's drop-down says while no choice is made (the option's default, in words).
+    unset_label: str = ""
     #: For ``multiple`` options typed as one line (the TUI): how to cut the line into values;
     #: ``None`` cuts at commas. An option whose values hold commas of their own (``--resolve
     #: HOST:PORT:ADDR1,ADDR2``) gives its own; it raises ``ValueError`` with the reason.
@@ -103,6 +109,9 @@ class CheckOption:
     def human(self) -> str:
         """``label``, else the name in words (``probe-timeout`` → ``Probe timeout``)."""
         return self.label or self.name.replace("-", " ").capitalize()
+
+    def choice_label(self, value: str) -> str:
+        return (self.choice_labels or {}).get(value, value)
 
     @property
     def placeholder(self) -> str:
@@ -199,6 +208,11 @@ class Services:
             self.secrets = current_secrets()
         return self.secrets
 
+    #: A redactor the caller keeps using after the run: a check that redacts its own evidence with
+    #: it (``har.analyze``) gives the redacted copies written later (``--redact-out``, the TUI's
+    #: copy) the same placeholders as the findings, and the leak scan every value it removed.
+    redactor: "Redactor | None" = None
+
 
 @dataclass
 class CheckContext:
@@ -217,6 +231,9 @@ class CheckContext:
     clock: Callable[[], _dt.datetime] = lambda: _dt.datetime.now(_dt.timezone.utc)
     progress_cb: ProgressCallback | None = None
     cancel_event: asyncio.Event | None = None
+    #: What the check built for the front-ends besides its findings (:meth:`add_artifact`); the
+    #: runner gives each check its own list and puts it on the result.
+    artifacts: list[Artifact] = field(default_factory=list)
 
     def option(self, name: str, default: Any = None) -> Any:
         value = self.options.get(name.replace("-", "_"))
@@ -231,6 +248,11 @@ class CheckContext:
         if need == "case":
             return self.case is not None
         return self.option(need) not in (None, False)
+
+    def add_artifact(self, artifact: Artifact) -> None:
+        """Hand the front-ends a typed view (a probe matrix, a log summary …; see
+        :mod:`checks.artifacts`). Kept when the check completes; a crash or skip drops it."""
+        self.artifacts.append(artifact)
 
     def progress(self, message: str) -> None:
         if self.progress_cb is not None:

@@ -198,6 +198,44 @@ class Case:
         return not any([self.org_id, self.partner_org_id, self.tracking_ids, self.emails, self.client_versions,
                         self.release, self.description, self.time_window.start, self.time_window.end])
 
+    def with_facts(self, facts: "CaseFacts", set_window: bool = False) -> tuple["Case", list[str]]:
+        """The case with ``facts`` added, and what changed in words (empty: nothing new).
+
+        Nothing is overwritten: e-mails, versions and tracking IDs the case lacks are appended (at
+        most :data:`MAX_COPIED_TRACKING_IDS` new tracking IDs), the org ID fills an empty one. The
+        time window changes only with ``set_window`` (the caller asks first: checks that read logs
+        look only inside the case's window) and only where the case's window is open."""
+        changes: list[str] = []
+        updates: dict[str, Any] = {}
+        where = f" (from {facts.source})" if facts.source else ""
+        known = {email_key(c) for c in self.emails}
+        emails = [e for e in dict.fromkeys(facts.emails) if email_key(e) not in known]
+        versions = [v for v in dict.fromkeys(facts.client_versions)
+                    if not any(same_version(v, c) for c in self.client_versions)]
+        tracking = [t for t in dict.fromkeys(facts.tracking_ids) if t not in self.tracking_ids][:MAX_COPIED_TRACKING_IDS]
+        if emails:
+            updates["emails"] = self.emails + tuple(emails)
+            changes.append(f"e-mail {', '.join(emails)}{where}")
+        if versions:
+            updates["client_versions"] = self.client_versions + tuple(versions)
+            changes.append(f"client version {', '.join(versions)}{where}")
+        if tracking:
+            updates["tracking_ids"] = self.tracking_ids + tuple(tracking)
+            changes.append(f"{len(tracking)} tracking ID(s){where}")
+        if not self.org_id and facts.org_id:
+            updates["org_id"] = org_key(facts.org_id)
+            changes.append(f"org ID {updates['org_id']}{where}")
+        if set_window:
+            tw, offered = self.time_window, facts.window
+            start, end = tw.start or offered.start, tw.end or offered.end
+            if start and end and end < start:
+                start, end = tw.start, tw.end
+            if (start, end) != (tw.start, tw.end):
+                updates["time_window"] = TimeWindow(start, end)
+                changes.append(f"time window {start.isoformat() if start else '…'} – "
+                               f"{end.isoformat() if end else '…'}{where}")
+        return (self.updated(**updates) if updates else self), changes
+
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for f in fields(self):
@@ -218,6 +256,70 @@ class Case:
                 v = tuple(v)
             kw[f.name] = v
         return cls(**kw)
+
+
+#: At most this many new tracking IDs are copied from one piece of evidence (a log retrying all
+#: day names hundreds; the first few are the ones TAC can still look up).
+MAX_COPIED_TRACKING_IDS = 10
+
+
+def org_key(value: str) -> str:
+    try:
+        return normalize_org_id(value)
+    except CaseFieldError:
+        return value.strip().lower()
+
+
+def email_key(value: str) -> str:
+    try:
+        return normalize_email(value).lower()
+    except CaseFieldError:
+        return value.strip().lower()
+
+
+def same_version(a: str, b: str) -> bool:
+    """``45.10`` and ``45.10.0.33456`` are the same version written to a different depth."""
+    pa, pb = a.strip().lstrip("vV").split("."), b.strip().lstrip("vV").split(".")
+    n = min(len(pa), len(pb))
+    return n > 0 and pa[:n] == pb[:n]
+
+
+@dataclass(frozen=True)
+class CaseFacts:
+    """What one piece of evidence (the logs, a HAR) found, in the case's vocabulary (normalised):
+    what :meth:`Case.with_facts` copies in and what the cross-evidence checks compare.
+
+    ``org_id`` is the org the evidence names as *the* org (a HAR's most relevant, the logs' only
+    one), empty when it cannot choose; ``org_ids`` are every org it shows. ``window`` is the span
+    the evidence covers (a HAR's first to last entry), offered as the case's time window.
+    """
+
+    source: str = ""  # "the logs", "the HAR"
+    org_id: str = ""
+    org_ids: tuple[str, ...] = ()
+    emails: tuple[str, ...] = ()
+    client_versions: tuple[str, ...] = ()
+    tracking_ids: tuple[str, ...] = ()
+    window: TimeWindow = field(default_factory=TimeWindow)
+
+    def as_dict(self) -> dict[str, list[str]]:
+        """The compared facts by name (see :func:`checks.consistency.mismatches`)."""
+        return {"emails": list(self.emails), "client_versions": list(self.client_versions),
+                "tracking_ids": list(self.tracking_ids), "org_ids": list(self.org_ids)}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"source": self.source, "org_id": self.org_id, **self.as_dict(), "window": self.window.to_dict()}
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> "CaseFacts":
+        return cls(source=str(d.get("source", "")), org_id=str(d.get("org_id", "")),
+                   org_ids=tuple(d.get("org_ids") or ()), emails=tuple(d.get("emails") or ()),
+                   client_versions=tuple(d.get("client_versions") or ()),
+                   tracking_ids=tuple(d.get("tracking_ids") or ()), window=TimeWindow.from_dict(d.get("window")))
+
+    @property
+    def empty(self) -> bool:
+        return not (self.org_id or self.emails or self.client_versions or self.tracking_ids)
 
 
 @dataclass(frozen=True)

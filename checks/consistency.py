@@ -8,39 +8,17 @@ disagree with: no finding, never a claim that the facts agree.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from typing import Any, Iterable, Mapping, Sequence
 
-from .case import Case, CaseFieldError, normalize_email, normalize_org_id
+from .artifacts import HarSummary, LogSummary
+from .case import Case, CaseFacts, email_key as _email, org_key as _org, same_version as _same_version
 from .findings import make_finding
 from .model import Evidence, Finding
 
-#: The facts compared, as (case_facts key, case field, words).
+#: The facts compared, as (CaseFacts field, case field, words).
 FACTS = (("org_ids", "org_id", "org ID"), ("emails", "emails", "user"),
          ("client_versions", "client_versions", "client version"))
-
-MAX_COPIED_TRACKING_IDS = 10
-
-
-def _org(value: str) -> str:
-    try:
-        return normalize_org_id(value)
-    except CaseFieldError:
-        return value.strip().lower()
-
-
-def _email(value: str) -> str:
-    try:
-        return normalize_email(value).lower()
-    except CaseFieldError:
-        return value.strip().lower()
-
-
-def _same_version(a: str, b: str) -> bool:
-    """``45.10`` and ``45.10.0.33456`` are the same version written to a different depth."""
-    pa, pb = a.strip().lstrip("vV").split("."), b.strip().lstrip("vV").split(".")
-    n = min(len(pa), len(pb))
-    return n > 0 and pa[:n] == pb[:n]
 
 
 def mismatches(case: Case | None, facts: Mapping[str, Sequence[str]],
@@ -99,61 +77,31 @@ def with_finding(findings: Sequence[Finding], extra: Finding | None, before: str
 
 
 # Facts the evidence found -------------------------------------------------------------------------
-@dataclass
-class FoundFacts:
-    """Facts one piece of evidence found, in the case's vocabulary (already normalised)."""
-
-    source: str  # "the logs", "the HAR"
-    emails: list[str] = field(default_factory=list)
-    client_versions: list[str] = field(default_factory=list)
-    tracking_ids: list[str] = field(default_factory=list)
-    org_ids: list[str] = field(default_factory=list)
-
-    def as_dict(self) -> dict[str, list[str]]:
-        return {"emails": self.emails, "client_versions": self.client_versions,
-                "tracking_ids": self.tracking_ids, "org_ids": self.org_ids}
-
-
-def found_facts(results: Iterable[Any]) -> list[FoundFacts]:
-    """The facts the latest evidence results found: the client logs' summary, the HAR's extract."""
-    out: list[FoundFacts] = []
+def found_facts(results: Iterable[Any]) -> list[CaseFacts]:
+    """The facts the latest evidence results found (their artifacts: the client logs' summary,
+    the HAR's). Results stored before artifacts existed carry them in their summary finding."""
+    out: list[CaseFacts] = []
     for r in results:
-        for f in r.findings:
-            if r.check_id == "client.logs" and f.code == "logs.summary":
-                cf = f.data.get("case_facts", {})
-                out.append(FoundFacts("the logs", *(list(cf.get(k, [])) for k in
-                                                    ("emails", "client_versions", "tracking_ids", "org_ids"))))
-            elif r.check_id == "har.analyze" and f.code == "har.extracted":
-                out.append(FoundFacts("the HAR", emails=list(f.data.get("emails", [])),
-                                      tracking_ids=list(f.data.get("tracking_ids", [])),
-                                      org_ids=list(f.data.get("org_ids", []))))
+        arts = [a.case_facts for a in getattr(r, "artifacts", ()) if isinstance(a, (LogSummary, HarSummary))]
+        out += arts or _stored_facts(r)
     return out
 
 
-def case_with_facts(case: Case, facts: Mapping[str, Sequence[str]], source: str = "") -> tuple[Case, list[str]]:
-    """``case`` with ``facts`` added (lists appended, the org ID only when the case has none and
-    the evidence shows exactly one) and what changed, in words (``source`` names the evidence)."""
-    changes: list[str] = []
-    updates: dict[str, Any] = {}
-    where = f" (from {source})" if source else ""
-    emails = [e for e in facts.get("emails", []) if _email(e) not in {_email(c) for c in case.emails}]
-    versions = [v for v in facts.get("client_versions", [])
-                if not any(_same_version(v, c) for c in case.client_versions)]
-    tracking = [t for t in facts.get("tracking_ids", []) if t not in case.tracking_ids][:MAX_COPIED_TRACKING_IDS]
-    org_ids = list(dict.fromkeys(_org(o) for o in facts.get("org_ids", [])))
-    if emails:
-        updates["emails"] = case.emails + tuple(emails)
-        changes.append(f"e-mail {', '.join(emails)}{where}")
-    if versions:
-        updates["client_versions"] = case.client_versions + tuple(versions)
-        changes.append(f"client version {', '.join(versions)}{where}")
-    if tracking:
-        updates["tracking_ids"] = case.tracking_ids + tuple(tracking)
-        changes.append(f"{len(tracking)} tracking ID(s){where}")
-    if not case.org_id and len(org_ids) == 1:
-        updates["org_id"] = org_ids[0]
-        changes.append(f"org ID {org_ids[0]}{where}")
-    return (case.updated(**updates) if updates else case), changes
+def _stored_facts(r: Any) -> list[CaseFacts]:
+    """Facts of a result stored by an older wxtriage (in ``Finding.data``; read, never written)."""
+    out: list[CaseFacts] = []
+    for f in r.findings:
+        if r.check_id == "client.logs" and f.code == "logs.summary" and "case_facts" in f.data:
+            cf = f.data["case_facts"]
+            orgs = list(cf.get("org_ids", []))
+            out.append(CaseFacts("the logs", org_id=orgs[0] if len(orgs) == 1 else "", org_ids=tuple(orgs),
+                                 **{k: tuple(cf.get(k, [])) for k in ("emails", "client_versions", "tracking_ids")}))
+        elif r.check_id == "har.analyze" and f.code == "har.extracted":
+            orgs = list(f.data.get("org_ids", []))
+            out.append(CaseFacts("the HAR", org_id=orgs[0] if orgs else "", org_ids=tuple(orgs),
+                                 emails=tuple(f.data.get("emails", [])),
+                                 tracking_ids=tuple(f.data.get("tracking_ids", []))))
+    return out
 
 
 def suggested_updates(case: Case, results: Iterable[Any]) -> tuple[Case, list[str]]:
@@ -164,8 +112,9 @@ def suggested_updates(case: Case, results: Iterable[Any]) -> tuple[Case, list[st
     orgs = list(dict.fromkeys(_org(o) for ff in found for o in ff.org_ids))
     updated, changes = case, []
     for ff in found:
-        facts = ff.as_dict() | {"org_ids": ff.org_ids if len(orgs) == 1 else []}
-        updated, more = case_with_facts(updated, facts, ff.source)
+        # An org only when all the evidence shows the same one (and this piece shows it).
+        org = orgs[0] if len(orgs) == 1 and ff.org_ids else ""
+        updated, more = updated.with_facts(replace(ff, org_id=org))
         changes += more
     return updated, changes
 

@@ -9,6 +9,8 @@ import enum
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
+from .artifacts import Artifact, artifact_from_dict
+
 
 class Severity(str, enum.Enum):
     """How bad a finding is; ordered ``info < warning < error < critical``."""
@@ -177,7 +179,8 @@ def status_for(findings: Iterable[Finding]) -> Status:
 
 @dataclass(frozen=True)
 class CheckResult:
-    """One check's run: status, findings and timings (``started_at`` is ISO-8601 UTC)."""
+    """One check's run: status, findings and timings (``started_at`` is ISO-8601 UTC), and the
+    typed views the check built for the front-ends (``artifacts``; see :mod:`checks.artifacts`)."""
 
     check_id: str
     title: str
@@ -187,6 +190,7 @@ class CheckResult:
     reason: str = ""  # why it was skipped, or the error message
     started_at: str = ""
     duration_s: float = 0.0
+    artifacts: tuple[Artifact, ...] = ()
 
     @property
     def worst_severity(self) -> Severity | None:
@@ -202,6 +206,7 @@ class CheckResult:
             "started_at": self.started_at,
             "duration_s": round(self.duration_s, 4),
             "findings": [f.to_dict() for f in self.findings],
+            "artifacts": [a.to_dict() for a in self.artifacts],
         }
 
     @classmethod
@@ -215,6 +220,7 @@ class CheckResult:
             reason=d.get("reason", ""),
             started_at=d.get("started_at", ""),
             duration_s=float(d.get("duration_s", 0.0)),
+            artifacts=tuple(artifact_from_dict(a) for a in d.get("artifacts") or ()),
         )
 
 

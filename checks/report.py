@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .fleet import ClusterRun, ClusterSummary
 
 TOOL = "wxtriage"
-JSON_SCHEMA_VERSION = 1
+JSON_SCHEMA_VERSION = 2  # 2: the client-log summary moved from logs.summary data to artifacts
 
 _SEVERITY_MARK = {Severity.INFO: "•", Severity.WARNING: "!", Severity.ERROR: "✗", Severity.CRITICAL: "✗✗"}
 

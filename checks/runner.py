@@ -58,9 +58,9 @@ async def run_one(check_cls: type[Check], ctx: CheckContext, on_event: EventCall
     t0 = time.perf_counter()
     base = dict(check_id=check_cls.id, title=check_cls.title, area=check_cls.area, started_at=started)
 
-    def done(status: Status, findings=(), reason: str = "") -> CheckResult:
+    def done(status: Status, findings=(), reason: str = "", artifacts=()) -> CheckResult:
         r = CheckResult(status=status, findings=tuple(findings), reason=reason,
-                        duration_s=time.perf_counter() - t0, **base)
+                        duration_s=time.perf_counter() - t0, artifacts=tuple(artifacts), **base)
         # Checks redact their own evidence; this pass catches what one missed (a stored password
         # quoted from a log line, a token in a URL's query, a crash message naming a URL).
         r = redact_result(r, redactor)
@@ -71,7 +71,8 @@ async def run_one(check_cls: type[Check], ctx: CheckContext, on_event: EventCall
     if ctx.cancelled:
         return done(Status.SKIP, reason="cancelled before it started")
     # Each check gets its own view of the context so progress is attributed to it.
-    own = CheckContext(**{**ctx.__dict__, "progress_cb": lambda m: emit(CheckProgress(check_cls.id, m))})
+    own = CheckContext(**{**ctx.__dict__, "progress_cb": lambda m: emit(CheckProgress(check_cls.id, m)),
+                          "artifacts": []})
     try:
         check = check_cls()
         reason = check.applies(own)
@@ -90,7 +91,7 @@ async def run_one(check_cls: type[Check], ctx: CheckContext, on_event: EventCall
         raise
     except Exception as exc:  # noqa: BLE001 - any crash is reported, never propagated
         return done(Status.ERROR, reason=f"{type(exc).__name__}: {exc}")
-    return done(status_for(findings), findings)
+    return done(status_for(findings), findings, artifacts=own.artifacts)
 
 
 async def run_checks(checks: Sequence[type[Check]], ctx: CheckContext, *, concurrency: int = 8,

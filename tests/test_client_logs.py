@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 
 from checks.api import CheckContext
-from checks.builtin.client_logs import ClientLogsCheck, case_with_facts, findings_from_scan
-from checks.case import Case, TimeWindow, parse_time
+from checks.artifacts import LogSummary, artifacts_of
+from checks.builtin.client_logs import ClientLogsCheck, findings_from_scan, summary_from_scan
+from checks.case import Case, CaseFacts, TimeWindow, parse_time
 from checks.evidence import logs as L
 from checks.model import Severity, Status
 from checks.redact import Redactor
@@ -152,16 +153,21 @@ def test_mixed_folder_findings(tmp_path):
     assert by["logs.bwtoken.fetch_failed"].evidence[0].kind == "log-excerpt"
     assert by["logs.files.skipped"].data["count"] == 1
     assert "logs.parse.unrecognised_lines" not in by  # 6 % is under the threshold
-    summary = findings[-1]
-    assert summary.code == "logs.summary"
-    assert summary.data["facts"]["client_version"] == ["44.10.0.30906"]
-    assert summary.data["facts"]["os"] == ["Windows 10 Enterprise 22H2"]
-    assert summary.data["facts"]["telephony"] == "Webex for BroadWorks"
-    assert summary.data["case_facts"]["org_ids"] == ["1eb65fdf-9643-417f-9974-ad72cae0e10f"]
-    assert summary.data["case_facts"]["emails"] == ["alice.smith@example.com"]
-    times = [t["time"] for t in summary.data["timeline"]]
+    assert findings[-1].code == "logs.summary"
+    assert findings[-1].data["client_version"] == "44.10.0.30906"
+    summary = summary_from_scan(scan)
+    facts = {row.label: row.values for row in summary.facts}
+    assert facts["Client version"] == ("44.10.0.30906",)
+    assert facts["OS"] == ("Windows 10 Enterprise 22H2",)
+    assert facts["Calling"] == ("Webex for BroadWorks",)
+    assert summary.case_facts.org_ids == ("1eb65fdf-9643-417f-9974-ad72cae0e10f",)
+    assert summary.case_facts.org_id == "1eb65fdf-9643-417f-9974-ad72cae0e10f"  # the only one: offered
+    assert summary.case_facts.emails == ("alice.smith@example.com",)
+    times = [t.time for t in summary.timeline]
     assert times == sorted(times)
-    assert {t["code"] for t in summary.data["timeline"]} >= {"logs.sbc.unreachable", "logs.service_discovery.failed"}
+    assert {t.code for t in summary.timeline} >= {"logs.sbc.unreachable", "logs.service_discovery.failed"}
+    # the summary goes through JSON and back whole
+    assert LogSummary.from_dict(json.loads(json.dumps(summary.to_dict()))) == summary
     json.dumps([f.to_dict() for f in findings])  # JSON-able throughout
 
 
@@ -351,15 +357,17 @@ async def test_cancel_stops_the_reader_between_files(tmp_path):
 
 def test_case_with_facts():
     case = Case.create(emails=["bob@example.com"])
-    data = {"emails": ["alice@example.com", "bob@example.com"], "client_versions": ["44.10.0.30906"],
-            "tracking_ids": ["NA_8666bff8-a5f2-4a6c-a31d-c7dccea7315c"],
-            "org_ids": ["1eb65fdf-9643-417f-9974-ad72cae0e10f"]}
-    new, changes = case_with_facts(case, data)
+    facts = CaseFacts(emails=("alice@example.com", "Bob@example.com"), client_versions=("44.10.0.30906",),
+                      tracking_ids=("NA_8666bff8-a5f2-4a6c-a31d-c7dccea7315c",),
+                      org_id="1eb65fdf-9643-417f-9974-ad72cae0e10f", org_ids=("1eb65fdf-9643-417f-9974-ad72cae0e10f",))
+    new, changes = case.with_facts(facts)
     assert new.emails == ("bob@example.com", "alice@example.com")
     assert new.org_id == "1eb65fdf-9643-417f-9974-ad72cae0e10f"
     assert len(changes) == 4
-    again, none = case_with_facts(new, data)
+    again, none = new.with_facts(facts)
     assert again is new and none == []
+    # the version written to another depth is the same version; the window only when asked
+    assert new.with_facts(CaseFacts(client_versions=("44.10",)))[1] == []
 
 
 # ------------------------------------------------------------------------------------------ CLI
@@ -518,11 +526,11 @@ async def test_window_that_hides_findings_is_a_warning_not_a_pass(tmp_path, wher
     assert "logs.bwtoken.fetch_failed" not in by
     hidden = by["logs.window.hides_findings"]
     assert hidden.data["count"] == 1502 and "1502 ×" in hidden.data["left_out"]
-    summary = by["logs.summary"].data
-    assert summary["left_out"] == 1502
-    assert summary["window_text"] == "2026-11-20 14:00:00 – 2026-11-20 14:00:09"
+    (summary,) = artifacts_of([r], LogSummary)
+    assert summary.left_out == 1502
+    assert summary.window_text == "2026-11-20 14:00:00 – 2026-11-20 14:00:09"
     expected = f"case {case.id}" if where == "case" else "given for this run"
-    assert expected in summary["window_source"] and expected in hidden.data["window_source"]
+    assert expected in summary.window_source and expected in hidden.data["window_source"]
 
 
 async def test_no_window_or_window_that_leaves_nothing_out_adds_no_warning(tmp_path):
@@ -530,7 +538,7 @@ async def test_no_window_or_window_that_leaves_nothing_out_adds_no_warning(tmp_p
     r = await run_one(ClientLogsCheck, CheckContext(case=Case.create(), options={"logs": str(folder)}))
     by = {f.code: f for f in r.findings}
     assert r.status is Status.FAIL and "logs.window.hides_findings" not in by
-    assert by["logs.summary"].data["window_text"] == "none"
+    assert artifacts_of([r], LogSummary)[0].window_text == "none"
     # A window around every failure leaves out only quiet lines: no warning.
     case = Case.create(since="2026-11-20T12:59:00Z", until="2026-11-20T13:30:00Z")
     r = await run_one(ClientLogsCheck, CheckContext(case=case, options={"logs": str(folder)}))
@@ -562,8 +570,7 @@ async def test_summary_says_which_facts_were_not_found(tmp_path):
     log.write_text("2026-11-20T14:00:00.000Z <Info> [0x1] Startup.cpp:10 Webex version 45.10.0.33456 "
                    "(Windows 11 Pro 23H2 x64)\n", encoding="utf-8")
     r = await run_one(ClientLogsCheck, CheckContext(options={"logs": str(log)}))
-    data = next(f for f in r.findings if f.code == "logs.summary").data
-    assert data["facts_not_found"] == ["user e-mail", "org ID"]
+    assert artifacts_of([r], LogSummary)[0].facts_not_found == ("user e-mail", "org ID")
     out = wxtriage("logs", str(log))
     assert "Not found:      user e-mail, org ID" in out.out
 

@@ -14,6 +14,7 @@ from checks.builtin.client_logs import ClientLogsCheck
 from checks.builtin.har_analyze import HarAnalyzeCheck
 from checks.bundle import export_case_bundle
 from checks.case import Case
+from checks.artifacts import LogSummary, artifacts_of
 from checks.consistency import found_facts, gaps_for_tac, mismatches, suggested_updates
 from checks.model import Severity, Status
 from checks.runner import run_one
@@ -131,8 +132,8 @@ async def test_logs_without_the_facts_say_not_found_and_never_agree(tmp_path):
     case = Case.create(org_id=OTHER_ORG, emails=["c@example.com"], client_versions=["44.1.0.1"])
     r = await run_one(ClientLogsCheck, CheckContext(case=case, options={"logs": str(log)}))
     assert "logs.case.mismatch" not in [f.code for f in r.findings]
-    summary = r.findings[-1]
-    assert {"user e-mail", "org ID", "client version"} <= set(summary.data["facts_not_found"])
+    (summary,) = artifacts_of([r], LogSummary)
+    assert {"user e-mail", "org ID", "client version"} <= set(summary.facts_not_found)
 
 
 def test_mismatches_needs_both_sides():

@@ -12,7 +12,8 @@ import pytest
 from checks.case import Case
 from checks.catalog import load_catalog
 from checks.evidence.har import HarError, HarReader, body_text
-from checks.evidence.har_analysis import analyze_har, apply_to_case
+from checks.builtin.har_analyze import har_summary
+from checks.evidence.har_analysis import analyze_har
 from checks.model import Severity
 
 from . import har_fixtures as hf
@@ -60,11 +61,17 @@ def test_seed_extraction_for_the_case(tmp_path):
     fields = ex.case_fields()
     case = Case.create(**fields)  # the values are already valid case input
     assert case.org_id == hf.ORG and case.emails == (hf.EMAIL,) and hf.ONBOARD_TRACKING in case.tracking_ids
-    # Copying into an existing case fills gaps, never overwrites.
+    # Copying into an existing case fills gaps, never overwrites; the window only when asked.
+    facts = har_summary(a).case_facts
+    assert facts.org_id == hf.ORG and facts.source == "the HAR"
     other = Case.create(org_id=hf.PARTNER_ORG, emails=["x@example.com"])
-    merged = apply_to_case(other, ex)
+    merged, changes = other.with_facts(facts, set_window=True)
     assert merged.org_id == hf.PARTNER_ORG and merged.emails == ("x@example.com", hf.EMAIL)
-    assert merged.time_window.start is not None
+    assert merged.time_window.start is not None and any("time window" in c for c in changes)
+    kept, _ = other.with_facts(facts)
+    assert kept.time_window == other.time_window
+    # an empty case takes the most relevant org (the failing request's)
+    assert Case.create(description="x").with_facts(facts)[0].org_id == hf.ORG
 
 
 def test_other_org_variant_points_to_claiming(tmp_path):

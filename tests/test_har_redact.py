@@ -212,12 +212,10 @@ def test_short_cookie_values_do_not_rewrite_other_text():
 # -- the scanner runs on the har command's output and on the bundle --------------------------------
 
 def test_har_command_refuses_output_holding_a_keyring_secret(tmp_path, monkeypatch, capsys):
-    import checks.evidence.har_analysis as ha
-    from tui.cli import main
+    from tui.cli import har_cmd, main
     # A value the scanner knows but the analysis did not replace (a keyring value is replaced in the
-    # findings since they are re-scrubbed at the end, so the scanner is told about one directly).
-    from checks.redact import LeakScanner
-    monkeypatch.setattr(ha.HarAnalysis, "scanner", lambda self: LeakScanner({hf.EMAIL}))
+    # findings since they are re-scrubbed at the end, so the output's scanner is told about one directly).
+    monkeypatch.setattr(har_cmd, "default_known_secrets", lambda: {hf.EMAIL})
     code = main(["har", str(hf.seed_har(tmp_path / "s.har"))])
     err = capsys.readouterr().err
     assert code == 2 and "refused to write" in err and "the har output line" in err and err.count("\n") == 1

@@ -2,6 +2,7 @@
 
 - ``checks`` (the engine) never imports ``tui`` or ``textual`` — anywhere, function bodies included.
 - ``tui.cli`` (the headless CLI) never imports ``textual``, ``tui.app`` or ``tui.screens``.
+- No front-end (``tui``, the CLI included) imports a check module (``checks.builtin``).
 - The modules of ``checks`` import each other without a cycle (module-level imports; the ones
   under ``if TYPE_CHECKING:`` are annotations only), and the network checks import no function
   of a sibling check: what they share lives in ``checks/probes/``.
@@ -101,6 +102,9 @@ def test_the_walk_sees_the_packages() -> None:
 @pytest.mark.parametrize("package, forbidden", [
     ("checks", ("tui", "textual")),
     ("tui.cli", ("textual", "tui.app", "tui.screens", "tui.widgets")),
+    # Front-ends run checks through the runner and render their results and artifacts; they never
+    # import helpers from a check module (checks.evidence_checks hands them the check to run).
+    ("tui", ("checks.builtin",)),
 ])
 def test_import_contract(package: str, forbidden: tuple[str, ...]) -> None:
     bad = _violations(package, forbidden)

@@ -8,6 +8,7 @@ import pytest
 import trustme
 from OpenSSL import SSL
 
+from checks.artifacts import MatrixCell, ProbeMatrix, artifacts_of, merge_matrices
 from checks.api import CheckContext, Services
 from checks.builtin.cluster_connectivity import ClusterConnectivityCheck
 from checks.builtin.xsp_mtls import XspMtlsCheck
@@ -153,6 +154,13 @@ async def test_two_nodes_one_expired_is_named(ca, good, ca_file):
     summary = by_code(tls, "tls.summary")[0]
     assert summary.data["cipher"].startswith("TLS_")  # the IANA name, not the OpenSSL one
     assert tls.status is Status.FAIL and conn.status is Status.FAIL
+    # The probe matrix the checks hand the front-ends: one row per node, each check its columns.
+    rows = {(r.interface, r.node): r.cells for r in merge_matrices(artifacts_of([conn, tls], ProbeMatrix)).rows}
+    good_row, bad_row = rows[("xsi-actions", "127.0.0.2")], rows[("xsi-actions", "127.0.0.3")]
+    assert [good_row[s] for s in ("dns", "tcp", "tls", "http")] == [
+        MatrixCell("ok"), MatrixCell("ok"), MatrixCell("ok"), MatrixCell("ok", "401")]
+    assert good_row["cert"].kind == "ok" and bad_row["cert"] == MatrixCell("bad", "expired")
+    assert bad_row["tls"] == MatrixCell("bad", "untrusted") and bad_row["http"] == MatrixCell("none", "–")
 
 
 async def test_valid_interface_passes(good, ca_file):
@@ -356,6 +364,10 @@ async def test_cti_without_webex_ca_is_caught_with_advertised_names(ca, webex, g
     assert by_code(mtls, "mtls.nodes.differ")[0].data["nodes"]
     assert all(f.data["client_auth"] == "required" for f in by_code(mtls, "mtls.mode.as_expected"))
     assert {f.data["node"] for f in by_code(conn, "conn.tls.client_certificate_required")} == {"127.0.0.7", "127.0.0.8"}
+    rows = {(r.interface, r.node): r.cells for r in merge_matrices(artifacts_of([conn, mtls], ProbeMatrix)).rows}
+    assert rows[("cti", "127.0.0.7")]["mtls"] == MatrixCell("bad", "no Webex CA")
+    assert rows[("cti", "127.0.0.8")]["mtls"].kind == "ok"
+    assert rows[("cti", "127.0.0.8")]["http"] == MatrixCell("none", "needs client cert")
 
 
 async def test_auth_service_modes(good, ca_file, webex):
@@ -397,6 +409,8 @@ async def test_cti_optional_is_a_warning_and_nothing_observed_is_a_skip(good, ca
     assert "mtls.mode.as_expected" not in codes(cti) and cti.status is Status.WARN
     # A silent port shows nothing about client certificates: no verdict, not a pass.
     assert nothing.status is Status.SKIP and "no TLS answer" in nothing.reason and "127.0.0.16" in nothing.reason
+    assert nothing.artifacts == ()  # a skip hands over no matrix
+    assert [(r.node, r.cells["mtls"]) for r in cti.artifacts[0].rows] == [("127.0.0.15", MatrixCell("warn", "optional"))]
 
 
 # ------------------------------------------------------------------------------- authenticated probe

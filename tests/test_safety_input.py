@@ -230,14 +230,14 @@ def test_an_unexpected_exception_is_one_line_exit_3_and_a_redacted_report(capsys
 
 
 async def test_tui_shows_an_internal_error_in_one_line_and_keeps_running(tmp_path, monkeypatch, wxtriage_home):
-    from checks.evidence import har_analysis
     from tui.demo import demo_app
+    from tui.screens import har as har_screen
     from tui.screens.home import HomeScreen
 
-    def boom(*a, **k):
+    def boom(*a, **k):  # the screen's own worker fails (a check that crashes is an error result)
         raise RuntimeError(f"parser fell over on token={hf.REFRESH}")
 
-    monkeypatch.setattr(har_analysis, "analyze_har", boom)
+    monkeypatch.setattr(har_screen, "run_one", boom)
     src = hf.seed_har(tmp_path / "seed.har")
     app = demo_app(tmp_path / "ws")
     app.keep_running_on_error = True

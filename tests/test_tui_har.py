@@ -4,7 +4,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from textual.widgets import Input, Markdown, OptionList, Static
+from textual.widgets import Button, Input, Markdown, OptionList, Static
 
 from tui.screens.choice import ChoiceScreen
 from tui.demo import demo_app
@@ -191,3 +191,23 @@ async def test_redacted_copy_is_of_the_file_shown_not_the_last_analysed(tmp_path
         await _wait_status(pilot, "wrote")
     text = (tmp_path / "out.har").read_text()
     assert "people/me" in text and hf.BEARER not in text and "license/api" not in text
+
+
+async def test_a_crashing_har_check_is_one_redacted_line_not_a_crash(tmp_path: Path, monkeypatch):
+    """The screen runs the HAR check through the runner: a crash in the analysis is an error result,
+    shown as one line with the secret it quoted replaced, and the screen stays usable."""
+    from checks.evidence import har_analysis
+
+    def boom(*a, **k):
+        raise RuntimeError(f"parser fell over on Bearer {hf.BEARER}")
+
+    monkeypatch.setattr(har_analysis, "analyze_har", boom)
+    seed = hf.seed_har(tmp_path / "seed.har")
+    app = demo_app(tmp_path / "ws")
+    async with app.run_test(size=(120, 36), notifications=True) as pilot:
+        app.action_har(str(seed))
+        status = await _wait_status(pilot, "RuntimeError")
+        assert "parser fell over" in status and hf.BEARER not in status and "\n" not in status
+        assert app.screen.query_one("#har-status", Static).has_class("error")
+        assert not app.screen.query_one("#har-analyse", Button).disabled
+        assert not app.internal_error and app.is_running

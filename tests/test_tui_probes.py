@@ -13,6 +13,7 @@ from tests.tls_servers import HOST, XSI_ROUTES, Route, TlsServer, free_port, lea
 from tui.demo import DEMO_CASE_ID, demo_app
 from tui.screens import screen_for_area
 from tui.screens.password import PasswordScreen
+from checks.artifacts import MatrixCell
 from tui.screens.probes import ProbeChecksScreen
 from tui.screenshots import wait_for_run
 
@@ -125,14 +126,13 @@ async def test_a_lone_address_in_resolve_is_bad_input_not_a_crashed_run(tmp_path
 def test_matrix_client_cert_cell_says_what_is_wrong():
     """A node that requires certificates but lacks the Webex CA reads "✗ no Webex CA", not "✗ required"."""
     from checks.probes.findings import finding
-    from checks.model import CheckResult, Status
-    from tui.screens.probes import matrix_rows
+    from checks.probes.matrix import mtls_matrix
 
     base = dict(client_auth="required", how="", why="", expected="required", observed="required",
                 advertised=[], first_test="")
     findings = (finding("mtls", "as_expected", "cti", "127.0.0.1", "tls", **base),
                 finding("mtls", "webex_ca_missing", "cti", "127.0.0.1", "tls", missing="CN=Webex", **base),
                 finding("mtls", "as_expected", "cti", "127.0.0.2", "tls", **base))
-    rows = matrix_rows([CheckResult("xsp.mtls", "mTLS", "mtls", Status.FAIL, findings)])
-    assert str(rows[("cti", "127.0.0.1")]["mtls"]) == "✗ no Webex CA"
-    assert str(rows[("cti", "127.0.0.2")]["mtls"]) == "✓ required"
+    rows = {(r.interface, r.node): r.cells for r in mtls_matrix(findings).rows}
+    assert rows[("cti", "127.0.0.1")]["mtls"] == MatrixCell("bad", "no Webex CA")
+    assert rows[("cti", "127.0.0.2")]["mtls"] == MatrixCell("ok", "required")

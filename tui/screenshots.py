@@ -122,7 +122,7 @@ async def capture(out_dir: Path) -> list[Path]:
             await _settle(pilot)
             shot("case")
             app.pop_screen()
-            app.action_checks(check_ids=("xsp.urls",))
+            app.action_checks(check_ids=tuple(c.id for c in app.registry.select(areas=("urls",))))
             await _settle(pilot)
             await pilot.click("#run")
             await wait_for_run(pilot)
@@ -143,8 +143,8 @@ async def capture(out_dir: Path) -> list[Path]:
             await _settle(pilot)
             shot("bundle")
             app.pop_screen()
-            # Last, so the bw.blf results it stores do not change the screens above.
-            app.action_paste_steps(check_ids=("bw.blf",))
+            # Last, so the BLF check's results it stores do not change the screens above.
+            app.action_paste_steps(check_ids=tuple(c.id for c in app.registry.select(areas=("blf",))))
             await _settle(pilot)
             load_demo_pastes(app.screen)
             await wait_for_run(pilot)

@@ -51,8 +51,8 @@ OPT_PATCHES = CheckOption("patches", "saved output of listPatch.pl, `Patching> d
                           validate=_lazy("load_patches"), label="Patch list")
 OPT_PLATFORM = CheckOption("xsp-platform", "whether the Xsi interfaces run on XSP or ADP (default: inferred "
                            "from the evidence: AP.xsp patches → xsp, .bwar applications → adp)",
-                           metavar="xsp|adp", choices=PLATFORMS,
-                           label="Xsi platform (XSP or ADP)")
+                           metavar="xsp|adp", choices=PLATFORMS, choice_labels={"xsp": "XSP", "adp": "ADP"},
+                           unset_label="inferred from the pastes", label="Xsi platform (XSP or ADP)")
 OPT_FEATURES = CheckOption("features", "saved output of `AS_CLI/System/ActivatableFeature> get`", kind="path",
                            metavar="FILE", validate=_lazy("load_activatable_features"),
                            label="Activatable features")

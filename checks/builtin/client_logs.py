@@ -2,9 +2,9 @@
 
 The scanning lives in :mod:`checks.evidence.logs`; rules, wording and sources in
 ``catalog/client_log_rules.toml``. This module turns a scan into findings: one per rule (all its
-matches in the time window as counted evidence), one per unrecognised error code, and a summary
-whose ``data`` carries the files, the time span, the extracted facts and the timeline that the
-CLI and the TUI show.
+matches in the time window as counted evidence), one per unrecognised error code, a summary
+finding, and a :class:`~checks.artifacts.LogSummary` artifact with the files, the time span and
+window, the extracted facts and the timeline that the CLI and the TUI show.
 """
 from __future__ import annotations
 
@@ -14,35 +14,23 @@ import threading
 from typing import Any, Iterable
 
 from ..api import Check, CheckContext, CheckOption, InputError, SkipCheck
-from ..case import TimeWindow, parse_time
-# Shared with the HAR; the names stay importable from here.
-from ..consistency import MAX_COPIED_TRACKING_IDS, case_with_facts, mismatch_finding, suggested_updates  # noqa: F401
+from ..artifacts import FactRow, LogSummary, TimelineItem
+from ..case import CaseFacts, TimeWindow, parse_time
+from ..consistency import mismatch_finding
 from ..model import Evidence, Finding
 from ..findings import make_finding, render_partial
+from ..humanize import fmt_span, fmt_time, human_size
 
 MAX_EVIDENCE = 5
 #: The facts TAC asks for, in the order the summary names the ones the logs did not give.
 MISSING_FACT_LABELS = (("client_version", "client version"), ("os", "operating system"),
                        ("email", "user e-mail"), ("org_id", "org ID"))
+#: The facts the summary shows, in order: (label, scanner fact).
+FACT_ROWS = (("Client version", "client_version"), ("Client build", "client_build"), ("OS", "os"),
+             ("User e-mail", "email"), ("Org ID", "org_id"), ("Tracking IDs", "tracking_id"))
+#: Where the summary's facts come from, in the case's words (conflict messages, copied facts).
+SOURCE = "the logs"
 MAX_GENERIC_CODES = 10
-
-
-def human_size(n: int) -> str:
-    for unit in ("bytes", "KB", "MB", "GB"):
-        if n < 1024 or unit == "GB":
-            return f"{n} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
-        n /= 1024  # type: ignore[assignment]
-    return f"{n} bytes"  # pragma: no cover
-
-
-def fmt_time(t: _dt.datetime | None) -> str:
-    return t.strftime("%Y-%m-%d %H:%M:%S") if t else "?"
-
-
-def fmt_span(first: _dt.datetime | None, last: _dt.datetime | None) -> str:
-    if not first and not last:
-        return "no timestamps"
-    return f"{fmt_time(first)} – {fmt_time(last)}"
 
 
 def window_and_source(ctx: CheckContext) -> tuple[TimeWindow, str]:
@@ -81,16 +69,13 @@ def findings_from_scan(scan: Any, window_source: str = "") -> list[Finding]:
     rules = cat["rules"]
     out: list[Finding] = []
     generic: list[tuple[str, Any]] = []
-    titles: dict[str, str] = {}
     for key, st in scan.stats.items():
         rule_key, _, code = key.partition(":")
         if rule_key not in rules:
             continue
         if rules[rule_key].get("generic"):
             generic.append((code, st))
-            titles[key] = short_title(rules[rule_key], code=code)
             continue
-        titles[key] = short_title(rules[rule_key])
         out.append(_rule_finding(rules[rule_key], st))
     generic.sort(key=lambda cs: -cs[1].count)
     for code, st in generic[:MAX_GENERIC_CODES]:
@@ -127,8 +112,19 @@ def findings_from_scan(scan: Any, window_source: str = "") -> list[Finding]:
         out.append(make_finding(rules["skipped"], evidence=[Evidence(n, why, "file", n) for n, why in skipped[:20]],
                                 count=len(skipped)))
     out.sort(key=lambda f: (-f.severity.rank, f.data.get("first") or ""))
-    out.append(_summary(scan, rules["summary"], titles, window_source))
+    out.append(_summary(scan, rules["summary"]))
     return out
+
+
+def _titles(scan: Any, rules: dict[str, Any]) -> dict[str, str]:
+    """The timeline's words for each of the scan's stats keys (a rule, or ``other_error:<code>``)."""
+    titles: dict[str, str] = {}
+    for key in scan.stats:
+        rule_key, _, code = key.partition(":")
+        if rule_key in rules:
+            titles[key] = short_title(rules[rule_key], code=code) if rules[rule_key].get("generic") \
+                else short_title(rules[rule_key])
+    return titles
 
 
 def _left_out(scan: Any, rules: dict[str, Any]) -> list[tuple[int, str]]:
@@ -154,39 +150,56 @@ def _rule_finding(rule: dict[str, Any], st: Any, code: str = "") -> Finding:
                  for h in hits])
 
 
-def _summary(scan: Any, rule: dict[str, Any], titles: dict[str, str], window_source: str = "") -> Finding:
+def _summary(scan: Any, rule: dict[str, Any]) -> Finding:
+    """The ``logs.summary`` finding: the files and span in a few words (the rest is in the
+    :class:`~checks.artifacts.LogSummary` artifact)."""
     facts = scan.facts
     first, last = scan.span
-    files = [f.to_dict() for f in scan.files]
-    rows = [f"{f['name']}  {human_size(f['size'])}  {f['lines']} lines  "
-            f"{fmt_span(scan.files[i].first, scan.files[i].last)}  {f['status']}"
-            + (f" ({f['note']})" if f["note"] else "") for i, f in enumerate(files)]
-    timeline = scan.timeline(titles)
-    w = scan.window
+    rows = [f"{f.name}  {human_size(f.size)}  {f.lines} lines  {fmt_span(f.first, f.last)}  {f.status}"
+            + (f" ({f.note})" if f.note else "") for f in scan.files]
     one = lambda key: (facts.get(key) or ["unknown"])[0]  # noqa: E731
-    data_facts = {"client_version": facts.get("client_version", []), "client_build": facts.get("client_build", []),
-                  "os": facts.get("os", []), "email": facts.get("email", []), "org_id": facts.get("org_id", []),
-                  "tracking_id": facts.get("tracking_id", []), "telephony": scan.telephony()}
-    finding = make_finding(
+    return make_finding(
         rule, "", None, [Evidence("log files", "\n".join(rows) or "(none)", "text", scan.root)],
         files=len(scan.files), size=human_size(scan.size), span=fmt_span(first, last),
         lines=scan.lines, unrecognised_share=round(scan.unrecognised_share * 100, 1),
         client_version=one("client_version"), os=one("os"), email=one("email"), org_id=one("org_id"),
         telephony=scan.telephony())
-    data = dict(finding.data) | {
-        "root": scan.root, "kind": scan.kind, "files": files,
-        "skipped": [{"name": n, "reason": r} for n, r in scan.skipped], "ignored_files": scan.ignored,
-        "unrecognised_lines": scan.unrecognised,
-        "span": {"start": first.isoformat() if first else None, "end": last.isoformat() if last else None},
-        "window": w.to_dict(), "window_source": window_source, "window_text": fmt_window(w) if (w.start or w.end)
-        else "none", "outside_window": scan.outside_window, "untimed_excluded": scan.untimed_excluded,
-        "left_out": sum(scan.left_out.values()),
-        "facts": data_facts, "case_facts": scan.case_facts(), "timeline": timeline, "engine": scan.engine,
-        "facts_not_found": [label for key, label in MISSING_FACT_LABELS if not data_facts.get(key)],
-        "times_without_zone": "compared as UTC",
-    }
-    return Finding(finding.code, finding.severity, finding.title, finding.detail, finding.evidence,
-                   finding.remediation, finding.source, data)
+
+
+def case_facts_of(scan: Any) -> CaseFacts:
+    """The scan's facts in the case's vocabulary; the org ID is offered only when the logs name
+    exactly one (a user signs in to one org: several mean mixed logs)."""
+    found = scan.case_facts()
+    orgs = list(dict.fromkeys(found.get("org_ids", [])))
+    return CaseFacts(source=SOURCE, org_id=orgs[0] if len(orgs) == 1 else "", org_ids=tuple(orgs),
+                     emails=tuple(found.get("emails", [])), client_versions=tuple(found.get("client_versions", [])),
+                     tracking_ids=tuple(found.get("tracking_ids", [])))
+
+
+def summary_from_scan(scan: Any, window_source: str = "") -> LogSummary:
+    """The :class:`~checks.artifacts.LogSummary` of a scan (``window_source`` as for
+    :func:`findings_from_scan`)."""
+    from ..evidence.logs import load_patterns
+
+    facts = scan.facts
+    first, last = scan.span
+    w = scan.window
+    window_source = window_source or ("the window given" if (w.start or w.end) else "no window: every entry")
+    rows = [FactRow(label, tuple(facts.get(key, []))) for label, key in FACT_ROWS]
+    rows.append(FactRow("Calling", (scan.telephony(),)))
+    return LogSummary(
+        root=scan.root, source_kind=scan.kind, size=human_size(scan.size), lines=scan.lines,
+        unrecognised_lines=scan.unrecognised, unrecognised_share=round(scan.unrecognised_share * 100, 1),
+        span_start=first.isoformat() if first else None, span_end=last.isoformat() if last else None,
+        window_start=w.start.isoformat() if w.start else None, window_end=w.end.isoformat() if w.end else None,
+        window_text=fmt_window(w) if (w.start or w.end) else "none", window_source=window_source,
+        outside_window=scan.outside_window, untimed_excluded=scan.untimed_excluded,
+        left_out=sum(scan.left_out.values()), files=tuple(f.to_dict() for f in scan.files),
+        skipped=tuple(scan.skipped), ignored_files=scan.ignored, facts=tuple(rows),
+        facts_not_found=tuple(label for key, label in MISSING_FACT_LABELS if not facts.get(key)),
+        case_facts=case_facts_of(scan),
+        timeline=tuple(TimelineItem(t["time"], t["code"], t["title"], t["source"])
+                       for t in scan.timeline(_titles(scan, load_patterns().catalog["rules"]))))
 
 
 def validate_logs_path(path: str) -> None:
@@ -244,13 +257,9 @@ class ClientLogsCheck(Check):
             raise SkipCheck(f"no log lines found in {path} ({why}); point at the Webex app log folder "
                             "(the one holding current_log.txt) or the zip the user sent")
         findings = findings_from_scan(scan, window_source)
+        ctx.add_artifact(summary_from_scan(scan, window_source))
         mismatch = case_mismatch(ctx.case, scan.case_facts())
         return findings[:-1] + ([mismatch] if mismatch else []) + findings[-1:]  # the summary stays last
-
-
-def summary_of(findings: Iterable[Finding]) -> Finding | None:
-    """The ``logs.summary`` finding of a ``client.logs`` result (files, facts, timeline in ``data``)."""
-    return next((f for f in findings if f.code == "logs.summary"), None)
 
 
 def case_mismatch(case: Any, facts: dict[str, list[str]]) -> Finding | None:

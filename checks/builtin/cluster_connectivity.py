@@ -13,6 +13,7 @@ from ..api import Check, CheckContext, CredentialsUnavailable, SkipCheck
 from ..model import Evidence, Finding
 from ..probes import Endpoint, EndpointProbe, NodeProbe, Prober, endpoints_for, parse_resolve, prober_for
 from ..probes.findings import finding, node_evidence
+from ..probes.matrix import connectivity_matrix
 from ..probes.options import ASK_PASSWORD, PROBE_TIMEOUT, RESOLVE, TEST_USER
 from ..redact import Redactor
 
@@ -125,6 +126,7 @@ class ClusterConnectivityCheck(Check):
         user = ctx.option("test_user")
         if user:
             out += await self._authenticated(ctx, prober, probes, user)
+        ctx.add_artifact(connectivity_matrix(out))
         return out
 
     async def _authenticated(self, ctx: CheckContext, prober: Prober, probes: list[EndpointProbe],

@@ -10,7 +10,8 @@ import asyncio
 from typing import Any
 
 from ..api import Check, CheckContext, CheckOption
-from ..case import Case
+from ..artifacts import HarSummary
+from ..case import Case, CaseFacts, TimeWindow, parse_time
 from ..model import Finding
 
 
@@ -40,8 +41,26 @@ class HarAnalyzeCheck(Check):
         # A file damaged past the first bytes raises HarError, an InputError: the runner reports
         # it as an error result with the one-line reason, as for every other unreadable input,
         # so `run` exits non-zero instead of passing over it as a skip.
-        analysis = await asyncio.to_thread(analyze_har, ctx.option("har"), None, ctx.progress)
-        return checked_against_case(analysis, ctx.case)
+        analysis = await asyncio.to_thread(analyze_har, ctx.option("har"), ctx.services.redactor, ctx.progress)
+        findings = checked_against_case(analysis, ctx.case)
+        ctx.add_artifact(har_summary(analysis))
+        return findings
+
+
+def har_summary(analysis: Any) -> HarSummary:
+    """The :class:`~checks.artifacts.HarSummary` of an analysis: the file, what was wrong with it,
+    the extract for TAC and the facts for the case (the most relevant org is *the* org)."""
+    ex = analysis.extract
+    try:
+        window = TimeWindow(parse_time(ex.first_time) if ex.first_time else None,
+                            parse_time(ex.last_time) if ex.last_time else None)
+    except ValueError:  # a capture whose clock runs backwards offers no window
+        window = TimeWindow()
+    facts = CaseFacts(source="the HAR", org_id=ex.org_ids[0] if ex.org_ids else "", org_ids=tuple(ex.org_ids),
+                      emails=tuple(ex.emails), tracking_ids=tuple(ex.tracking_ids), window=window)
+    return HarSummary(file=analysis.path, entries=analysis.entries, truncated=analysis.truncated,
+                      sanitised=analysis.sanitised, warnings=tuple(analysis.warnings),
+                      sources=tuple(analysis.sources), extract=ex.to_dict(), case_facts=facts)
 
 
 def checked_against_case(analysis: Any, case: Case | None) -> list[Finding]:

@@ -15,6 +15,7 @@ from ..inventory import AUTH_MODES
 from ..model import Evidence, Finding
 from ..probes import NodeProbe, endpoints_for, prober_for
 from ..probes.findings import differing_nodes, finding, rules, why_nothing_seen
+from ..probes.matrix import mtls_matrix
 from ..probes.options import PROBE_TIMEOUT, RESOLVE, WEBEX_CA
 from ..probes.webex_ca import load_webex_cas
 
@@ -143,8 +144,10 @@ class XspMtlsCheck(Check):
         if not seen_any:
             # Nothing observed is no verdict: skip, unless there is something else to say (a bad --webex-ca).
             if any(f.code != "mtls.mode.unknown" for f in out):
+                ctx.add_artifact(mtls_matrix(out))
                 return out
             why = why_nothing_seen(probes)
             raise SkipCheck("no node completed enough of a TLS handshake" + (f" ({why})" if why else "")
                             + "; see cluster.connectivity")
+        ctx.add_artifact(mtls_matrix(out))
         return out

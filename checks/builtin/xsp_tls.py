@@ -12,6 +12,7 @@ from ..api import Check, CheckContext, SkipCheck
 from ..model import Evidence, Finding
 from ..probes import EndpointProbe, NodeProbe, endpoints_for, prober_for
 from ..probes.findings import differing_nodes, finding, rules, why_nothing_seen
+from ..probes.matrix import tls_matrix
 from ..probes.options import PROBE_TIMEOUT, RESOLVE
 from ..probes.tls import VERSION_LABELS, TlsResult, assess_chain
 
@@ -125,4 +126,5 @@ class XspTlsCheck(Check):
         if not seen_any:
             why = why_nothing_seen(probes)
             raise SkipCheck("no node sent a certificate" + (f" ({why})" if why else "") + "; see cluster.connectivity")
+        ctx.add_artifact(tls_matrix(out))
         return out

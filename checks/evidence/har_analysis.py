@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 from urllib.parse import parse_qsl, urlsplit
 
-from ..case import Case, CaseFieldError, normalize_org_id, normalize_tracking_id
+from ..case import CaseFieldError, normalize_org_id, normalize_tracking_id
 from ..catalog import load_catalog
 from ..model import Evidence, Finding, Severity
 from ..redact import LeakScanner, Redactor, default_known_secrets, map_finding_texts
@@ -38,7 +38,8 @@ class HarExtract:
     failing_requests: list[dict[str, str]] = field(default_factory=list)  # request line, time, body
 
     def case_fields(self) -> dict[str, Any]:
-        """Values ready for :meth:`Case.create` / :func:`apply_to_case` (already normalised)."""
+        """Values ready for :meth:`Case.create` (already normalised; ``Case.with_facts`` takes the
+        HAR check's :class:`~checks.case.CaseFacts`)."""
         return {"org_id": self.org_ids[0] if self.org_ids else "", "tracking_ids": list(self.tracking_ids),
                 "emails": list(self.emails), "since": self.first_time, "until": self.last_time}
 
@@ -46,27 +47,6 @@ class HarExtract:
         return {"org_ids": self.org_ids, "tracking_ids": self.tracking_ids, "emails": self.emails,
                 "first_time": self.first_time, "last_time": self.last_time,
                 "failing_requests": self.failing_requests}
-
-
-def apply_to_case(case: Case, extract: HarExtract, set_window: bool = True) -> Case:
-    """The case with the HAR's facts copied in: empty fields filled, lists extended, nothing overwritten.
-
-    ``set_window=False`` keeps the case's time window as it is: the HAR's window is often a few
-    seconds, and checks that read logs only look inside the case's window, so the caller asks first."""
-    from ..case import TimeWindow, parse_time
-
-    tw = case.time_window
-    if not set_window:
-        return apply_to_case(case, extract).updated(time_window=tw)
-    start = tw.start or (parse_time(extract.first_time) if extract.first_time else None)
-    end = tw.end or (parse_time(extract.last_time) if extract.last_time else None)
-    if start and end and end < start:
-        start, end = tw.start, tw.end
-    return case.updated(
-        org_id=case.org_id or (extract.org_ids[0] if extract.org_ids else ""),
-        tracking_ids=tuple(dict.fromkeys([*case.tracking_ids, *extract.tracking_ids])),
-        emails=tuple(dict.fromkeys([*case.emails, *extract.emails])),
-        time_window=TimeWindow(start, end))
 
 
 @dataclass

@@ -122,11 +122,16 @@ def redact_result(result: "CheckResult", redactor: Redactor | None = None) -> "C
     from dataclasses import replace
 
     r = redactor if redactor is not None else keyring_redactor()
+    from ..artifacts import map_artifact_texts
+
     for f in result.findings:  # placeholders the check already used keep their meaning
         for text in (f.title, f.detail, *(e.content for e in f.evidence), json.dumps(dict(f.data), default=str)):
             r.note_placeholders(text)
+    for a in result.artifacts:
+        r.note_placeholders(json.dumps(a.to_dict(), default=str))
     return replace(result, findings=map_finding_texts(result.findings, r.redact_text),
-                   reason=r.redact_text(result.reason) if result.reason else result.reason)
+                   reason=r.redact_text(result.reason) if result.reason else result.reason,
+                   artifacts=tuple(map_artifact_texts(a, r.redact_text) for a in result.artifacts))
 
 
 def map_finding_texts(findings: Iterable[Any], fn) -> tuple[Any, ...]:

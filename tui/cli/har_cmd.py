@@ -6,15 +6,21 @@ Everything printed has been redacted and then leak-scanned; a hit refuses the ou
 from __future__ import annotations
 
 import argparse
-import datetime as _dt
+import asyncio
+import ctypes
 import json
 import sys
 
 from checks import __version__
+from checks.api import CheckContext, Services
+from checks.artifacts import HarSummary, artifacts_of
 from checks.evidence.har import HarError
 from checks.evidence.har_analysis import EVIDENCE_BODY_CHARS
-from checks.model import CheckResult, Severity, status_for
+from checks.evidence_checks import har_check
+from checks.model import CheckResult, Severity, Status, exit_code_for
+from checks.redact import LeakScanner, Redactor, default_known_secrets
 from checks.report import TOOL, finding_lines
+from checks.runner import run_one
 from checks.textsafe import escape_controls
 
 from .common import CliError, add_store_arg, open_store
@@ -34,64 +40,79 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_har)
 
 
-def render(analysis) -> str:
-    """The analysis as text, most relevant finding first (the analysis already ranked them)."""
-    head = f"HAR {analysis.path}: {analysis.entries} entries"
-    if analysis.truncated:
+def render(summary: HarSummary, result: CheckResult) -> str:
+    """The analysis as text, most relevant finding first (the check already ranked them)."""
+    head = f"HAR {summary.file}: {summary.entries} entries"
+    if summary.truncated:
         head += " (incomplete file)"
     lines = [head]
-    lines += [f"  ! {w}" for w in analysis.warnings]
-    for f in analysis.findings:
+    lines += [f"  ! {w}" for w in summary.warnings]
+    for f in result.findings:
         # The failing POST's response content is what TAC asks for: shown whole, as far as the
         # analysis keeps it (its evidence excerpts are already capped).
         lines += finding_lines(f, prefix="  ", content_chars=EVIDENCE_BODY_CHARS + 100, content_lines=60)
         lines.append("")
-    worst = max((f.severity for f in analysis.findings), default=Severity.INFO)
-    n_err = sum(f.severity >= Severity.ERROR for f in analysis.findings)
-    lines.append(f"• {len(analysis.findings)} findings, {n_err} at error or above (worst: {worst.value})")
+    worst = max((f.severity for f in result.findings), default=Severity.INFO)
+    n_err = sum(f.severity >= Severity.ERROR for f in result.findings)
+    lines.append(f"• {len(result.findings)} findings, {n_err} at error or above (worst: {worst.value})")
     return "\n".join(lines)
 
 
+def _give_back_memory() -> None:
+    """The analysis ran in a worker thread, and glibc keeps what that thread freed in its own arena,
+    out of reach of the redacted copy written next (a HAR nested thousands of levels deep costs the
+    reader gigabytes: tests/test_safety_input.py). Hand it back to the system before going on."""
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to hand back this way
+        pass
+
+
 def cmd_har(args: argparse.Namespace) -> int:
-    from checks.evidence.har_analysis import analyze_har, apply_to_case
     from checks.redact import redact_har_file
 
     store = open_store(args) if args.case else None
     case = store.get(args.case) if store else None
-    started = _dt.datetime.now(_dt.timezone.utc)
-    try:
-        analysis = analyze_har(args.file)
-        redacted = None
-        if args.redact_out:
-            redacted = redact_har_file(args.file, args.redact_out, redactor=analysis.redactor)
-    except HarError as exc:
-        raise CliError(str(exc)) from None
-    if case is not None:  # a HAR of another org than the case's: a warning in every output
-        from checks.builtin.har_analyze import checked_against_case
-
-        checked_against_case(analysis, case)
-    scanner = analysis.scanner()
+    check = har_check()
+    for option in check.options:  # a file that is no HAR: exit 2 before any reading
+        if option.validate is not None:
+            option.validate(args.file)
+    # The analysis' redactor also writes the redacted copy: the copy's placeholders are the findings'.
+    redactor = Redactor()
+    ctx = CheckContext(case=case, options={o.dest: args.file for o in check.options},
+                       services=Services(redactor=redactor))
+    result = asyncio.run(run_one(check, ctx))
+    _give_back_memory()
+    summary = next(iter(artifacts_of([result], HarSummary)), None)
+    if result.status in (Status.ERROR, Status.SKIP) or summary is None:
+        raise CliError(result.reason or "the HAR could not be analysed")  # one line, already redacted
+    redacted = None
+    if args.redact_out:
+        try:
+            redacted = redact_har_file(args.file, args.redact_out, redactor=redactor)
+        except HarError as exc:
+            raise CliError(str(exc)) from None
+    scanner = LeakScanner(default_known_secrets())  # every secret this analysis saw, plus the keyring's
+    scanner.add(redactor.removed)
     if args.json:
-        doc = {"tool": TOOL, "version": __version__, **analysis.to_dict()}
+        doc = {"tool": TOOL, "version": __version__, "file": summary.file, "entries": summary.entries,
+               "truncated": summary.truncated, "sanitised": summary.sanitised, "warnings": list(summary.warnings),
+               "findings": [f.to_dict() for f in result.findings], "extract": dict(summary.extract)}
         if redacted is not None:
             doc["redacted_copy"] = {"path": str(redacted.path), "entries": redacted.entries,
                                     "placeholders": redacted.placeholders, "members": list(redacted.members)}
         out = json.dumps(doc, indent=2, ensure_ascii=False)
     else:
-        out = render(analysis)
+        out = render(summary, result)
         if redacted is not None:
             held = f"{len(redacted.members)} HAR(s): {', '.join(redacted.members)}; " if redacted.members else ""
             out += (f"\nWrote redacted copy {redacted.path} ({held}{redacted.entries} entries, "
                     f"{redacted.placeholders} distinct secret values replaced)")
     scanner.check_text(out, "the har output")  # LeakError → one line, exit 2, nothing printed
     if store is not None and case is not None:
-        result = CheckResult("har.analyze", "HAR capture of a Control Hub / Partner Hub error", "har",
-                             status_for(analysis.findings), tuple(analysis.findings),
-                             started_at=started.isoformat(timespec="seconds"),
-                             duration_s=(_dt.datetime.now(_dt.timezone.utc) - started).total_seconds())
         store.add_results(case.id, [result])
-        store.update(case.id, lambda current: apply_to_case(current, analysis.extract))
+        store.update(case.id, lambda current: current.with_facts(summary.case_facts, set_window=True)[0])
         store.add_evidence(case.id, "har", args.file)  # the bundle attaches a redacted copy
         out += "" if args.json else f"\nCopied the extracted values into case {case.id}"
     sys.stdout.write((out if args.json else escape_controls(out)) + "\n")
-    return 1 if any(f.severity >= Severity.ERROR for f in analysis.findings) else 0
+    return exit_code_for([result])

@@ -10,11 +10,14 @@ import argparse
 import asyncio
 import sys
 from contextlib import ExitStack
+from dataclasses import replace
 from typing import Any
 
 from checks.api import CheckContext
-from checks.builtin.client_logs import ClientLogsCheck, case_with_facts, fmt_time, human_size, summary_of
+from checks.artifacts import LogSummary, artifacts_of
 from checks.case import parse_time
+from checks.evidence_checks import logs_check
+from checks.humanize import fmt_time, human_size
 from checks.evidence.logs import LogInputError, find_default_logs, open_source
 from checks.model import CheckResult, Status, exit_code_for
 from checks.report import finding_lines, json_document
@@ -66,19 +69,19 @@ def cmd_logs(args: argparse.Namespace) -> int:
         if interactive and isinstance(ev, CheckProgress):
             print(f"  {ev.message} …", file=sys.stderr)
 
-    result = asyncio.run(run_one(ClientLogsCheck, ctx, on_event))
+    result = asyncio.run(run_one(logs_check(), ctx, on_event))
     if result.status is Status.SKIP:
         raise CliError(result.reason)
     notes: list[str] = []
     if store and case:
         store.add_results(case.id, [result])
-        summary = summary_of(result.findings)
+        summary = next(iter(artifacts_of([result], LogSummary)), None)
         if args.copy_facts and summary is not None:
-            facts = summary.data.get("case_facts", {})
+            facts = summary.case_facts
             changes: list[str] = []
 
             def copy(current):  # inside the store's transaction, on the case as stored now
-                updated, found = case_with_facts(current, facts)
+                updated, found = current.with_facts(replace(facts, source=""))
                 changes[:] = found
                 return updated if found else current
 
@@ -95,54 +98,49 @@ def cmd_logs(args: argparse.Namespace) -> int:
 def render_logs_text(result: CheckResult, notes: list[str] = ()) -> str:  # type: ignore[assignment]
     """The human report: source, files, span, facts, timeline, then the findings."""
     lines: list[str] = []
-    summary = summary_of(result.findings)
-    if summary is None:  # the check crashed: say so plainly
+    d = next(iter(artifacts_of([result], LogSummary)), None)
+    if d is None:  # the check crashed: say so plainly
         return f"[{result.status.symbol}] {result.title} ({result.check_id}) — {result.reason}"
-    d = summary.data
-    span = d["span"]
-    lines.append(f"Webex app logs: {d['root']} ({d['kind']})")
-    lines.append(f"  {len(d['files'])} file(s), {d['size']}, {d['lines']} lines, "
-                 f"{_t(span['start'])} – {_t(span['end'])} (times without a zone are read as UTC)")
-    lines.append(f"  {d['unrecognised_share']} % of lines not recognised ({d['unrecognised_lines']} of {d['lines']})")
-    w = d["window"]
-    if w["start"] or w["end"]:
-        source = f" ({d['window_source']})" if d.get("window_source") else ""
-        lines.append(f"  time window: {_t(w['start'])} – {_t(w['end'])}{source}; "
-                     f"{d['outside_window']} match(es) outside it left out"
-                     + (f", {d['untimed_excluded']} without a time left out" if d["untimed_excluded"] else ""))
+    lines.append(f"Webex app logs: {d.root} ({d.source_kind})")
+    lines.append(f"  {len(d.files)} file(s), {d.size}, {d.lines} lines, "
+                 f"{_t(d.span_start)} – {_t(d.span_end)} (times without a zone are read as UTC)")
+    lines.append(f"  {d.unrecognised_share} % of lines not recognised ({d.unrecognised_lines} of {d.lines})")
+    windowed = bool(d.window_start or d.window_end)
+    if windowed:
+        source = f" ({d.window_source})" if d.window_source else ""
+        lines.append(f"  time window: {_t(d.window_start)} – {_t(d.window_end)}{source}; "
+                     f"{d.outside_window} match(es) outside it left out"
+                     + (f", {d.untimed_excluded} without a time left out" if d.untimed_excluded else ""))
     else:
         lines.append("  time window: none, every entry read")
     lines.append("")
-    width = max((len(f["name"]) for f in d["files"]), default=4)
+    width = max((len(f["name"]) for f in d.files), default=4)
     lines.append(f"  {'file':<{width}}  {'size':>9}  {'lines':>8}  {'from':<19}  {'to':<19}  status")
-    for f in d["files"]:
+    for f in d.files:
         lines.append(f"  {f['name']:<{width}}  {human_size(f['size']):>9}  {f['lines']:>8}  {_t(f['first']):<19}  "
                      f"{_t(f['last']):<19}  {f['status']}" + (f" ({f['note']})" if f["note"] else ""))
-    for s in d["skipped"]:
-        lines.append(f"  {s['name']:<{width}}  not read: {s['reason']}")
-    if d["ignored_files"]:
-        lines.append(f"  ({d['ignored_files']} other file(s) whose names do not look like logs were not read)")
+    for name, reason in d.skipped:
+        lines.append(f"  {name:<{width}}  not read: {reason}")
+    if d.ignored_files:
+        lines.append(f"  ({d.ignored_files} other file(s) whose names do not look like logs were not read)")
     lines.append("")
-    facts = d["facts"]
     lines.append("Facts for the case (wxtriage logs PATH --case ID --copy-facts copies them)")
-    for label, key in (("Client version", "client_version"), ("Client build", "client_build"), ("OS", "os"),
-                       ("User e-mail", "email"), ("Org ID", "org_id"), ("Tracking IDs", "tracking_id")):
-        lines.append(f"  {label + ':':<16}{', '.join(facts.get(key) or []) or '—'}")
-    lines.append(f"  {'Calling:':<16}{facts['telephony']}")
-    if d.get("facts_not_found"):
-        lines.append(f"  {'Not found:':<16}{', '.join(d['facts_not_found'])} (wxtriage case set adds them)")
+    for row in d.facts:
+        lines.append(f"  {row.label + ':':<16}{', '.join(row.values) or '—'}")
+    if d.facts_not_found:
+        lines.append(f"  {'Not found:':<16}{', '.join(d.facts_not_found)} (wxtriage case set adds them)")
     lines.extend(f"  {n}" for n in notes)
-    timeline = d["timeline"]
-    if timeline:
+    if d.timeline:
         lines.append("")
         lines.append("Timeline")
-        for item in timeline[:TIMELINE_LINES]:
-            lines.append(f"  {_t(item['time']):<19}  {item['title']}  ({item['code']})  {item['source']}")
-        if len(timeline) > TIMELINE_LINES:
-            lines.append(f"  … {len(timeline) - TIMELINE_LINES} more (see --json)")
+        for item in d.timeline[:TIMELINE_LINES]:
+            lines.append(f"  {_t(item.time):<19}  {item.title}  ({item.code})  {item.source}")
+        if len(d.timeline) > TIMELINE_LINES:
+            lines.append(f"  … {len(d.timeline) - TIMELINE_LINES} more (see --json)")
     lines.append("")
     lines.append(f"[{result.status.symbol}] {result.title} ({result.check_id})")
-    others = [f for f in result.findings if f is not summary]
+    # The summary finding's words are the header above; every other finding follows.
+    others = result.findings[:-1] if result.findings else ()
     for f in others:
         lines += finding_lines(f, evidence_limit=0)[:1]
         for m in f.data.get("matches", [])[:MATCH_LINES]:
@@ -151,7 +149,7 @@ def render_logs_text(result: CheckResult, notes: list[str] = ()) -> str:  # type
             lines.append(f"        … {f.data['count'] - MATCH_LINES} more (excerpts in --json and the bundle)")
         lines += finding_lines(f, evidence_limit=0)[1:]
     if not others:
-        lines.append("    • no BroadWorks-related failures found" + (" in the window" if w["start"] or w["end"] else ""))
+        lines.append("    • no BroadWorks-related failures found" + (" in the window" if windowed else ""))
     return "\n".join(lines)
 
 

@@ -1,7 +1,6 @@
 """``wxtriage users FILE``: explain a Control Hub user export or a Partner Hub user status export.
 
-Runs the same ``users.csv`` check as ``wxtriage run --check users.csv --users-csv FILE``, the
-playbooks and the TUI. Exit 0: nothing at error level, 1: error findings (users without Webex
+Runs the same check as ``wxtriage run --users-csv FILE``, the playbooks and the TUI. Exit 0: nothing at error level, 1: error findings (users without Webex
 Calling, users with provisioning errors), 2: bad input (not one of the two exports, empty,
 unreadable, a workbook instead of a CSV).
 """
@@ -12,8 +11,8 @@ import sys
 from typing import Any
 
 from checks.api import CheckContext, InputError
-from checks.builtin.user_exports import (EVIDENCE_USERS, UsersCsvCheck, summary_of, validate_region,
-                                         validate_users_csv, write_fix_csv)
+from checks.evidence_checks import users_check
+from checks.user_fixes import EVIDENCE_USERS, summary_of, validate_region, validate_users_csv, write_fix_csv
 from checks.evidence.user_csv import catalog, detect
 from checks.model import CheckResult, Status, exit_code_for
 from checks.report import finding_lines, json_document
@@ -55,7 +54,7 @@ def cmd_users(args: argparse.Namespace) -> int:
         if interactive and isinstance(ev, CheckProgress):
             print(f"  {ev.message} …", file=sys.stderr)
 
-    result = asyncio_run(run_one(UsersCsvCheck, ctx, on_event))
+    result = asyncio_run(run_one(users_check(), ctx, on_event))
     if result.status is Status.SKIP:
         raise CliError(result.reason)
     notes: list[str] = []

@@ -113,6 +113,10 @@ class ChecksScreen(ReportsWorkerErrors, Screen):
         for o in options:
             if o.kind == "flag":
                 yield Checkbox(o.human, id=f"o-{o.dest}", compact=True, tooltip=self.in_words(o.help))
+            elif o.choices and not o.multiple:  # a closed list: pick, never type
+                yield Label(o.human, classes="input-label")
+                yield Select([(o.choice_label(c), c) for c in o.choices], prompt=o.unset_label or "not given",
+                             allow_blank=True, id=f"o-{o.dest}", compact=True, tooltip=self.in_words(o.help))
             else:
                 yield Label(o.human + (f" ({o.list_hint})" if o.multiple else ""), classes="input-label")
                 yield Input(placeholder=self.in_words(o.help), id=f"o-{o.dest}", tooltip=self.in_words(o.help),
@@ -178,6 +182,10 @@ class ChecksScreen(ReportsWorkerErrors, Screen):
         for o in options:
             if o.kind == "flag":
                 values[o.dest] = self.query_one(f"#o-{o.dest}", Checkbox).value
+                continue
+            if o.choices and not o.multiple:
+                chosen = self.query_one(f"#o-{o.dest}", Select)
+                values[o.dest] = None if chosen.is_blank() else str(chosen.value)
                 continue
             raw = self.query_one(f"#o-{o.dest}", Input).value.strip()
             try:

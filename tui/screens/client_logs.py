@@ -1,8 +1,8 @@
 """Client logs: point at the Webex app logs, run ``client.logs``, read the facts and the timeline.
 
-The same check as ``wxtriage logs`` and ``wxtriage run --check client.logs``; this screen only
-collects the path and the window, and shows what the check's ``logs.summary`` finding carries:
-the extracted facts (with a button to copy them into the case) and the timeline of findings.
+The same check as ``wxtriage logs`` and ``wxtriage run``; this screen only collects the path and
+the window, and draws the check's :class:`~checks.artifacts.LogSummary`: the extracted facts (with
+a button to copy them into the case) and the timeline of findings.
 """
 from __future__ import annotations
 
@@ -14,9 +14,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.widgets import Button, DataTable, Input, Label, Markdown, Static
 
-from checks.builtin.client_logs import case_with_facts, fmt_time, summary_of
+from dataclasses import replace
+
 from checks.api import CheckOption
+from checks.artifacts import LogSummary, artifacts_of
 from checks.case import CaseFieldError, parse_time
+from checks.humanize import fmt_time
 from checks.evidence.logs import LogInputError, default_log_dirs, find_default_logs, open_source
 from checks.model import CheckResult, Finding
 from checks.paths import typed_path
@@ -24,17 +27,12 @@ from checks.report import finding_markdown
 
 from .checks import ChecksScreen
 
-FACT_ROWS = (("Client version", "client_version"), ("Client build", "client_build"), ("OS", "os"),
-             ("User e-mail", "email"), ("Org ID", "org_id"), ("Tracking IDs", "tracking_id"))
-
-
-def window_line(d: dict) -> str:
-    """Which window the run used, where it came from and what it left out (summary data)."""
-    if d.get("window_text", "none") == "none":
+def window_line(d: LogSummary) -> str:
+    """Which window the run used, where it came from and what it left out."""
+    if d.window_text == "none":
         return "none, every entry read"
-    left = d.get("left_out", 0)
-    return (f"{d['window_text']} ({d.get('window_source') or 'given'}); "
-            + (f"{left} matching event(s) left out" if left else "nothing left out"))
+    return (f"{d.window_text} ({d.window_source or 'given'}); "
+            + (f"{d.left_out} matching event(s) left out" if d.left_out else "nothing left out"))
 
 
 class ClientLogsScreen(ChecksScreen):
@@ -43,7 +41,7 @@ class ClientLogsScreen(ChecksScreen):
     def __init__(self, check_ids: tuple[str, ...] = (), areas: tuple[str, ...] = ("client-logs",),
                  autorun: bool = False, guided: bool = False) -> None:
         super().__init__(check_ids=check_ids, areas=areas, autorun=autorun, guided=guided)
-        self.summary: Finding | None = None
+        self.summary: LogSummary | None = None
         self.row_findings: dict[str, Finding] = {}
 
     def compose_inputs(self) -> ComposeResult:
@@ -110,26 +108,24 @@ class ClientLogsScreen(ChecksScreen):
     # Results -----------------------------------------------------------------------
     def _show_result(self, r: CheckResult) -> None:
         super()._show_result(r)
-        if r.check_id != "client.logs":
+        summaries = artifacts_of([r], LogSummary)
+        if not summaries:
             return
-        self.summary = summary_of(r.findings)
+        self.summary = summaries[0]
         self._fill_facts()
         self._fill_timeline(r)
 
     def _fill_facts(self) -> None:
-        facts = self.summary.data.get("facts", {}) if self.summary else {}
-        if not facts:
+        d = self.summary
+        if d is None or not d.facts:
             return
-        lines = [f"{label + ':':<16}{', '.join(facts.get(key) or []) or '—'}" for label, key in FACT_ROWS]
-        lines.append(f"{'Calling:':<16}{facts.get('telephony', 'unknown')}")
-        d = self.summary.data  # type: ignore[union-attr]
-        lines.append(f"{'Files:':<16}{len(d.get('files', []))}, {d.get('unrecognised_share', 0)} % lines "
-                     "not recognised")
+        lines = [f"{row.label + ':':<16}{', '.join(row.values) or '—'}" for row in d.facts]
+        lines.append(f"{'Files:':<16}{len(d.files)}, {d.unrecognised_share} % lines not recognised")
         lines.append(f"{'Time window:':<16}{window_line(d)}")
-        if d.get("facts_not_found"):
-            lines.append(f"{'Not found:':<16}{', '.join(d['facts_not_found'])} (add them on the case screen)")
+        if d.facts_not_found:
+            lines.append(f"{'Not found:':<16}{', '.join(d.facts_not_found)} (add them on the case screen)")
         self.query_one("#facts", Static).update("\n".join(lines))
-        has_any = any(self.summary.data.get("case_facts", {}).values())  # type: ignore[union-attr]
+        has_any = any(d.case_facts.as_dict().values())
         self.query_one("#copy-facts", Button).disabled = not (has_any and self.app.case)
 
     def _fill_timeline(self, r: CheckResult) -> None:
@@ -141,15 +137,15 @@ class ClientLogsScreen(ChecksScreen):
         by_code: dict[str, list[Finding]] = {}
         for f in r.findings:
             by_code.setdefault(f.code, []).append(f)
-        for i, item in enumerate(self.summary.data.get("timeline", [])):
-            candidates = by_code.get(item["code"], [])
-            finding = next((f for f in candidates if f.title.startswith(item["title"])), candidates[0] if candidates
+        for i, item in enumerate(self.summary.timeline):
+            candidates = by_code.get(item.code, [])
+            finding = next((f for f in candidates if f.title.startswith(item.title)), candidates[0] if candidates
                            else None)
             key = f"t{i}"
             if finding is not None:
                 self.row_findings[key] = finding
-            when = fmt_time(parse_time(item["time"])) if item.get("time") else "no time"
-            table.add_row(when, Text(item["title"]), Text(item["source"], style="dim"), key=key)
+            when = fmt_time(parse_time(item.time)) if item.time else "no time"
+            table.add_row(when, Text(item.title), Text(item.source, style="dim"), key=key)
         self.query_one("#timeline-title", Label).update(f"Timeline ({table.row_count})")
 
     def _row_finding(self, event: DataTable.RowHighlighted | DataTable.RowSelected) -> Finding | None:
@@ -177,7 +173,7 @@ class ClientLogsScreen(ChecksScreen):
     def action_copy_facts(self) -> None:
         if self.summary is None or self.app.case is None:
             return
-        updated, changes = case_with_facts(self.app.case, self.summary.data.get("case_facts", {}))
+        updated, changes = self.app.case.with_facts(replace(self.summary.case_facts, source=""))
         if changes:
             self.app.save_case(updated)
             self.notify("Added to the case: " + "; ".join(changes), title="Case updated")

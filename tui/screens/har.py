@@ -1,13 +1,13 @@
 """HAR screen: pick a capture, see the failures ranked, drill into the failing entries, copy the
 extracted values into the case, write a redacted copy for TAC.
 
-All reading happens in thread workers that report back only through messages; the analysis and
-the redaction are the engine's (:mod:`checks.evidence.har_analysis`, :mod:`checks.redact`).
+All reading happens in thread workers that report back only through messages. The analysis is
+the HAR check run through the runner like every other check (timeout, redaction, events); the
+screen draws its findings and its :class:`~checks.artifacts.HarSummary`.
 """
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from rich.text import Text
 from textual import on, work
@@ -20,9 +20,15 @@ from textual.widgets import Button, Footer, Header, Input, Label, Markdown, Opti
 from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
-from checks.model import CheckResult, Finding, Severity, status_for
-from checks.redact import safe_message
+import asyncio
+
+from checks.api import CheckContext, Services
+from checks.artifacts import HarSummary, artifacts_of
+from checks.evidence_checks import har_check
+from checks.model import CheckResult, Finding, Severity, Status
+from checks.redact import Redactor, safe_message
 from checks.report import finding_markdown
+from checks.runner import run_one
 
 from ..workers import ReportsWorkerErrors
 
@@ -32,9 +38,11 @@ _MARK = {Severity.INFO: "•", Severity.WARNING: "!", Severity.ERROR: "✗", Sev
 
 
 class HarAnalysed(Message):
-    def __init__(self, analysis: Any) -> None:
+    def __init__(self, result: CheckResult, summary: HarSummary, redactor: Redactor) -> None:
         super().__init__()
-        self.analysis = analysis
+        self.result = result
+        self.summary = summary
+        self.redactor = redactor  # the run's: a redacted copy of this file uses the same placeholders
 
 
 class HarFailed(Message):
@@ -69,7 +77,9 @@ class HarScreen(ReportsWorkerErrors, Screen):
         self.areas = areas
         self.guided = guided
         self.initial_path = path or ""
-        self.analysis: Any = None
+        self.analysis: HarSummary | None = None  # what the screen shows, with its result
+        self.result: CheckResult | None = None
+        self.redactor: Redactor | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -115,12 +125,10 @@ class HarScreen(ReportsWorkerErrors, Screen):
     def action_copy_to_case(self) -> None:
         if self.analysis is None:
             return
-        from checks.evidence.har_analysis import apply_to_case
-
         from .choice import ChoiceScreen
 
         current = self.app.ensure_case().time_window
-        proposed = apply_to_case(self.app.case, self.analysis.extract).time_window
+        proposed = self.app.case.with_facts(self.analysis.case_facts, set_window=True)[0].time_window
         if proposed == current:
             self._copy_to_case(set_window=False)
             return
@@ -135,15 +143,12 @@ class HarScreen(ReportsWorkerErrors, Screen):
             lambda answer: answer and self._copy_to_case(set_window=answer == "set"))
 
     def _copy_to_case(self, set_window: bool) -> None:
-        from checks.evidence.har_analysis import apply_to_case
-
-        case = apply_to_case(self.app.ensure_case(), self.analysis.extract, set_window=set_window)
+        assert self.analysis is not None and self.result is not None
+        case, _ = self.app.ensure_case().with_facts(self.analysis.case_facts, set_window=set_window)
         self.app.save_case(case)
-        findings = tuple(self.analysis.findings)
-        self.app.store.add_results(case.id, [CheckResult("har.analyze", "HAR capture of a Control Hub / Partner Hub error",
-                                                         "har", status_for(findings), findings)])
-        self.app.store.add_evidence(case.id, "har", self.analysis.path, "har.analyze")  # redacted in the bundle
-        ex = self.analysis.extract
+        self.app.store.add_results(case.id, [self.result])
+        self.app.store.add_evidence(case.id, "har", self.analysis.file, self.result.check_id)  # redacted in the bundle
+        ex = self.analysis.case_facts
         window = (f"; time window {_when(case.time_window.start)} – {_when(case.time_window.end)}" if set_window
                   else "; the case's time window is unchanged")
         self.notify(f"Case {case.id}: org ID {case.org_id or '—'}, {len(ex.tracking_ids)} tracking ID(s), "
@@ -163,7 +168,7 @@ class HarScreen(ReportsWorkerErrors, Screen):
             self.notify(f"{src} is not a file" if src else "Give the path of a HAR file first", severity="warning",
                         markup=False)
             return
-        analysed = self.analysis is not None and Path(self.analysis.path).resolve() == src.resolve()
+        analysed = self.analysis is not None and Path(self.analysis.file).resolve() == src.resolve()
         stem = src.name.removesuffix(".gz").removesuffix(".har").removesuffix(".zip")
         # A zip of several HARs gets a zip with each one redacted; anything else one HAR.
         several = src.suffix.lower() == ".zip" and (not analysed or len(self.analysis.sources) > 1)
@@ -181,13 +186,17 @@ class HarScreen(ReportsWorkerErrors, Screen):
     # Workers (blocking file I/O off the UI thread; results come back as messages) ----------
     @work(thread=True, exclusive=True, group="har", exit_on_error=False)
     def _analyse(self, path: str) -> None:
-        from checks.evidence.har import HarError
-        from checks.evidence.har_analysis import analyze_har
-
-        try:
-            self.post_message(HarAnalysed(analyze_har(path)))
-        except HarError as exc:
-            self.post_message(HarFailed(safe_message(str(exc))))
+        check = har_check()
+        redactor = Redactor()  # the analysis' own, so a redacted copy of this file uses its placeholders
+        ctx = CheckContext(case=self.app.case, options={o.dest: path for o in check.options},
+                           services=Services(redactor=redactor))
+        result = asyncio.run(run_one(check, ctx))
+        summary = next(iter(artifacts_of([result], HarSummary)), None)
+        if result.status in (Status.ERROR, Status.SKIP) or summary is None:
+            # A file that is no HAR, or a check that crashed or timed out: one line, already redacted.
+            self.post_message(HarFailed(safe_message(result.reason or "the HAR could not be analysed")))
+        else:
+            self.post_message(HarAnalysed(result, summary, redactor))
 
     @work(thread=True, exclusive=True, group="har-redact", exit_on_error=False)
     def _redact(self, src: str, out: str, analysed: bool = False) -> None:
@@ -196,7 +205,7 @@ class HarScreen(ReportsWorkerErrors, Screen):
 
         try:
             # The analysis' redactor (same placeholders as on screen) only for the file it read.
-            res = redact_har_file(src, out, redactor=self.analysis.redactor if analysed else None)
+            res = redact_har_file(src, out, redactor=self.redactor if analysed else None)
         except (HarError, LeakError) as exc:
             self.post_message(HarFailed(safe_message(str(exc))))
             return
@@ -209,25 +218,25 @@ class HarScreen(ReportsWorkerErrors, Screen):
 
     # Messages ----------------------------------------------------------------------------
     def on_har_analysed(self, message: HarAnalysed) -> None:
-        from checks.builtin.har_analyze import checked_against_case
-
-        a = self.analysis = message.analysis
-        checked_against_case(a, self.app.case)  # another org than the case's: a warning among the findings
+        # Another org than the case's is a warning among the findings already (the check compared).
+        a = self.analysis = message.summary
+        r = self.result = message.result
+        self.redactor = message.redactor
         self.query_one("#har-analyse", Button).disabled = False
         self.query_one("#har-copy", Button).disabled = False
         self.query_one("#har-redact", Button).disabled = False
-        errors = sum(f.severity >= Severity.ERROR for f in a.findings)
-        status = f"{Path(a.path).name}: {a.entries} entries, {errors} error finding(s)"
+        errors = sum(f.severity >= Severity.ERROR for f in r.findings)
+        status = f"{Path(a.file).name}: {a.entries} entries, {errors} error finding(s)"
         if a.truncated:
             status += " — incomplete file, entries before the break only"
         self._status(status)
         ol = self.query_one("#har-findings", OptionList)
         ol.clear_options()
-        ol.add_options([Option(self._label(i, f), id=str(i)) for i, f in enumerate(a.findings)])
-        if a.findings:
+        ol.add_options([Option(self._label(i, f), id=str(i)) for i, f in enumerate(r.findings)])
+        if r.findings:
             ol.highlighted = 0
             ol.focus()
-            self._show(a.findings[0])
+            self._show(r.findings[0])
 
     def on_har_failed(self, message: HarFailed) -> None:
         self.query_one("#har-analyse", Button).disabled = False
@@ -240,15 +249,15 @@ class HarScreen(ReportsWorkerErrors, Screen):
 
     @on(OptionList.OptionHighlighted, "#har-findings")
     def _highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        if self.analysis is not None and event.option.id is not None:
-            self._show(self.analysis.findings[int(event.option.id)])
+        if self.result is not None and event.option.id is not None:
+            self._show(self.result.findings[int(event.option.id)])
 
     @on(OptionList.OptionSelected, "#har-findings")
     def _selected(self, event: OptionList.OptionSelected) -> None:
         from .finding import FindingScreen
 
-        if self.analysis is not None and event.option.id is not None:
-            self.app.push_screen(FindingScreen(self.analysis.findings[int(event.option.id)]))
+        if self.result is not None and event.option.id is not None:
+            self.app.push_screen(FindingScreen(self.result.findings[int(event.option.id)]))
 
     # Helpers -----------------------------------------------------------------------------
     @staticmethod

@@ -21,7 +21,6 @@ from checks.textsafe import one_line
 
 from .checks import ChecksScreen
 
-AUTO = "__auto__"
 RERUN_DELAY_S = 0.6  # wait for the paste to finish arriving before re-reading it
 
 
@@ -36,7 +35,7 @@ def steps_for(checks) -> list[GuidedStep]:
 
 class PasteStepsScreen(ChecksScreen):
     CSS_PATH = "paste.tcss"
-    RUN_ON_SUBMIT = False  # the release input re-runs through the paste timer below
+    RUN_ON_SUBMIT = False  # the other inputs re-run through the paste timer below
 
     def __init__(self, check_ids: tuple[str, ...] = (), areas: tuple[str, ...] = (), guided: bool = True) -> None:
         super().__init__(check_ids=check_ids, areas=areas, guided=guided)
@@ -48,22 +47,15 @@ class PasteStepsScreen(ChecksScreen):
         return steps_for(self.selected_checks)
 
     def _other_options(self) -> list[CheckOption]:
-        """Options no paste box or drop-down here serves (a plugin's): they get the generic inputs."""
-        served = {s.option for s in self.steps} | {"release", "xsp-platform"}
+        """Options no paste box serves: they get the generic inputs (a drop-down for a closed list)."""
+        served = {s.option for s in self.steps}
         return [o for o in self._options() if o.name not in served]
+
     def compose_inputs(self) -> ComposeResult:  # replaces the generic inputs (and their paste button)
         yield Static("Run each command on the server and paste its output below. Every paste is "
                      "checked at once; the results on the right update.", id="paste-intro")
-        names = {o.name for o in self._options()}
-        if "release" in names:
-            release = self.app.case.release if self.app.case else ""
-            yield Label("Release", classes="input-label")
-            yield Input(placeholder=f"inferred from the patches{f' (case: {release})' if release else ''}",
-                        id="o-release", tooltip="R22, R23 or R24", compact=True)
-        if "xsp-platform" in names:
-            yield Label("Xsi interfaces run on", classes="input-label")
-            yield Select([("inferred from the pastes", AUTO), ("XSP", "xsp"), ("ADP", "adp")], value=AUTO,
-                         allow_blank=False, id="o-xsp_platform", compact=True)
+        # What the pastes leave open (the release, the platform, a plugin's inputs) comes first.
+        yield from self.compose_option_inputs(self._other_options())
         for step in self.steps:
             with Vertical(classes="paste-step", id=f"step-{step.id}"):
                 yield Label(step.label, classes="section-title")
@@ -73,16 +65,17 @@ class PasteStepsScreen(ChecksScreen):
                 yield TextArea(id=f"p-{step.id}", classes="paste-box", soft_wrap=False,
                                tooltip=f"Paste the output of: {step.command}")
                 yield Static("", id=f"s-{step.id}", classes="paste-status", markup=False)  # parser messages: plain text
-        # The built-in server checks need neither; a plugin in this checklist may need both.
+        # The built-in server checks need no cluster; a plugin in this checklist may.
         if self._needs_cluster():
             yield from self.compose_cluster_form()
-        yield from self.compose_option_inputs(self._other_options())
 
     # Pastes ------------------------------------------------------------------------
     @on(TextArea.Changed)
-    @on(Input.Submitted, "#o-release")
-    @on(Select.Changed, "#o-xsp_platform")
-    def _schedule_rerun(self) -> None:
+    @on(Input.Submitted)
+    @on(Select.Changed)
+    def _schedule_rerun(self, event: TextArea.Changed | Input.Submitted | Select.Changed) -> None:
+        if not isinstance(event, TextArea.Changed) and not (event.control.id or "").startswith("o-"):
+            return  # the cluster form's own controls
         if self._timer is not None:
             self._timer.stop()
         self._timer = self.set_timer(RERUN_DELAY_S, self._rerun)
@@ -122,19 +115,6 @@ class PasteStepsScreen(ChecksScreen):
                 continue
             status.update(f"✓ read ({len(text.splitlines())} lines)")
             _set(values, option, str(path))
-        release = self._value("#o-release")
-        if release:
-            values["release"] = release
-            opt = options.get("release")
-            try:
-                if opt is not None and opt.validate is not None:
-                    opt.validate(release)
-            except InputError as exc:
-                self.notify(str(exc), severity="error")
-                return None
-        platform = self._value("#o-xsp_platform")
-        if platform and platform != AUTO:
-            values["xsp_platform"] = platform
         others = self._typed_option_values(self._other_options())
         if others is None:
             return None
@@ -143,13 +123,6 @@ class PasteStepsScreen(ChecksScreen):
             self.notify(f"{len(self.step_errors)} paste(s) could not be read; see the message under the box",
                         severity="warning")
         return values
-
-    def _value(self, selector: str) -> str:
-        found = self.query(selector)
-        if not found:
-            return ""
-        widget = found.first()
-        return str(widget.value).strip() if widget.value is not None else ""
 
     def _save(self, step: GuidedStep, text: str) -> Path:
         folder = self.paste_dir()
