@@ -13,7 +13,9 @@ from ..model import Evidence, Finding
 from ..probes import EndpointProbe, NodeProbe, endpoints_for, prober_for
 from ..probes.findings import differing_nodes, finding, rules, why_nothing_seen
 from ..probes.options import PROBE_TIMEOUT, RESOLVE
-from ..probes.tls import VERSION_LABELS, TlsResult, assess_chain
+from ..probes.tls import TlsResult
+from ..probes.tls_versions import VERSION_LABELS
+from ..probes.trust import assess_chain
 
 
 def _certificate_evidence(tls: TlsResult) -> Evidence:

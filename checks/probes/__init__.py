@@ -20,7 +20,9 @@ from .dns import DnsResult, Resolver, address_class, is_ip, resolve
 from .failures import Failure
 from .http import HttpResult, probe_http, verified_context
 from .tcp import TcpResult, connect
-from .tls import TlsResult, default_trust_locations, probe_tls, probe_versions_supported
+from .tls import TlsResult, probe_tls
+from .tls_versions import probe_versions_supported
+from .trust import default_trust_locations
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..api import CheckContext
@@ -44,14 +46,6 @@ def _parse_addr(a: str) -> str:
         return str(ipaddress.ip_address(a))
     except ValueError:
         raise ValueError(f"{a!r} is not an IP address (expected HOST:PORT:ADDR[,ADDR…])") from None
-
-
-def _is_address(text: str) -> bool:
-    try:
-        ipaddress.ip_address(text.strip("[]"))
-        return True
-    except ValueError:
-        return False
 
 
 def _parse_one(spec: str) -> tuple[tuple[str, int], tuple[str, ...]]:
@@ -78,7 +72,7 @@ def split_resolve(text: str) -> list[str]:
     for token in re.split(r"[\s,]+", text.strip()):
         if not token:
             continue
-        if _is_address(token):
+        if is_ip(token):
             if not specs:
                 raise ValueError(f"{token} is an address on its own; expected HOST:PORT:ADDR[,ADDR…] "
                                  f"first, e.g. xsp.example.com:443:{token}")
@@ -178,16 +172,6 @@ class NodeProbe:
     tls: TlsResult | None = None
     http: HttpResult | None = None
     elapsed_ms: float = 0.0
-
-    @property
-    def failed_step(self) -> str | None:
-        if self.tcp is None or not self.tcp.ok:
-            return "tcp"
-        if self.tls is None or not self.tls.handshake_ok:
-            return "tls"
-        if self.http is not None and self.http.failure is not None:
-            return "http"
-        return None
 
     def to_dict(self) -> dict[str, Any]:
         return {"interface": self.endpoint.interface, "node": self.node, "node_source": self.node_source,
