@@ -129,7 +129,7 @@ def user_status_findings(a: uc.UserStatusAnalysis) -> list[Finding]:
 def _with_steps(f: Finding, steps: tuple[str, ...]) -> Finding:
     from dataclasses import replace
 
-    return replace(f, remediation=replace(f.remediation, steps=steps))
+    return replace(f, remediation=replace(f.remediation, steps=steps)) if f.remediation else f
 
 
 def findings_for(a: uc.ControlHubAnalysis | uc.UserStatusAnalysis) -> list[Finding]:
@@ -206,12 +206,12 @@ def fix_rows(findings: Sequence[Finding]) -> tuple[tuple[str, ...], list[list[st
                                         u.get("location", ""), short, u.get("detail", "")
                                         + (f"; also {', '.join(u['also'])}" if u.get("also") else ""),
                                         u.get("e164", "") if u.get("reason") == "not_e164" else "",
-                                        f.remediation.summary]))
+                                        f.remediation.summary if f.remediation else ""]))
         return FIX_COLUMNS_CONTROLHUB, [r for _, r in sorted(rows, key=lambda x: x[0])]
     for f in findings:
         if f is summary:
             continue
-        todo = " → ".join(s.split(":")[0] for s in f.remediation.steps)
+        todo = " → ".join(s.split(":")[0] for s in (f.remediation.steps if f.remediation else ()))
         for u in f.data.get("users", ()):
             rows.append((u["row"], [str(u["row"]), u.get("broadworks_id", ""), f.data.get("status", ""),
                                     f.data.get("error", ""), todo]))

@@ -87,7 +87,7 @@ def _encoding(path: Path, head: bytes) -> str:
 
 def _delimiter(line: str) -> str:
     """The delimiter of a header line: the most frequent of , ; tab | outside quotes."""
-    counts = Counter()
+    counts: Counter[str] = Counter()
     quoted = False
     for ch in line:
         if ch == '"':
@@ -108,8 +108,8 @@ def open_csv(path: Path | str) -> tuple[CsvFormat, TextIO, Iterator[list[str]]]:
     if not p.is_file():
         raise InputError(f"{p}: not a regular file; give the .csv file of the user export")
     try:
-        with p.open("rb") as fh:
-            head = fh.read(SNIFF_BYTES)
+        with p.open("rb") as raw:
+            head = raw.read(SNIFF_BYTES)
     except OSError as exc:
         raise InputError(f"{p.name}: cannot read the file ({exc.strerror or exc})") from None
     enc = _encoding(p, head)
@@ -431,7 +431,7 @@ def _region(given: str | None, sample: list[str]) -> tuple[str, str]:
 
     if given:
         return given.upper(), "given"
-    regions = Counter()
+    regions: Counter[str] = Counter()
     for number in sample:
         try:
             r = phonenumbers.region_code_for_number(phonenumbers.parse(number, None))
@@ -510,8 +510,8 @@ def _classify(u: UserRow, region: str, key: str, holders: dict[str, list[int]], 
     if others:
         u.reason = "duplicate"
         u.shared_with = others[:5]
-        rows = ", ".join(str(r) for r in others[:3]) + (f" and {count - 4} more" if count > 4 else "")
-        u.detail = f"{u.number} is also on row {rows}"
+        listed = ", ".join(str(r) for r in others[:3]) + (f" and {count - 4} more" if count > 4 else "")
+        u.detail = f"{u.number} is also on row {listed}"
         return
     u.reason = "check_number"
     u.detail = f"{u.number}: check it is in a Webex Calling location and unassigned"

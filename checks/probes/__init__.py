@@ -135,10 +135,10 @@ def endpoint(interface: str, value: str) -> Endpoint | None:
     if spec is not None and not spec.is_url:  # host:port (CTI)
         if "://" in text:
             text = urlsplit(text).netloc.rpartition("@")[2]
-        host, sep, port = text.rpartition(":")
-        if not sep or not port.isdigit():
+        host, sep, port_text = text.rpartition(":")
+        if not sep or not port_text.isdigit():
             return None
-        return Endpoint(interface, value, host.strip("[]").lower(), int(port), None)
+        return Endpoint(interface, value, host.strip("[]").lower(), int(port_text), None)
     try:
         parts = urlsplit(text)
         port = parts.port or (443 if parts.scheme == "https" else 80)
@@ -281,8 +281,8 @@ class Prober:
             if http is not None and not http.done():  # TCP failed (or we were cancelled): nothing to learn
                 http.cancel()
                 await asyncio.gather(http, return_exceptions=True)
-        tls = np.tls
-        if streams is None or tls is None or not tls.handshake_ok or tls.client_auth == "required":
+        last_tls = np.tls
+        if streams is None or last_tls is None or not last_tls.handshake_ok or last_tls.client_auth == "required":
             # The earlier steps decide first: no TCP, a failed handshake or a required client
             # certificate makes the HTTP answer meaningless (nothing can be learnt past that step).
             np.http = None
