@@ -20,8 +20,8 @@ from tui.app import WxTriageApp
 from tui.demo import DEMO_CASE_ID, demo_app
 
 SIZE = (100, 30)
-#: How the screens announce a worker that raised (their one Worker.StateChanged handler).
-WORKER_CRASH = ("The run failed:", "The checks failed to run:", "Reading the HAR failed:")
+#: How the app announces a worker that raised (its one handler, WxTriageApp.on_worker_error).
+WORKER_CRASH = ("internal error:",)
 KEYS_PER_WALK = 200
 BURST = 10  # keys sent between two pauses
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tui.demo import DEMO_CASE_ID, demo_app
-from tui.screenshots import steady_cursors, type_symptom, wait_for_run, walk_status_400
+from tui.screenshots import markdown_settled, steady_cursors, type_symptom, wait_for_run, walk_status_400
 
 SIZE = (120, 36)
 
@@ -21,6 +21,7 @@ async def steady(pilot) -> None:
         if pilot.app.focused is not None:
             break
         await pilot.pause(0.05)
+    await markdown_settled(pilot)
     steady_cursors(pilot.app)
     await pilot.pause()
 
@@ -113,3 +114,41 @@ def test_fleet_view(snap_compare, tmp_path: Path):
         await steady(pilot)
 
     assert snap_compare(demo_app(tmp_path / "ws"), terminal_size=SIZE, run_before=scan)
+
+
+# 80×24, the smallest terminal in use: recent cases on screen, "▼ more below" where content is
+# hidden, input fields as wide as the panel allows while one has the focus.
+SMALL = (80, 24)
+
+
+def test_home_on_a_small_terminal(snap_compare, tmp_path: Path):
+    assert snap_compare(demo_app(tmp_path), terminal_size=SMALL, run_before=steady)
+
+
+def test_guided_on_a_small_terminal(snap_compare, tmp_path: Path):
+    async def guided(pilot):
+        pilot.app.open_case(DEMO_CASE_ID)
+        pilot.app.action_guided()
+        await steady(pilot)
+
+    assert snap_compare(demo_app(tmp_path), terminal_size=SMALL, run_before=guided)
+
+
+def test_case_screen_on_a_small_terminal(snap_compare, tmp_path: Path):
+    async def open_case(pilot):
+        pilot.app.open_case(DEMO_CASE_ID)
+        pilot.app.action_edit_case()
+        await steady(pilot)
+
+    assert snap_compare(demo_app(tmp_path), terminal_size=SMALL, run_before=open_case)
+
+
+def test_checks_inputs_on_a_small_terminal(snap_compare, tmp_path: Path):
+    async def typing(pilot):
+        pilot.app.open_case(DEMO_CASE_ID)
+        pilot.app.action_area("urls")
+        await pilot.pause()
+        pilot.app.screen.query_one("#c-xsi_events").focus()
+        await steady(pilot)
+
+    assert snap_compare(demo_app(tmp_path), terminal_size=SMALL, run_before=typing)

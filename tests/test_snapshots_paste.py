@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tui.demo import DEMO_CASE_ID, demo_app, load_demo_pastes
-from tui.screenshots import steady_cursors, wait_for_run
+from tui.screenshots import markdown_settled, steady_cursors, wait_for_run
 
 SIZE = (120, 36)
 
@@ -19,6 +19,7 @@ def test_paste_steps(snap_compare, tmp_path: Path):
         tree = pilot.app.screen.query_one("#results")
         tree.focus()
         tree.cursor_line = 1
+        await markdown_settled(pilot)
         steady_cursors(pilot.app)
         await pilot.pause()
 

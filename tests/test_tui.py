@@ -461,7 +461,7 @@ async def test_no_command_line_words_on_the_checks_screens(tmp_path: Path):
         screen.query_one("#o-probe_timeout", Input).value = "1"
         await pilot.press("ctrl+r")
         await wait_for_run(pilot)
-        tree_text = str(screen.nodes["bw.blf"].label)
+        tree_text = str(screen.query_one("#results").nodes["bw.blf"].label)
         assert "“Patch list”" in tree_text and "--patches" not in tree_text
 
 

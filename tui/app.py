@@ -25,6 +25,7 @@ from checks.store import CaseStore, StoreError
 
 from . import compat
 from .commands import WxTriageCommands
+from .workers import WorkerError
 
 compat.install()
 
@@ -34,6 +35,10 @@ class WxTriageApp(App):
     SUB_TITLE = "Webex for BroadWorks troubleshooting"
     CSS_PATH = "app.tcss"
     COMMANDS = App.COMMANDS | {WxTriageCommands}
+    # Every screen gets -narrow/-wide and -short/-tall classes, so app.tcss can fit 80×24 (the
+    # smallest terminal support engineers work in) without Python deciding layout.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", id="quit", tooltip="Leave wxtriage (the case is already saved)"),
         Binding("f1", "help", "Help", id="help", tooltip="Keys of this screen and how to collect evidence"),
@@ -113,6 +118,14 @@ class WxTriageApp(App):
             self.notify(line, title="Internal error", severity="error", timeout=30)  # once per failure
         self.internal_error = line
         return True
+
+    def on_worker_error(self, message: WorkerError) -> None:
+        """The one place a worker that raised (a check run, a HAR analysis, a bundle, a fleet
+        scan) becomes a visible message: screens start workers with ``exit_on_error=False`` and
+        forward their failures here (``tui.workers``)."""
+        error = message.worker.error
+        if error is not None and not self.report_internal_error(error):
+            super()._handle_exception(error)  # under a test Pilot: the failure surfaces, as before
 
     def _handle_exception(self, error: Exception) -> None:  # Textual's hook for unhandled exceptions
         # A worker (a check run, a HAR analysis, a bundle), a timer or a callback failed; a screen's

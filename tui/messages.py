@@ -27,6 +27,16 @@ class CaseChanged(Message):
 
 
 class BundleWritten(Message):
-    def __init__(self, path: str) -> None:
+    """The bundle worker wrote the zip: ``text`` says where, with what it attached and noted."""
+
+    def __init__(self, text: str) -> None:
         super().__init__()
-        self.path = path
+        self.text = text
+
+
+class BundleRefused(Message):
+    """The bundle worker could not write the zip (bad path, a leak found): one line why."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text

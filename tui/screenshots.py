@@ -29,20 +29,36 @@ def steady_cursors(app) -> None:
             widget.cursor_blink = False
 
 
+async def markdown_settled(pilot) -> None:
+    """Wait until every Markdown pane of the screen shows the text it was last given: an update
+    parses in a thread, so on a busy machine a picture could show the previous text."""
+    from textual.widgets import Markdown
+
+    await pilot.pause()
+    for md in pilot.app.screen.query(Markdown):
+        async with md.lock:  # updates take the lock in the order they were made
+            pass
+    await pilot.pause()
+
+
 async def _settle(pilot, seconds: float = 0.3) -> None:
     await pilot.pause()
     await pilot.wait_for_scheduled_animations()
     await asyncio.sleep(seconds)
+    await markdown_settled(pilot)
     steady_cursors(pilot.app)
     await pilot.pause()
 
 
 async def wait_for_run(pilot, timeout: float = 30.0) -> None:
-    """Wait until the checks screen reports the run finished."""
+    """Wait until the checks screen reports the run finished: the run's worker (and any re-run a
+    paste started meanwhile) has ended and its last message has been handled."""
     from textual.widgets import Static
 
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
+    await asyncio.wait_for(pilot.app.workers.wait_for_complete(), timeout)
+    await pilot.pause()
     while loop.time() < deadline:
         status = str(pilot.app.screen.query_one("#run-status", Static).render())
         if status.startswith(("done", "cancelled")):

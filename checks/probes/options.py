@@ -32,8 +32,8 @@ def _check_webex_ca(value: str) -> None:
     load_webex_cas(value)
 
 
-RESOLVE = CheckOption("resolve", "pin HOST:PORT to one or more addresses, like curl's --resolve; each address "
-                      "is probed as a node (repeatable)", multiple=True, metavar="HOST:PORT:ADDR[,ADDR…]",
+RESOLVE = CheckOption("resolve", "pin HOST:PORT to one or more addresses (what curl's resolve option does); each "
+                      "address is probed as a node (repeatable)", multiple=True, metavar="HOST:PORT:ADDR[,ADDR…]",
                       validate=_as_input_error("resolve", validate_resolve),
                       # The addresses of one pin are comma-separated, so pins typed on one line are
                       # separated by spaces (split_resolve also reads comma-joined pins unambiguously).

@@ -18,8 +18,14 @@ from checks.store import StoreError
 from checks.redact import LeakError, safe_message
 from checks.textsafe import one_line
 
+from ..messages import BundleRefused, BundleWritten
+from ..workers import ReportsWorkerErrors
 
-class BundleScreen(ModalScreen[str | None]):
+
+class BundleScreen(ReportsWorkerErrors, ModalScreen[str | None]):
+    # Enter exports at once (the case and path are filled in); the case drop-down was focused
+    # first, and enter opened it instead.
+    AUTO_FOCUS = "#export, #close"
     BINDINGS = [
         Binding("escape", "dismiss", "Close", id="bundle.close"),
         Binding("ctrl+g", "accept_found", "Add found facts", id="bundle.accept",
@@ -152,17 +158,30 @@ class BundleScreen(ModalScreen[str | None]):
         self.query_one("#bundle-message", Label).update("writing …")
         self._export(case_id, out)
 
-    @work(thread=True, exclusive=True, group="bundle")
+    @work(thread=True, exclusive=True, group="bundle", exit_on_error=False)
     def _export(self, case_id: str, out: Path) -> None:
+        # Blocking file I/O off the UI thread; the outcome comes back as a message.
         try:
             done = export_case_bundle(self.app.store, case_id, out)
         except (BundleError, LeakError, StoreError) as exc:
-            self.app.call_from_thread(self._show, safe_message(str(exc)), error=True)
+            self._tell(BundleRefused(safe_message(str(exc))))
             return
         extra = "".join(f"\n{in_words(n, self.app.registry.options())}" for n in done.notes)
         if done.attached:
             extra = f" with {len(done.attached)} evidence file(s)" + extra
-        self.app.call_from_thread(self._done, f"{done.path}{extra}")
+        self._tell(BundleWritten(f"{done.path}{extra}"))
+
+    def _tell(self, message: BundleWritten | BundleRefused) -> None:
+        if not self.post_message(message):  # closed while the zip was written: say it where it shows
+            error = isinstance(message, BundleRefused)
+            self.app.notify(message.text if error else f"Wrote {message.text}", title="TAC bundle",
+                            severity="error" if error else "information")
+
+    def on_bundle_refused(self, message: BundleRefused) -> None:
+        self._show(message.text, error=True)
+
+    def on_bundle_written(self, message: BundleWritten) -> None:
+        self._done(message.text)
 
     def _show(self, text: str, error: bool = False) -> None:
         try:

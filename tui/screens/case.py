@@ -3,12 +3,14 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, Static
 
 from checks.case import CASE_FIELDS, CaseFieldError, field_text, parse_field, with_fields
 from checks.redact import safe_message
+
+from ..widgets import HintedScroll
 
 
 class CaseScreen(Screen):
@@ -31,8 +33,10 @@ class CaseScreen(Screen):
         case = self.app.ensure_case()
         drafts = self.app.store.drafts(case.id)
         yield Header()
-        with VerticalScroll(id="case-form"):
-            yield Static(f"Case [b]{case.id} [/]— saved as you type. TAC needs the org IDs, a tracking ID, "
+        with HintedScroll(id="case-form"):
+            # One statement of when it is saved (the title says the same): a case is stored at its
+            # first real input, and from then on every valid change at once.
+            yield Static(f"Case [b]{case.id} [/]— saved from its first input on. TAC needs the org IDs, a tracking ID, "
                          "the affected user and the client version.", id="case-intro")
             yield Static("", id="case-suggestions", markup=False)
             for f in CASE_FIELDS:

@@ -5,14 +5,12 @@ from pathlib import Path
 
 from textual import on, work
 from textual.actions import SkipAction
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Markdown, Select, Static, Tree
 from textual.widget import Widget
-from textual.widgets.tree import TreeNode
 from textual.worker import Worker, WorkerState
 
 from checks.api import (AREAS, Check, CheckContext, CheckOption, InputError, Services, check_option_requirements,
@@ -27,12 +25,15 @@ from checks.runner import CheckFinished, CheckProgress, CheckStarted
 
 from ..background import BackgroundRun
 from ..messages import CheckEventMessage, RunCompleted
+from ..widgets import HintedScroll
+from ..widgets.results import ResultsTree
+from ..workers import ReportsWorkerErrors, ask_password_first, run_in_thread
 
 TYPED = "__typed__"
 HINT = "Select a finding to read what it means and how to fix it."
 
 
-class ChecksScreen(Screen):
+class ChecksScreen(ReportsWorkerErrors, Screen):
     # Typing starts in the first field (not on the scroll container or the cluster drop-down):
     # see _focus_first_input. Textual's own auto focus would also scroll the input panel before
     # its layout exists, which hid the heading and the first label on a long form.
@@ -53,8 +54,7 @@ class ChecksScreen(Screen):
         super().__init__()
         self.check_ids, self.areas, self.autorun, self.guided = check_ids, areas, autorun, guided
         self.cluster_name = cluster  # an inventory cluster to select (the fleet view opens one)
-        self.background = BackgroundRun()
-        self.nodes: dict[str, TreeNode] = {}
+        self.background = BackgroundRun()  # the run going on (each run gets its own)
         self._focus_results_from: Widget | None | bool = False  # see action_run
 
     @property
@@ -75,7 +75,7 @@ class ChecksScreen(Screen):
         # The frame every checklist screen shares; subclasses override the compose_* hooks only.
         yield Header()
         with Horizontal(id="checks-body"):
-            with VerticalScroll(id="inputs"):
+            with HintedScroll(id="inputs"):
                 yield Static(self._heading(), id="checks-heading")
                 yield from self.compose_inputs()
                 with Horizontal(id="run-buttons"):
@@ -84,11 +84,9 @@ class ChecksScreen(Screen):
                 yield Static("", id="run-status")
                 yield from self.compose_after_run()
             with Vertical(id="results-pane"):
-                tree: Tree[Finding | CheckResult | None] = Tree("checks", id="results")
-                tree.show_root = False
-                yield tree
+                yield ResultsTree(id="results")
                 yield from self.compose_extra_results()
-                with VerticalScroll(id="detail-scroll"):
+                with HintedScroll(id="detail-scroll"):
                     yield Markdown(HINT, id="detail")
         yield Footer()
 
@@ -113,7 +111,10 @@ class ChecksScreen(Screen):
         yield Select(choices, value=chosen, allow_blank=False, id="cluster", compact=True)
         for i in INTERFACES:
             yield Label(i.field_label, classes="input-label")
-            yield Input(placeholder=i.field_label, id=f"c-{i.key}", tooltip=i.field_label, compact=True)
+            # The placeholder shows the shape to type, not the label again.
+            yield Input(placeholder=("https://… as Partner Hub shows it" if i.is_url else
+                                     "host:port as Partner Hub shows it"),
+                        id=f"c-{i.key}", tooltip=i.field_label, compact=True)
         yield Label("Auth Service mode", classes="input-label")
         # "not declared": xsp.mtls then reports what the Auth Service does and asks (no mode assumed).
         yield Select([("not declared", UNDECLARED), *((m, m) for m in AUTH_MODES)], value=UNDECLARED,
@@ -144,15 +145,20 @@ class ChecksScreen(Screen):
         if self.areas and len(self.areas) == 1:
             area = AREAS[self.areas[0]]
             return f"[b]{area.title}[/]\n{area.description}" + (f"\n\n{area.guide}" if self.guided else "")
-        return "[b]Checks: [/]" + ", ".join(c.id for c in self.selected_checks)
+        # Titles one per line (a comma list of check ids was a wall of text in the narrow panel);
+        # a long selection is only counted, since the results tree lists every check anyway.
+        checks = self.selected_checks
+        if len(checks) > 4:
+            return f"[b]{len(checks)} checks[/]\nEach is listed on the right with its result."
+        return "[b]Checks[/]\n" + "\n".join(f"• {_escape(c.title)}" for c in checks)
 
     def on_mount(self) -> None:
         self.call_after_refresh(self._focus_first_input)
         self._fill_cluster_inputs()
-        tree = self.query_one("#results", Tree)
+        tree = self.query_one("#results", ResultsTree)
         previous = {r.check_id: r for r in self.app.latest_results()}
         for c in self.selected_checks:
-            self.nodes[c.id] = tree.root.add(_check_label(" ", c.title, c.id), data=None, expand=True)
+            tree.add_check(c.id, c.title)
             if c.id in previous:
                 self._show_result(previous[c.id])
         if self.autorun:
@@ -281,20 +287,24 @@ class ChecksScreen(Screen):
         self._run_options = options
         ctx = CheckContext(case=self.app.case, cluster=self._cluster(), inventory=self.app.inventory, options=options,
                            services=self.services())
+        tree = self.query_one("#results", ResultsTree)
         for c in self.selected_checks:
-            node = self.nodes[c.id]
-            node.remove_children()
-            node.set_label(_check_label("…", c.title, c.id, "waiting"))
+            tree.set_state(c.id, c.title, "…", "waiting")
         self.query_one("#run", Button).disabled = True
         self.query_one("#cancel", Button).disabled = False
         self.query_one("#run-status", Static).update("running …")
         self._run(ctx)
 
-    @work(thread=True, exclusive=True, group="checks")
-    def _run(self, ctx: CheckContext) -> None:
-        results, cancelled = self.background.run(
-            self.selected_checks, ctx, on_event=lambda ev: self.post_message(CheckEventMessage(ev)),
-            load_failures=self.app.registry.failures_for(self.check_ids, self.areas))
+    @work(exclusive=True, group="checks", exit_on_error=False)
+    async def _run(self, ctx: CheckContext) -> None:
+        """The run, as a Textual worker on the UI's loop: it asks for what the checks need from
+        the user (a modal, awaited), then runs the checks on their own loop in a thread — a slow
+        or CPU-heavy check never blocks the UI — and hands everything back as messages."""
+        run = self.background = BackgroundRun()
+        await ask_password_first(self.app, ctx)
+        results, cancelled = await run_in_thread(run, self.selected_checks, ctx,
+                                                 lambda ev: self.post_message(CheckEventMessage(ev)),
+                                                 self.app.registry.failures_for(self.check_ids, self.areas))
         self.post_message(RunCompleted(results, cancelled))
 
     def action_cancel(self) -> None:
@@ -302,12 +312,17 @@ class ChecksScreen(Screen):
             raise SkipAction()
         if self.background.cancel():
             self.query_one("#run-status", Static).update("cancelling …")
+        else:  # still asking (the password dialog): the worker stops before any check runs
+            self.workers.cancel_group(self, "checks")
+            self.query_one("#run", Button).disabled = False
+            self.query_one("#cancel", Button).disabled = True
+            self.query_one("#run-status", Static).update("cancelled")
 
     def on_check_event_message(self, message: CheckEventMessage) -> None:
         ev = message.event
-        if isinstance(ev, CheckStarted) and ev.check_id in self.nodes:
+        if isinstance(ev, CheckStarted) and ev.check_id in self.app.registry.checks:
             check = self.app.registry.checks[ev.check_id]
-            self.nodes[ev.check_id].set_label(_check_label("⟳", check.title, check.id, "running"))
+            self.query_one("#results", ResultsTree).set_state(check.id, check.title, "⟳", "running")
         elif isinstance(ev, CheckProgress):
             self.query_one("#run-status", Static).update(f"{ev.check_id}: {ev.message}")
         elif isinstance(ev, CheckFinished):
@@ -331,48 +346,26 @@ class ChecksScreen(Screen):
     def _focus_worst_finding(self) -> None:
         """Put the results tree's cursor on the first finding of the highest severity, so
         ``enter`` opens it."""
-        tree = self.query_one("#results", Tree)
-        best: TreeNode | None = None
-
-        def walk(node: TreeNode) -> None:
-            nonlocal best
-            if isinstance(node.data, Finding) and (best is None or node.data.severity > best.data.severity):
-                best = node
-            for child in node.children:
-                walk(child)
-        walk(tree.root)
+        tree = self.query_one("#results", ResultsTree)
+        best = tree.worst_finding()
         if best is not None:
             tree.focus()
             # A node's line is known once the tree has laid out the results just added.
             tree.call_after_refresh(tree.move_cursor, best)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        # The one place a crashed worker becomes a visible message.
-        if event.state is WorkerState.ERROR:
+        # The app shows the error (ReportsWorkerErrors); the screen only gets ready for a new run.
+        if event.state in (WorkerState.ERROR, WorkerState.CANCELLED) and event.worker.group == "checks":
             self.query_one("#run", Button).disabled = False
             self.query_one("#cancel", Button).disabled = True
-            self.notify(f"The run failed: {event.worker.error}", severity="error", timeout=10)
+            if event.state is WorkerState.ERROR:
+                self.query_one("#run-status", Static).update("the run failed (see the message)")
 
     # Results -----------------------------------------------------------------------
     def _show_result(self, r: CheckResult) -> None:
-        node = self.nodes.get(r.check_id)
-        if node is None:  # e.g. a plugin that failed to load
-            node = self.nodes[r.check_id] = self.query_one("#results", Tree).root.add("", expand=True)
-        node.remove_children()
         n = len(r.findings)
         note = f"— {self.in_words(r.reason)}" if r.reason else f"{n} finding{'s' if n != 1 else ''}"
-        node.set_label(_check_label(r.status.symbol, r.title, r.check_id, note, _STATUS_STYLE[r.status.value]))
-        node.data = r
-        groups: dict[str, TreeNode] = {}
-        for f in sorted(r.findings, key=lambda f: -f.severity.rank):
-            parent = node
-            group = " · ".join(str(f.data[k]) for k in ("interface", "node", "step") if f.data.get(k))
-            if group:
-                if group not in groups:
-                    groups[group] = node.add(Text(group, style="bold"), expand=True)
-                parent = groups[group]
-            parent.add_leaf(Text.assemble((f"{f.severity.value:<8} ", _SEVERITY_STYLE[f.severity.value]), f.title),
-                            data=f)
+        self.query_one("#results", ResultsTree).show_result(r, note)
 
     def on_tree_node_highlighted(self, event: Tree.NodeHighlighted) -> None:
         data = event.node.data
@@ -392,8 +385,8 @@ class ChecksScreen(Screen):
             self.app.push_screen(FindingScreen(event.node.data))
 
 
-_SEVERITY_STYLE = {"info": "dim", "warning": "yellow", "error": "red", "critical": "bold red"}
-_STATUS_STYLE = {"pass": "green", "warn": "yellow", "fail": "red", "skip": "dim", "error": "bold magenta"}
+def _escape(text: str) -> str:
+    return text.replace("[", r"\[")
 
 
 def _split_values(o: CheckOption, raw: str) -> list[str]:
@@ -403,8 +396,3 @@ def _split_values(o: CheckOption, raw: str) -> list[str]:
     if o.split is not None:
         return o.split(raw)
     return [p.strip() for p in raw.split(",") if p.strip()]
-
-
-def _check_label(symbol: str, title: str, check_id: str, note: str = "", style: str = "") -> Text:
-    # Text objects, not markup: titles and reasons may contain brackets.
-    return Text.assemble((f"{symbol} ", style), title, (f" ({check_id})", "dim"), (f" {note}" if note else "", "dim"))

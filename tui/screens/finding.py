@@ -3,12 +3,14 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Markdown
 
 from checks.model import Finding
 from checks.report import finding_markdown
+
+from ..widgets import HintedScroll
 
 
 class FindingScreen(ModalScreen[None]):
@@ -21,7 +23,7 @@ class FindingScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="finding-dialog", classes="dialog"):
-            with VerticalScroll():
+            with HintedScroll():
                 yield Markdown("\n".join(finding_markdown(self.finding)), id="finding-md")
             yield Button("Close", id="close", variant="primary")
 

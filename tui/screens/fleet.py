@@ -19,9 +19,8 @@ from checks.fleet import ClusterRun, ClusterSummary, run_fleet
 from checks.model import Status
 
 from ..background import BackgroundRun
-
-_STYLE = {Status.ERROR: "bold red", Status.FAIL: "red", Status.WARN: "yellow", Status.PASS: "green",
-          Status.SKIP: "dim"}
+from ..widgets.results import STATUS_TONE, TonedTable
+from ..workers import ReportsWorkerErrors
 
 
 class ClusterDone(Message):
@@ -36,7 +35,7 @@ class FleetDone(Message):
         self.cancelled = cancelled
 
 
-class FleetScreen(Screen):
+class FleetScreen(ReportsWorkerErrors, Screen):
     BINDINGS = [
         Binding("r", "scan", "Scan again", id="fleet.scan", tooltip="Probe every cluster again"),
         Binding("ctrl+x", "cancel", "Cancel", id="fleet.cancel", tooltip="Stop the scan"),
@@ -54,7 +53,7 @@ class FleetScreen(Screen):
         with Vertical(id="fleet"):
             yield Static("", id="fleet-title", classes="section-title")
             yield Static("", id="fleet-status")
-            yield DataTable(id="fleet-table", cursor_type="row", zebra_stripes=True)
+            yield TonedTable(id="fleet-table", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     @property
@@ -84,15 +83,15 @@ class FleetScreen(Screen):
         if not self.app.inventory.clusters:
             self.app.bell()
             return
-        table = self.query_one("#fleet-table", DataTable)
+        table = self.query_one("#fleet-table", TonedTable)
         table.clear()
         self.runs.clear()
         for c in self.app.inventory.clusters:
-            table.add_row(c.name, Text("⟳ probing", "dim"), "", "", key=c.name)
+            table.add_row(c.name, table.tone_text("⟳ probing", "muted"), "", "", key=c.name)
         self._status(f"Probing {len(self.app.inventory.clusters)} clusters … (ctrl+x cancels)")
         self._scan()
 
-    @work(thread=True, exclusive=True, group="fleet")
+    @work(thread=True, exclusive=True, group="fleet", exit_on_error=False)
     def _scan(self) -> None:
         inventory = self.app.inventory
         _, cancelled = self.background.run_coroutine(
@@ -108,11 +107,11 @@ class FleetScreen(Screen):
         run = message.run
         self.runs[run.cluster] = run
         s = run.summary
-        table = self.query_one("#fleet-table", DataTable)
+        table = self.query_one("#fleet-table", TonedTable)
         # update_width: the column was sized for the empty cells of the first draw.
-        table.update_cell(run.cluster, "status", Text(f"{s.status.symbol} {s.status.value}", _STYLE[s.status]),
-                          update_width=True)
-        table.update_cell(run.cluster, "where", _where(s), update_width=True)
+        table.update_cell(run.cluster, "status", table.tone_text(f"{s.status.symbol} {s.status.value}",
+                                                                 STATUS_TONE[s.status.value]), update_width=True)
+        table.update_cell(run.cluster, "where", _where(s, table), update_width=True)
         table.update_cell(run.cluster, "problems", str(s.problems) if s.problems else "", update_width=True)
         if self.app.case is not None:
             self.app.store.add_results(self.app.stored_case_id(), run.results)
@@ -140,7 +139,7 @@ class FleetScreen(Screen):
                                                autorun=True))
 
 
-def _where(s: ClusterSummary) -> Text:
+def _where(s: ClusterSummary, table: TonedTable) -> Text:
     if not s.title:
         return Text("")
-    return Text.assemble(s.title, (f"  ({s.where})" if s.where else "", "dim"))
+    return Text.assemble(s.title, table.tone_text(f"  ({s.where})" if s.where else "", "muted"))

@@ -10,6 +10,8 @@ from textual.widgets.option_list import Option
 
 from checks.api import AREAS
 
+from ..widgets import HintedOptionList
+
 
 class GuidedScreen(Screen):
     BINDINGS = [Binding("escape", "app.pop_screen", "Back", id="guided.back")]
@@ -19,7 +21,7 @@ class GuidedScreen(Screen):
         with Vertical(id="guided"):
             yield Static("Pick a checklist. Each one says what it needs from you, runs the checks, "
                          "and explains every problem with the steps to fix it.", id="guided-intro")
-            yield OptionList(*self._options(), id="areas")
+            yield HintedOptionList(*self._options(), id="areas")
         yield Footer()
 
     def _options(self) -> list[Option]:
@@ -34,7 +36,7 @@ class GuidedScreen(Screen):
                 done = [latest[c.id] for c in checks if c.id in latest]
                 count = f"{len(checks)} check{'s' if len(checks) != 1 else ''}"
                 status = (" ".join(r.status.symbol for r in done) or "[dim]not run[/]") + f" [dim]{count}[/]"
-            out.append(Option(f"[b]{area.title}[/]  {status}\n  [dim]{area.description}[/]", id=area.id,
+            out.append(Option(f"[b]{area.title}[/]  {status}\n[dim]{area.description}[/]", id=area.id,
                               disabled=not checks))
         return out
 

@@ -24,6 +24,8 @@ from checks.model import CheckResult, Finding, Severity, status_for
 from checks.redact import safe_message
 from checks.report import finding_markdown
 
+from ..workers import ReportsWorkerErrors
+
 HINT = ("Give the path of a HAR recorded while the error appeared (.har, .har.gz or a .zip), then "
         "**Analyse**. The most relevant failure comes first; select one to see its request and response.")
 _MARK = {Severity.INFO: "•", Severity.WARNING: "!", Severity.ERROR: "✗", Severity.CRITICAL: "✗✗"}
@@ -50,7 +52,7 @@ class HarRedacted(Message):
         self.entries = entries
 
 
-class HarScreen(Screen):
+class HarScreen(ReportsWorkerErrors, Screen):
     CSS_PATH = "har.tcss"
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="har.back"),
@@ -177,7 +179,7 @@ class HarScreen(Screen):
                                           "read locally, nothing is uploaded."), chosen)
 
     # Workers (blocking file I/O off the UI thread; results come back as messages) ----------
-    @work(thread=True, exclusive=True, group="har")
+    @work(thread=True, exclusive=True, group="har", exit_on_error=False)
     def _analyse(self, path: str) -> None:
         from checks.evidence.har import HarError
         from checks.evidence.har_analysis import analyze_har
@@ -187,7 +189,7 @@ class HarScreen(Screen):
         except HarError as exc:
             self.post_message(HarFailed(safe_message(str(exc))))
 
-    @work(thread=True, exclusive=True, group="har-redact")
+    @work(thread=True, exclusive=True, group="har-redact", exit_on_error=False)
     def _redact(self, src: str, out: str, analysed: bool = False) -> None:
         from checks.evidence.har import HarError
         from checks.redact import LeakError, redact_har_file
@@ -201,10 +203,9 @@ class HarScreen(Screen):
         self.post_message(HarRedacted(str(res.path), res.entries))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        # The one place a crashed worker becomes a visible message.
+        # The app shows the error (ReportsWorkerErrors); the screen is ready for another try.
         if event.state is WorkerState.ERROR:
             self.query_one("#har-analyse", Button).disabled = False
-            self.notify(f"Reading the HAR failed: {event.worker.error}", severity="error", timeout=10, markup=False)
 
     # Messages ----------------------------------------------------------------------------
     def on_har_analysed(self, message: HarAnalysed) -> None:

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Markdown
+
+from ..widgets import HintedScroll
 
 EVIDENCE_TITLES = {"har": "A HAR capture (browser)", "logs": "Webex app logs", "csv": "A CSV export",
                    "paste": "BroadWorks command output", "cert-chain": "A certificate chain file",
@@ -55,7 +57,7 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="help-dialog", classes="dialog"):
-            with VerticalScroll(id="help-scroll"):
+            with HintedScroll(id="help-scroll"):
                 yield Markdown(help_markdown(self.under, self.app.playbooks), id="help-md")
             yield Button("Close", id="close", variant="primary")
 

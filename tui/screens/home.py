@@ -12,6 +12,8 @@ from textual.widgets.option_list import Option
 
 from checks.playbooks import rank
 
+from ..widgets import HintedOptionList
+
 SEARCH_PROMPT = "What do you see? Describe it or type an error code (e.g. status 400, disconnected, 10991)"
 
 WAYS = (
@@ -51,12 +53,14 @@ class HomeScreen(Screen):
         with Vertical(id="home"):
             yield Input(placeholder=SEARCH_PROMPT, id="symptom", tooltip="Type words or an error code; enter opens "
                                                                          "the top match")
-            yield OptionList(id="playbooks")
+            yield HintedOptionList(id="playbooks")
             with Horizontal(id="ways"):
                 for button_id, label, text in WAYS:
                     with Vertical(classes="way"):
                         # "way-" keeps these ids apart from other screens' ids in the app-wide stylesheet.
-                        yield Button(label, id=f"way-{button_id}", compact=True,
+                        # The tooltip repeats the text: on a short terminal the text is hidden
+                        # (app.tcss) so the recent cases stay on screen.
+                        yield Button(label, id=f"way-{button_id}", compact=True, tooltip=text,
                                      variant="primary" if button_id == "live" else "default")
                         yield Static(text, classes="way-text")
             yield Static("Recent cases (enter to reopen)", classes="section-title", id="cases-title")

@@ -29,13 +29,16 @@ from checks.textsafe import one_line
 
 from ..background import BackgroundRun
 from ..messages import RunCompleted
+from ..widgets import HangingList, HintedScroll, Row
+from ..widgets.results import ResultsTree
+from ..workers import ReportsWorkerErrors, ask_password_first, run_in_thread
 
 #: The mark shown per step state (the walk's states; choice ids show as their first letters).
 MARKS = {"todo": " ", "done": "✓", "skipped": "–", "n/a": "·", "running": "⟳", "pass": "✓", "warn": "!",
          "failed": "✗", "error": "☠", "fixed": "✓", "not fixed": "✗", "yes": "y", "no": "n", "not-sure": "?"}
 
 
-class PlaybookScreen(Screen):
+class PlaybookScreen(ReportsWorkerErrors, Screen):
     CSS_PATH = "playbook.tcss"
     AUTO_FOCUS = ""
     BINDINGS = [
@@ -66,9 +69,9 @@ class PlaybookScreen(Screen):
         with Horizontal(id="pb-body"):
             with Vertical(id="pb-left"):
                 yield Static(f"[b]{_esc(self.playbook.title)}[/]", id="pb-title")
-                with VerticalScroll(id="pb-list"):
-                    yield Static("", id="pb-steps")
-            with VerticalScroll(id="pb-step", can_focus=True):
+                with HintedScroll(id="pb-list"):
+                    yield HangingList(id="pb-steps")
+            with HintedScroll(id="pb-step", can_focus=True):
                 yield Static("", id="pb-kind")
                 yield Markdown("", id="pb-text")
                 yield Static("", id="pb-keys")
@@ -76,9 +79,7 @@ class PlaybookScreen(Screen):
                 yield TextArea(id="pb-paste", soft_wrap=False)
                 yield Static("", id="pb-error", classes="error", markup=False)
                 yield Input(id="pb-note", compact=True, placeholder="A note for this step (enter saves, escape cancels)")
-                tree: Tree[Finding | None] = Tree("findings", id="pb-findings")
-                tree.show_root = False
-                yield tree
+                yield ResultsTree(id="pb-findings")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -95,21 +96,21 @@ class PlaybookScreen(Screen):
     def show(self) -> None:
         walk = self.walk
         assert walk is not None
-        lines = Text()
-        current_line = 0
+        rows: list[Row] = []
+        current = 0
         for step, mark in checklist(walk):
             here = step.id == walk.transcript.current
-            if here:
-                current_line = len(lines.plain.splitlines())
             style = "bold reverse" if here else ("dim" if mark == "n/a" else "")
-            if step.shared and not lines.plain.endswith("escalate\n") and step is walk.playbook.escalation_start:
-                lines.append("before you escalate\n", style="dim italic")
-            lines.append(f"{'▶' if here else ' '} [{MARKS.get(mark, '✓')}] ", style=style)
-            lines.append(f"{step.title}\n", style=style)
-        self.query_one("#pb-steps", Static).update(lines)
+            if step.shared and step is walk.playbook.escalation_start:
+                rows.append(Row("", "before you escalate", "dim italic"))
+            if here:
+                current = len(rows)
+            rows.append(Row(f"{'▶' if here else ' '} [{MARKS.get(mark, '✓')}] ", step.title, style))
+        steps = self.query_one("#pb-steps", HangingList)
+        steps.set_rows(rows)
         # Keep the current step in view on small terminals (the list wraps long titles).
-        self.call_after_refresh(self.query_one("#pb-list", VerticalScroll).scroll_to, y=max(0, current_line - 3),
-                                animate=False)
+        self.call_after_refresh(lambda: self.query_one("#pb-list", VerticalScroll).scroll_to(
+            y=max(0, steps.line_of(current) - 3), animate=False))
         step = walk.current
         for wid in ("#pb-input", "#pb-paste", "#pb-note"):
             self.query_one(wid).display = False
@@ -163,9 +164,10 @@ class PlaybookScreen(Screen):
 
     def _keys_hint(self, step: Step) -> str:
         if step.kind == "ask":
-            keys = "   ".join(f"[b]{i}[/] {_esc(str(c.label))}" for i, c in enumerate(step.choices, 1))
+            # One choice a line: side by side, a narrow pane broke a choice across lines.
+            keys = "\n".join(f"  [b]{i}[/] {_esc(str(c.label))}" for i, c in enumerate(step.choices, 1))
             yn = " (y/n)" if {"yes", "no"} <= {c.id for c in step.choices} else ""
-            return f"Answer{yn}:  {keys}"
+            return f"Answer{yn}:\n{keys}"
         return {
             "do": "[b]y[/]/[b]enter[/] done   [b]s[/] skip   [b]c[/] copy",
             "collect": "Type or paste, then [b]enter[/] ([b]ctrl+s[/] in a paste box); empty [b]enter[/] skips",
@@ -205,15 +207,16 @@ class PlaybookScreen(Screen):
         field.focus()
 
     def _show_findings(self, step: Step) -> None:
-        tree = self.query_one("#pb-findings", Tree)
+        tree = self.query_one("#pb-findings", ResultsTree)
         tree.clear()
         results = self._results_for(step)
         tree.display = bool(results)
         for r in results:
-            node = tree.root.add(Text.assemble(f"{r.status.symbol} ", r.title, (f" — {r.reason}" if r.reason else "", "dim")),
+            node = tree.root.add(Text.assemble(f"{r.status.symbol} ", r.title,
+                                               (f" — {r.reason}" if r.reason else "", tree.tone_style("muted"))),
                                  data=None, expand=True)
             for f in sorted(r.findings, key=lambda f: -f.severity.rank):
-                node.add_leaf(Text.assemble((f"{f.severity.value:<8} ", _SEVERITY_STYLE[f.severity.value]), f.title), data=f)
+                node.add_leaf(tree.finding_label(f), data=f)
 
     def _results_for(self, step: Step) -> list[CheckResult]:
         """The findings shown with a step: its own checks', or for a verdict the check that led to it."""
@@ -405,9 +408,13 @@ class PlaybookScreen(Screen):
         self.query_one("#pb-keys", Static).update("⟳ running " + ", ".join(c.title for c in checks) + " …")
         self._run(step.id, checks, ctx)
 
-    @work(thread=True, exclusive=True, group="playbook")
-    def _run(self, step_id: str, checks, ctx: CheckContext) -> None:
-        results, cancelled = self.background.run(checks, ctx, on_event=lambda ev: None)
+    @work(exclusive=True, group="playbook", exit_on_error=False)
+    async def _run(self, step_id: str, checks, ctx: CheckContext) -> None:  # type: ignore[no-untyped-def]
+        # As on the checks screen (ChecksScreen._run): a worker on the UI's loop, the checks in a
+        # thread, the results back as a message.
+        run = self.background = BackgroundRun()
+        await ask_password_first(self.app, ctx)
+        results, cancelled = await run_in_thread(run, checks, ctx)
         self.post_message(StepRunCompleted(step_id, results, cancelled))
 
     def on_step_run_completed(self, message: "StepRunCompleted") -> None:
@@ -426,17 +433,16 @@ class PlaybookScreen(Screen):
             self._run_checks(step)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.state is WorkerState.ERROR:
-            self.notify(f"The checks failed to run: {event.worker.error}", severity="error", timeout=10)
+        # The app shows the error (ReportsWorkerErrors); the step says how to go on.
+        if event.state is WorkerState.ERROR and event.worker.group == "playbook":
+            self.query_one("#pb-keys", Static).update("The checks failed to run (see the message): "
+                                                      "[b]r[/] runs them again, [b]s[/] skips this step")
 
 
 class StepRunCompleted(RunCompleted):
     def __init__(self, step_id: str, results: list[CheckResult], cancelled: bool = False) -> None:
         super().__init__(results, cancelled)
         self.step_id = step_id
-
-
-_SEVERITY_STYLE = {"info": "dim", "warning": "yellow", "error": "red", "critical": "bold red"}
 
 
 def _esc(text: str) -> str:

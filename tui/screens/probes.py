@@ -2,31 +2,34 @@
 
 One row per interface and node, one column per step (DNS, TCP, TLS, HTTP) and for the
 certificate and client-certificate verdicts, filled from the findings' ``interface``/``node``/
-``step`` data as results arrive. It also lends the checks a password prompt (a modal) for the
-optional authenticated Xsi-Actions probe, so nothing is ever read from the terminal under the UI.
+``step`` data as results arrive. (The password for the optional authenticated Xsi-Actions probe
+is asked by every checks screen before its run: ``ChecksScreen.ask_before_run``.)
 """
 from __future__ import annotations
 
-import threading
-
 from rich.text import Text
-from textual.widgets import DataTable
 
-from checks.api import Services
 from checks.model import CheckResult, Finding, Severity
 
+from ..widgets.results import TonedTable
 from .checks import ChecksScreen
 
 COLUMNS = ("Interface", "Node", "DNS", "TCP", "TLS", "HTTP", "Cert", "Client cert")
 STEPS = ("dns", "tcp", "tls", "http")
 PROBE_CHECKS = ("cluster.connectivity", "xsp.tls", "xsp.mtls")
 
-_STYLE = {"ok": "green", "bad": "red", "warn": "yellow", "none": "dim"}
+_MARK = {"ok": "✓ ", "bad": "✗ ", "warn": "! ", "none": ""}
+#: A cell's tone (coloured by app.tcss) follows from its mark.
+_TONE_OF_MARK = {"✓": "ok", "✗": "bad", "!": "warn"}
 
 
 def _cell(kind: str, text: str) -> Text:
-    mark = {"ok": "✓ ", "bad": "✗ ", "warn": "! ", "none": ""}[kind]
-    return Text(mark + text, style=_STYLE[kind])
+    return Text(_MARK[kind] + text)
+
+
+def _toned(table: TonedTable, cell: Text) -> Text:
+    text = str(cell)
+    return table.tone_text(text, _TONE_OF_MARK.get(text[:1], "muted"))
 
 
 def matrix_rows(results: list[CheckResult]) -> dict[tuple[str, str], dict[str, Text]]:
@@ -89,30 +92,10 @@ class ProbeChecksScreen(ChecksScreen):
     def on_mount(self) -> None:
         # No super() call: Textual runs ChecksScreen.on_mount itself after this one (handlers run
         # for every class in the MRO); calling it here too added every check to the tree twice.
-        table: DataTable = DataTable(id="probe-matrix", zebra_stripes=True, cursor_type="row")
+        table = TonedTable(id="probe-matrix", zebra_stripes=True, cursor_type="row")
         table.add_columns(*COLUMNS)
         self.query_one("#results-pane").mount(table, before=0)
         self._results: dict[str, CheckResult] = {}
-
-    def services(self) -> Services:
-        return Services(password_prompt=self._prompt_password)
-
-    def _prompt_password(self, user: str) -> str:
-        """Called from the run's thread: show the modal on the UI thread and wait for it."""
-        from .password import PasswordScreen
-
-        answer: dict[str, str | None] = {}
-        done = threading.Event()
-
-        def show() -> None:
-            def got(value: str | None) -> None:
-                answer["v"] = value
-                done.set()
-            self.app.push_screen(PasswordScreen(user), got)
-
-        self.app.call_from_thread(show)
-        done.wait(600)
-        return answer.get("v") or ""
 
     def _show_result(self, r: CheckResult) -> None:
         super()._show_result(r)
@@ -121,7 +104,8 @@ class ProbeChecksScreen(ChecksScreen):
             self._refresh_matrix()
 
     def _refresh_matrix(self) -> None:
-        table = self.query_one("#probe-matrix", DataTable)
+        table = self.query_one("#probe-matrix", TonedTable)
         table.clear()
         for (interface, node), cells in sorted(matrix_rows(list(self._results.values())).items()):
-            table.add_row(interface, node, *(cells.get(k, Text("")) for k in ("dns", "tcp", "tls", "http", "cert", "mtls")))
+            table.add_row(interface, node, *(_toned(table, cells.get(k, Text("")))
+                                             for k in ("dns", "tcp", "tls", "http", "cert", "mtls")))
