@@ -28,7 +28,7 @@ from contextlib import ExitStack
 from operator import itemgetter
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any, BinaryIO, Callable, Iterable, Iterator, Mapping
+from typing import IO, Any, BinaryIO, Callable, Iterable, Iterator, Mapping
 
 from ..case import TimeWindow
 from ..catalog import load_catalog
@@ -108,7 +108,7 @@ class LogMember:
 
     name: str
     size: int
-    opener: Callable[[], BinaryIO]
+    opener: Callable[[], IO[bytes]]
 
 
 @dataclass
@@ -132,7 +132,11 @@ def _is_archive(name: str) -> bool:
     return name.lower().endswith(_ARCHIVE_SUFFIXES)
 
 
-def _maybe_gunzip(name: str, opener: Callable[[], BinaryIO]) -> Callable[[], BinaryIO]:
+def _file_opener(path: Path) -> Callable[[], IO[bytes]]:
+    return lambda: open(path, "rb")
+
+
+def _maybe_gunzip(name: str, opener: Callable[[], IO[bytes]]) -> Callable[[], IO[bytes]]:
     if name.lower().endswith(".gz"):
         return lambda: gzip.GzipFile(fileobj=opener(), mode="rb")  # type: ignore[return-value]
     return opener
@@ -163,7 +167,7 @@ def _folder_source(path: Path) -> LogSource:
             except OSError as exc:
                 src.skipped.append((rel, f"cannot read: {exc.strerror}"))
                 continue
-            src.members.append(LogMember(rel, size, _maybe_gunzip(fn, functools.partial(open, full, "rb"))))
+            src.members.append(LogMember(rel, size, _maybe_gunzip(fn, _file_opener(full))))
     return src
 
 
@@ -246,7 +250,7 @@ def open_source(path: Path | str, stack: ExitStack) -> LogSource:
             size = p.stat().st_size
         except OSError as exc:
             raise LogInputError(f"{p}: cannot read ({exc.strerror})") from None
-        src = LogSource(str(p), "file", [LogMember(p.name, size, _maybe_gunzip(p.name, functools.partial(open, p, "rb")))])
+        src = LogSource(str(p), "file", [LogMember(p.name, size, _maybe_gunzip(p.name, _file_opener(p)))])
     if not src.members:
         what = {"folder": "folder", "zip": "zip", "tar": "archive"}.get(src.kind, "path")
         extra = f" ({src.ignored} other files ignored)" if src.ignored else ""
@@ -339,7 +343,7 @@ def required_literals(pattern: str) -> frozenset[str] | None:
     so the stdlib fallback can find candidate lines with ``bytes.find`` instead of running a slow
     case-insensitive alternation over every byte.
     """
-    from re import _constants as C, _parser as P  # noqa: N812 - the stdlib's own names
+    from re import _constants as C, _parser as P  # type: ignore[attr-defined]  # noqa: N812 - private stdlib, untyped
 
     def seq(items: Any) -> frozenset[str] | None:
         best: frozenset[str] | None = None
@@ -893,7 +897,8 @@ class _FileScanner:
         at_i, at_pos = 0, start
         # Only the matching lines reach Python (non-matching answers are dropped in C, so a chunk's
         # worth of empty lists never lives long enough to wake the garbage collector).
-        for i, ids in filter(itemgetter(1), enumerate(map(pf.line_set.Match, mlines))):  # type: ignore[union-attr]
+        # (typeshed's filter() cannot type itemgetter as the predicate; the types are int, list[int])
+        for i, ids in filter(itemgetter(1), enumerate(map(pf.line_set.Match, mlines))):  # type: ignore[union-attr,arg-type,var-annotated]
             key = ids[0] if len(ids) == 1 else tuple(sorted(ids))
             rule_key = counted.get(key)
             if rule_key is not None and ts_start(mlines[i]) is not None \
@@ -1231,7 +1236,7 @@ class Scanner:
 class _Prepend(io.RawIOBase):
     """A stream that first returns ``head`` (already read for sniffing), then the rest of ``raw``."""
 
-    def __init__(self, head: bytes, raw: BinaryIO):
+    def __init__(self, head: bytes, raw: IO[bytes]):
         self.head = head
         self.raw = raw
 
