@@ -1,4 +1,4 @@
-"""Parsers of pasted BroadWorks CLI output (checks/evidence/bwcli.py)."""
+"""Parsers of pasted BroadWorks CLI output (checks/evidence/bwcli/)."""
 from __future__ import annotations
 
 from pathlib import Path

@@ -214,9 +214,7 @@ def test_chunk_boundaries_do_not_change_results(tmp_path, monkeypatch, chunk, en
     body = b"preamble without a timestamp\n" + DESKTOP * 3 + MOBILE + b"2026-11-20T16:00:00Z tail"
     (tmp_path / "big.log").write_bytes(body)
     ref = L.scan_logs(tmp_path / "big.log", engine=engine)
-    monkeypatch.setattr(L, "CHUNK_SIZE", chunk)
-    monkeypatch.setattr(L.iter_chunks, "__defaults__", (chunk,))
-    scan = L.scan_logs(tmp_path / "big.log", engine=engine)
+    scan = L.scan_logs(tmp_path / "big.log", engine=engine, chunk_size=chunk)
     f, rf = scan.files[0], ref.files[0]
     assert (f.lines, f.entries, f.unrecognised, f.first, f.last) == (rf.lines, rf.entries, rf.unrecognised,
                                                                      rf.first, rf.last)

@@ -17,6 +17,7 @@ from hypothesis import given, strategies as st
 
 from checks.case import TimeWindow, parse_time
 from checks.evidence import logs as L
+from checks.evidence.logs import filescan as FS, model as LM
 from tests.test_safety_properties import SETTINGS
 
 pytestmark = pytest.mark.skipif(L._re2_module() is None, reason="the dense path needs google-re2")
@@ -92,14 +93,12 @@ def dump(scan: L.LogScan) -> dict[str, Any]:
 
 def both_paths(monkeypatch: pytest.MonkeyPatch, path: Path, window: TimeWindow | None = None,
                chunk: int | None = None) -> tuple[dict[str, Any], dict[str, Any]]:
-    if chunk:
-        monkeypatch.setattr(L, "CHUNK_SIZE", chunk)
-        monkeypatch.setattr(L, "iter_chunks", lambda fh, size=chunk, _f=L.iter_chunks: _f(fh, size))
-    monkeypatch.setattr(L, "DENSE_AFTER", 10**9)  # never: one search per match (the reference)
-    ref = dump(L.scan_logs(path, window, engine="re2"))
-    monkeypatch.setattr(L, "DENSE_AFTER", 0)  # always: every line through the pattern set
-    monkeypatch.setattr(L, "DENSE_SHARE", 10**9)
-    new = dump(L.scan_logs(path, window, engine="re2"))
+    size = chunk or L.CHUNK_SIZE
+    monkeypatch.setattr(FS, "DENSE_AFTER", 10**9)  # never: one search per match (the reference)
+    ref = dump(L.scan_logs(path, window, engine="re2", chunk_size=size))
+    monkeypatch.setattr(FS, "DENSE_AFTER", 0)  # always: every line through the pattern set
+    monkeypatch.setattr(FS, "DENSE_SHARE", 10**9)
+    new = dump(L.scan_logs(path, window, engine="re2", chunk_size=size))
     return ref, new
 
 
@@ -125,16 +124,16 @@ def test_dense_path_matches_the_pure_python_engine(tmp_path, monkeypatch):
     log = tmp_path / "current_log.txt"
     lines = [ln for ln in make_log(rng, 4000, dense=0.6).split(b"\n") if ln.isascii() and b"\x1c" not in ln]
     log.write_bytes(b"\n".join(lines) + b"\n")
-    monkeypatch.setattr(L, "DENSE_AFTER", 0)
-    monkeypatch.setattr(L, "DENSE_SHARE", 10**9)
+    monkeypatch.setattr(FS, "DENSE_AFTER", 0)
+    monkeypatch.setattr(FS, "DENSE_SHARE", 10**9)
     assert dump(L.scan_logs(log, engine="re2")) == dump(L.scan_logs(log, engine="re"))
 
 
 def test_a_dense_log_switches_to_the_pattern_set_on_its_own(tmp_path, monkeypatch):
     """With the default thresholds a dense chunk takes the set path and a sparse one does not."""
     calls: list[int] = []
-    orig = L._FileScanner._dense
-    monkeypatch.setattr(L._FileScanner, "_dense", lambda self, *a: (calls.append(1), orig(self, *a))[1])
+    orig = FS._FileScanner._dense
+    monkeypatch.setattr(FS._FileScanner, "_dense", lambda self, *a: (calls.append(1), orig(self, *a))[1])
     rng = random.Random(5)
     (tmp_path / "sparse.log").write_bytes(make_log(rng, 3000, dense=0.002))
     L.scan_logs(tmp_path / "sparse.log")
@@ -220,7 +219,7 @@ def test_time_range_of_a_batch_is_the_range_of_its_parsed_lines(seed, n, mix):
     shapes = rng.sample(HEAD_SHAPES, mix)
     heads = _heads(rng, shapes, n)
     times = [t for t in (L.parse_log_time(h[:64].decode("ascii")) for h in heads) if t is not None]
-    assert L._time_range(heads) == ((min(times), max(times)) if times else (None, None))
+    assert LM._time_range(heads) == ((min(times), max(times)) if times else (None, None))
 
 
 @pytest.mark.parametrize("shape", [0, 1])
@@ -229,8 +228,8 @@ def test_time_range_of_one_sortable_shape_parses_only_the_ends(monkeypatch, shap
     heads = _heads(rng, [HEAD_SHAPES[shape]], 500)
     calls: list[str] = []
     orig = L.parse_log_time
-    monkeypatch.setattr(L, "parse_log_time", lambda s: (calls.append(s), orig(s))[1])
-    lo, hi = L._time_range(heads)
+    monkeypatch.setattr(LM, "parse_log_time", lambda s: (calls.append(s), orig(s))[1])
+    lo, hi = LM._time_range(heads)
     assert len(calls) == 2 and lo == min(map(orig, (h.decode() for h in heads)))
     assert hi == max(map(orig, (h.decode() for h in heads)))
 
@@ -270,7 +269,7 @@ def test_batched_counting_agrees_on_every_kind_of_source(tmp_path, monkeypatch, 
     small chunks so entries and batches straddle chunk boundaries."""
     batches: list[int] = []
     orig = L.count_hits
-    monkeypatch.setattr(L, "count_hits", lambda st, f, lines, n: (batches.append(len(lines)), orig(st, f, lines, n))[1])
+    monkeypatch.setattr(FS, "count_hits", lambda st, f, lines, n: (batches.append(len(lines)), orig(st, f, lines, n))[1])
     for src in _dense_sources(tmp_path, random.Random(len(str(chunk)))):
         batches.clear()
         ref, new = both_paths(monkeypatch, src, chunk=chunk)

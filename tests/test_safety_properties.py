@@ -219,11 +219,11 @@ def test_broadworks_paste_files(tmp_path, data, loader):
 @given(data=_bytes, name=st.sampled_from(["current_log.txt", "logs.zip", "logs.tar.gz", "current_log.txt.gz"]),
        dense=st.booleans())
 def test_client_log_files(tmp_path, monkeypatch, data, name, dense):
-    from checks.evidence import logs
+    from checks.evidence.logs import filescan
 
     if dense:  # the pattern-set path for every line, as match-dense logs take it
-        monkeypatch.setattr(logs, "DENSE_AFTER", 0)
-        monkeypatch.setattr(logs, "DENSE_SHARE", 10**9)
+        monkeypatch.setattr(filescan, "DENSE_AFTER", 0)
+        monkeypatch.setattr(filescan, "DENSE_SHARE", 10**9)
     p = tmp_path / name
     p.write_bytes(data)
     try:

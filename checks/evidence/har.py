@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import gzip
 import re
 import json
 import math
@@ -29,7 +28,8 @@ if TYPE_CHECKING:
 
 from ..api import InputError
 from ..paths import refuse_special
-from .textio import UTF16_BOMS, utf16_to_utf8
+from .sources import gunzip_opener as _gunzip_opener, utf16_opener as _utf16_opener
+from .textio import UTF16_BOMS
 
 #: Read size for ijson; also the precision of "near byte N" in error messages for big files.
 CHUNK = 64 * 1024
@@ -127,14 +127,6 @@ def _sniff(head: bytes, name: str) -> str:
     if b"\x00" in body[:4096]:
         raise HarError(f"{name}: binary data, not a HAR (a HAR is JSON text starting with '{{')")
     return "json"
-
-
-def _gunzip_opener(opener: Callable[[], IO[bytes]]) -> Callable[[], IO[bytes]]:
-    return lambda: gzip.GzipFile(fileobj=opener(), mode="rb")  # type: ignore[return-value]
-
-
-def _utf16_opener(opener: Callable[[], IO[bytes]]) -> Callable[[], IO[bytes]]:
-    return lambda: utf16_to_utf8(opener())  # type: ignore[arg-type]
 
 
 def har_sources(path: Path | str) -> list[HarSource]:
