@@ -95,7 +95,9 @@ def _stored_facts(r: Any) -> list[CaseFacts]:
             cf = f.data["case_facts"]
             orgs = list(cf.get("org_ids", []))
             out.append(CaseFacts("the logs", org_id=orgs[0] if len(orgs) == 1 else "", org_ids=tuple(orgs),
-                                 **{k: tuple(cf.get(k, [])) for k in ("emails", "client_versions", "tracking_ids")}))
+                                 emails=tuple(cf.get("emails", [])),
+                                 client_versions=tuple(cf.get("client_versions", [])),
+                                 tracking_ids=tuple(cf.get("tracking_ids", []))))
         elif r.check_id == "har.analyze" and f.code == "har.extracted":
             orgs = list(f.data.get("org_ids", []))
             out.append(CaseFacts("the HAR", org_id=orgs[0] if orgs else "", org_ids=tuple(orgs),

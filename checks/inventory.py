@@ -98,7 +98,7 @@ def default_inventory_path() -> Path:
 def load_inventory(path: Path | str | None = None) -> Inventory:
     """Load ``path`` or, when None, the default file (an empty inventory if it does not exist)."""
     explicit = path is not None
-    p = Path(path) if explicit else default_inventory_path()
+    p = Path(path) if path is not None else default_inventory_path()
     if not p.exists():
         if explicit:
             raise InventoryError(f"{p}: no such file")

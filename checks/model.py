@@ -74,17 +74,25 @@ STATUS_SYMBOLS = {
     Status.ERROR: "☠",
 }
 
-EVIDENCE_KINDS = ("text", "json", "http-exchange", "har-entry", "certificate", "log-excerpt", "file")
+#: What an evidence item holds; the reports and the bundle treat some kinds apart (a chain in PEM
+#: goes to TAC as a file, a certificate description is shown longer).
+EVIDENCE_KINDS = ("text", "json", "http-exchange", "certificate", "certificate-pem", "log-excerpt", "file")
 
 
 @dataclass(frozen=True)
 class Evidence:
-    """Something observed that supports a finding. ``content`` is already redacted."""
+    """Something observed that supports a finding. ``content`` is already redacted; ``kind`` is
+    one of :data:`EVIDENCE_KINDS` (a check that makes up another kind fails loudly, as an error
+    result, instead of its evidence being shown or bundled the wrong way)."""
 
     label: str
     content: str
     kind: str = "text"
     source: str = ""
+
+    def __post_init__(self) -> None:
+        if self.kind not in EVIDENCE_KINDS:
+            raise ValueError(f"evidence kind {self.kind!r} is not one of {', '.join(EVIDENCE_KINDS)}")
 
     def to_dict(self) -> dict[str, Any]:
         return {"label": self.label, "kind": self.kind, "content": self.content, "source": self.source}

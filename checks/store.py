@@ -5,6 +5,7 @@ JSON documents; each check run appends a row to ``results`` so history is kept.
 """
 from __future__ import annotations
 
+import builtins
 import json
 import sqlite3
 from contextlib import closing
@@ -18,6 +19,7 @@ from .paths import data_dir
 from .redact import keyring_redactor, redact_case_doc, redact_document, redact_result
 
 if TYPE_CHECKING:  # pragma: no cover
+    from .api import Check
     from .playbooks.walk import Transcript
 
 #: Version 1 of the store, the first numbered one (``PRAGMA user_version``). Kept as it is for
@@ -203,7 +205,7 @@ class CaseStore:
             return self._get_in(db, case_id)
 
     def list(self, *, with_blank: bool = True, limit: int | None = None,
-             archived: bool | None = False) -> list[Case]:
+             archived: bool | None = False) -> builtins.list[Case]:
         """Cases, most recently updated first (at most ``limit``). ``with_blank=False`` leaves out
         cases that hold nothing at all — no field, result, evidence or unsaved draft (stores
         written before cases were kept only from their first input hold such cases).
@@ -211,7 +213,7 @@ class CaseStore:
 
         Rows are read in index order and parsed one by one until ``limit`` cases are kept, so the
         home screen reads a few dozen rows of a store with thousands of cases."""
-        out: list[Case] = []
+        out: builtins.list[Case] = []
         if limit is not None and limit <= 0:
             return out
         where = {False: " WHERE archived_at IS NULL", True: " WHERE archived_at IS NOT NULL", None: ""}[archived]
@@ -234,7 +236,7 @@ class CaseStore:
         with closing(self._connect()) as db:
             return db.execute(f"SELECT count(*) FROM cases{where}").fetchone()[0]
 
-    def case_folders(self, case_id: str) -> list[Path]:
+    def case_folders(self, case_id: str) -> builtins.list[Path]:
         """The folders wxtriage made for the case in the data folder: its own folder (redacted
         copies) and its pasted server output. Evidence files the user gave stay where they are."""
         from .paths import case_dir
@@ -287,7 +289,7 @@ class CaseStore:
             db.execute("INSERT OR REPLACE INTO evidence(case_id, kind, path, added_at, checks) VALUES (?, ?, ?, ?, ?)",
                        (case_id, kind, str(Path(path).resolve()), now, ",".join(checks)))
 
-    def record_inputs(self, case_id: str, results: Sequence[CheckResult], checks: Mapping[str, type],
+    def record_inputs(self, case_id: str, results: Sequence[CheckResult], checks: Mapping[str, type[Check]],
                       options: Mapping[str, object]) -> None:
         """Record every file or folder given to a check that ran (not skipped) as the case's evidence,
         so the bundle carries it (redacted) whichever screen or command ran the check."""
@@ -305,11 +307,11 @@ class CaseStore:
                     if v:
                         self.add_evidence(case_id, o.name, str(v), r.check_id)
 
-    def evidence(self, case_id: str) -> list[tuple[str, Path]]:
+    def evidence(self, case_id: str) -> builtins.list[tuple[str, Path]]:
         """(kind, path) of every evidence file recorded for the case, oldest first."""
         return [(kind, path) for kind, path, _ in self.evidence_records(case_id)]
 
-    def evidence_records(self, case_id: str) -> list[tuple[str, Path, tuple[str, ...]]]:
+    def evidence_records(self, case_id: str) -> builtins.list[tuple[str, Path, tuple[str, ...]]]:
         """(kind, path, checks that used it) of every evidence file recorded for the case, oldest first."""
         with closing(self._connect()) as db:
             rows = db.execute("SELECT kind, path, checks FROM evidence WHERE case_id = ? ORDER BY added_at, path",
@@ -328,7 +330,7 @@ class CaseStore:
             db.execute("UPDATE cases SET updated_at = ? WHERE id = ? AND updated_at < ?",
                        (transcript.updated_at, case_id, transcript.updated_at))
 
-    def transcripts(self, case_id: str) -> list["Transcript"]:
+    def transcripts(self, case_id: str) -> builtins.list["Transcript"]:
         """Every playbook transcript of the case, most recently changed first."""
         from .playbooks.walk import Transcript
 
@@ -366,7 +368,7 @@ class CaseStore:
                        "WHERE id = ? AND updated_at < (SELECT max(started_at) FROM results WHERE case_id = ?)",
                        (case_id, case_id, case_id))
 
-    def latest_results(self, case_id: str) -> list[CheckResult]:
+    def latest_results(self, case_id: str) -> builtins.list[CheckResult]:
         """The most recent result of each check run in this case."""
         with closing(self._connect()) as db:
             rows = db.execute(

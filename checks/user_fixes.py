@@ -56,12 +56,12 @@ def fix_rows(findings: Sequence[Finding]) -> tuple[tuple[str, ...], list[list[st
                                         u.get("location", ""), short, u.get("detail", "")
                                         + (f"; also {', '.join(u['also'])}" if u.get("also") else ""),
                                         u.get("e164", "") if u.get("reason") == "not_e164" else "",
-                                        f.remediation.summary]))
+                                        f.remediation.summary if f.remediation else ""]))
         return FIX_COLUMNS_CONTROLHUB, [r for _, r in sorted(rows, key=lambda x: x[0])]
     for f in findings:
         if f is summary:
             continue
-        todo = " → ".join(s.split(":")[0] for s in f.remediation.steps)
+        todo = " → ".join(s.split(":")[0] for s in (f.remediation.steps if f.remediation else ()))
         for u in f.data.get("users", ()):
             rows.append((u["row"], [str(u["row"]), u.get("broadworks_id", ""), f.data.get("status", ""),
                                     f.data.get("error", ""), todo]))

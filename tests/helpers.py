@@ -18,6 +18,7 @@ import threading
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
+from unittest import mock
 
 
 @dataclass
@@ -67,21 +68,11 @@ def _in_process(args: tuple[str, ...], home: Path | None, input: str | None) -> 
         except SystemExit as exc:  # argparse (--help, --version, a usage error)
             return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
 
-    with _LOCK:
-        saved_home, saved_stdin = os.environ.get("WXTRIAGE_HOME"), sys.stdin
-        if home is not None:
-            os.environ["WXTRIAGE_HOME"] = str(home)
-        # A subprocess given no input inherits the suite's stdin; here it gets an empty pipe.
-        sys.stdin = _Pipe(input or "")
-        try:
-            with redirect_stdout(out), redirect_stderr(err):
-                code = _outside_event_loop(call)
-        finally:
-            sys.stdin = saved_stdin
-            if saved_home is None:
-                os.environ.pop("WXTRIAGE_HOME", None)
-            else:
-                os.environ["WXTRIAGE_HOME"] = saved_home
+    env = {"WXTRIAGE_HOME": str(home)} if home is not None else {}
+    # A subprocess given no input inherits the suite's stdin; here it gets an empty pipe.
+    with _LOCK, mock.patch.dict(os.environ, env), mock.patch.object(sys, "stdin", _Pipe(input or "")), \
+            redirect_stdout(out), redirect_stderr(err):
+        code = _outside_event_loop(call)
     return Completed(code, out.getvalue(), err.getvalue())
 
 

@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 
 from checks.api import CheckContext
-from checks.builtin.bw_server import (BlfCheck, BwInputs, CiTokenValidationCheck, FlowthroughCheck, evaluate,
-                                      guided_steps)
+from checks.builtin.bw_server import BlfCheck, BwInputs, CiTokenValidationCheck, FlowthroughCheck, evaluate
 from checks.case import Case
 from checks.catalog import load_catalog
 from checks.evidence import bwcli
@@ -261,13 +260,13 @@ def test_feature_absent_from_list_is_a_warning() -> None:
 
 
 def test_guided_steps_describe_paste_boxes() -> None:
-    steps = guided_steps("bw.blf")
+    steps = BlfCheck.guided_steps
     opts = {o.name for o in BlfCheck.options}
     assert [s.option for s in steps] == ["patches", "patches", "features", "device-type", "config-wxt",
                                          "custom-tags"]
     assert all(s.option in opts and s.command and s.label for s in steps)
-    assert {s.option for s in guided_steps("bw.flowthrough")} <= {o.name for o in FlowthroughCheck.options}
-    assert guided_steps("nope") == ()
+    for check in (FlowthroughCheck, CiTokenValidationCheck):
+        assert check.guided_steps and {s.option for s in check.guided_steps} <= {o.name for o in check.options}
 
 
 # --- through the runner and the real CLI ---------------------------------------------------------

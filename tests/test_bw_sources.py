@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from checks.builtin import bw_server
+from checks.broadworks import evaluation as bw_evaluation
 from checks.builtin.bw_server import BwInputs, evaluate
 from checks.catalog import load_catalog
 from checks.evidence import bwcli
@@ -41,7 +41,7 @@ def with_catalog(monkeypatch: pytest.MonkeyPatch, **support: Any) -> None:
     real = load_catalog
     data = copy.deepcopy(real("patches"))
     data["support"].update(support)
-    monkeypatch.setattr(bw_server, "load_catalog", lambda name: data if name == "patches" else real(name))
+    monkeypatch.setattr(bw_evaluation, "load_catalog", lambda name: data if name == "patches" else real(name))
 
 
 # --- 3. release support -------------------------------------------------------------------------

@@ -36,6 +36,35 @@ def test_finding_roundtrip():
     assert CheckResult.from_dict(r.to_dict()) == r
 
 
+@pytest.mark.parametrize("kind", ["", "TEXT", "pem", "har-entry", "log excerpt", "certificate "])
+def test_an_evidence_kind_nobody_renders_is_refused(kind):
+    from checks.model import Evidence
+
+    with pytest.raises(ValueError, match="evidence kind"):
+        Evidence("label", "content", kind)
+
+
+def test_every_evidence_kind_round_trips():
+    from checks.model import EVIDENCE_KINDS, Evidence
+
+    for kind in EVIDENCE_KINDS:
+        ev = Evidence("label", "content", kind, "src")
+        assert Evidence.from_dict(ev.to_dict()) == ev
+
+
+async def test_a_check_making_up_an_evidence_kind_is_an_error_result():
+    from checks.model import Evidence
+
+    class MadeUp(Check):
+        id, title, area = "t.madeup", "made up", "urls"
+
+        async def run(self, ctx):
+            return [Finding("t.x", Severity.INFO, "x", evidence=(Evidence("l", "c", "screenshot"),))]
+
+    (res,) = await run_checks([MadeUp], CheckContext())
+    assert res.status is Status.ERROR and "evidence kind 'screenshot'" in res.reason
+
+
 class Good(Check):
     id, title, area = "t.good", "good", "urls"
 

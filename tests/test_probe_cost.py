@@ -18,7 +18,8 @@ from OpenSSL import SSL
 
 from checks.probes.http import probe_http, verified_context
 from checks.probes.tcp import connect
-from checks.probes.tls import _Session, _split_record, probe_versions_supported
+from checks.probes.tls_session import _Session, _split_record
+from checks.probes.tls_versions import probe_versions_supported
 from tests.tls_servers import HOST, XSI_ROUTES, Route, ServerSpec, SilentServer, TlsServer, leaf_spec, \
     refusing_port, self_signed
 
@@ -152,7 +153,7 @@ def test_cached_trust_judgement_sees_a_changed_trust_file(ca, tmp_path):
     from cryptography import x509
     from cryptography.hazmat.primitives import serialization
 
-    from checks.probes.tls import assess_chain
+    from checks.probes.trust import assess_chain
 
     chain = [x509.load_pem_x509_certificate(p.bytes()).public_bytes(serialization.Encoding.DER)
              for p in ca.issue_cert(HOST).cert_chain_pems]

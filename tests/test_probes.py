@@ -109,7 +109,7 @@ def test_failure_kinds_are_one_small_set():
 
     import httpx
 
-    from checks.probes.failures import KINDS, classify
+    from checks.probes.failures import KINDS, Failure, classify
 
     cases = {
         socket.gaierror(socket.EAI_NONAME, "Name or service not known"): "dns",
@@ -127,6 +127,9 @@ def test_failure_kinds_are_one_small_set():
     assert classify(TimeoutError(), during="connect").kind == "connect-timeout"
     assert classify(TimeoutError(), during="tls").kind == "read-timeout"
     assert {classify(e).kind for e in cases} <= set(KINDS)
+    for kind in ("timeout", "DNS", "", "tls"):  # near misses of the real kinds
+        with pytest.raises(ValueError, match="failure kind"):
+            Failure(kind, "made up")
 
 
 # ------------------------------------------------------------------------------- connectivity
@@ -266,7 +269,7 @@ def _der_chain(leaf) -> list[bytes]:
 def test_trust_is_judged_at_each_chains_own_time_whatever_the_order(ca, ca_file, order):
     """Nodes of a farm are judged one after another against one trust store: the verification
     time of one chain must not stick to the next (an expired node made a renewed one "not yet valid")."""
-    from checks.probes.tls import assess_chain
+    from checks.probes.trust import assess_chain
 
     old = _der_chain(ca.issue_cert(HOST, not_before=NOW - dt.timedelta(days=400), not_after=NOW - dt.timedelta(days=3)))
     renewed = _der_chain(ca.issue_cert(HOST, not_before=NOW - dt.timedelta(days=1), not_after=NOW + dt.timedelta(days=300)))

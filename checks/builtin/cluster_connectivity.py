@@ -7,6 +7,7 @@ verified TLS only.
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 from urllib.parse import quote
 
 from ..api import Check, CheckContext, CredentialsUnavailable, SkipCheck
@@ -27,23 +28,25 @@ def _ms(v: float | None) -> str:
 def node_findings(ep_probe: EndpointProbe, np: NodeProbe, redactor: Redactor) -> list[Finding]:
     """Findings for one node of one interface: the first failing step, or how it answered."""
     ep = np.endpoint
-    base = dict(host=ep.host, port=ep.port, url=ep.url, path=ep.path or "", redactor=redactor,
+    base: dict[str, Any] = dict(host=ep.host, port=ep.port, url=ep.url, path=ep.path or "", redactor=redactor,
                 evidence=[node_evidence(np)])
     i, n = ep.interface, np.node
-    if np.tcp is None or not np.tcp.ok:
-        f = np.tcp.failure
+    if np.tcp is None or np.tcp.failure is not None:
+        f = np.tcp.failure if np.tcp is not None else None
+        assert f is not None, "a node probe always has its TCP step"
         return [finding("conn", _TCP_RULES.get(f.kind, "tcp_unreachable"), i, n, "tcp", kind=f.kind,
                         message=f.message, **base)]
     tls = np.tls
     if tls is not None and tls.client_auth == "required":
         return [finding("conn", "client_cert_required", i, n, "tls", how=tls.client_auth_how, **base)]
-    if tls is None or not tls.handshake_ok:
-        f = tls.failure
+    if tls is None or tls.failure is not None:
+        f = tls.failure if tls is not None else None
+        assert f is not None, "TCP connected, so the TLS step ran"
         rule = "tls_timeout" if f.kind == "read-timeout" else "tls_handshake"
         return [finding("conn", rule, i, n, "tls", kind=f.kind, message=f.message, **base)]
     # A pinned node had no lookup: "0 ms" would read as a measured (and suspiciously fast) DNS.
     dns = "not looked up (pinned)" if ep_probe.dns.pinned else f"{_ms(ep_probe.dns.elapsed_ms)} ms"
-    timings = dict(dns=dns, tcp_ms=_ms(np.tcp.elapsed_ms), tls_ms=_ms(tls.elapsed_ms), source=np.node_source)
+    timings: dict[str, Any] = dict(dns=dns, tcp_ms=_ms(np.tcp.elapsed_ms), tls_ms=_ms(tls.elapsed_ms), source=np.node_source)
     h = np.http
     if h is None:  # CTI: no HTTP on this interface
         return [finding("conn", "node_ok", i, n, "tls", summary="reachable (TCP and TLS)", http_ms="–",
@@ -57,7 +60,7 @@ def node_findings(ep_probe: EndpointProbe, np: NodeProbe, redactor: Redactor) ->
         return [finding("conn", rule, i, n, "http", kind=f.kind, message=f.message, **base)]
     s = h.status or 0
     out: list[Finding] = []
-    common = dict(status=s, reason=h.reason, **timings, **base)
+    common: dict[str, Any] = dict(status=s, reason=h.reason, **timings, **base)
     if s == 401:
         out.append(finding("conn", "http_401", i, n, "http", www_authenticate=h.www_authenticate or "(none)",
                            kind="http-status", **common))
@@ -163,9 +166,10 @@ class ClusterConnectivityCheck(Check):
                 continue
             res = await prober.authenticated(url, np.node, user, password)
             ev = [Evidence(f"Xsi-Actions via {np.node}", f"GET /{path}: "
-                           + (f"{res.status} {res.reason}" if res.status is not None else res.failure.message),
+                           + (f"{res.status} {res.reason}" if res.status is not None
+                              else res.failure.message if res.failure is not None else "no answer"),
                            "http-exchange", "authenticated probe (credentials not shown)")]
-            vals = dict(user=user, path="/" + path, redactor=redactor, evidence=ev)
+            vals: dict[str, Any] = dict(user=user, path="/" + path, redactor=redactor, evidence=ev)
             if res.status == 200:
                 out.append(finding("conn", "auth_ok", "xsi-actions", np.node, "auth", **vals))
             elif res.status == 401:

@@ -112,7 +112,7 @@ def user_status_findings(a: uc.UserStatusAnalysis) -> list[Finding]:
 def _with_steps(f: Finding, steps: tuple[str, ...]) -> Finding:
     from dataclasses import replace
 
-    return replace(f, remediation=replace(f.remediation, steps=steps))
+    return replace(f, remediation=replace(f.remediation, steps=steps)) if f.remediation else f
 
 
 def findings_for(a: uc.ControlHubAnalysis | uc.UserStatusAnalysis) -> list[Finding]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections import defaultdict
+from typing import Any
 
 from ..api import Check, CheckContext, SkipCheck
 from ..model import Evidence, Finding
@@ -14,7 +15,9 @@ from ..probes import EndpointProbe, NodeProbe, endpoints_for, prober_for
 from ..probes.findings import differing_nodes, finding, rules, why_nothing_seen
 from ..probes.matrix import tls_matrix
 from ..probes.options import PROBE_TIMEOUT, RESOLVE
-from ..probes.tls import VERSION_LABELS, TlsResult, assess_chain
+from ..probes.tls import TlsResult
+from ..probes.tls_versions import VERSION_LABELS
+from ..probes.trust import assess_chain
 
 
 def _certificate_evidence(tls: TlsResult) -> Evidence:
@@ -48,7 +51,7 @@ def tls_findings(np: NodeProbe, now: _dt.datetime, trust: tuple[str | None, str 
     a = assess_chain(tls.chain_der, ep.host, now, *trust)
     thresholds = rules()["thresholds"]
     ev = [_certificate_evidence(tls)]
-    base = dict(host=ep.host, port=ep.port, cert_subject=leaf.subject, issuer=leaf.issuer, not_after=leaf.not_after,
+    base: dict[str, Any] = dict(host=ep.host, port=ep.port, cert_subject=leaf.subject, issuer=leaf.issuer, not_after=leaf.not_after,
                 not_before=leaf.not_before, days=a.days_left, sha256=leaf.sha256, interfaces=interfaces,
                 evidence=ev)
     validity = (f"expired {-a.days_left} day(s) ago" if a.expired else f"not valid before {leaf.not_before}"

@@ -17,7 +17,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, Iterator
+from typing import IO, TYPE_CHECKING, Any, Generator, Iterator
 
 if TYPE_CHECKING:
     from haralyzer import HarEntry
@@ -77,7 +77,7 @@ class HarReader:
                 yield from self._read(src, skip=progress[0])
 
     def _fast(self, src: HarSource, layout: str, used: list[str],
-              progress: list[int]) -> Iterator[HarRecord | LazyHarRecord]:
+              progress: list[int]) -> Generator[HarRecord | LazyHarRecord, None, bool]:
         """Records from a fast reader; returns True when the whole source was read."""
         try:
             fh = src.open()

@@ -222,8 +222,8 @@ def _parse_pretty_entry(meta: bytes, raws: list[Any]) -> dict[str, Any]:
         msg = entry.get(part) if isinstance(entry, dict) else None
         slot = msg.get(key) if isinstance(msg, dict) else None
         text = slot.get("text") if isinstance(slot, dict) else None
-        if isinstance(text, str) and text.startswith(_LAZY_MARK):
-            msg[key] = LazyBody(slot, raws[int(text[len(_LAZY_MARK):])])  # type: ignore[index]
+        if isinstance(text, str) and text.startswith(_LAZY_MARK) and isinstance(msg, dict) and isinstance(slot, dict):
+            msg[key] = LazyBody(slot, raws[int(text[len(_LAZY_MARK):])])
             placed += 1
     if placed != len(raws):  # a long "text" elsewhere (a WebSocket message …): read it all at once
         return json.loads(_unsplit(meta, raws))
@@ -256,11 +256,12 @@ def _summarise(meta: bytes, bodies: int) -> Any:
     (msgspec refuses the input, request/response are missing, or a body marker is misplaced)."""
     global _DECODER
     if _DECODER is None:
+        decoder: Any
         try:
-            from .har_summary import DECODER
+            from .har_summary import DECODER as decoder
         except ImportError:  # msgspec missing: every entry is decoded in full (slower, same results)
-            DECODER = False
-        _DECODER = DECODER
+            decoder = False
+        _DECODER = decoder
     if _DECODER is False:
         return None
     if not meta.isascii():  # msgspec does not check UTF-8 in the strings it skips; json does

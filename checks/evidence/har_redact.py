@@ -332,11 +332,12 @@ class HarRedactor:
 
     def _body(self, obj: dict[str, Any]) -> dict[str, Any]:
         out: dict[str, Any] = {}
-        raw = self._quiet_raw(obj) if self._kept is not None else None
-        if raw is not None:  # kept as captured: its JSON spliced into the line by entry_line()
+        kept = self._kept
+        raw = self._quiet_raw(obj) if kept is not None else None
+        if kept is not None and raw is not None:  # kept as captured: its JSON spliced into the line by entry_line()
             out.update(dict.items(obj))
-            out["text"] = f"{_KEPT_MARK}{len(self._kept)}"
-            self._kept.append(raw)
+            out["text"] = f"{_KEPT_MARK}{len(kept)}"
+            kept.append(raw)
             for k, v in dict.items(obj):
                 if k != "text":
                     out[k] = self._walk(v, k)

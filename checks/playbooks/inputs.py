@@ -43,7 +43,7 @@ def cluster_from_text(text: str, inventory: Inventory | None = None, values: Map
         cluster = inventory.cluster(raw)
         return Cluster(**(cluster.to_dict() | {"auth_mode": mode, "nodes": cluster.nodes})) if mode in AUTH_MODES \
             else cluster
-    fields: dict[str, str] = {}
+    fields: dict[str, Any] = {}  # interface keys of Cluster, given as text
     for part in (p for p in _SPLIT.split(raw) if p):
         name, eq, value = part.partition("=")
         spec = by_name(name.lower()) if eq else None

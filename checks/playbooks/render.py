@@ -1,7 +1,7 @@
 """Playbooks and transcripts as text: a Markdown checklist for a ticket, and "what was checked"."""
 from __future__ import annotations
 
-from typing import Iterable, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 from ..catalog import describe_source
 from .schema import Playbook, Step
@@ -53,7 +53,7 @@ def playbook_markdown(playbook: Playbook) -> str:
     return "\n".join(out) + "\n"
 
 
-def record_summary(step: Step, rec_answer: str, rec_state: str, results: Iterable[dict]) -> str:
+def record_summary(step: Step, rec_answer: str, rec_state: str, results: Iterable[Mapping[str, Any]]) -> str:
     """What happened at a step, in a few words (answer, evidence, or check results)."""
     if step.kind == "ask":
         label = next((str(c.label) for c in step.choices if c.id == rec_answer), rec_answer or rec_state)

@@ -20,7 +20,9 @@ from .dns import DnsResult, Resolver, address_class, is_ip, resolve
 from .failures import Failure
 from .http import HttpResult, probe_http, verified_context
 from .tcp import TcpResult, connect
-from .tls import TlsResult, default_trust_locations, probe_tls, probe_versions_supported
+from .tls import TlsResult, probe_tls
+from .tls_versions import probe_versions_supported
+from .trust import default_trust_locations
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..api import CheckContext
@@ -44,14 +46,6 @@ def _parse_addr(a: str) -> str:
         return str(ipaddress.ip_address(a))
     except ValueError:
         raise ValueError(f"{a!r} is not an IP address (expected HOST:PORT:ADDR[,ADDR…])") from None
-
-
-def _is_address(text: str) -> bool:
-    try:
-        ipaddress.ip_address(text.strip("[]"))
-        return True
-    except ValueError:
-        return False
 
 
 def _parse_one(spec: str) -> tuple[tuple[str, int], tuple[str, ...]]:
@@ -78,7 +72,7 @@ def split_resolve(text: str) -> list[str]:
     for token in re.split(r"[\s,]+", text.strip()):
         if not token:
             continue
-        if _is_address(token):
+        if is_ip(token):
             if not specs:
                 raise ValueError(f"{token} is an address on its own; expected HOST:PORT:ADDR[,ADDR…] "
                                  f"first, e.g. xsp.example.com:443:{token}")
@@ -141,10 +135,10 @@ def endpoint(interface: str, value: str) -> Endpoint | None:
     if spec is not None and not spec.is_url:  # host:port (CTI)
         if "://" in text:
             text = urlsplit(text).netloc.rpartition("@")[2]
-        host, sep, port = text.rpartition(":")
-        if not sep or not port.isdigit():
+        host, sep, port_text = text.rpartition(":")
+        if not sep or not port_text.isdigit():
             return None
-        return Endpoint(interface, value, host.strip("[]").lower(), int(port), None)
+        return Endpoint(interface, value, host.strip("[]").lower(), int(port_text), None)
     try:
         parts = urlsplit(text)
         port = parts.port or (443 if parts.scheme == "https" else 80)
@@ -178,16 +172,6 @@ class NodeProbe:
     tls: TlsResult | None = None
     http: HttpResult | None = None
     elapsed_ms: float = 0.0
-
-    @property
-    def failed_step(self) -> str | None:
-        if self.tcp is None or not self.tcp.ok:
-            return "tcp"
-        if self.tls is None or not self.tls.handshake_ok:
-            return "tls"
-        if self.http is not None and self.http.failure is not None:
-            return "http"
-        return None
 
     def to_dict(self) -> dict[str, Any]:
         return {"interface": self.endpoint.interface, "node": self.node, "node_source": self.node_source,
@@ -297,8 +281,8 @@ class Prober:
             if http is not None and not http.done():  # TCP failed (or we were cancelled): nothing to learn
                 http.cancel()
                 await asyncio.gather(http, return_exceptions=True)
-        tls = np.tls
-        if streams is None or tls is None or not tls.handshake_ok or tls.client_auth == "required":
+        last_tls = np.tls
+        if streams is None or last_tls is None or not last_tls.handshake_ok or last_tls.client_auth == "required":
             # The earlier steps decide first: no TCP, a failed handshake or a required client
             # certificate makes the HTTP answer meaningless (nothing can be learnt past that step).
             np.http = None

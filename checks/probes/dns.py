@@ -58,7 +58,7 @@ async def system_resolver(host: str, port: int) -> list[str]:
     out: list[str] = []
     for family, *_rest, sockaddr in infos:
         if family in (socket.AF_INET, socket.AF_INET6) and sockaddr[0] not in out:
-            out.append(sockaddr[0])
+            out.append(str(sockaddr[0]))
     return out
 
 

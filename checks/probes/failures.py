@@ -34,6 +34,12 @@ class Failure:
     kind: str
     message: str
 
+    def __post_init__(self) -> None:
+        # The catalog rules, the fleet summary and the TUI are keyed by these kinds: a new one must
+        # be added here (and mapped by them), not appear unannounced.
+        if self.kind not in KINDS:
+            raise ValueError(f"failure kind {self.kind!r} is not one of {', '.join(KINDS)}")
+
     def to_dict(self) -> dict[str, str]:
         return {"kind": self.kind, "message": self.message}
 

@@ -9,7 +9,7 @@ and step.
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Hashable, Iterable, Mapping
+from typing import Any, Iterable, Mapping
 
 from ..catalog import load_catalog
 from ..findings import make_finding
@@ -61,9 +61,9 @@ def node_evidence(np: NodeProbe) -> Evidence:
     """What each step of one node probe observed, as one text block."""
     lines = []
     if np.tcp is not None:
-        t = np.tcp
-        lines.append(f"TCP {np.node}:{t.port}: " + (f"connected in {t.elapsed_ms:.1f} ms" if t.ok
-                                                     else f"{t.failure.kind}: {t.failure.message}"))
+        tcp = np.tcp
+        lines.append(f"TCP {np.node}:{tcp.port}: " + (f"connected in {tcp.elapsed_ms:.1f} ms" if tcp.failure is None
+                                                       else f"{tcp.failure.kind}: {tcp.failure.message}"))
     if np.tls is not None:
         t = np.tls
         if t.failure is None:
@@ -89,7 +89,7 @@ def node_evidence(np: NodeProbe) -> Evidence:
                     "http-exchange" if np.http is not None else "text", source=f"probe from this machine ({np.node_source})")
 
 
-def differing_nodes(groups: Mapping[Hashable, list[str]]) -> tuple[list[str], str]:
+def differing_nodes(groups: Mapping[Any, list[str]]) -> tuple[list[str], str]:
     """Nodes outside the largest group (ties: the later groups), and a description of all groups."""
     ordered = sorted(groups.items(), key=lambda kv: -len(kv[1]))
     odd = [n for _k, nodes in ordered[1:] for n in nodes]

@@ -145,7 +145,8 @@ class _FileScanner:
         at_i, at_pos = 0, start
         # Only the matching lines reach Python (non-matching answers are dropped in C, so a chunk's
         # worth of empty lists never lives long enough to wake the garbage collector).
-        for i, ids in filter(itemgetter(1), enumerate(map(pf.line_set.Match, mlines))):  # type: ignore[union-attr]
+        # (typeshed's filter() cannot type itemgetter as the predicate; the types are int, list[int])
+        for i, ids in filter(itemgetter(1), enumerate(map(pf.line_set.Match, mlines))):  # type: ignore[union-attr,arg-type,var-annotated]
             key = ids[0] if len(ids) == 1 else tuple(sorted(ids))
             rule_key = counted.get(key)
             if rule_key is not None and ts_start(mlines[i]) is not None \

@@ -93,7 +93,7 @@ def required_literals(pattern: str) -> frozenset[str] | None:
     so the stdlib fallback can find candidate lines with ``bytes.find`` instead of running a slow
     case-insensitive alternation over every byte.
     """
-    from re import _constants as C, _parser as P  # noqa: N812 - the stdlib's own names
+    from re import _constants as C, _parser as P  # type: ignore[attr-defined]  # noqa: N812 - private stdlib, untyped
 
     def seq(items: Any) -> frozenset[str] | None:
         best: frozenset[str] | None = None

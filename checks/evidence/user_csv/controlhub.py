@@ -148,7 +148,7 @@ def _region(given: str | None, sample: list[str]) -> tuple[str, str]:
 
     if given:
         return given.upper(), "given"
-    regions = Counter()
+    regions: Counter[str] = Counter()
     for number in sample:
         try:
             r = phonenumbers.region_code_for_number(phonenumbers.parse(number, None))
@@ -227,8 +227,8 @@ def _classify(u: UserRow, region: str, key: str, holders: dict[str, list[int]], 
     if others:
         u.reason = "duplicate"
         u.shared_with = others[:5]
-        rows = ", ".join(str(r) for r in others[:3]) + (f" and {count - 4} more" if count > 4 else "")
-        u.detail = f"{u.number} is also on row {rows}"
+        listed = ", ".join(str(r) for r in others[:3]) + (f" and {count - 4} more" if count > 4 else "")
+        u.detail = f"{u.number} is also on row {listed}"
         return
     u.reason = "check_number"
     u.detail = f"{u.number}: check it is in a Webex Calling location and unassigned"

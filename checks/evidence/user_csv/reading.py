@@ -46,7 +46,7 @@ def _encoding(path: Path, head: bytes) -> str:
 
 def _delimiter(line: str) -> str:
     """The delimiter of a header line: the most frequent of , ; tab | outside quotes."""
-    counts = Counter()
+    counts: Counter[str] = Counter()
     quoted = False
     for ch in line:
         if ch == '"':
@@ -67,8 +67,8 @@ def open_csv(path: Path | str) -> tuple[CsvFormat, TextIO, Iterator[list[str]]]:
     if not p.is_file():
         raise InputError(f"{p}: not a regular file; give the .csv file of the user export")
     try:
-        with p.open("rb") as fh:
-            head = fh.read(SNIFF_BYTES)
+        with p.open("rb") as raw:
+            head = raw.read(SNIFF_BYTES)
     except OSError as exc:
         raise InputError(f"{p.name}: cannot read the file ({exc.strerror or exc})") from None
     enc = _encoding(p, head)
