@@ -131,6 +131,35 @@ def test_deeply_nested_json_is_an_input_error_or_skipped(tmp_path, capsys, where
             assert code in (0, 1), err
 
 
+@pytest.mark.parametrize("deep, indent", [
+    ("[" * 50000 + "]" * 50000, 2),              # pretty-printed reader
+    ("[" * 50000 + "]" * 50000, None),           # any-layout (minified) reader
+    ('{"parent":' * 20000 + "{}" + "}" * 20000, None),
+    ('{"a": [' * 5000 + "1" + "]}" * 5000, 2),
+])
+def test_structurally_deep_entry_is_refused_not_handed_to_ijson(tmp_path, capsys, deep, indent):
+    # ijson keeps one path string per nesting level (gigabytes at 50,000 levels): the fast
+    # readers' recursion limit refuses such a file with one line instead of falling back.
+    d = _doc()
+    d["log"]["entries"][8]["_initiator"] = "DEEP"
+    src = tmp_path / "deep.har"
+    src.write_text(json.dumps(d, indent=indent).replace('"DEEP"', deep, 1), encoding="utf-8")
+    for extra in ([], ["--json"], ["--redact-out", str(tmp_path / "red.har")]):
+        code, out, err = _run(capsys, "har", str(src), *extra)
+        _one_line_error(code, err)
+        assert "nested deeper" in err
+    assert not (tmp_path / "red.har").exists()
+
+
+def test_moderately_nested_initiator_is_read(tmp_path, capsys):
+    d = _doc()
+    d["log"]["entries"][8]["_initiator"] = "DEEP"
+    src = tmp_path / "mid.har"
+    src.write_text(json.dumps(d).replace('"DEEP"', '{"parent":' * 300 + "{}" + "}" * 300, 1), encoding="utf-8")
+    code, out, err = _run(capsys, "har", str(src))
+    assert code in (0, 1), err
+
+
 def test_raw_control_character_in_a_long_lazy_body(tmp_path, capsys):
     d = _doc()
     onboard = d["log"]["entries"][8]

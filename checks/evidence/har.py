@@ -106,7 +106,12 @@ class HarReader:
                     self.fast_count += 1
                     progress[0] += 1
                     progress[1] += 1
-        except (_NotPretty, ValueError, OSError, EOFError, zipfile.BadZipFile, zlib.error, RecursionError):
+        except RecursionError:
+            # No browser nests a HAR this deep, and ijson (the fallback) keeps a path string per
+            # level: 50,000 levels cost it gigabytes. Refuse the file instead of falling back.
+            raise HarError(f"{src.name}: JSON nested deeper than any browser writes a HAR (damaged or "
+                           f"hand-made); export the capture again from the browser") from None
+        except (_NotPretty, ValueError, OSError, EOFError, zipfile.BadZipFile, zlib.error):
             return False
         if outline:
             self._meta[src.name] = _meta_of_outline(outline[-1])

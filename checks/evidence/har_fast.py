@@ -231,6 +231,8 @@ def _value_end(buf: Any, start: int, stop: int) -> int:
     with memoryview(buf) as mv, mv[start:stop] as view:
         try:
             raw = _SCAN(view)
+        except RecursionError:
+            raise  # nested too deep: the reader refuses the file rather than fall back to ijson
         except Exception as exc:  # noqa: BLE001 - msgspec.DecodeError; its message says why
             msg = str(exc)
             if msg.startswith(_TRAILING) and msg.endswith(")"):
