@@ -198,7 +198,8 @@ def test_a_text_the_prefilter_lets_through_is_one_no_rule_changes(parts, known):
         return
     before = dict(har.redactor._map)
     assert har.text(text) == text
-    assert har.url(text) == text
+    if "://" in text:  # inside a body the URL rules see only strings holding "://" (HarRedactor._json)
+        assert har.url(text) == text
     for mime in ("application/json", "text/html", "application/javascript", ""):
         out = har._plain_body(text, mime)
         if out != text:  # only a JSON body re-serialised, never changed in content
