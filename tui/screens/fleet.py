@@ -22,6 +22,9 @@ from ..background import BackgroundRun
 from ..widgets.results import STATUS_TONE, TonedTable
 from ..workers import ReportsWorkerErrors
 
+#: A cluster's status cell while its scan runs (the widest the status column shows).
+PROBING = "⟳ probing"
+
 
 class ClusterDone(Message):
     def __init__(self, run: ClusterRun) -> None:
@@ -62,11 +65,13 @@ class FleetScreen(ReportsWorkerErrors, Screen):
 
     def on_mount(self) -> None:
         table = self.query_one("#fleet-table", DataTable)
-        table.add_column("cluster", key="cluster")
-        table.add_column("status", key="status")
+        clusters = self.app.inventory.clusters
+        # Fixed widths: sized from the cells, these columns came out differently depending on
+        # whether a "probing" row had been drawn before the cluster's result replaced it.
+        table.add_column("cluster", key="cluster", width=max([len("cluster"), *(len(c.name) for c in clusters)]))
+        table.add_column("status", key="status", width=len(PROBING))
         table.add_column("problems", key="problems")  # before the long text, so it shows at 80 columns
         table.add_column("where it fails first", key="where")
-        clusters = self.app.inventory.clusters
         path = getattr(self.app.inventory, "path", None)
         self.query_one("#fleet-title", Static).update(
             f"Fleet scan: {len(clusters)} cluster{'s' if len(clusters) != 1 else ''} of the inventory, "
@@ -87,7 +92,7 @@ class FleetScreen(ReportsWorkerErrors, Screen):
         table.clear()
         self.runs.clear()
         for c in self.app.inventory.clusters:
-            table.add_row(c.name, table.tone_text("⟳ probing", "muted"), "", "", key=c.name)
+            table.add_row(c.name, table.tone_text(PROBING, "muted"), "", "", key=c.name)
         self._status(f"Probing {len(self.app.inventory.clusters)} clusters … (ctrl+x cancels)")
         self._scan()
 
@@ -108,9 +113,9 @@ class FleetScreen(ReportsWorkerErrors, Screen):
         self.runs[run.cluster] = run
         s = run.summary
         table = self.query_one("#fleet-table", TonedTable)
-        # update_width: the column was sized for the empty cells of the first draw.
+        # update_width: these columns were sized for the empty cells of the first draw.
         table.update_cell(run.cluster, "status", table.tone_text(f"{s.status.symbol} {s.status.value}",
-                                                                 STATUS_TONE[s.status.value]), update_width=True)
+                                                                 STATUS_TONE[s.status.value]))
         table.update_cell(run.cluster, "where", _where(s, table), update_width=True)
         table.update_cell(run.cluster, "problems", str(s.problems) if s.problems else "", update_width=True)
         if self.app.case is not None:
