@@ -28,6 +28,18 @@ async def _until(pilot, condition, tries: int = 200) -> bool:  # type: ignore[no
     return condition()
 
 
+async def _typed_cluster_for_bob(pilot):
+    """The checks screen with a typed cluster whose Xsi-Actions port nothing listens on (the run
+    is quick; the password is asked before it anyway) and bob@example.com as the test user."""
+    s = pilot.app.screen
+    s.query_one("#cluster", Select).value = "__typed__"
+    await pilot.pause()
+    s.query_one("#c-xsi_actions", Input).value = "https://127.0.0.1:9/com.broadsoft.xsi-actions/v2.0/"
+    s.query_one("#o-probe_timeout", Input).value = "1"
+    s.query_one("#o-test_user", Input).value = "bob@example.com"
+    return s
+
+
 async def test_a_worker_that_raises_is_one_message_from_the_app(tmp_path: Path, monkeypatch):
     def boom(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         raise RuntimeError("the runner fell over")
@@ -74,13 +86,7 @@ async def test_password_is_asked_in_a_modal_before_the_run(tmp_path: Path, monke
         else:
             app.push_screen(ChecksScreen(check_ids=("cluster.connectivity",)))
         await pilot.pause()
-        s = app.screen
-        s.query_one("#cluster", Select).value = "__typed__"
-        await pilot.pause()
-        # Nothing listens there: the run is quick, and the password is asked before it anyway.
-        s.query_one("#c-xsi_actions", Input).value = "https://127.0.0.1:9/com.broadsoft.xsi-actions/v2.0/"
-        s.query_one("#o-probe_timeout", Input).value = "1"
-        s.query_one("#o-test_user", Input).value = "bob@example.com"
+        s = await _typed_cluster_for_bob(pilot)
         s.query_one("#o-ask_password", Checkbox).value = True
         s.action_run()
         assert await _until(pilot, lambda: isinstance(app.screen, PasswordScreen))
@@ -103,12 +109,7 @@ async def test_a_known_password_is_not_asked_again(tmp_path: Path):
         app.open_case(DEMO_CASE_ID)
         app.push_screen(ChecksScreen(check_ids=("cluster.connectivity",)))
         await pilot.pause()
-        s = app.screen
-        s.query_one("#cluster", Select).value = "__typed__"
-        await pilot.pause()
-        s.query_one("#c-xsi_actions", Input).value = "https://127.0.0.1:9/com.broadsoft.xsi-actions/v2.0/"
-        s.query_one("#o-probe_timeout", Input).value = "1"
-        s.query_one("#o-test_user", Input).value = "bob@example.com"
+        s = await _typed_cluster_for_bob(pilot)
         s.action_run()
         await wait_for_run(pilot, timeout=60)
         assert app.screen is s  # no dialog came up
