@@ -19,16 +19,21 @@ from .har_sources import _BOM, HarSource, _CountingReader
 # unexpected raises _NotPretty and the ijson reader continues from the same entry.
 
 _ENTRIES_RE = re.compile(rb'\n( *)"entries": \[\n( *)\{\n')
-_FAST_CHUNK = 1 << 20
+#: Default read size of the fast readers on a compressed stream (a memory map needs none); the
+#: reader takes it as its ``chunk_size`` parameter.
+FAST_CHUNK = 1 << 20
+#: How far into the file the entries list is looked for (a HAR's head is pages and creator).
+_HEAD_LIMIT = 8 << 20
 
 
 def _fast_entries(src: HarSource, fh: IO[bytes], layout: str = "pretty", used: list[str] | None = None,
-                  outline: list[bytes] | None = None) -> Iterator[tuple[bytes, list[Any]]]:
+                  outline: list[bytes] | None = None, chunk: int = FAST_CHUNK) -> Iterator[tuple[bytes, list[Any]]]:
     """Memory-map plain files (no copy of the bodies at all); stream compressed ones.
 
     ``layout="pretty"`` tries the pretty-printed reader and, when the file does not start like
     one, the any-layout reader; ``"any"`` goes to the latter at once. ``used`` gets the reader's name,
-    ``outline`` the file with its entries list emptied once it was read in full.
+    ``outline`` the file with its entries list emptied once it was read in full; ``chunk`` is
+    the read size of a stream.
     """
     used = used if used is not None else []
     mm = None
@@ -46,21 +51,21 @@ def _fast_entries(src: HarSource, fh: IO[bytes], layout: str = "pretty", used: l
     if layout == "pretty":
         try:
             used[:] = ["pretty"]
-            yield from _pretty_entries(_CountingReader(fh) if mm is None else None, mm, outline)
+            yield from _pretty_entries(_CountingReader(fh) if mm is None else None, mm, outline, chunk)
             return
         except _NoPrettyHead:  # minified, or laid out some other way: nothing was yielded yet
             if mm is None:
                 fh = src.open()  # the pretty reader consumed the head: start over
     used[:] = ["any"]
     with fh:
-        yield from _compact_entries(_CountingReader(fh) if mm is None else None, mm, outline)
+        yield from _compact_entries(_CountingReader(fh) if mm is None else None, mm, outline, chunk)
 
 #: With a memory map, pages already scanned are dropped from this process every so many bytes, so
 #: the resident size stays small although the whole file is mapped (the page cache keeps them).
 _RELEASE_EVERY = 2 << 20
 
 
-def _consumed(buf: Any, mapped: Any, upto: int, released: int) -> tuple[int, int]:
+def _consumed(buf: Any, mapped: Any, upto: int, released: int, chunk: int) -> tuple[int, int]:
     """Everything before ``upto`` was handed out. A memory map gives its pages back to the page
     cache every :data:`_RELEASE_EVERY` bytes; a stream buffer drops them once past a chunk.
     Returns how many bytes were dropped from the front of ``buf`` (offsets shift by that) and the
@@ -72,14 +77,14 @@ def _consumed(buf: Any, mapped: Any, upto: int, released: int) -> tuple[int, int
             released = upto - upto % mmap.PAGESIZE
             mapped.madvise(mmap.MADV_DONTNEED, 0, released)
         return 0, released
-    if upto > _FAST_CHUNK:  # drop what was consumed so the buffer stays small
+    if upto > chunk:  # drop what was consumed so the buffer stays small
         del buf[:upto]
         return upto, released
     return 0, released
 
 
-def _pretty_entries(reader: _CountingReader | None, mapped: Any = None,
-                    outline: list[bytes] | None = None) -> Iterator[tuple[bytes, list[Any]]]:
+def _pretty_entries(reader: _CountingReader | None, mapped: Any = None, outline: list[bytes] | None = None,
+                    chunk: int = FAST_CHUNK) -> Iterator[tuple[bytes, list[Any]]]:
     """Each entry as ``(meta, raws)``: its JSON with every long body replaced by a lazy marker
     (``meta``), and those bodies' raw JSON (``raws``, in marker order). Nothing is decoded here."""
     buf: Any = mapped if mapped is not None else bytearray()
@@ -92,7 +97,7 @@ def _pretty_entries(reader: _CountingReader | None, mapped: Any = None,
         nonlocal eof, next_body
         if eof:
             return False
-        data = reader.read(_FAST_CHUNK)  # type: ignore[union-attr]
+        data = reader.read(chunk)  # type: ignore[union-attr]
         if not data:
             eof = True
             return False
@@ -104,13 +109,13 @@ def _pretty_entries(reader: _CountingReader | None, mapped: Any = None,
     while True:  # the head, up to the first entry
         # Only where the first "entries" key is: scanning megabytes of a minified file for a
         # pretty-printed list would fault its pages in for nothing.
-        k = buf.find(b'"entries"', 0, 8 * _FAST_CHUNK)
+        k = buf.find(b'"entries"', 0, _HEAD_LIMIT)
         m = _ENTRIES_RE.search(buf, max(0, k - 256), k + 512) if k >= 0 else None
         if m:
             break
         if k >= 0 and len(buf) > k + 512:
             raise _NoPrettyHead("the entries list is not pretty-printed")
-        if len(buf) > 8 * _FAST_CHUNK or not fill():
+        if len(buf) > _HEAD_LIMIT or not fill():
             raise _NoPrettyHead("no pretty-printed entries list")
     outer, inner = len(m.group(1)), len(m.group(2))
     lead = len(_BOM) if mapped is not None and buf[:3] == _BOM else 0  # the stream reader drops it itself
@@ -174,7 +179,7 @@ def _pretty_entries(reader: _CountingReader | None, mapped: Any = None,
             _check_outline(head + b"]" + bytes(buf[buf.find(b"]", end) + 1:]), outline)
             return
         start = end + 2 + inner  # at the next entry's "{"
-        dropped, released = _consumed(buf, mapped, start, released)
+        dropped, released = _consumed(buf, mapped, start, released, chunk)
         if dropped:
             next_body = next_body - dropped if next_body >= dropped else -2
             start -= dropped
@@ -250,8 +255,8 @@ def _check_value(buf: Any, start: int, stop: int) -> None:
         raise _NotPretty("not one JSON value")
 
 
-def _compact_entries(reader: _CountingReader | None, mapped: Any = None,
-                     outline: list[bytes] | None = None) -> Iterator[tuple[bytes, list[Any]]]:
+def _compact_entries(reader: _CountingReader | None, mapped: Any = None, outline: list[bytes] | None = None,
+                     chunk: int = FAST_CHUNK) -> Iterator[tuple[bytes, list[Any]]]:
     """:func:`_pretty_entries` for any layout: ``(meta, raws)`` per entry."""
     buf: Any = mapped if mapped is not None else bytearray()
     eof = mapped is not None
@@ -262,7 +267,7 @@ def _compact_entries(reader: _CountingReader | None, mapped: Any = None,
         nonlocal eof
         grew = False
         while not eof and len(buf) < want:
-            data = reader.read(max(_FAST_CHUNK, want - len(buf)))  # type: ignore[union-attr]
+            data = reader.read(max(chunk, want - len(buf)))  # type: ignore[union-attr]
             if not data:
                 eof = True
                 break
@@ -270,13 +275,13 @@ def _compact_entries(reader: _CountingReader | None, mapped: Any = None,
             grew = True
         return grew
 
-    fill(_FAST_CHUNK)
+    fill(chunk)
     lead = len(_BOM) if mapped is not None and buf[:3] == _BOM else 0  # the stream reader drops it itself
     while True:
-        m = _ENTRIES_KEY_RE.search(buf, lead, 8 * _FAST_CHUNK)
+        m = _ENTRIES_KEY_RE.search(buf, lead, _HEAD_LIMIT)
         if m and m.end() < len(buf):
             break
-        if len(buf) > 8 * _FAST_CHUNK or not fill(len(buf) + _FAST_CHUNK):
+        if len(buf) > _HEAD_LIMIT or not fill(len(buf) + chunk):
             raise _NotPretty("no entries list near the start")
     head = bytes(buf[lead:m.end()])
     _check_outline(head + b"]}}")  # log.entries, not a list of the same name elsewhere
@@ -284,7 +289,7 @@ def _compact_entries(reader: _CountingReader | None, mapped: Any = None,
     while True:  # an empty list ends here; anything else is for msgspec to judge
         while pos < len(buf) and buf[pos] in b" \t\r\n":
             pos += 1
-        if pos < len(buf) or not fill(len(buf) + _FAST_CHUNK):
+        if pos < len(buf) or not fill(len(buf) + chunk):
             break
     final = pos < len(buf) and buf[pos] == 93  # 93: "]"
     if final:
@@ -296,7 +301,9 @@ def _compact_entries(reader: _CountingReader | None, mapped: Any = None,
             end = _value_end(buf, pos, len(buf))
             if 0 <= end < len(buf):  # else: the entry, or the "," or "]" after it, is still to be read
                 break
-            want = 2 * want - pos  # read at least as much again: each byte is rescanned a few times at most
+            # Read at least as much again (each byte is rescanned a few times at most), and at
+            # least one byte more when the entry starts right at the end of what was read.
+            want = max(2 * want - pos, len(buf) + 1)
             if not fill(want):
                 raise _NotPretty("file ends inside an entry")
         sep = buf[end]
@@ -318,10 +325,10 @@ def _compact_entries(reader: _CountingReader | None, mapped: Any = None,
             if v1 - v0 >= _LAZY_MIN:
                 bodies.append((v0, v1))
         yield _cut_pretty_entry(buf, pos, end, bodies, mapped)
-        dropped, released = _consumed(buf, mapped, end + 1, released)
+        dropped, released = _consumed(buf, mapped, end + 1, released, chunk)
         pos = end + 1 - dropped
     # The rest of the file must close the document, and the whole must be one HAR object.
-    while fill(len(buf) + _FAST_CHUNK):
+    while fill(len(buf) + chunk):
         pass
     _check_outline(head + b"]" + bytes(buf[pos:]), outline)
 
