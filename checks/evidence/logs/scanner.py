@@ -122,6 +122,8 @@ class Scanner:
     def scan_source(self, src: Listing) -> LogScan:
         res = self.result = LogScan(src.root, src.kind, self.window, skipped=list(src.skipped),
                                     ignored=src.ignored, engine=self.prefilter.engine)
+        # A damaged archive member or compressed stream; RuntimeError: a zip member that needs a password.
+        stops: tuple[type[BaseException], ...] = (*read_errors(), RuntimeError)
         for member in src.members:
             if self.cancelled():
                 res.cancelled = True
@@ -131,7 +133,7 @@ class Scanner:
             res.files.append(info)
             try:
                 self._scan_member(member, info)
-            except (*read_errors(), RuntimeError) as exc:
+            except stops as exc:
                 info.status = "unreadable"
                 info.note = f"stopped reading: {exc}"
         self._derive_build()
