@@ -1,5 +1,7 @@
 """Scanning one log file's chunks: counts, the prefilter's candidate lines, and the match-dense
-path where RE2's pattern set classifies every line and saturated findings are counted in batches."""
+path where RE2's pattern set classifies every line and saturated findings are counted in batches
+(lines one plain rule decides by their answer alone, lines a rule with an entry-wide test decides
+after testing all such entries of the chunk together)."""
 from __future__ import annotations
 
 import bisect
@@ -227,8 +229,13 @@ class _FileScanner:
             rules[rule.key] = rule
             found = cands.setdefault(rule.key, [])
             # Most entries are one line: it and the next one start with a timestamp.
-            starts = list(map(ts_start, [mlines[i] for i in group]))
-            nexts = list(map(ts_start, [mlines[i + 1] if i + 1 < n else b"" for i in group]))
+            heads = [mlines[i] for i in group]
+            next_heads = [mlines[i + 1] if i + 1 < n else b"" for i in group]
+            if ts_start(heads[0]) is not None and all_start_entries(heads) and all_start_entries(next_heads):
+                found += [(i, i, i + 1) for i in group]
+                continue
+            starts = list(map(ts_start, heads))
+            nexts = list(map(ts_start, next_heads))
             found += [(i, i, i + 1) for i, a, b in zip(group, starts, nexts) if a is not None and b is not None]
             for i in [i for i, a, b in zip(group, starts, nexts) if a is None or b is None]:
                 first = i  # the entry's first line, as _entry finds it (at most 200 lines back)
