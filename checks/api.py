@@ -26,7 +26,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["AREAS", "Area", "Check", "CheckContext", "CheckOption", "CredentialStore", "CredentialsUnavailable",
            "GuidedStep", "InputError", "NEED_DESCRIPTIONS", "PasswordPrompt", "ProgressCallback", "Services",
-           "SkipCheck", "add_areas", "areas_from", "check_option_requirements", "in_words"]
+           "SkipCheck", "add_areas", "areas_from", "check_option_requirements", "in_words", "password_users"]
 
 
 @dataclass(frozen=True)
@@ -102,6 +102,9 @@ class CheckOption:
     #: The option's name for people (the TUI's field label, and the words that replace ``--name``
     #: in a reason or message shown there); the CLI keeps its flag.
     label: str = ""
+    #: The value names a user whose password the check will ask the credential store for: a
+    #: front-end may ask for it before the run (:func:`password_users`) instead of mid-run.
+    password_for: bool = False
 
     @property
     def dest(self) -> str:
@@ -139,13 +142,31 @@ def in_words(text: str, options: Iterable[CheckOption]) -> str:
 
 
 def check_option_requirements(options: Iterable[CheckOption], values: Mapping[str, Any]) -> None:
-    """Raise :class:`InputError` when an option is given without the option it ``requires``."""
+    """Raise :class:`InputError` when an option is given without the option it ``requires``
+    (which need not be among ``options``: a form may draw only some of a check's options)."""
     by_name = {o.name: o for o in options}
     for o in by_name.values():
-        if o.requires and values.get(o.dest) and not values.get(by_name[o.requires].dest):
-            needed = by_name[o.requires]
+        if not o.requires or not values.get(o.dest):
+            continue
+        needed = by_name.get(o.requires) or CheckOption(o.requires, "")
+        if not values.get(needed.dest):
             raise InputError(f"--{o.name} only works together with --{needed.name} {needed.placeholder}: "
                              f"add --{needed.name} or drop --{o.name}")
+
+
+def password_users(checks: Iterable[type["Check"]], values: Mapping[str, Any]) -> list[str]:
+    """The users whose passwords ``checks`` will ask for, given option ``values`` (by ``dest``):
+    the values of their ``password_for`` options, in order, once each."""
+    users: list[str] = []
+    for check in checks:
+        for o in check.options:
+            if not o.password_for:
+                continue
+            given = values.get(o.dest)
+            for user in given if isinstance(given, (list, tuple)) else [given]:
+                if user and str(user) not in users:
+                    users.append(str(user))
+    return users
 
 
 ProgressCallback = Callable[[str], None]

@@ -90,3 +90,36 @@ def test_a_typed_list_of_choices_is_checked_too() -> None:
     assert parse_values([tags], {"tags": "a,b"}, typed=True) == {"tags": ["a", "b"]}
     with pytest.raises(InputError, match="--tags c: not one of a, b"):
         parse_values([tags], {"tags": "a,c"}, typed=True)
+
+
+def test_a_requirement_outside_the_given_options_is_still_checked() -> None:
+    """A form may draw only some of a check's options: the one required may not be among them."""
+    from checks.api import check_option_requirements
+
+    ask = CheckOption("ask-password", "ask", kind="flag", requires="test-user")
+    with pytest.raises(InputError, match="only works together with --test-user"):
+        check_option_requirements([ask], {"ask_password": True})
+    check_option_requirements([ask], {"ask_password": True, "test_user": "bob@example.com"})
+    check_option_requirements([ask], {"ask_password": False})
+
+
+def test_password_users_are_read_from_the_checks_declarations() -> None:
+    """Which passwords a run will ask for is the checks' declaration (``password_for``), so a
+    front-end asks before the run without knowing any option by name."""
+    from checks.api import Check, password_users
+    from checks.builtin.cluster_connectivity import ClusterConnectivityCheck
+    from checks.builtin.xsp_urls import XspUrlsCheck
+
+    values = {"test_user": "bob@example.com", "resolve": ["h:443:127.0.0.1"]}
+    assert password_users([ClusterConnectivityCheck], values) == ["bob@example.com"]
+    assert password_users([XspUrlsCheck], values) == []  # the URL lint never signs in
+    assert password_users([ClusterConnectivityCheck], {"test_user": ""}) == []
+
+    class TwoUsers(Check):
+        id, title, area, description = "t.two", "two", "connectivity", "two users"
+        options = (CheckOption("admin", "an admin", password_for=True),
+                   CheckOption("users", "users", multiple=True, password_for=True))
+
+    assert password_users([TwoUsers, ClusterConnectivityCheck],
+                          {"admin": "a@x.com", "users": ["b@x.com", "a@x.com"], "test_user": "b@x.com"}) == \
+        ["a@x.com", "b@x.com"]

@@ -42,29 +42,29 @@ class ReportsWorkerErrors:
             self.post_message(WorkerError(event.worker))  # type: ignore[attr-defined]
 
 
-async def ask_password_first(app: App, ctx: CheckContext) -> None:  # type: ignore[type-arg]
-    """Call from a worker before a run: ask for the test user's password in a modal (awaited
-    with ``push_screen_wait``) when a check will need one that is neither in memory nor in the
-    keyring. The checks then ask the engine's way (``Services.password_prompt``), which answers
-    with what was typed here: a check never reads the terminal the UI is drawn on, and no thread
-    waits on the UI."""
-    from checks.api import CredentialsUnavailable
+async def ask_password_first(app: App, checks: Sequence[type[Check]], ctx: CheckContext) -> None:  # type: ignore[type-arg]
+    """Call from a worker before a run: ask in a modal (awaited with ``push_screen_wait``) for
+    each password ``checks`` will need (:func:`checks.api.password_users`) that is neither in
+    memory nor in the keyring. The checks then ask the engine's way (``Services.password_prompt``),
+    which answers with what was typed here: a check never reads the terminal the UI is drawn on,
+    and no thread waits on the UI."""
+    from checks.api import CredentialsUnavailable, password_users
 
     from .screens.password import PasswordScreen
 
-    user = str(ctx.options.get("test_user") or "")
-    answer: str | None = None
-    if user:
-        store = ctx.services.credentials
+    store = ctx.services.credentials
+    answers: dict[str, str] = {}
 
-        def known() -> bool:  # the keyring may be slow or locked: not on the UI's loop
-            try:
-                return bool(store.get_password(user))
-            except (CredentialsUnavailable, ValueError):  # no keyring; a bad ID (the check says so)
-                return False
-        if not await asyncio.to_thread(known):
-            answer = await app.push_screen_wait(PasswordScreen(user))
-    ctx.services.password_prompt = lambda _user: answer or ""
+    def known(user: str) -> bool:  # the keyring may be slow or locked: not on the UI's loop
+        try:
+            return bool(store.get_password(user))
+        except (CredentialsUnavailable, ValueError):  # no keyring; a bad ID (the check says so)
+            return False
+
+    for user in password_users(checks, ctx.options):
+        if not await asyncio.to_thread(known, user):
+            answers[user] = await app.push_screen_wait(PasswordScreen(user)) or ""
+    ctx.services.password_prompt = lambda user: answers.get(user, "")
 
 
 async def run_in_thread(run: BackgroundRun, checks: Sequence[type[Check]], ctx: CheckContext,

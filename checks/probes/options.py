@@ -46,7 +46,8 @@ WEBEX_CA = CheckOption("webex-ca", "Webex CA chain downloaded from Partner Hub (
                        kind="path", metavar="FILE", validate=_as_input_error("webex-ca", _check_webex_ca),
                        label="Webex CA file (from Partner Hub)")
 TEST_USER = CheckOption("test-user", "BroadWorks test user ID for an authenticated Xsi-Actions probe (password from "
-                        "`wxtriage credentials set`, or --ask-password)", metavar="USERID", label="BroadWorks test user")
+                        "`wxtriage credentials set`, or --ask-password)", metavar="USERID", label="BroadWorks test user",
+                        password_for=True)
 ASK_PASSWORD = CheckOption("ask-password", "prompt for the test user's password and keep it in memory only "
                            "(for machines without a keyring)", kind="flag", requires="test-user",
                            label="Ask for the test user's password (kept in memory only)")

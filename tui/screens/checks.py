@@ -217,7 +217,7 @@ class ChecksScreen(ReportsWorkerErrors, Screen):
         the user (a modal, awaited), then runs the checks on their own loop in a thread — a slow
         or CPU-heavy check never blocks the UI — and hands everything back as messages."""
         run = self.background = BackgroundRun()
-        await ask_password_first(self.app, ctx)
+        await ask_password_first(self.app, self.selected_checks, ctx)
         results, cancelled = await run_in_thread(run, self.selected_checks, ctx,
                                                  lambda ev: self.post_message(CheckEventMessage(ev)),
                                                  self.app.registry.failures_for(self.check_ids, self.areas))

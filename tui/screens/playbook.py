@@ -357,7 +357,7 @@ class PlaybookScreen(ReportsWorkerErrors, Screen):
         # As on the checks screen (ChecksScreen._run): a worker on the UI's loop, the checks in a
         # thread, the results back as a message.
         run = self.background = BackgroundRun()
-        await ask_password_first(self.app, ctx)
+        await ask_password_first(self.app, checks, ctx)
         results, cancelled = await run_in_thread(run, checks, ctx)
         self.post_message(StepRunCompleted(step_id, results, cancelled))
 
