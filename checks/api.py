@@ -20,6 +20,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .fleet import ProbeLimits
     from .inventory import Cluster, Inventory
     from .probes import Prober
+    from .probes.http import HttpClients
     from .redact import Redactor
 
 
@@ -182,6 +183,11 @@ class CredentialStore(Protocol):
     def terminal_prompt(self, user: str) -> str: ...
 
 
+def utc_now() -> _dt.datetime:
+    """The engine's default clock: now, in UTC."""
+    return _dt.datetime.now(_dt.timezone.utc)
+
+
 @dataclass
 class Services:
     """What the engine lends the checks of one run. Typed and injectable (tests pass loopback
@@ -191,6 +197,11 @@ class Services:
 
     #: The run's prober (``checks.probes.prober_for`` installs one when none was injected).
     prober: "Prober | None" = None
+    #: Where every HTTP client of the run comes from (:meth:`http_clients`): verified TLS only, the
+    #: run's trust store, no proxy from the environment. Tests inject one trusting their loopback CA.
+    http: "HttpClients | None" = None
+    #: The run's "now" (certificate expiry, result times). Tests inject a fixed one.
+    clock: Callable[[], _dt.datetime] = utc_now
     #: A fleet scan's shared bound on probes in flight (``checks.fleet``).
     probe_limits: "ProbeLimits | None" = None
     #: How to ask for a password when none is stored (the TUI injects its dialog).
@@ -198,6 +209,15 @@ class Services:
     credentials: CredentialStore = field(default_factory=lambda: KEYRING)
     #: The stored passwords, read once for the run (:meth:`known_secrets`); tests inject their own.
     secrets: "SecretsSnapshot | None" = None
+
+    def http_clients(self) -> "HttpClients":
+        """The run's :class:`~checks.probes.http.HttpClients`: injected, else one trusting the
+        system's store, made on first use and then shared by the run's checks."""
+        if self.http is None:
+            from .probes.http import HttpClients
+
+            self.http = HttpClients()
+        return self.http
 
     def known_secrets(self) -> "SecretsSnapshot":
         """The run's :class:`~checks.redact.SecretsSnapshot`: read on first use, then the same one
@@ -228,12 +248,16 @@ class CheckContext:
     inventory: "Inventory | None" = None
     options: dict[str, Any] = field(default_factory=dict)
     services: Services = field(default_factory=Services)
-    clock: Callable[[], _dt.datetime] = lambda: _dt.datetime.now(_dt.timezone.utc)
     progress_cb: ProgressCallback | None = None
     cancel_event: asyncio.Event | None = None
     #: What the check built for the front-ends besides its findings (:meth:`add_artifact`); the
     #: runner gives each check its own list and puts it on the result.
     artifacts: list[Artifact] = field(default_factory=list)
+
+    @property
+    def clock(self) -> Callable[[], _dt.datetime]:
+        """The run's clock (``services.clock``): checks ask it for "now" instead of the system."""
+        return self.services.clock
 
     def option(self, name: str, default: Any = None) -> Any:
         value = self.options.get(name.replace("-", "_"))

@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
-from .api import Check, CheckContext, InputError, SkipCheck
+from .api import Check, CheckContext, InputError, SkipCheck, utc_now
 from .model import CheckResult, Status, status_for
 from .redact import Redactor, keyring_redactor, redact_result
 from .registry import LoadFailure
@@ -37,8 +37,8 @@ RunEvent = CheckStarted | CheckProgress | CheckFinished
 EventCallback = Callable[[RunEvent], None]
 
 
-def _now() -> str:
-    return _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+def _now(clock: Callable[[], _dt.datetime] = utc_now) -> str:
+    return clock().isoformat(timespec="seconds")
 
 
 def load_failure_result(f: LoadFailure) -> CheckResult:
@@ -54,7 +54,7 @@ async def run_one(check_cls: type[Check], ctx: CheckContext, on_event: EventCall
     emit = on_event or (lambda e: None)
     if redactor is None:
         redactor = keyring_redactor(secrets=ctx.services.known_secrets())
-    started = _now()
+    started = _now(ctx.clock)
     t0 = time.perf_counter()
     base = dict(check_id=check_cls.id, title=check_cls.title, area=check_cls.area, started_at=started)
 

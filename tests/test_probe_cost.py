@@ -16,7 +16,7 @@ import pytest
 import trustme
 from OpenSSL import SSL
 
-from checks.probes.http import probe_http, verified_context
+from checks.probes.http import HttpClients, probe_http
 from checks.probes.tcp import connect
 from checks.probes.tls_session import _Session, _split_record
 from checks.probes.tls_versions import probe_versions_supported
@@ -79,7 +79,7 @@ async def _probe(url: str, address: str, ctx, timeout: float) -> dict:
 async def test_http_failure_kind_per_peer_shape(case, ca, tmp_path):
     trust = tmp_path / "ca.pem"
     ca.cert_pem.write_to_path(str(trust))
-    ctx = verified_context(str(trust))
+    ctx = HttpClients(str(trust))
     good = leaf_spec(ca.issue_cert(HOST), routes=XSI_ROUTES)
     timeout = 2.0
     if case in ("ok_401", "redirect", "slow_answer", "self_signed"):

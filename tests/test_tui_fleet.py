@@ -47,7 +47,14 @@ async def test_fleet_view_lists_each_cluster_and_opens_one(tmp_path: Path, monke
             assert rows["bravo"][1].endswith("fail") and "step tls" in rows["bravo"][3]
             assert rows["charlie"][1].endswith("fail") and "step tcp" in rows["charlie"][3]
             assert "1 of 3 clusters pass" in str(screen.query_one("#fleet-status").render())
-            await pilot.press("down", "enter")  # bravo
+            # Under the table, the highlighted cluster's first failure in full (the table cuts it).
+            detail = str(screen.query_one("#fleet-detail").render())
+            assert detail.startswith("alpha: pass, nothing to fix"), detail
+            await pilot.press("down")
+            await pilot.pause()
+            detail = str(screen.query_one("#fleet-detail").render())
+            assert detail.startswith("bravo: ") and rows["bravo"][3].strip() in detail, (detail, rows["bravo"])
+            await pilot.press("enter")  # bravo
             await pilot.pause()
             opened = app.screen
             assert isinstance(opened, ProbeChecksScreen)

@@ -265,8 +265,14 @@ async def wait_for_har(pilot, timeout: float = 30.0) -> None:
     await workers_done(pilot, timeout)
 
 
-def main() -> int:
-    out = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).resolve().parent.parent / "screenshots"
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m tui.screenshots",
+                                     description="Write SVG pictures of the real screens (a demo workspace).")
+    parser.add_argument("out", nargs="?", type=Path, default=Path(__file__).resolve().parent.parent / "screenshots",
+                        help="the folder to write them to (default: the project's screenshots/)")
+    out = parser.parse_args(argv).out
     for path in asyncio.run(capture(out)):
         print(path)
     return 0

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 from ..interfaces import by_name
 from .dns import DnsResult, Resolver, address_class, is_ip, resolve
 from .failures import Failure
-from .http import HttpResult, probe_http, verified_context
+from .http import HttpClients, HttpResult, probe_http
 from .tcp import TcpResult, connect
 from .tls import TlsResult, probe_tls
 from .tls_versions import probe_versions_supported
@@ -28,7 +28,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..api import CheckContext
     from ..inventory import Cluster
 
-__all__ = ["Endpoint", "NodeProbe", "EndpointProbe", "ProbeSettings", "Prober", "ResolveError",
+__all__ = ["Endpoint", "NodeProbe", "EndpointProbe", "HttpClients", "ProbeSettings", "Prober", "ResolveError",
            "parse_resolve", "endpoints_for", "prober_for", "address_class", "Failure"]
 
 STEPS = ("dns", "tcp", "tls", "http")
@@ -204,15 +204,17 @@ class Prober:
 
     def __init__(self, settings: ProbeSettings | None = None, resolver: Resolver | None = None,
                  pins: Mapping[tuple[str, int], tuple[str, ...]] | None = None, nodes: Iterable[str] = (),
-                 limits: Any = None):
+                 limits: Any = None, http: HttpClients | None = None):
         self.settings = settings or ProbeSettings()
+        # Every HTTP GET of the probes goes through one client factory (the project's TLS rules);
+        # the run's (``Services.http_clients()``) when the prober is built for a run.
+        self.http = http or HttpClients(self.settings.cafile, self.settings.capath)
         # A fleet scan's shared bound (checks.fleet.ProbeLimits): called as limits(address, probe).
         self.limits = limits
         self.resolver = resolver
         self.pins = dict(pins or {})
         self.nodes = tuple(nodes)
         self._tasks: dict[Any, asyncio.Task] = {}
-        self._ssl = None
 
     # Tasks are cached per event loop run; a new run (new loop) starts afresh.
     def _cached(self, key: Any, factory) -> "asyncio.Future":
@@ -222,12 +224,6 @@ class Prober:
             task = loop.create_task(factory())
             self._tasks[key] = task
         return task
-
-    def ssl_context(self):
-        if self._ssl is None:
-            cafile, capath = self.settings.trust()
-            self._ssl = verified_context(cafile, capath)
-        return self._ssl
 
     async def addresses(self, ep: Endpoint) -> tuple[DnsResult, list[tuple[str, str]]]:
         """DNS answer and the node addresses to probe, with where each came from."""
@@ -298,7 +294,7 @@ class Prober:
         tls.versions = dict(versions)
 
     async def _http(self, np: NodeProbe, ep: Endpoint, address: str) -> None:
-        np.http = await probe_http(ep.url, address, self.ssl_context(), timeout=self.settings.timeout)
+        np.http = await probe_http(ep.url, address, self.http, timeout=self.settings.timeout)
 
     async def probe_all(self, endpoints: Iterable[Endpoint]) -> list[EndpointProbe]:
         """Every endpoint and node concurrently: the total is about the slowest single probe."""
@@ -306,7 +302,7 @@ class Prober:
 
     async def authenticated(self, url: str, address: str, user: str, password: str) -> HttpResult:
         """Basic-auth GET over verified TLS to the configured host (pinned to ``address``)."""
-        return await probe_http(url, address, self.ssl_context(), timeout=self.settings.timeout,
+        return await probe_http(url, address, self.http, timeout=self.settings.timeout,
                                 auth=(user, password))
 
 
@@ -323,7 +319,9 @@ def prober_for(ctx: "CheckContext") -> Prober:
         existing.nodes = existing.nodes or tuple(nodes)
         return existing
     timeout = ctx.option("probe_timeout")
-    settings = ProbeSettings(timeout=float(timeout) if timeout else 5.0)
-    prober = Prober(settings, pins=pins, nodes=nodes, limits=limits)
+    # One trust store for the run: the chain assessment and the HTTP clients read the same one.
+    http = ctx.services.http_clients()
+    settings = ProbeSettings(timeout=float(timeout) if timeout else 5.0, cafile=http.cafile, capath=http.capath)
+    prober = Prober(settings, pins=pins, nodes=nodes, limits=limits, http=http)
     ctx.services.prober = prober  # shared: every check of the run holds the same Services
     return prober

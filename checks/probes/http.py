@@ -10,10 +10,13 @@ import functools
 import ssl
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 from .failures import HTTP_STATUS, Failure, classify
+
+if TYPE_CHECKING:  # pragma: no cover
+    import httpx  # imported when a client is made: the CLI's start-up stays light
 
 MAX_REDIRECTS = 3
 
@@ -52,14 +55,59 @@ def verified_context(cafile: str | None = None, capath: str | None = None) -> ss
     return ctx
 
 
-def _pinned_transport(address: str, ssl_context: ssl.SSLContext, timeout: float):
+class HttpClients:
+    """The run's HTTP client factory (``Services.http_clients()``): every httpx client a check
+    opens comes from here, so the project's TLS rules hold for all of them — chain and host name
+    verified against the run's trust store, TLS 1.2 or later, nothing taken from the environment
+    (proxies, ``SSL_CERT_FILE`` is read only through the trust store), redirects never followed by
+    httpx itself (:func:`probe_http` follows same-origin ones), a small pool per client.
+
+    ``cafile``/``capath`` name the trust store; without them the system's
+    (:func:`~checks.probes.trust.default_trust_locations`). Tests give a loopback CA here.
+    """
+
+    def __init__(self, cafile: str | None = None, capath: str | None = None) -> None:
+        self.cafile, self.capath = cafile, capath
+        self._ssl: ssl.SSLContext | None = None
+
+    def trust(self) -> tuple[str | None, str | None]:
+        if self.cafile or self.capath:
+            return self.cafile, self.capath
+        from .trust import default_trust_locations
+
+        return default_trust_locations()
+
+    def ssl_context(self) -> ssl.SSLContext:
+        """The verified context, built once (loading a trust store costs a few ms)."""
+        if self._ssl is None:
+            self._ssl = verified_context(*self.trust())
+        return self._ssl
+
+    def client(self, *, timeout: float, address: str | None = None) -> "httpx.AsyncClient":
+        """An ``httpx.AsyncClient`` under the rules above; with ``address`` every connection goes
+        there while the URL's host name stays in the Host header, SNI and certificate check (like
+        curl's ``--resolve``), so each node of a farm is asked on its own."""
+        import httpx
+
+        context = self.ssl_context()
+        # A subclass or a test could hand back a context that does not check: refuse it here, since
+        # Basic credentials travel over these clients.
+        if context.verify_mode != ssl.CERT_REQUIRED or not context.check_hostname:
+            raise ValueError("HTTP clients use verified TLS only")
+        transport = _pinned_transport(address, context) if address else \
+            httpx.AsyncHTTPTransport(verify=context, trust_env=False, http1=True, http2=False)
+        return httpx.AsyncClient(transport=transport, trust_env=False, timeout=httpx.Timeout(timeout),
+                                 follow_redirects=False, headers={"User-Agent": "wxtriage"})
+
+
+def _pinned_transport(address: str, ssl_context: ssl.SSLContext) -> "httpx.AsyncHTTPTransport":
     """An httpx transport whose every TCP connection goes to ``address`` (host name kept for TLS)."""
     import httpcore
     import httpx
 
     class PinnedBackend(httpcore.AnyIOBackend):
         async def connect_tcp(self, host: str, port: int, timeout: float | None = None,
-                              local_address: str | None = None, socket_options: Any = None):
+                              local_address: str | None = None, socket_options: Any = None) -> Any:
             return await super().connect_tcp(address.strip("[]"), port, timeout=timeout,
                                              local_address=local_address, socket_options=socket_options)
 
@@ -80,20 +128,16 @@ def _parsed_url(url: str) -> Any:
     return httpx.URL(url)
 
 
-async def probe_http(url: str, address: str, ssl_context: ssl.SSLContext, *, timeout: float = 5.0,
+async def probe_http(url: str, address: str, clients: HttpClients, *, timeout: float = 5.0,
                      auth: tuple[str, str] | None = None) -> HttpResult:
-    """GET ``url`` through ``address``. ``auth`` (Basic) is only ever sent over the verified context."""
-    import httpx
-
+    """GET ``url`` through ``address`` with a client from ``clients`` (verified TLS only, so
+    ``auth`` — Basic — never travels otherwise)."""
     res = HttpResult(url=url, address=address)
-    if ssl_context.verify_mode != ssl.CERT_REQUIRED or not ssl_context.check_hostname:
-        raise ValueError("HTTP probes run over verified TLS only")
     origin = urlsplit(url)
+    client_for_node = clients.client(timeout=timeout, address=address)  # raises on an unverified context
     t0 = time.perf_counter()
     try:
-        async with httpx.AsyncClient(transport=_pinned_transport(address, ssl_context, timeout), trust_env=False,
-                                     timeout=httpx.Timeout(timeout), follow_redirects=False,
-                                     headers={"User-Agent": "wxtriage"}) as client:
+        async with client_for_node as client:
             current = url
             for _hop in range(MAX_REDIRECTS + 1):
                 resp = await client.get(_parsed_url(current), auth=auth)

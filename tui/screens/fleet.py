@@ -57,6 +57,8 @@ class FleetScreen(ReportsWorkerErrors, Screen):
             yield Static("", id="fleet-title", classes="section-title")
             yield Static("", id="fleet-status")
             yield TonedTable(id="fleet-table", cursor_type="row", zebra_stripes=True)
+            # The highlighted cluster's first failure in full: at 80 columns the table cuts it off.
+            yield Static("", id="fleet-detail")
         yield Footer()
 
     @property
@@ -120,6 +122,7 @@ class FleetScreen(ReportsWorkerErrors, Screen):
         table.update_cell(run.cluster, "problems", str(s.problems) if s.problems else "", update_width=True)
         if self.app.case is not None:
             self.app.store.add_results(self.app.stored_case_id(), run.results)
+        self._show_detail()
 
     def on_fleet_done(self, message: FleetDone) -> None:
         summaries = [r.summary for r in self.runs.values()]
@@ -133,6 +136,24 @@ class FleetScreen(ReportsWorkerErrors, Screen):
 
     def _status(self, text: str) -> None:
         self.query_one("#fleet-status", Static).update(text)
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_detail()
+
+    def _show_detail(self) -> None:
+        table = self.query_one("#fleet-table", TonedTable)
+        detail = self.query_one("#fleet-detail", Static)
+        if not table.row_count:
+            detail.update("")
+            return
+        name = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        run = self.runs.get(name)
+        if run is None:
+            detail.update(Text.assemble((name, "bold"), ": ", table.tone_text(PROBING, "muted")))
+        elif not run.summary.title:
+            detail.update(Text.assemble((name, "bold"), f": {run.summary.status.value}, nothing to fix"))
+        else:
+            detail.update(Text.assemble((name, "bold"), ": ", _where(run.summary, table)))
 
     # Drill down -----------------------------------------------------------------------------
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
