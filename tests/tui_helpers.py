@@ -14,14 +14,14 @@ from typing import AsyncIterator, Awaitable, Callable
 
 from textual.pilot import Pilot
 from textual.screen import Screen
-from textual.widgets import Tree
+from textual.widgets import Static, Tree
 
 from checks.model import Finding
 from tui.demo import DEMO_CASE_ID, demo_app
 from tui.screenshots import markdown_settled, steady_cursors, type_symptom, wait_for_run, workers_done
 
-__all__ = ["SIZE", "SMALL", "demo_pilot", "findings_in", "on_demo_case", "playbook_from_home", "screen_shown",
-           "settled", "steady", "wait_for_run", "workers_done"]
+__all__ = ["SIZE", "SMALL", "demo_pilot", "findings_in", "har_status", "on_demo_case", "playbook_from_home",
+           "screen_shown", "settled", "steady", "wait_for_run", "workers_done"]
 
 SIZE = (120, 36)
 SMALL = (80, 24)  # the smallest terminal support engineers use
@@ -55,6 +55,12 @@ async def settled(pilot: Pilot, timeout: float = 30.0) -> Screen:
     """The current screen once the app's work has settled (see ``workers_done``)."""
     await workers_done(pilot, timeout)
     return pilot.app.screen
+
+
+async def har_status(pilot: Pilot) -> str:
+    """The HAR screen's status line once its analysis (or redacted copy) is done."""
+    await workers_done(pilot)
+    return str(pilot.app.screen.query_one("#har-status", Static).render())
 
 
 async def playbook_from_home(pilot: Pilot, symptom: str) -> Screen:
