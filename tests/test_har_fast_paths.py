@@ -286,3 +286,17 @@ def test_body_size_limit_counts_characters_as_ijson_does():
     assert len(raw) == 802
     assert body_text(LazyBody({"mimeType": "text/plain"}, raw), 200) == text == body_text({"text": text}, 200)
     assert body_text(LazyBody({"mimeType": "text/plain"}, raw), 199) is None is body_text({"text": text}, 199)
+
+
+@pytest.mark.parametrize("layout", ["minified", "blanks", "pretty2"])
+def test_a_cut_inside_a_body_leaves_every_entry_before_it_to_the_fast_reader(tmp_path, layout):
+    """The any-layout reader looks at the next body before it knows where the entry before it
+    ends; a body cut off by the end of the file must not make it hand that entry to ijson."""
+    entries = [*hf.seed_entries(), hf.entry("GET", "https://admin.webex.com/static/app.js", 200,
+                                            "function f(a){return a+1}\n" * 200, "application/javascript")]
+    data = _dump(hf.har_doc(entries), layout)
+    path = tmp_path / "cut.har"
+    path.write_bytes(data[:data.rfind(b"return a+1")])
+    reader = HarReader(path, lazy_bodies=True, summaries=True)
+    assert sum(1 for _ in reader.records()) == len(entries) - 1
+    assert reader.fast_count == len(entries) - 1 and reader.truncated

@@ -195,22 +195,26 @@ def test_property_summaries_match_full_decoding_and_ijson(tmp_path, monkeypatch,
     assert fast == full == slow
 
 
+@pytest.mark.parametrize("indent", [2, None], ids=["pretty", "minified"])
 @pytest.mark.parametrize("chunk", [61, 997, 1 << 20])
-def test_stream_reader_cuts_the_same_entries_whatever_the_read_size(tmp_path, monkeypatch, chunk):
+def test_stream_reader_cuts_the_same_entries_whatever_the_read_size(tmp_path, monkeypatch, chunk, indent):
     """Compressed HARs are read in chunks: a body, an entry's end or the list's end can straddle two
     reads. Every chunk size must give what ijson gives (and the fast path must have read it all)."""
     import gzip
 
-    from checks.evidence import har_fast
+    from checks.evidence import har_fast, har_sources
 
-    monkeypatch.setattr(har_fast, "_FAST_CHUNK", chunk)
+    asked: list[int] = []  # read sizes the fast readers asked for: the reader's chunk_size is used
+    plain_read = har_sources._CountingReader.read
+    monkeypatch.setattr(har_sources._CountingReader, "read", lambda self, n=-1: asked.append(n) or plain_read(self, n))
     entries = [*_odd_entries()[:2], *hf.seed_entries(), *_odd_entries()[3:5]]
     doc = hf.har_doc(entries)
     packed = tmp_path / "s.har.gz"
-    packed.write_bytes(gzip.compress(json.dumps(doc, indent=2).encode()))
-    reader = HarReader(packed, lazy_bodies=True, summaries=True)
+    packed.write_bytes(gzip.compress(json.dumps(doc, indent=indent).encode()))
+    reader = HarReader(packed, lazy_bodies=True, summaries=True, chunk_size=chunk)
     raws = [r.raw for r in reader.records()]
     assert reader.fast_count == len(entries)
+    assert chunk in asked and min(n for n in asked if n > 0) == chunk
     # Every long body was found and left lazy (a missed body would only be slower, so count them).
     long_bodies = sum(isinstance(slot.get("text"), str) and len(json.dumps(slot["text"])) >= har_fast._LAZY_MIN
                       for e in entries for slot in (e["response"].get("content") or {},

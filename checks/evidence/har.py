@@ -22,7 +22,7 @@ from typing import IO, TYPE_CHECKING, Any, Generator, Iterator
 if TYPE_CHECKING:
     from haralyzer import HarEntry
 
-from .har_fast import _fast_entries
+from .har_fast import FAST_CHUNK, _fast_entries
 from .har_records import (HarRecord, LazyBody, LazyHarRecord, _meta_of_outline, _normalise, _NotPretty,
                           _parse_pretty_entry, _summarise, body_text)
 from .har_sources import CHUNK, HarError, HarSource, _CountingReader, _first_line, har_sources, validate_har
@@ -55,6 +55,8 @@ class HarReader:
     #: With ``lazy_bodies``: hand out :class:`LazyHarRecord` (a small typed summary of the entry;
     #: the full entry is decoded only when asked for) wherever the summary decodes cleanly.
     summaries: bool = False
+    #: Read size of the fast readers on a compressed stream (a plain file is memory-mapped).
+    chunk_size: int = FAST_CHUNK
     _meta: dict[str, dict[str, Any]] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -88,7 +90,7 @@ class HarReader:
         outline: list[bytes] = []
         try:
             with fh:
-                for meta, raws in _fast_entries(src, fh, layout, used, outline):
+                for meta, raws in _fast_entries(src, fh, layout, used, outline, self.chunk_size):
                     seen += 1
                     if seen <= progress[0]:
                         continue  # delivered by the reader before, which stopped further on

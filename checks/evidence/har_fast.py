@@ -19,16 +19,21 @@ from .har_sources import _BOM, HarSource, _CountingReader
 # unexpected raises _NotPretty and the ijson reader continues from the same entry.
 
 _ENTRIES_RE = re.compile(rb'\n( *)"entries": \[\n( *)\{\n')
-_FAST_CHUNK = 1 << 20
+#: Default read size of the fast readers on a compressed stream (a memory map needs none); the
+#: reader takes it as its ``chunk_size`` parameter.
+FAST_CHUNK = 1 << 20
+#: How far into the file the entries list is looked for (a HAR's head is pages and creator).
+_HEAD_LIMIT = 8 << 20
 
 
 def _fast_entries(src: HarSource, fh: IO[bytes], layout: str = "pretty", used: list[str] | None = None,
-                  outline: list[bytes] | None = None) -> Iterator[tuple[bytes, list[Any]]]:
+                  outline: list[bytes] | None = None, chunk: int = FAST_CHUNK) -> Iterator[tuple[bytes, list[Any]]]:
     """Memory-map plain files (no copy of the bodies at all); stream compressed ones.
 
     ``layout="pretty"`` tries the pretty-printed reader and, when the file does not start like
     one, the any-layout reader; ``"any"`` goes to the latter at once. ``used`` gets the reader's name,
-    ``outline`` the file with its entries list emptied once it was read in full.
+    ``outline`` the file with its entries list emptied once it was read in full; ``chunk`` is
+    the read size of a stream.
     """
     used = used if used is not None else []
     mm = None
@@ -46,21 +51,21 @@ def _fast_entries(src: HarSource, fh: IO[bytes], layout: str = "pretty", used: l
     if layout == "pretty":
         try:
             used[:] = ["pretty"]
-            yield from _pretty_entries(_CountingReader(fh) if mm is None else None, mm, outline)
+            yield from _pretty_entries(_CountingReader(fh) if mm is None else None, mm, outline, chunk)
             return
         except _NoPrettyHead:  # minified, or laid out some other way: nothing was yielded yet
             if mm is None:
                 fh = src.open()  # the pretty reader consumed the head: start over
     used[:] = ["any"]
     with fh:
-        yield from _compact_entries(_CountingReader(fh) if mm is None else None, mm, outline)
+        yield from _compact_entries(_CountingReader(fh) if mm is None else None, mm, outline, chunk)
 
 #: With a memory map, pages already scanned are dropped from this process every so many bytes, so
 #: the resident size stays small although the whole file is mapped (the page cache keeps them).
 _RELEASE_EVERY = 2 << 20
 
 
-def _consumed(buf: Any, mapped: Any, upto: int, released: int) -> tuple[int, int]:
+def _consumed(buf: Any, mapped: Any, upto: int, released: int, chunk: int) -> tuple[int, int]:
     """Everything before ``upto`` was handed out. A memory map gives its pages back to the page
     cache every :data:`_RELEASE_EVERY` bytes; a stream buffer drops them once past a chunk.
     Returns how many bytes were dropped from the front of ``buf`` (offsets shift by that) and the
@@ -72,14 +77,14 @@ def _consumed(buf: Any, mapped: Any, upto: int, released: int) -> tuple[int, int
             released = upto - upto % mmap.PAGESIZE
             mapped.madvise(mmap.MADV_DONTNEED, 0, released)
         return 0, released
-    if upto > _FAST_CHUNK:  # drop what was consumed so the buffer stays small
+    if upto > chunk:  # drop what was consumed so the buffer stays small
         del buf[:upto]
         return upto, released
     return 0, released
 
 
-def _pretty_entries(reader: _CountingReader | None, mapped: Any = None,
-                    outline: list[bytes] | None = None) -> Iterator[tuple[bytes, list[Any]]]:
+def _pretty_entries(reader: _CountingReader | None, mapped: Any = None, outline: list[bytes] | None = None,
+                    chunk: int = FAST_CHUNK) -> Iterator[tuple[bytes, list[Any]]]:
     """Each entry as ``(meta, raws)``: its JSON with every long body replaced by a lazy marker
     (``meta``), and those bodies' raw JSON (``raws``, in marker order). Nothing is decoded here."""
     buf: Any = mapped if mapped is not None else bytearray()
@@ -92,7 +97,7 @@ def _pretty_entries(reader: _CountingReader | None, mapped: Any = None,
         nonlocal eof, next_body
         if eof:
             return False
-        data = reader.read(_FAST_CHUNK)  # type: ignore[union-attr]
+        data = reader.read(chunk)  # type: ignore[union-attr]
         if not data:
             eof = True
             return False
@@ -104,13 +109,13 @@ def _pretty_entries(reader: _CountingReader | None, mapped: Any = None,
     while True:  # the head, up to the first entry
         # Only where the first "entries" key is: scanning megabytes of a minified file for a
         # pretty-printed list would fault its pages in for nothing.
-        k = buf.find(b'"entries"', 0, 8 * _FAST_CHUNK)
+        k = buf.find(b'"entries"', 0, _HEAD_LIMIT)
         m = _ENTRIES_RE.search(buf, max(0, k - 256), k + 512) if k >= 0 else None
         if m:
             break
         if k >= 0 and len(buf) > k + 512:
             raise _NoPrettyHead("the entries list is not pretty-printed")
-        if len(buf) > 8 * _FAST_CHUNK or not fill():
+        if len(buf) > _HEAD_LIMIT or not fill():
             raise _NoPrettyHead("no pretty-printed entries list")
     outer, inner = len(m.group(1)), len(m.group(2))
     lead = len(_BOM) if mapped is not None and buf[:3] == _BOM else 0  # the stream reader drops it itself
@@ -174,7 +179,7 @@ def _pretty_entries(reader: _CountingReader | None, mapped: Any = None,
             _check_outline(head + b"]" + bytes(buf[buf.find(b"]", end) + 1:]), outline)
             return
         start = end + 2 + inner  # at the next entry's "{"
-        dropped, released = _consumed(buf, mapped, start, released)
+        dropped, released = _consumed(buf, mapped, start, released, chunk)
         if dropped:
             next_body = next_body - dropped if next_body >= dropped else -2
             start -= dropped
@@ -207,7 +212,9 @@ def _cut_pretty_entry(buf: Any, start: int, end: int, bodies: list[tuple[int, in
 # --------------------------------------------------------------------------------------------
 # Without line structure, an entry's end is found by msgspec: it validates one JSON value at C
 # speed and, when more follows, fails with "trailing characters (byte N)" — N is where the value
-# (plus the blanks after it) ends. The same trick finds where a body string ends. Bodies are then
+# (plus the blanks after it) ends. The same trick finds where a body string ends; the entry is then
+# validated with its bodies replaced by short markers, so a body's bytes are crossed by msgspec
+# once (not once for the entry and again for the body). Bodies are then
 # cut out exactly as on the pretty-printed path, so everything after the cut is shared. The text
 # around the entries list is checked at the end as one small JSON document (the entries replaced
 # by []), so a damaged head or tail hands over to ijson like anything else unexpected.
@@ -216,6 +223,9 @@ _ENTRIES_KEY_RE = re.compile(rb'"entries"\s*:\s*\[')
 _TEXT_KEY_RE = re.compile(rb'"text"\s*:\s*"')
 _TRAILING = "JSON is malformed: trailing characters (byte "
 _TRUNCATED = "Input data was truncated"
+#: How far past an entry's start (or its last body) the next text key is looked for at first; a
+#: file without bodies is not scanned to its end for one (a memory map would fault it all in).
+_LOOK_AHEAD = 1 << 20
 _SCAN: Any = None
 
 
@@ -244,14 +254,41 @@ def _value_end(buf: Any, start: int, stop: int) -> int:
     return stop
 
 
+def _entry_end(buf: Any, start: int, stop: int, bodies: list[tuple[int, int]]) -> int:
+    """:func:`_value_end` of ``buf[start:stop]`` with each body span in ``bodies`` replaced by a
+    short string (they were validated on their own), as a position in ``buf``."""
+    if not bodies:
+        return _value_end(buf, start, stop)
+    pieces: list[Any] = []
+    pos = start
+    for v0, v1 in bodies:
+        pieces += (buf[pos:v0], _LAZY_JSON0)
+        pos = v1
+    pieces.append(buf[pos:stop])
+    doc = b"".join(pieces)
+    e = _value_end(doc, 0, len(doc))
+    if e < 0:
+        return e
+    # Back to a position in buf: walk the pieces kept as they were (a value never ends in a marker).
+    pos, off = start, 0
+    for v0, v1 in bodies:
+        if e <= off + v0 - pos:
+            return pos + e - off
+        off += v0 - pos + len(_LAZY_JSON0)
+        if e < off:
+            raise _NotPretty("a body ends the entry")
+        pos = v1
+    return pos + e - off
+
+
 def _check_value(buf: Any, start: int, stop: int) -> None:
     """Raise :class:`_NotPretty` unless ``buf[start:stop]`` is exactly one valid JSON value."""
     if _value_end(buf, start, stop) != stop:
         raise _NotPretty("not one JSON value")
 
 
-def _compact_entries(reader: _CountingReader | None, mapped: Any = None,
-                     outline: list[bytes] | None = None) -> Iterator[tuple[bytes, list[Any]]]:
+def _compact_entries(reader: _CountingReader | None, mapped: Any = None, outline: list[bytes] | None = None,
+                     chunk: int = FAST_CHUNK) -> Iterator[tuple[bytes, list[Any]]]:
     """:func:`_pretty_entries` for any layout: ``(meta, raws)`` per entry."""
     buf: Any = mapped if mapped is not None else bytearray()
     eof = mapped is not None
@@ -262,7 +299,7 @@ def _compact_entries(reader: _CountingReader | None, mapped: Any = None,
         nonlocal eof
         grew = False
         while not eof and len(buf) < want:
-            data = reader.read(max(_FAST_CHUNK, want - len(buf)))  # type: ignore[union-attr]
+            data = reader.read(max(chunk, want - len(buf)))  # type: ignore[union-attr]
             if not data:
                 eof = True
                 break
@@ -270,13 +307,13 @@ def _compact_entries(reader: _CountingReader | None, mapped: Any = None,
             grew = True
         return grew
 
-    fill(_FAST_CHUNK)
+    fill(chunk)
     lead = len(_BOM) if mapped is not None and buf[:3] == _BOM else 0  # the stream reader drops it itself
     while True:
-        m = _ENTRIES_KEY_RE.search(buf, lead, 8 * _FAST_CHUNK)
+        m = _ENTRIES_KEY_RE.search(buf, lead, _HEAD_LIMIT)
         if m and m.end() < len(buf):
             break
-        if len(buf) > 8 * _FAST_CHUNK or not fill(len(buf) + _FAST_CHUNK):
+        if len(buf) > _HEAD_LIMIT or not fill(len(buf) + chunk):
             raise _NotPretty("no entries list near the start")
     head = bytes(buf[lead:m.end()])
     _check_outline(head + b"]}}")  # log.entries, not a list of the same name elsewhere
@@ -284,44 +321,93 @@ def _compact_entries(reader: _CountingReader | None, mapped: Any = None,
     while True:  # an empty list ends here; anything else is for msgspec to judge
         while pos < len(buf) and buf[pos] in b" \t\r\n":
             pos += 1
-        if pos < len(buf) or not fill(len(buf) + _FAST_CHUNK):
+        if pos < len(buf) or not fill(len(buf) + chunk):
             break
     final = pos < len(buf) and buf[pos] == 93  # 93: "]"
     if final:
         pos += 1
+    # Each byte is validated by msgspec once: a long body on its own (which also says where the
+    # string ends), the rest of the entry with the bodies replaced by markers (which says where the
+    # entry ends). Text keys are looked for only outside bodies, up to the next one ahead; the
+    # entry is decoded up to that key, so when it ends before it, the key (and the body just
+    # validated) belong to a later entry and are remembered for it.
+    kfrom = kto = kts = kv0 = -1  # the key search done last: [kfrom, kto) has its first key at kts (-1: none)
+    body_at: dict[int, int] = {}  # bodies validated ahead of their entry: start -> end
+
+    def text_key(frm: int, to: int) -> tuple[int, int]:
+        """The first ``"text": "`` key that starts at or after ``frm`` and ends before ``to``
+        (where it starts, where its string value starts), or (-1, -1)."""
+        nonlocal kfrom, kto, kts, kv0
+        if 0 <= kfrom <= frm and (kts >= frm or (kts < 0 and kto >= to)):
+            return (kts, kv0) if 0 <= kts and kv0 < to else (-1, -1)
+        kfrom, kto, kts, kv0 = frm, to, -1, -1
+        m = _TEXT_KEY_RE.search(buf, frm, to)
+        while m:
+            k = m.start()
+            while k > frm and buf[k - 1] == 92:  # "\\": an escaped quote is part of a longer key
+                k -= 1
+            if not (m.start() - k) % 2:
+                kts, kv0 = m.start(), m.end() - 1
+                break
+            m = _TEXT_KEY_RE.search(buf, m.start() + 1, to)
+        return (kts, kv0) if kts >= 0 else (-1, -1)
+
     while not final:
         # One entry: [pos, end), end at the "," or "]" after it.
-        want = len(buf)
-        while True:
-            end = _value_end(buf, pos, len(buf))
-            if 0 <= end < len(buf):  # else: the entry, or the "," or "]" after it, is still to be read
+        horizon = _LOOK_AHEAD  # how far past the last body a text key (or the entry's end) is looked for
+        while True:  # until the entry is cut; after reading more, from its start again
+            bodies: list[tuple[int, int]] = []
+            cur = pos
+            end = -2
+            while end == -2:
+                limit = min(len(buf), cur + horizon)
+                ts, v0 = text_key(cur, limit)
+                if ts >= 0:  # a string value under a "text" key: where it ends (and that it is valid)
+                    v1 = body_at.get(v0, -1)
+                    if v1 < 0:
+                        after = _value_end(buf, v0, len(buf))
+                        if after < 0:  # the string goes on past what was read: is it this entry's?
+                            e = _entry_end(buf, pos, ts, bodies)
+                            if 0 <= e <= ts:
+                                end = e
+                                continue
+                            break
+                        v1 = body_at[v0] = buf.rfind(b'"', v0 + 1, after) + 1  # the closing quote
+                    if v1 - v0 >= _LAZY_MIN:
+                        bodies.append((v0, v1))
+                    cur = v1
+                    limit = min(len(buf), cur + horizon)
+                    ts, _ = text_key(cur, limit)
+                stop = ts if ts >= 0 else limit
+                e = _entry_end(buf, pos, stop, bodies)
+                if 0 <= e < stop or (e == stop and ts >= 0):
+                    end = e  # (a key right after the entry is a missing comma: refused below)
+                    if bodies and bodies[-1][0] > end:  # the key was a later entry's
+                        bodies = [b for b in bodies if b[0] < end]
+                elif ts >= 0:
+                    continue  # the entry goes on past the next key: its body is the entry's too
+                elif stop < len(buf):
+                    horizon *= 2
+                else:
+                    break  # the entry (or the "," or "]" after it) goes on past what was read
+            if end >= 0:
                 break
-            want = 2 * want - pos  # read at least as much again: each byte is rescanned a few times at most
-            if not fill(want):
+            if not fill(max(2 * len(buf) - pos, len(buf) + 1)):
                 raise _NotPretty("file ends inside an entry")
         sep = buf[end]
         if sep not in (44, 93):  # "," or "]"
             raise _NotPretty("no comma between entries")
         final = sep == 93
-        bodies: list[tuple[int, int]] = []
-        for t in _TEXT_KEY_RE.finditer(buf, pos, end):
-            v0 = t.end() - 1  # at the opening quote of the value
-            if bodies and t.start() < bodies[-1][1]:
-                continue  # inside the previous body
-            k = t.start()
-            while k > pos and buf[k - 1] == 92:  # "\\": an escaped quote is part of a longer key
-                k -= 1
-            if (t.start() - k) % 2:
-                continue
-            after = _value_end(buf, v0, end)  # the entry is valid JSON: the string ends in it
-            v1 = buf.rfind(b'"', v0 + 1, after) + 1  # the closing quote (blanks may follow)
-            if v1 - v0 >= _LAZY_MIN:
-                bodies.append((v0, v1))
         yield _cut_pretty_entry(buf, pos, end, bodies, mapped)
-        dropped, released = _consumed(buf, mapped, end + 1, released)
+        if len(body_at) > 64:
+            body_at = {k: v for k, v in body_at.items() if k > end}
+        dropped, released = _consumed(buf, mapped, end + 1, released, chunk)
         pos = end + 1 - dropped
+        if dropped:
+            kfrom = -1
+            body_at = {}
     # The rest of the file must close the document, and the whole must be one HAR object.
-    while fill(len(buf) + _FAST_CHUNK):
+    while fill(len(buf) + chunk):
         pass
     _check_outline(head + b"]" + bytes(buf[pos:]), outline)
 
