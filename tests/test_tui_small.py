@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 from textual.widgets import DataTable, Input, OptionList, Static, Tree
 
-from tui.demo import DEMO_CASE_ID, demo_app
+from tui.demo import demo_app
 from tui.screens import screen_for_area
 from tui.screens.case import CaseScreen
 from tui.screens.checks import ChecksScreen
 from tui.widgets import MORE_BELOW
 
-from .tui_helpers import SIZE as LARGE, SMALL, demo_pilot, playbook_from_home, workers_done
+from .tui_helpers import SIZE as LARGE, SMALL, demo_pilot, playbook_from_home, settled, workers_done
 
 
 def _on_screen(app, widget) -> bool:  # type: ignore[no-untyped-def]
@@ -90,21 +90,19 @@ async def test_case_screen_says_once_when_it_saves(tmp_path: Path):
 
 @pytest.mark.parametrize("size", [SMALL, LARGE])
 async def test_inputs_take_the_width_while_typing(tmp_path: Path, size):
-    app = demo_app(tmp_path)
-    async with app.run_test(size=size) as pilot:
-        app.open_case(DEMO_CASE_ID)
+    async with demo_pilot(tmp_path, size) as pilot:
+        app = pilot.app
         app.push_screen(screen_for_area("urls", guided=True))
-        await pilot.pause()
-        await pilot.pause()
+        await settled(pilot)
         field = app.screen.query_one("#c-xsi_actions", Input)
         field.focus()
-        await pilot.pause()
+        await settled(pilot)  # the panel is laid out again for its new width
         # A whole Xsi-Actions URL (58 characters) fits on a 120-column terminal; at 80 columns
         # the field still shows well over the ~28 characters of a 40 % panel.
         url = "https://xsp.demo-sp.example.com/com.broadsoft.xsi-actions/"
         assert field.content_region.width >= (len(url) if size == LARGE else 50)
         app.screen.query_one("#results", Tree).focus()
-        await pilot.pause()
+        await settled(pilot)
         # The results get the width back with the focus.
         assert app.screen.query_one("#inputs").region.width <= max(30, size[0] * 0.4)
 
@@ -114,23 +112,19 @@ async def test_a_screens_styles_stay_on_that_screen(tmp_path: Path):
     applies app-wide once loaded)."""
     async with demo_pilot(tmp_path, LARGE) as pilot:
         app = pilot.app
-        app.push_screen(screen_for_area("urls"))
-        await pilot.pause()
-        app.screen.query_one("#results", Tree).focus()
-        await pilot.pause()
-        before = app.screen.query_one("#inputs").region.width
-        app.pop_screen()
-        app.push_screen(screen_for_area("connectivity"))
-        await pilot.pause()
-        app.screen.query_one("#results", Tree).focus()
-        await pilot.pause()
-        assert app.screen.query_one("#inputs").region.width < before  # its own, narrower panel
-        app.pop_screen()
-        app.push_screen(screen_for_area("urls"))
-        await pilot.pause()
-        app.screen.query_one("#results", Tree).focus()
-        await pilot.pause()
-        assert app.screen.query_one("#inputs").region.width == before
+
+        async def panel_width_with_results_focused(area: str) -> int:
+            app.push_screen(screen_for_area(area))
+            await settled(pilot)  # the screen has focused its first field by now
+            app.screen.query_one("#results", Tree).focus()
+            await settled(pilot)  # and the panel is laid out for the results' focus
+            width = app.screen.query_one("#inputs").region.width
+            app.pop_screen()
+            return width
+
+        before = await panel_width_with_results_focused("urls")
+        assert await panel_width_with_results_focused("connectivity") < before  # its own, narrower panel
+        assert await panel_width_with_results_focused("urls") == before
 
 
 @pytest.mark.parametrize("check_ids, areas", [((), ()), (("xsp.urls",), ()), (("xsp.urls", "xsp.tls", "xsp.mtls"), ())])
