@@ -19,7 +19,6 @@ shared :mod:`checks.evidence.sources`. This module finds the logs and re-exports
 """
 from __future__ import annotations
 
-import functools
 import os
 import re
 import sys
@@ -31,7 +30,8 @@ from typing import Callable, Mapping
 from ...case import TimeWindow
 from ...paths import refuse_special
 from ...redact import Redactor
-from ..sources import MAX_WALK_FILES, Listing, Member, is_tar_name, list_folder, list_tar, list_zip, maybe_gunzip
+from ..sources import (MAX_WALK_FILES, Listing, Member, file_opener, is_tar_name, list_folder, list_tar, list_zip,
+                       maybe_gunzip)
 from .chunks import CHUNK_SIZE, MAX_CARRY, iter_chunks
 from .filescan import DENSE_AFTER, DENSE_SHARE  # copies for reading: the scan reads them in .filescan
 from .model import (MAX_FACT_VALUES, MAX_HITS_PER_RULE, MAX_TIMELINE, MOBILE_RE, TS_AFTER_NL_RE, TS_PARSE_RE,
@@ -124,7 +124,7 @@ def open_source(path: Path | str, stack: ExitStack) -> LogSource:
             size = p.stat().st_size
         except OSError as exc:
             raise LogInputError(f"{p}: cannot read ({exc.strerror})") from None
-        src = LogSource(str(p), "file", [LogMember(p.name, size, maybe_gunzip(p.name, functools.partial(open, p, "rb")))])
+        src = LogSource(str(p), "file", [LogMember(p.name, size, maybe_gunzip(p.name, file_opener(p)))])
     if not src.members:
         what = {"folder": "folder", "zip": "zip", "tar": "archive"}.get(src.kind, "path")
         extra = f" ({src.ignored} other files ignored)" if src.ignored else ""
