@@ -27,11 +27,11 @@ _LOOK_AHEAD = 1 << 20
 _AFTER_LAST_BODY = 16 << 10
 
 
-def _entry_end(buf: Any, start: int, stop: int, bodies: list[tuple[int, int]]) -> int:
+def _entry_end(buf: Any, start: int, stop: int, bodies: list[tuple[int, int]], more: bool = False) -> int:
     """:func:`_value_end` of ``buf[start:stop]`` with each body span in ``bodies`` replaced by a
     short string (they were validated on their own), as a position in ``buf``."""
     if not bodies:
-        return _value_end(buf, start, stop)
+        return _value_end(buf, start, stop, more)
     pieces: list[Any] = []
     pos = start
     for v0, v1 in bodies:
@@ -39,7 +39,7 @@ def _entry_end(buf: Any, start: int, stop: int, bodies: list[tuple[int, int]]) -
         pos = v1
     pieces.append(buf[pos:stop])
     doc = b"".join(pieces)
-    e = _value_end(doc, 0, len(doc))
+    e = _value_end(doc, 0, len(doc), more)
     if e < 0:
         return e
     # Back to a position in buf: walk the pieces kept as they were (a value never ends in a marker).
@@ -145,7 +145,7 @@ def _compact_entries(reader: _CountingReader | None, mapped: Any = None, outline
                 if ts >= 0:  # a string value under a "text" key: where it ends (and that it is valid)
                     v1 = body_at.get(v0, -1)
                     if v1 < 0:
-                        after = _value_end(buf, v0, len(buf))
+                        after = _value_end(buf, v0, len(buf), not eof)
                         if after < 0:  # the string goes on past what was read: is it this entry's?
                             e = _entry_end(buf, pos, ts, bodies)
                             if 0 <= e <= ts:
@@ -173,7 +173,7 @@ def _compact_entries(reader: _CountingReader | None, mapped: Any = None, outline
                         else:
                             end = g
                             continue
-                e = _entry_end(buf, pos, stop, bodies)
+                e = _entry_end(buf, pos, stop, bodies, not eof and stop == len(buf))
                 if 0 <= e < stop or (e == stop and ts >= 0):
                     end = e  # (a key right after the entry is a missing comma: refused below)
                     if bodies and bodies[-1][0] > end:  # the key was a later entry's

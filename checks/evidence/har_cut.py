@@ -3,6 +3,7 @@ bodies out (lazy markers), msgspec telling where a JSON value ends, and the chec
 around the entries list."""
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from .har_records import _LAZY_JSON, _LAZY_JSON0, _NotPretty, _Span
@@ -60,13 +61,21 @@ def _cut_pretty_entry(buf: Any, start: int, end: int, bodies: list[tuple[int, in
 
 _TRAILING = "JSON is malformed: trailing characters (byte "
 _TRUNCATED = "Input data was truncated"
+_ERROR_AT = re.compile(r"\(byte (\d+)\)$")
+#: A value cut by the end of the bytes read is judged invalid at most this far before that end
+#: (the longest token msgspec reads before judging it: a \uXXXX\uXXXX surrogate pair).
+_CUT_MARGIN = 16
 _SCAN: Any = None
 
 
-def _value_end(buf: Any, start: int, stop: int) -> int:
+def _value_end(buf: Any, start: int, stop: int, more: bool = False) -> int:
     """Where the JSON value starting at ``buf[start]`` (leading blanks allowed) ends, as the index
     of the first non-blank byte after it; ``stop`` when the value (and blanks) fill the rest; -1
-    when ``buf[start:stop]`` holds only part of a value. Raises :class:`_NotPretty` for invalid JSON."""
+    when ``buf[start:stop]`` holds only part of a value. Raises :class:`_NotPretty` for invalid JSON.
+
+    ``more``: the bytes read so far end at ``stop`` and more follow. A value cut there mid-number,
+    mid-literal or mid-escape looks invalid to msgspec ("invalid number"): an error in the last few
+    bytes then means -1 (read more), not damage."""
     scan = _SCAN if _SCAN is not None else _raw_decoder()
     with memoryview(buf) as mv, mv[start:stop] as view:
         try:
@@ -78,6 +87,9 @@ def _value_end(buf: Any, start: int, stop: int) -> int:
             if msg.startswith(_TRAILING) and msg.endswith(")"):
                 return start + int(msg[len(_TRAILING):-1]) - 1  # msgspec counts from 1
             if msg == _TRUNCATED:
+                return -1
+            at = _ERROR_AT.search(msg)
+            if more and at is not None and int(at.group(1)) >= stop - start - _CUT_MARGIN:
                 return -1
             raise _NotPretty(msg) from None
         del raw  # holds the view: drop it before the view is released
