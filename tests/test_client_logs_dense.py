@@ -276,3 +276,58 @@ def test_batched_counting_agrees_on_every_kind_of_source(tmp_path, monkeypatch, 
         assert ref == new, src.name
         assert sum(batches) > 200, src.name  # the batch path did the counting it is meant to do
         assert sum(c for c, *_ in ref["stats"].values()) > 1000
+
+
+# --- whole entries tested together (generic codes, SIP responses inside their message) -------------
+
+GENERIC_AND_SIP = [
+    "<Error> [0x3e4f] Telemetry.cpp:12 upload failed status={s} attempt={n}",
+    "<Error> [0x3e4f] Calendar.cpp:12 sync error code: {s} while paging {n}",
+    "<Error> [0x3e4f] Upload.cpp:3 failed with status=200 {n}",  # excluded by the generic rule
+    "<Error> [0x3e4f] Upload.cpp:7 failed status={s} retry code=200 {n}",  # excluded, though its code counts
+    "<Info> [0x3e4f] SipStack.cpp:500 received SIP message:\nSIP/2.0 503 Service Unavailable\n"
+    "Via: SIP/2.0/TLS 192.0.2.10:5061;branch=z9hG4bK{n}\nCSeq: 2 REGISTER\nContent-Length: 0",
+    "<Info> [0x3e4f] SipStack.cpp:500 received SIP message:\nSIP/2.0 403 Forbidden\nCSeq: 9 INVITE",  # no REGISTER
+    # two matching lines in one entry: only the first counts for the rule
+    "<Info> [0x3e4f] SipStack.cpp:500 received SIP message:\nSIP/2.0 503 Service Unavailable\n"
+    "SIP/2.0 504 Server Time-out\nCSeq: 3 REGISTER",
+    "<Error> [0x2c3d] BroadWorksTokenManager.cpp:130 errorCode=1502 TrackingID=NA_0f4b3c2a-1d2e-4f50-8a9b-"
+    "0c1d2e3f4a5b_{n}",
+]
+
+
+def _entry_log(rng: random.Random, entries: int, crlf: bool) -> bytes:
+    out = []
+    for i in range(entries):
+        body = rng.choice(GENERIC_AND_SIP if rng.random() < 0.7 else QUIET).format(
+            n=rng.randint(1, 99999), s=rng.choice([429, 500, 503]))
+        out.append(f"2026-11-20T14:{(i // 60) % 60:02d}:{i % 60:02d}.{rng.randint(0, 999):03d}Z " + body)
+    text = "\n".join(out) + "\n"
+    return (text.replace("\n", "\r\n") if crlf else text).encode("ascii")
+
+
+@pytest.mark.parametrize("chunk,crlf", [(None, False), (1 << 10, False), (4 << 10, True), (64 << 10, True)])
+def test_entries_tested_together_give_the_same_findings(tmp_path, monkeypatch, chunk, crlf):
+    """Generic error lines (their code names the finding, status=2xx excluded) and SIP responses
+    inside multi-line messages (REGISTER required, a second response in the same message not
+    counted again), once their findings are full, are tested a chunk at a time; tiny chunks cut
+    messages and batches at chunk boundaries. Same findings as one search per match."""
+    taken: list[int] = []
+    orig = FS._FileScanner._dense_entries
+
+    def spy(self, *a):
+        out = a[-1]
+        before = sum(len(idx) for idx, _ in out.values())
+        result = orig(self, *a)
+        taken.append(sum(len(idx) for idx, _ in out.values()) - before)
+        return result
+
+    monkeypatch.setattr(FS._FileScanner, "_dense_entries", spy)
+    log = tmp_path / "current_log.txt"
+    log.write_bytes(_entry_log(random.Random(7 + bool(crlf)), 6000, crlf))
+    ref, new = both_paths(monkeypatch, log, chunk=chunk)
+    assert ref == new
+    if chunk:  # (a chunk is tested so once the findings were full when it began)
+        assert sum(taken) > 1000  # most generic and SIP matches went through the entry batches
+    assert ref["stats"]["sip_registration"][0] > 500
+    assert sum(v[0] for k, v in ref["stats"].items() if k.startswith("other_error:")) > 1000

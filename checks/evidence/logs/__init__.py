@@ -19,14 +19,13 @@ shared :mod:`checks.evidence.sources`. This module finds the logs and re-exports
 """
 from __future__ import annotations
 
-import functools
 import os
 import re
 import sys
 import zipfile
 from contextlib import ExitStack
 from pathlib import Path, PurePosixPath
-from typing import Callable, Mapping
+from typing import BinaryIO, Callable, Mapping
 
 from ...case import TimeWindow
 from ...paths import refuse_special
@@ -124,13 +123,20 @@ def open_source(path: Path | str, stack: ExitStack) -> LogSource:
             size = p.stat().st_size
         except OSError as exc:
             raise LogInputError(f"{p}: cannot read ({exc.strerror})") from None
-        src = LogSource(str(p), "file", [LogMember(p.name, size, maybe_gunzip(p.name, functools.partial(open, p, "rb")))])
+        src = LogSource(str(p), "file", [LogMember(p.name, size, maybe_gunzip(p.name, _file_opener(p)))])
     if not src.members:
         what = {"folder": "folder", "zip": "zip", "tar": "archive"}.get(src.kind, "path")
         extra = f" ({src.ignored} other files ignored)" if src.ignored else ""
         raise LogInputError(f"no log files in the {what} {p}{extra}; expected current_log.txt / current_log, "
                             "*.log or *.txt files from the Webex app")
     return src
+
+
+def _file_opener(path: Path) -> Callable[[], BinaryIO]:
+    """Opens ``path`` for reading bytes each time it is called (a member is opened when scanned)."""
+    def opener() -> BinaryIO:
+        return open(path, "rb")
+    return opener
 
 
 def scan_logs(path: Path | str, window: TimeWindow | None = None, *, redactor: Redactor | None = None,

@@ -2,14 +2,15 @@
 path where RE2's pattern set classifies every line and saturated findings are counted in batches."""
 from __future__ import annotations
 
+import bisect
 import re
 from operator import itemgetter
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from .chunks import _last_entry_start
 from .model import (MAX_FACT_VALUES, MAX_HITS_PER_RULE, MOBILE_RE, TS_AFTER_NL_RE, TS_START_RE, LogFileInfo,
                     _ENTRY_NL_RE, count_hit, count_hits, parse_log_time)
-from .patterns import _Plan
+from .patterns import Rule, _Plan, plain_bytes
 
 if TYPE_CHECKING:
     from .scanner import Scanner
@@ -37,7 +38,7 @@ class _FileScanner:
         self.last_entry_key: dict[str, int] = {}
         self.open_last_line = False
         #: pattern-set answer -> the rule whose finding its lines now only count (see _only_counts)
-        self.counted: dict[Any, str] = {}
+        self.counted: dict[tuple[int, ...], str] = {}
 
     def active_keys(self) -> list[str]:
         keys = [f"rule:{r.key}" for r in self.s.patterns.rules]
@@ -121,10 +122,16 @@ class _FileScanner:
 
     def _dense(self, chunk: bytes, start: int, lines_before: int) -> None:
         """Match-dense part of a chunk, from the line starting at ``start``: RE2's pattern set tells,
-        for every line in one C call each, which patterns match it; only matching lines reach Python,
-        and for plain ASCII lines the set's answer stands for the trigger regexes (the Python regexes
-        still decide lines with other characters, where the two engines' classes differ)."""
+        for every line in one C call each, which patterns match it, and for plain ASCII lines its
+        answer stands for the trigger regexes (the Python regexes still decide lines with other
+        characters, where the two engines' classes differ).
+
+        Lines whose answer the file already only counts (see :meth:`_only_counts`) are sorted out
+        and counted a rule at a time with C-speed list operations; the other matching lines go
+        through :meth:`_line` in order, which sees the counted lines' entries as counted."""
         pf = self.s.prefilter
+        line_set = pf.line_set
+        assert line_set is not None
         body = chunk[start:] if start else chunk
         lines = body.split(b"\n")
         if body.endswith(b"\n"):
@@ -132,52 +139,196 @@ class _FileScanner:
         # CRLF: the per-line regexes see the line without its CR, so the set must too.
         mbody = body if b"\r" not in body else body.replace(b"\r\n", b"\n")
         mlines = lines if mbody is body else mbody.split(b"\n")[:len(lines)]
-        plans = pf.plans
         # Most logs are plain ASCII throughout: then no line needs the per-line check.
         not_plain = None if mbody.isascii() and not mbody.translate(None, _PLAIN_BYTES) else _NOT_PLAIN.search
         res = self.s.result
         assert res is not None
+        # Only the matching lines' answers are kept (the empty ones are dropped in C, so a chunk's
+        # worth of lists never lives long enough to wake the garbage collector).
+        # (typeshed's filter() cannot type itemgetter as the predicate; the types are int, list[int])
+        found = list(filter(itemgetter(1), enumerate(map(line_set.Match, mlines))))  # type: ignore[arg-type]
+        hits: list[int] = list(map(itemgetter(0), found))  # the matching lines
+        keys: list[tuple[int, ...]] = list(map(tuple, map(itemgetter(1), found)))
+        del found
+        # rule key -> lines (indices, in order) that only bump its counter, counted at the end
+        batches: dict[str, list[int]] = {}
+        todo = hits
+        counted = self.counted
+        if counted:
+            rule_keys = list(map(counted.get, keys))
+            for rule_key in {rk for rk in rule_keys if rk is not None}:
+                idx = [i for i, rk in zip(hits, rule_keys) if rk == rule_key]
+                heads = [mlines[i] for i in idx]
+                # A counted line starts its own entry (so no earlier line counted that entry) and
+                # is plain; the rare other line goes through _line with the rest.
+                misfits = [i for i, ok in zip(idx, map(TS_START_RE.match, heads)) if ok is None]
+                if not_plain is not None:
+                    misfits += [i for i, bad in zip(idx, map(not_plain, heads)) if bad is not None]
+                if misfits:
+                    drop = set(misfits)
+                    idx = [i for i in idx if i not in drop]
+                batches[rule_key] = idx
+            counted_lines: set[int] = set().union(*batches.values())
+            todo = [i for i in hits if i not in counted_lines] if len(counted_lines) < len(hits) else []
+            todo_keys = [k for i, k in zip(hits, keys) if i not in counted_lines] if todo else []
+        else:
+            todo_keys = keys
+        # finding key -> (lines, their entries' heads) counted at the end, from whole entries
+        entry_batches: dict[str, tuple[list[int], list[bytes]]] = {}
+        if todo and not_plain is None and not self.s.windowed \
+                and len(res.facts.get("tracking_id", ())) >= MAX_FACT_VALUES:
+            todo, todo_keys = self._dense_entries(lines, mlines, hits, todo, todo_keys, entry_batches)
+        if todo:
+            self._dense_in_order(chunk, start, lines, mlines, lines_before, todo, todo_keys, not_plain, batches)
+        seen = self.last_entry_key
+        for rule_key, idx in batches.items():
+            if idx:
+                last = lines_before + idx[-1] + 1
+                count_hits(res.stats[rule_key], self.info.name, [mlines[i] for i in idx], last)
+                if seen.get(rule_key, 0) < last:
+                    seen[rule_key] = last
+        for stats_key, (idx, heads) in entry_batches.items():
+            count_hits(res.stats[stats_key], self.info.name, heads, lines_before + idx[-1] + 1)
+
+    def _dense_entries(self, lines: list[bytes], mlines: list[bytes], hits: list[int], todo: list[int],
+                       todo_keys: list[tuple[int, ...]], out: dict[str, tuple[list[int], list[bytes]]]
+                       ) -> tuple[list[int], list[tuple[int, ...]]]:
+        """Matching lines of a plain dense chunk that one rule with an entry-wide test (require,
+        exclude, a generic rule's code) decides, once that finding holds its excerpts: the tests run
+        over all such entries at once and the matches go into ``out`` to be counted. A line qualifies
+        when its facts are done, its entry lies inside the chunk and holds no other matching line (so
+        no other line can have counted that entry) and its finding is full; the others are returned,
+        in order, for :meth:`_dense_in_order`. The tracking IDs are complete (the caller checks)."""
+        pf = self.s.prefilter
+        res = self.s.result
+        assert res is not None
+        plans, done, ts_start = pf.plans, self.done_facts, TS_START_RE.match
+        n = len(mlines)
+        groups: dict[tuple[int, ...], list[int]] = {}
+        for i, key in zip(todo, todo_keys):
+            group = groups.get(key)
+            if group is None:
+                groups[key] = [i]
+            else:
+                group.append(i)
+        keep: list[tuple[int, tuple[int, ...]]] = []  # (line, its answer) for _dense_in_order
+        # rule key -> (matching line, its entry's first line, the line after the entry)
+        cands: dict[str, list[tuple[int, int, int]]] = {}
+        rules: dict[str, Rule] = {}
+        for key, group in groups.items():
+            plan = plans.get(key)
+            if plan is None:
+                plan = pf.plan(key)
+            if len(plan.rules) != 1 or not done.issuperset(plan.fact_keys):
+                keep += [(i, key) for i in group]
+                continue
+            rule = plan.rules[0]
+            rules[rule.key] = rule
+            found = cands.setdefault(rule.key, [])
+            # Most entries are one line: it and the next one start with a timestamp.
+            starts = list(map(ts_start, [mlines[i] for i in group]))
+            nexts = list(map(ts_start, [mlines[i + 1] if i + 1 < n else b"" for i in group]))
+            found += [(i, i, i + 1) for i, a, b in zip(group, starts, nexts) if a is not None and b is not None]
+            for i in [i for i, a, b in zip(group, starts, nexts) if a is None or b is None]:
+                first = i  # the entry's first line, as _entry finds it (at most 200 lines back)
+                while first >= 0 and first > i - 200 and ts_start(mlines[first]) is None:
+                    first -= 1
+                after = i + 1
+                while after < n and ts_start(mlines[after]) is None:
+                    after += 1
+                if first >= 0 and first > i - 200 and after < n and \
+                        bisect.bisect_left(hits, after) - bisect.bisect_left(hits, first) == 1:
+                    found.append((i, first, after))
+                else:
+                    keep.append((i, key))
+        if not any(cands.values()):
+            return todo, todo_keys
+        back: list[int] = []  # lines whose finding still takes excerpts: through _line after all
+        for rule_key, entries_of in cands.items():
+            rule = rules[rule_key]
+            entries = [lines[i] if first == i and after == i + 1 else b"\n".join(lines[first:after])
+                       for i, first, after in entries_of]
+            ok = [True] * len(entries_of)
+            if rule.require is not None:
+                ok = [found is not None for found in pf.require[rule_key].search_plain(entries)]
+            if rule.exclude is not None:
+                excluded = pf.exclude[rule_key].search_plain([mlines[i] for i, _, _ in entries_of])
+                ok = [good and found is None for good, found in zip(ok, excluded)]
+            if rule.generic:
+                codes = pf.extract["error_code"].search_plain(entries)
+                missing = [j for j, c in enumerate(codes) if c is None]
+                if missing:
+                    statuses = pf.extract["http_status"].search_plain([entries[j] for j in missing])
+                    for j, c in zip(missing, statuses):
+                        codes[j] = c
+                stats_keys = [f"{rule_key}:{(c or b'?').decode('ascii')}" for c in codes]
+            else:
+                stats_keys = [rule_key] * len(entries_of)
+            for (i, first, _), good, entry, stats_key in zip(entries_of, ok, entries, stats_keys):
+                if not good:
+                    continue  # the rule does not match this entry: _line would do nothing
+                st = res.stats.get(stats_key)
+                if st is None or len(st.hits) < MAX_HITS_PER_RULE:
+                    back.append(i)
+                    continue
+                batch = out.get(stats_key)
+                if batch is None:
+                    batch = out[stats_key] = ([], [])
+                batch[0].append(i)
+                # _line times a plain rule's line that starts its entry by the line, others by the entry
+                batch[1].append(mlines[i] if rule.plain and first == i else entry)
+        if back:
+            key_of = dict(zip(todo, todo_keys))
+            keep += [(i, key_of[i]) for i in back]
+        keep.sort()
+        for idx, _ in out.values():
+            idx.sort()
+        return [i for i, _ in keep], [key for _, key in keep]
+
+    def _dense_in_order(self, chunk: bytes, start: int, lines: list[bytes], mlines: list[bytes], lines_before: int,
+                        todo: list[int], todo_keys: list[tuple[int, ...]], not_plain: Callable[[bytes], Any] | None,
+                        batches: dict[str, list[int]]) -> None:
+        """The matching lines of a dense chunk that are not only counted, in order; a line whose
+        answer becomes counted on the way joins its rule's batch."""
+        pf = self.s.prefilter
+        plans = pf.plans
         seen, ts_start = self.last_entry_key, TS_START_RE.match
         counted = self.counted
-        # rule key -> indices of lines that only bump its counter; counted in one go per chunk below
-        pending: dict[str, list[int]] = {}
         # Byte offsets only for lines that need them, summed from the last one computed.
         at_i, at_pos = 0, start
-        # Only the matching lines reach Python (non-matching answers are dropped in C, so a chunk's
-        # worth of empty lists never lives long enough to wake the garbage collector).
-        # (typeshed's filter() cannot type itemgetter as the predicate; the types are int, list[int])
-        for i, ids in filter(itemgetter(1), enumerate(map(pf.line_set.Match, mlines))):  # type: ignore[union-attr,arg-type,var-annotated]
-            key = ids[0] if len(ids) == 1 else tuple(sorted(ids))
+        for i, key in zip(todo, todo_keys):
             rule_key = counted.get(key)
             if rule_key is not None and ts_start(mlines[i]) is not None \
                     and (not_plain is None or not_plain(mlines[i]) is None):
-                # The common dense line: _line would only count it (see count_only there). The line
-                # starts its own entry, so no earlier line can have counted that entry already.
+                # Counted since this chunk began: into the batch (ahead of the batch's own lines).
                 seen[rule_key] = lines_before + i + 1
-                waiting = pending.get(rule_key)
-                if waiting is None:
-                    pending[rule_key] = [i]
-                else:
-                    waiting.append(i)
+                batch = batches.setdefault(rule_key, [])
+                batch.insert(bisect.bisect(batch, i), i)
                 continue
             ls = at_pos = at_pos + sum(map(len, lines[at_i:i])) + i - at_i
             at_i = i
             le = ls + len(lines[i])
+            plan = plans.get(key)
+            if plan is None:
+                plan = pf.plan(key)
+            if batches:
+                # The batched lines so far are counted already, as _line would have seen them.
+                for r in plan.rules:
+                    earlier = batches.get(r.key)
+                    if earlier:
+                        p = bisect.bisect(earlier, i)
+                        if p and seen.get(r.key, 0) < lines_before + earlier[p - 1] + 1:
+                            seen[r.key] = lines_before + earlier[p - 1] + 1
             if not_plain is not None and not_plain(mlines[i]):
                 self._safe_line(chunk, ls, le, chunk[ls:le].decode("utf-8", "replace").rstrip("\r"),
                                 lines_before + i + 1)
                 continue
-            plan = plans.get(key)
-            if plan is None:
-                plan = pf.plan(key)
             try:
                 self._line(chunk, ls, le, mlines[i].decode("ascii"), lines_before + i + 1, plan)
             except (ValueError, OverflowError, IndexError):  # as in _safe_line, without a call per line
                 self.info.unrecognised += 1
             if self._only_counts(plan):
                 counted[key] = plan.single.key  # type: ignore[union-attr]
-        for rule_key, idx in pending.items():
-            count_hits(res.stats[rule_key], self.info.name, [mlines[i] for i in idx], lines_before + idx[-1] + 1)
 
     def _only_counts(self, plan: "_Plan") -> bool:
         """Whether a line of ``plan`` that starts its entry would now only bump one finding's counter:
@@ -207,6 +358,9 @@ class _FileScanner:
                     self.done_facts.add(f.key)
                     changed = True
         entry_range: tuple[int, int] | None = None
+        entry_text: str | None = None
+        entry_raw: bytes | None = None  # the entry's bytes when plain (the cheaper searches apply)
+        line_raw: bytes | None = None  # the line's bytes when plain, b"" when not; None: not looked at
         matched_specific = False
         res = s.result
         assert res is not None
@@ -236,15 +390,21 @@ class _FileScanner:
             if self.last_entry_key.get(r.key) == entry_no:
                 matched_specific = matched_specific or not r.generic
                 continue  # the same entry already counted for this rule (e.g. a multi-line SIP message)
-            entry_text = chunk[es:ee].decode("utf-8", "replace")
-            if r.require and not r.require.search(entry_text):
+            if entry_text is None:
+                entry_bytes = chunk[es:ee]
+                entry_text = entry_bytes.decode("utf-8", "replace")
+                entry_raw = plain_bytes(entry_bytes)
+            if r.require and s.prefilter.require[r.key].search(entry_text, entry_raw) is None:
                 continue
-            if r.exclude and r.exclude.search(line):
-                continue
+            if r.exclude:
+                if line_raw is None:
+                    line_raw = plain_bytes(chunk[ls:le].rstrip(b"\r")) or b""
+                if s.prefilter.exclude[r.key].search(line, line_raw or None) is not None:
+                    continue
             self.last_entry_key[r.key] = entry_no
             if not r.generic:
                 matched_specific = True
-            s.add_hit(r, self.info, chunk, es, ee, ls, le, line, lineno, entry_text)
+            s.add_hit(r, self.info, chunk, es, ee, ls, le, line, lineno, entry_text, entry_raw)
         return changed
 
     def _entry(self, chunk: bytes, ls: int, le: int) -> tuple[int, int]:

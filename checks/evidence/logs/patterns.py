@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import re
 import threading
+from itertools import repeat
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
@@ -84,6 +85,72 @@ def _re2_module() -> Any | None:
 
 
 MIN_LITERAL = 3
+
+#: Text on which RE2 and Python's ``re`` give the same answer for the catalog's patterns: tab,
+#: CR, LF and printable ASCII (Python's ``\s`` also takes \v and \x1c-\x1f, and non-ASCII
+#: letters, digits and case folds differ between the engines).
+NOT_PLAIN_TEXT = re.compile(rb"[^\t\n\r\x20-\x7e]")
+
+
+def plain_bytes(raw: bytes) -> bytes | None:
+    """``raw`` when it is plain text (see NOT_PLAIN_TEXT), else None."""
+    return raw if raw.isascii() and NOT_PLAIN_TEXT.search(raw) is None else None
+
+
+class PlainSearch:
+    """One catalog regex with cheaper ways to its answer on plain text: a required-literal test on
+    the lower-cased text (every match holds one of the literals), then RE2 on the bytes. Other text
+    goes to Python's regex, as it always did, so the answers never change."""
+
+    __slots__ = ("pattern", "literals", "_twin", "_unanchored")
+
+    def __init__(self, pattern: re.Pattern[str], re2mod: Any | None):
+        self.pattern = pattern
+        self.literals = _lits(pattern.pattern)
+        self._twin: Any | None = None
+        self._unanchored: Any = None
+        if re2mod is not None:
+            try:
+                self._twin = re2mod.compile(("(?i)" + pattern.pattern).encode())._regexp
+                self._unanchored = re2mod._Anchor.UNANCHORED
+            except Exception:  # noqa: BLE001 - without the twin, Python's regex answers
+                self._twin = None
+
+    def search(self, text: str, raw: bytes | None, low: str | None = None) -> str | None:
+        """Group 1 (else the whole match) of the first match in ``text``, or None. ``raw``: the
+        text's bytes when it is plain (:func:`plain_bytes`), ``low``: ``text.lower()`` if known."""
+        if raw is None:
+            m = self.pattern.search(text)
+            return None if m is None else m.group(1 if self.pattern.groups else 0)
+        if self.literals:
+            if low is None:
+                low = text.lower()
+            for lit in self.literals:
+                if lit in low:
+                    break
+            else:
+                return None
+        if self._twin is None:
+            m = self.pattern.search(text)
+            return None if m is None else m.group(1 if self.pattern.groups else 0)
+        spans = self._twin.Match(self._unanchored, raw, 0, len(raw))
+        if spans[0][0] < 0:
+            return None
+        a, b = spans[1] if len(spans) > 1 else spans[0]
+        return text[a:b] if a >= 0 else None
+
+    def search_plain(self, raws: list[bytes]) -> list[bytes | None]:
+        """:meth:`search` over many plain texts (their bytes), in one C loop when RE2 is there."""
+        if self._twin is None:
+            found = [self.search(raw.decode("ascii"), raw) for raw in raws]
+            return [None if f is None else f.encode("ascii") for f in found]
+        group = 1 if self.pattern.groups else 0
+        out: list[bytes | None] = []
+        add = out.append
+        for raw, spans in zip(raws, map(self._twin.Match, repeat(self._unanchored), raws, repeat(0), map(len, raws))):
+            a, b = spans[group]
+            add(raw[a:b] if spans[0][0] >= 0 and a >= 0 else None)
+        return out
 
 
 def required_literals(pattern: str) -> frozenset[str] | None:
@@ -200,16 +267,24 @@ class Prefilter:
         #: RE2 pattern set of every fact and rule trigger (facts first, in catalog order), for
         #: match-dense chunks; ``plans`` maps its answer for a line to the facts and rules to apply.
         self.line_set: Any | None = None
-        self.plans: dict[Any, _Plan] = {}
+        self.plans: dict[tuple[int, ...], _Plan] = {}
         self._patterns = patterns
+        #: the entry-wide and extraction regexes, with their cheaper tests on plain text
+        self.require: dict[str, PlainSearch] = {}
+        self.exclude: dict[str, PlainSearch] = {}
+        self.extract: dict[str, PlainSearch] = {}
+        if patterns is not None:
+            self.require = {r.key: PlainSearch(r.require, mod) for r in patterns.rules if r.require}
+            self.exclude = {r.key: PlainSearch(r.exclude, mod) for r in patterns.rules if r.exclude}
+            self.extract = {k: PlainSearch(p, mod) for k, p in patterns.extract.items()}
         if mod is not None and patterns is not None:
             self.line_set = _pattern_set(mod, [f.pattern.pattern for f in patterns.facts]
                                          + [r.trigger.pattern for r in patterns.rules])
 
-    def plan(self, key: Any) -> "_Plan":
-        """The facts and rules (in catalog order) of a set answer: one index or a sorted tuple."""
+    def plan(self, key: tuple[int, ...]) -> "_Plan":
+        """The facts and rules (in catalog order) of a set answer: its pattern indices, any order."""
         assert self._patterns is not None
-        ids = (key,) if isinstance(key, int) else key
+        ids = sorted(key)
         nf = len(self._patterns.facts)
         plan = _Plan(tuple(self._patterns.facts[i] for i in ids if i < nf),
                      tuple(self._patterns.rules[i - nf] for i in ids if i >= nf))

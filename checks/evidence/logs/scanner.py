@@ -45,7 +45,9 @@ class Scanner:
             values.append(value)
 
     def add_hit(self, rule: Rule, info: LogFileInfo, chunk: bytes, es: int, ee: int, ls: int, le: int,
-                line: str, lineno: int, entry_text: str) -> None:
+                line: str, lineno: int, entry_text: str, entry_raw: bytes | None = None) -> None:
+        """Record a match of ``rule`` (``entry_raw``: the entry's bytes when plain, see
+        :func:`~.patterns.plain_bytes`, so the extraction takes its cheaper path)."""
         res = self.result
         assert res is not None
         t = parse_log_time(entry_text[:64])
@@ -61,25 +63,36 @@ class Scanner:
         # Match-dense logs (most lines carry the same error): once a finding holds its excerpts, a
         # match only counts — it extracts what names its finding (a generic rule's code) and a
         # tracking ID while that fact has room, nothing else, so the cost per match stays small.
-        extract = self.patterns.extract
+        extract = self.prefilter.extract
         values: dict[str, str] = {}
         key = rule.key
+        looked: set[str] = set()
         if rule.generic:
+            # The code names the finding: an error code, else the HTTP status (looked up only when
+            # needed: once the code's finding holds its excerpts, the status is not kept).
             for name in ("error_code", "http_status"):
-                pat = extract.get(name)
-                m = pat.search(entry_text) if pat is not None else None
-                if m:
-                    values[name] = m.group(1)
+                if name not in extract:
+                    continue
+                if name == "http_status" and "error_code" in values and len(
+                        res.stats.get(f"{rule.key}:{values['error_code']}", _EMPTY_STATS).hits) >= MAX_HITS_PER_RULE:
+                    break
+                looked.add(name)
+                found = extract[name].search(entry_text, entry_raw)
+                if found is not None:
+                    values[name] = found
             code = values.get("error_code") or values.get("http_status") or "?"
             key = f"{rule.key}:{code}"
         hits_full = len(res.stats.get(key, _EMPTY_STATS).hits) >= MAX_HITS_PER_RULE
         ids_full = len(res.facts.get("tracking_id", ())) >= MAX_FACT_VALUES
-        for name, pat in extract.items():
-            if name in values or (hits_full and (name != "tracking_id" or ids_full)):
+        low: str | None = None
+        for name, search in extract.items():
+            if name in looked or (hits_full and (name != "tracking_id" or ids_full)):
                 continue
-            m = pat.search(entry_text)
-            if m:
-                values[name] = m.group(1)
+            if entry_raw is not None and low is None:
+                low = entry_text.lower()
+            found = search.search(entry_text, entry_raw, low)
+            if found is not None:
+                values[name] = found
         if "tracking_id" in values:
             self.add_fact("tracking_id", values["tracking_id"])
         if rule.generic:
@@ -122,6 +135,8 @@ class Scanner:
     def scan_source(self, src: Listing) -> LogScan:
         res = self.result = LogScan(src.root, src.kind, self.window, skipped=list(src.skipped),
                                     ignored=src.ignored, engine=self.prefilter.engine)
+        # A damaged archive member or compressed stream; RuntimeError: a zip member that needs a password.
+        stops: tuple[type[BaseException], ...] = (*read_errors(), RuntimeError)
         for member in src.members:
             if self.cancelled():
                 res.cancelled = True
@@ -131,7 +146,7 @@ class Scanner:
             res.files.append(info)
             try:
                 self._scan_member(member, info)
-            except (*read_errors(), RuntimeError) as exc:
+            except stops as exc:
                 info.status = "unreadable"
                 info.note = f"stopped reading: {exc}"
         self._derive_build()
