@@ -1,25 +1,16 @@
 """Structural redaction of HAR entries: headers, cookies, parameters, bodies (JSON at any depth,
-forms, HTML, base64), with the text rules of :mod:`checks.redact` on every other string."""
+forms, HTML, base64), with the text rules (:mod:`.har_redact_text`) on every string."""
 from __future__ import annotations
 
 import base64
 import binascii
 import functools
 import json
-import re
 from typing import Any
-from urllib.parse import unquote_plus
 
-from ..redact.names import (_SECRET_HEADER_NAMES, SECRET_HEADERS, _is_secret_key, _secret_header, _secret_pair,
-                            credential_like, is_secret_name)
-from ..redact.prefilter import _prefilter
-from ..redact.text import (BEARER_RE, JWT_RE, MIN_KNOWN_LEN, URL_USERINFO_RE, _BEARER_ANCHORS, _JWT_ANCHORS,
-                           Redactor, _matches_at, _sub_matches, _userinfo_matches)
-
-# name=value inside a URL query or fragment (``lead`` is the ? & # ; that precedes it).
-_URL_PARAM_RE = re.compile(r"(?P<lead>[?&#;])(?P<name>[^=&#?\s]+)=(?P<value>[^&#\s\"']*)")
-_FORM_PAIR_RE = re.compile(r"(?P<lead>^|&)(?P<name>[^=&\s]+)=(?P<value>[^&\s]*)")
-
+from ..redact.names import _SECRET_HEADER_NAMES, _is_secret_key, _secret_header, _secret_pair, is_secret_name
+from ..redact.text import Redactor
+from .har_redact_text import FORM_PAIR_RE, HarTextRules, is_script
 
 _URL_KEY, _SECRET_KEY, _LIST_KEY, _PLAIN_KEY = range(4)
 
@@ -48,7 +39,8 @@ _SCALARS = frozenset({int, float, bool, type(None)})
 _MEMO_LEN = 512
 _MEMO_MAX = 20_000
 
-class HarRedactor:
+
+class HarRedactor(HarTextRules):
     """Structural redaction of HAR entries with a shared :class:`Redactor` (consistent placeholders).
 
     Headers, cookies arrays, query and post parameters, JSON bodies at any depth, JWTs anywhere and
@@ -57,7 +49,7 @@ class HarRedactor:
     """
 
     def __init__(self, redactor: Redactor | None = None):
-        self.redactor = redactor or Redactor()
+        super().__init__(redactor)
         self._collected: set[tuple[str, Any]] = set()
         self._kept: list[str] | None = None  # bodies kept as captured, while entry_line() runs
         # Redacted forms of the short strings every entry repeats (header names and values, MIME
@@ -216,7 +208,7 @@ class HarRedactor:
                 elif kind == _SECRET_KEY and isinstance(v, (str, list, dict)):
                     out[k] = self._secret_value(v)
                 elif kind == _LIST_KEY and isinstance(v, str):
-                    out[k] = self.text(_FORM_PAIR_RE.sub(self._url_param, v))  # a list given as a string
+                    out[k] = self.text(FORM_PAIR_RE.sub(self._url_param, v))  # a list given as a string
                 elif v.__class__ is str:
                     out[k] = self._string(v)
                 else:
@@ -273,63 +265,6 @@ class HarRedactor:
                 self._remembered()[key] = out["value"]
         return out
 
-    def _header_value(self, name: str, value: Any) -> Any:
-        if not isinstance(value, str) or not value:
-            return value
-        n = name.strip().lower()
-        if n == "cookie":
-            return "; ".join(self._cookie_pair(p) for p in value.split(";"))
-        if n == "set-cookie":
-            first, sep, attrs = value.partition(";")
-            return self._cookie_pair(first) + sep + attrs
-        if n in ("authorization", "proxy-authorization", "www-authenticate"):
-            scheme, sp, cred = value.strip().partition(" ")
-            if sp and scheme.isalpha() and cred:
-                return f"{scheme} {self.redactor.secret(cred.strip(), 'token')}"
-            return self.redactor.secret(value, "token")
-        if n in SECRET_HEADERS or is_secret_name(n):
-            return self.redactor.secret(value, "token")
-        if n in ("location", "referer", "origin") or "://" in value:
-            return self.url(value)
-        return self.text(value)
-
-    def _cookie_pair(self, part: str) -> str:
-        name, eq, val = part.strip().partition("=")
-        if not eq:
-            return part.strip()
-        return f"{name}={self.redactor.secret(val, 'cookie') if val else val}"
-
-    def url(self, url: str) -> str:
-        """A URL with its password, secret query/fragment parameters and JWTs replaced."""
-        out = URL_USERINFO_RE.sub(
-            lambda m: f"{m.group(1)}{m.group(2)}:{self.redactor.secret(m.group(3), 'password')}@", url)
-        out = _URL_PARAM_RE.sub(self._url_param, out)
-        return self.text(out)
-
-    def _url_param(self, m: re.Match[str]) -> str:
-        name, value = m.group("name"), m.group("value")
-        if not value or value.startswith("<redacted") or not is_secret_name(unquote_plus(name)):
-            return m.group(0)
-        return f"{m.group('lead')}{name}={self.redactor.secret(value, 'param')}"
-
-    def text(self, text: str, shapes: bool = True) -> str:
-        """Free text inside a capture: JWTs, credential-like bearer/basic values, URL passwords,
-        secret-named values (``token=…``, form fields; not in scripts, ``shapes=False``, where
-        ``password: e.value`` is code) and values already known to be secret. Prose is left alone."""
-        if len(text) < MIN_KNOWN_LEN:
-            return text  # too short for any credential shape or remembered secret
-        r = self.redactor
-        out = _sub_matches(text, _matches_at(JWT_RE, text, _JWT_ANCHORS), lambda m: r.secret(m.group(0), "jwt"))
-        out = _sub_matches(out, _matches_at(BEARER_RE, out, _BEARER_ANCHORS, fold=True),
-                           lambda m: (f"{m.group(1)} {r.secret(m.group(2), 'token')}"
-                                      if credential_like(m.group(1), m.group(2)) else m.group(0)))
-        if "@" in out:
-            out = _sub_matches(out, _userinfo_matches(out),
-                               lambda m: f"{m.group(1)}{m.group(2)}:{r.secret(m.group(3), 'password')}@")
-        if shapes:
-            out = r.redact_shapes(out)
-        return r._replace_known(out)
-
     def _body(self, obj: dict[str, Any]) -> dict[str, Any]:
         out: dict[str, Any] = {}
         kept = self._kept
@@ -362,15 +297,6 @@ class HarRedactor:
             return text if redacted == decoded else base64.b64encode(redacted.encode("utf-8")).decode("ascii")
         return self._plain_body(text, mime)
 
-    def quiet(self, text: str, raw: bool = False) -> bool:
-        """True when no rule would change ``text`` (nor learn a secret from it): bodies that are
-        quiet are kept exactly as captured, without decoding a JSON document string by string."""
-        r = self.redactor
-        known = r.known_values()
-        if r.short_secrets:
-            known = [*known, *r.short_secrets]
-        return not _prefilter().may_change(text, known, raw)
-
     def _plain_body(self, text: str, mime: str) -> str:
         if "x-www-form-urlencoded" not in mime.lower() and self.quiet(text):
             return text
@@ -390,8 +316,8 @@ class HarRedactor:
         if "x-www-form-urlencoded" in mime.lower():
             # Secret-named pairs by name, then the text rules: a JWT or a value already removed
             # elsewhere (an OAuth state echoed as RelayState) can sit under any name.
-            return self.text(_FORM_PAIR_RE.sub(self._url_param, text))
-        return self.text(text, shapes=not _is_script(mime))
+            return self.text(FORM_PAIR_RE.sub(self._url_param, text))
+        return self.text(text, shapes=not is_script(mime))
 
     def _json(self, obj: Any) -> Any:
         if isinstance(obj, dict):
@@ -409,7 +335,3 @@ def _list(value: Any) -> list[Any]:
     """A field that should be a list, or an empty list when a damaged HAR holds something else."""
     return value if isinstance(value, list) else []
 
-
-def _is_script(mime: str) -> bool:
-    m = mime.lower()
-    return "javascript" in m or "ecmascript" in m or m.endswith("/css")

@@ -1,8 +1,9 @@
 """Guided playbooks: symptom-first checklists as engine data (see ``docs/playbooks.md``)."""
 from __future__ import annotations
 
-from .schema import (APPLIES_TO, EVIDENCE_KINDS, KINDS, TAC_ITEMS, Choice, LText, Outcome, Playbook,
-                     PlaybookError, PlaybookSet, Step, load_folder, load_playbooks, parse_playbook)
+from .loader import PlaybookSet, load_folder, load_playbooks
+from .model import APPLIES_TO, EVIDENCE_KINDS, KINDS, TAC_ITEMS, Choice, LText, Outcome, Playbook, PlaybookError, Step
+from .schema import parse_playbook
 from .search import Explanation, Match, explain, rank
 from .tac import TacItem, tac_items
 from .walk import (Transcript, StepRecord, Walk, checklist, outcome_matches, result_summary,

@@ -1,5 +1,8 @@
 """Turning what an admin types at a ``collect`` step into check inputs.
 
+A file step takes a path, checked at once the way the CLI checks its flag (exists; the check
+option's own ``validate``); a ``paste`` step takes the pasted text, saved as a file first.
+
 A ``cluster`` step takes the interface URLs as copied from Partner Hub (one or several, separated
 by spaces or commas) or the name of an inventory cluster. Which interface a URL belongs to is read
 from its path with the URL catalog's ``app_path`` of each interface, so a URL without /v2.0/ (the
@@ -8,12 +11,14 @@ very mistake the checks report) is still recognised.
 from __future__ import annotations
 
 import re
-from typing import Any, Mapping
+from pathlib import Path
+from typing import Any, Callable, Mapping
 
-from ..api import InputError
+from ..api import CheckOption, InputError
 from ..catalog import load_catalog
 from ..interfaces import INTERFACES, InterfaceSpec, by_name
 from ..inventory import AUTH_MODES, Cluster, Inventory
+from .model import Step
 
 _SPLIT = re.compile(r"[\s,;]+")
 _HOST_PORT = re.compile(r"^[A-Za-z0-9.-]+:\d{1,5}$")
@@ -60,3 +65,33 @@ def cluster_from_text(text: str, inventory: Inventory | None = None, values: Map
                              f"(inventory clusters: {known})")
         fields[found.key] = part
     return Cluster(name="typed", auth_mode=mode if mode in AUTH_MODES else "", **fields)
+
+
+#: What a collect step's one-line input says while it is empty, per evidence kind.
+EVIDENCE_PLACEHOLDERS = {"cluster": "URLs as Partner Hub shows them, or an inventory cluster name",
+                         "har": "path of the .har file (or a .zip of HARs)",
+                         "logs": "log folder, log file, .zip or .tar.gz",
+                         "csv": "path of the exported .csv file",
+                         "cert-chain": "path of the certificate chain file (PEM)"}
+
+
+def evidence_placeholder(kind: str) -> str:
+    return EVIDENCE_PLACEHOLDERS.get(kind, "path")
+
+
+def collected_value(step: Step, raw: str, *, pasted: bool, option: CheckOption | None, inventory: Inventory | None,
+                    collected: Mapping[str, Any], save_paste: Callable[[str], Path]) -> str:
+    """What a collect step keeps for ``raw`` (typed, or ``pasted`` into its box): the cluster text,
+    or a file's path — a paste goes through ``save_paste`` (it writes the text, redacted, and
+    returns the file). Raises :class:`InputError` with one line when it is not what the step needs."""
+    if step.evidence == "cluster":
+        cluster_from_text(raw, inventory, collected)  # raises InputError
+        return raw.strip()
+    path = Path(raw.strip().strip("'\"")).expanduser()
+    if step.evidence == "paste" and (pasted or not path.is_file()):
+        path = save_paste(raw)
+    elif not path.exists():
+        raise InputError(f"{raw.strip()}: no such file or folder")
+    if option is not None and option.validate is not None:
+        option.validate(str(path))
+    return str(path)

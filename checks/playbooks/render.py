@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any, Iterable, Mapping, Sequence
 
 from ..catalog import describe_source
-from .schema import Playbook, Step
+from .model import Playbook, Step
 from .walk import Transcript, transcript_lines
 
 KIND_LABELS = {"ask": "Question", "do": "Do", "collect": "Collect", "check": "Check", "verdict": "Verdict",

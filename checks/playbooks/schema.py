@@ -1,34 +1,16 @@
-"""Playbooks: symptom-first checklists as data (``checks/playbooks/*.toml``), validated on load.
-
-A playbook walks an admin from what they see (a symptom, an error code) through the manual and
-automated steps of a Cisco procedure to a verdict. The front-ends (TUI, CLI) render any playbook
-from this model; they know the step *kinds*, never a particular playbook.
-The file format is documented in ``docs/playbooks.md``.
-"""
+"""The playbook file schema: one TOML document checked key by key into the model
+(:mod:`.model`), every mistake one line naming the file and the key (``docs/playbooks.md``)."""
 from __future__ import annotations
 
 import re
-import tomllib
-from dataclasses import dataclass, field
-from importlib import resources
-from importlib.metadata import EntryPoint, entry_points
-from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from ..sources import SourceError, parse_cite, parse_source
+from .model import (APPLIES_TO, EVIDENCE_KINDS, KINDS, TAC_ITEMS, Choice, LText, Outcome, Playbook, PlaybookError,
+                    Step)
 
-#: Entry-point group through which a plugin distribution ships playbooks: the entry point names a
-#: package (or module) whose folder holds ``*.toml`` playbook files.
-GROUP = "wxtriage.playbooks"
-KINDS = ("ask", "do", "collect", "check", "verdict", "escalate")
-EVIDENCE_KINDS = ("har", "logs", "csv", "paste", "cert-chain", "cluster")
-APPLIES_TO = ("webex-for-broadworks", "webex-calling")
-SEVERITIES = ("info", "warning", "error", "critical")
-#: What an ``escalate`` step may list (filled from the case and its evidence).
-TAC_ITEMS = ("org_id", "partner_org_id", "tracking_ids", "email", "client_version", "description", "har",
-             "post_response", "logs", "time_window")
-#: Fragments (file names starting with ``_``) hold steps shared by every playbook.
-ESCALATE_FRAGMENT = "_before_escalate"
+__all__ = ["APPLIES_TO", "EVIDENCE_KINDS", "KINDS", "TAC_ITEMS", "Choice", "LText", "Outcome", "Playbook",
+           "PlaybookError", "Step", "parse_playbook", "parse_shared_steps"]
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _WHEN = re.compile(r"^(?:(?:code|nocode):[a-z0-9_.-]+|worst>=(?:info|warning|error|critical)"
@@ -45,135 +27,8 @@ _KIND_KEYS = {
     "verdict": {"fix", "command", "place"},
     "escalate": {"tac"},
 }
-_TEXT_KEYS = {"title", "text", "help", "expect", "summary", "label", "place"}
 
 
-class PlaybookError(ValueError):
-    """A playbook file that does not follow the schema: one line naming the file and the key."""
-
-
-class LText(str):
-    """Text in English (the ``str`` value) with optional translations (``{ en = …, pl = … }``
-    in the file), so translations can be added to the data without code changes."""
-
-    translations: Mapping[str, str]
-
-    def __new__(cls, value: str, translations: Mapping[str, str] | None = None) -> "LText":
-        obj = super().__new__(cls, value)
-        obj.translations = dict(translations or {})
-        return obj
-
-    def in_lang(self, lang: str) -> str:
-        return self.translations.get(lang) or str(self)
-
-
-@dataclass(frozen=True)
-class Choice:
-    id: str
-    label: LText
-    next: str = ""
-
-
-@dataclass(frozen=True)
-class Outcome:
-    when: str
-    next: str
-
-
-@dataclass(frozen=True)
-class Step:
-    id: str
-    kind: str
-    title: LText
-    text: LText = LText("")
-    help: LText = LText("")
-    source: str = ""
-    cites: tuple[str, ...] = ()
-    doc: str = ""
-    next: str = ""
-    choices: tuple[Choice, ...] = ()
-    place: LText = LText("")
-    command: str = ""
-    expect: LText = LText("")
-    evidence: str = ""
-    option: str = ""
-    how: tuple[LText, ...] = ()
-    optional: bool = False
-    checks: tuple[str, ...] = ()
-    outcomes: tuple[Outcome, ...] = ()
-    fix: tuple[LText, ...] = ()
-    tac: tuple[str, ...] = ()
-    #: True for the shared "before you escalate" steps the loader appends.
-    shared: bool = False
-
-    def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"id": self.id, "kind": self.kind, "title": str(self.title), "text": str(self.text),
-                               "source": self.source}
-        for name in ("help", "place", "command", "expect", "evidence", "option", "next", "doc"):
-            if getattr(self, name):
-                out[name] = str(getattr(self, name))
-        if self.cites:
-            out["cites"] = list(self.cites)
-        if self.choices:
-            out["choices"] = [{"id": c.id, "label": str(c.label), **({"next": c.next} if c.next else {})}
-                              for c in self.choices]
-        for name in ("how", "fix", "checks", "tac"):
-            if getattr(self, name):
-                out[name] = [str(x) for x in getattr(self, name)]
-        if self.outcomes:
-            out["outcomes"] = [{"when": o.when, "next": o.next} for o in self.outcomes]
-        return out
-
-
-@dataclass(frozen=True)
-class Playbook:
-    id: str
-    title: LText
-    summary: LText
-    symptoms: tuple[LText, ...]
-    codes: tuple[str, ...]
-    applies_to: tuple[str, ...]
-    steps: tuple[Step, ...]
-    source: str
-    cites: tuple[str, ...] = ()
-    area: str = ""
-    doc: str = ""
-    start: str = ""
-    #: What TAC needs for this symptom beyond the shared list (e.g. the HAR and the POST response).
-    tac: tuple[str, ...] = ()
-    origin: str = ""  # the file it came from, for messages
-    _index: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
-
-    def __post_init__(self) -> None:
-        self._index.update({s.id: i for i, s in enumerate(self.steps)})
-
-    def step(self, step_id: str) -> Step:
-        return self.steps[self._index[step_id]]
-
-    def has_step(self, step_id: str) -> bool:
-        return step_id in self._index
-
-    @property
-    def first(self) -> Step:
-        return self.step(self.start) if self.start else self.steps[0]
-
-    def following(self, step: Step) -> Step | None:
-        """The step after ``step`` in file order (the default ``next``)."""
-        i = self._index[step.id] + 1
-        return self.steps[i] if i < len(self.steps) else None
-
-    @property
-    def escalation_start(self) -> Step | None:
-        return next((s for s in self.steps if s.shared), None)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "title": str(self.title), "summary": str(self.summary),
-                "symptoms": [str(s) for s in self.symptoms], "codes": list(self.codes),
-                "applies_to": list(self.applies_to), "area": self.area, "source": self.source,
-                "cites": list(self.cites), "steps": [s.to_dict() for s in self.steps]}
-
-
-# Loading -----------------------------------------------------------------------------------
 def _fail(origin: str, where: str, message: str) -> PlaybookError:
     return PlaybookError(f"{origin}: {where}: {message}")
 
@@ -361,76 +216,7 @@ def parse_playbook(doc: Mapping[str, Any], origin: str, shared_steps: Iterable[S
         doc=str(doc.get("doc", "")), start=start, tac=_tac(doc.get("tac", []), origin, "tac"), origin=origin)
 
 
-def _read_toml(text: str, origin: str) -> dict[str, Any]:
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise PlaybookError(f"{origin}: not valid TOML: {exc}") from None
-
-
-def _shared_steps(folder: Any, origin: str) -> list[Step]:
-    doc = _read_toml(folder.joinpath(f"{ESCALATE_FRAGMENT}.toml").read_text(encoding="utf-8"), origin)
+def parse_shared_steps(doc: Mapping[str, Any], origin: str) -> list[Step]:
+    """The steps of a fragment file (``_before_escalate.toml``), each marked ``shared``."""
     _unknown(doc, {"steps"}, origin, "top level")
     return [_step(s, origin, i, shared=True) for i, s in enumerate(doc.get("steps", []))]
-
-
-def _files(folder: Any) -> list[Any]:
-    return sorted((f for f in folder.iterdir() if f.name.endswith(".toml") and not f.name.startswith("_")),
-                  key=lambda f: f.name)
-
-
-def load_folder(folder: Any, shared: Iterable[Step] | None = None, label: str = "") -> list[Playbook]:
-    """Every playbook of a folder (a :class:`pathlib.Path` or an importlib resource folder)."""
-    if shared is None:
-        shared = _shared_steps(resources.files(__package__), "checks/playbooks/_before_escalate.toml")
-    shared = list(shared)
-    out = []
-    for f in _files(folder):
-        origin = f"{label or folder}/{f.name}"
-        out.append(parse_playbook(_read_toml(f.read_text(encoding="utf-8"), origin), origin, shared))
-    return out
-
-
-@dataclass
-class PlaybookSet:
-    """The loaded playbooks (built-in and from plugins) and the plugins that failed to load."""
-
-    playbooks: dict[str, Playbook] = field(default_factory=dict)
-    failures: list[str] = field(default_factory=list)
-
-    def all(self) -> list[Playbook]:
-        return list(self.playbooks.values())
-
-    def get(self, playbook_id: str) -> Playbook:
-        try:
-            return self.playbooks[playbook_id]
-        except KeyError:
-            raise PlaybookError(f"no playbook {playbook_id!r}; known: {', '.join(self.playbooks)}") from None
-
-    def add(self, books: Iterable[Playbook]) -> None:
-        for b in books:
-            if b.id in self.playbooks:
-                self.failures.append(f"{b.origin}: id {b.id!r} is already used by {self.playbooks[b.id].origin}")
-                continue
-            self.playbooks[b.id] = b
-
-
-def load_playbooks(extra_folders: Iterable[Path] = (), eps: Iterable[EntryPoint] | None = None) -> PlaybookSet:
-    """The built-in playbooks (a malformed one raises :class:`PlaybookError`: that is our bug, and
-    a test catches it) plus those of plugins (a malformed plugin playbook is reported in
-    ``failures`` and left out, like a plugin check that fails to import)."""
-    here = resources.files(__package__)
-    shared = _shared_steps(here, "checks/playbooks/_before_escalate.toml")
-    result = PlaybookSet()
-    result.add(load_folder(here, shared, label="checks/playbooks"))
-    for ep in (entry_points(group=GROUP) if eps is None else eps):
-        try:
-            result.add(load_folder(resources.files(ep.module), shared, label=ep.value))
-        except (PlaybookError, ImportError, OSError, TypeError) as exc:
-            result.failures.append(f"playbook plugin {ep.name}: {exc}")
-    for folder in extra_folders:
-        try:
-            result.add(load_folder(Path(folder), shared))
-        except (PlaybookError, OSError) as exc:
-            result.failures.append(str(exc))
-    return result

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
-from .schema import Playbook
+from .model import Playbook
 
 _TOKEN = re.compile(r"[a-z]+-\d+|[a-z0-9]+(?:\.[0-9]+)*")
 #: Words that say nothing about the problem ("the", "when I …").

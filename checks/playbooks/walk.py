@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from ..model import CheckResult, Severity, Status
-from .schema import Playbook, Step
+from .model import Playbook, Step
 
 #: Marks a step can carry in the checklist.
 TODO, DONE, SKIPPED, NOT_APPLICABLE, RUNNING = "todo", "done", "skipped", "n/a", "running"

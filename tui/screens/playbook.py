@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -21,7 +20,7 @@ from textual.worker import Worker, WorkerState
 from checks.api import CheckContext, InputError
 from checks.model import CheckResult, Finding
 from checks.playbooks import Playbook, Step, Walk, checklist, tac_items
-from checks.playbooks.inputs import cluster_from_text
+from checks.playbooks.inputs import cluster_from_text, collected_value, evidence_placeholder
 from checks.playbooks.render import KIND_LABELS
 from checks.redact import redact_pasted_text, safe_message
 from checks.textsafe import one_line
@@ -167,24 +166,14 @@ class PlaybookScreen(ReportsWorkerErrors, Screen):
         field = self.query_one("#pb-input", Input)
         field.display = True
         field.value = ""
-        field.placeholder = {"cluster": "URLs as Partner Hub shows them, or an inventory cluster name",
-                             "har": "path of the .har file (or a .zip of HARs)",
-                             "logs": "log folder, log file, .zip or .tar.gz",
-                             "csv": "path of the exported .csv file",
-                             "cert-chain": "path of the certificate chain file (PEM)"}.get(step.evidence, "path")
+        field.placeholder = evidence_placeholder(step.evidence)
         field.focus()
 
     def _show_findings(self, step: Step) -> None:
         tree = self.query_one("#pb-findings", ResultsTree)
-        tree.clear()
         results = self._results_for(step)
+        tree.show_flat(results)
         tree.display = bool(results)
-        for r in results:
-            node = tree.root.add(Text.assemble(f"{r.status.symbol} ", r.title,
-                                               (f" — {r.reason}" if r.reason else "", tree.tone_style("muted"))),
-                                 data=None, expand=True)
-            for f in sorted(r.findings, key=lambda f: -f.severity.rank):
-                node.add_leaf(tree.finding_label(f), data=f)
 
     def _results_for(self, step: Step) -> list[CheckResult]:
         """The findings shown with a step: its own checks', or for a verdict the check that led to it."""
@@ -321,7 +310,9 @@ class PlaybookScreen(ReportsWorkerErrors, Screen):
             self.show()
             return
         try:
-            value = self._evidence_value(step, raw, pasted)
+            value = collected_value(step, raw, pasted=pasted, option=self.app.registry_option(step.option),
+                                    inventory=self.app.inventory, collected=self.walk.collected(),
+                                    save_paste=lambda text: self._save_paste(step, text))
         except InputError as exc:
             self.query_one("#pb-error", Static).update(one_line(safe_message(str(exc))))
             return
@@ -329,21 +320,6 @@ class PlaybookScreen(ReportsWorkerErrors, Screen):
             self.app.store.add_evidence(self.app.stored_case_id(), step.evidence, value)
         self.walk.provide(step.evidence, value)
         self.show()
-
-    def _evidence_value(self, step: Step, raw: str, pasted: bool) -> str:
-        """Check what was typed now (one-line message if wrong), the same way the CLI would."""
-        if step.evidence == "cluster":
-            cluster_from_text(raw, self.app.inventory, self.walk.collected())  # raises InputError
-            return raw.strip()
-        path = Path(raw.strip().strip("'\"")).expanduser()
-        if step.evidence == "paste" and (pasted or not path.is_file()):
-            path = self._save_paste(step, raw)
-        elif not path.exists():
-            raise InputError(f"{raw.strip()}: no such file or folder")
-        option = self.app.registry_option(step.option)
-        if option is not None and option.validate is not None:
-            option.validate(str(path))
-        return str(path)
 
     def _save_paste(self, step: Step, text: str) -> Path:
         folder = Path(self.app.store.path).parent / "pastes" / self.app.ensure_case().id

@@ -94,6 +94,16 @@ class ResultsTree(Tree[Finding | CheckResult | None]):
                 parent = groups[group]
             parent.add_leaf(self.finding_label(f), data=f)
 
+    def show_flat(self, results: list[CheckResult]) -> None:
+        """Only ``results``, each with its findings right below it (a playbook step's checks)."""
+        self.clear()
+        for r in results:
+            node = self.root.add(Text.assemble(f"{r.status.symbol} ", r.title,
+                                               (f" — {r.reason}" if r.reason else "", tone_style(self, "muted"))),
+                                 data=None, expand=True)
+            for f in sorted(r.findings, key=lambda f: -f.severity.rank):
+                node.add_leaf(self.finding_label(f), data=f)
+
     def finding_label(self, f: Finding) -> Text:
         return Text.assemble((f"{f.severity.value:<8} ", tone_style(self, SEVERITY_TONE[f.severity.value])), f.title)
 
