@@ -87,7 +87,8 @@ class CheckOption:
     choices: tuple[str, ...] | None = None
     #: Words for people per choice (``{"xsp": "XSP"}``); a choice without one is shown as written.
     choice_labels: Mapping[str, str] | None = field(default=None, compare=False)
-    #: What the TUI's drop-down says while no choice is made (the option's default, in words).
+    #: What the TUI shows while the option is not given (its default, in words): a drop-down's prompt,
+    #: an input's placeholder (else the help).
     unset_label: str = ""
     #: For ``multiple`` options typed as one line (the TUI): how to cut the line into values;
     #: ``None`` cuts at commas. An option whose values hold commas of their own (``--resolve

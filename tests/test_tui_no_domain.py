@@ -65,3 +65,22 @@ async def test_the_command_palette_builds_its_run_entries_from_the_registry(tmp_
         names = [name for name, _, _ in WxTriageCommands(app.screen)._commands()]
     assert "run: Acme thing looks fine" in names
     assert {f"run: {c.title}" for c in app.registry.all()} <= set(names)
+
+
+#: The screens that draw check options and the option form: every option reaches them from the
+#: registry (its name, label, kind, choices), so none is written in them.
+OPTION_SCREENS = ("tui/screens/checks.py", "tui/screens/client_logs.py", "tui/screens/paste.py",
+                  "tui/widgets/option_form.py")
+
+
+def option_names() -> set[str]:
+    options = Registry.discover().options()
+    return {o.name for o in options} | {o.dest for o in options}
+
+
+def test_no_option_name_is_written_in_the_option_screens() -> None:
+    names = option_names()
+    assert {"logs", "since", "until", "har", "xsp-platform", "probe_timeout"} <= names
+    found = [f"{name}:{line}: {value!r}" for name in OPTION_SCREENS
+             for line, value in domain_literals((REPO / name).read_text(encoding="utf-8"), names)]
+    assert not found, "\n".join(found)

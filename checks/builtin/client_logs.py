@@ -11,11 +11,12 @@ from __future__ import annotations
 import asyncio
 import datetime as _dt
 import threading
+from functools import partial
 from typing import Any, Iterable
 
 from ..api import Check, CheckContext, CheckOption, InputError, SkipCheck
 from ..artifacts import FactRow, LogSummary, TimelineItem
-from ..case import CaseFacts, TimeWindow, parse_time
+from ..case import CaseFacts, CaseFieldError, TimeWindow, parse_time
 from ..consistency import mismatch_finding
 from ..model import Evidence, Finding
 from ..findings import make_finding, render_partial
@@ -215,6 +216,14 @@ def validate_logs_path(path: str) -> None:
         raise InputError(f"--logs {exc}") from None
 
 
+def validate_time(name: str, text: str) -> None:
+    """``--since``/``--until``: a time that does not parse is bad input (exit 2), not a crashed check."""
+    try:
+        parse_time(text, name)
+    except CaseFieldError as exc:
+        raise InputError(f"--{name} {exc}") from None
+
+
 class ClientLogsCheck(Check):
     id = "client.logs"
     title = "Webex app logs"
@@ -225,11 +234,14 @@ class ClientLogsCheck(Check):
     timeout_s = 900.0
     options = (
         CheckOption("logs", "Webex app logs: folder, file, .zip or .tar.gz (default: this computer's app logs)",
-                    kind="location", metavar="PATH", validate=validate_logs_path, label="Logs"),
+                    kind="location", metavar="PATH", validate=validate_logs_path, label="Logs",
+                    unset_label="folder, file, .zip or .tar.gz (default: this computer's app logs)"),
         CheckOption("since", "start of the time window, ISO-8601 (default: the case's window)", metavar="ISO",
-                    label="Since"),
+                    validate=partial(validate_time, "since"), label="Since",
+                    unset_label="ISO time such as 2026-11-20T14:05 (default: the case's window)"),
         CheckOption("until", "end of the time window, ISO-8601 (default: the case's window)", metavar="ISO",
-                    label="Until"),
+                    validate=partial(validate_time, "until"), label="Until",
+                    unset_label="ISO time (default: the case's window)"),
     )
 
     async def run(self, ctx: CheckContext) -> list[Finding]:

@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from checks.api import CheckContext, CheckOption, InputError, check_option_requirements
-from checks.options import add_arguments
+from checks.api import CheckContext, InputError
+from checks.options import add_arguments, parse_values
 from checks.bundle import BundleError
 from checks.case import CaseFieldError
 from checks.interfaces import INTERFACES
@@ -16,7 +16,6 @@ from checks.inventory import AUTH_MODES, Cluster, InventoryError, load_inventory
 from checks.registry import Registry, UnknownCheckError
 from checks.redact import (LeakError, LeakScanner, Redactor, default_known_secrets, keyring_redactor,
                            safe_message)
-from checks.paths import refuse_special
 from checks.store import CaseStore, StoreError
 from checks.textsafe import escape_controls, one_line
 
@@ -123,28 +122,8 @@ def add_check_options(p: argparse.ArgumentParser, registry: Registry) -> None:
 
 
 def collect_options(args: argparse.Namespace, registry: Registry) -> dict[str, Any]:
-    values: dict[str, Any] = {}
-    for o in registry.options():
-        v = getattr(args, o.dest, None)
-        for item in (v if isinstance(v, list) else [v] if v else []):
-            if o.kind in ("path", "location"):
-                _require_file(o, item)
-            if o.validate is not None:  # an unreadable paste is bad input (exit 2), not a failed check
-                o.validate(item)
-        values[o.dest] = v
-    check_option_requirements(registry.options(), values)
-    return values
-
-
-def _require_file(o: CheckOption, path: str) -> None:
-    p = Path(path)
-    if not p.exists():
-        raise CliError(f"--{o.name} {path}: no such file" + (" or folder" if o.kind == "location" else ""))
-    special = refuse_special(p)
-    if special:
-        raise CliError(f"--{o.name} {special}")
-    if o.kind == "path" and not p.is_file():
-        raise CliError(f"--{o.name} {path}: not a file")
+    """The check options given as flags, checked before any check runs (bad input: exit 2)."""
+    return parse_values(registry.options(), vars(args))
 
 
 def build_context(args: argparse.Namespace, registry: Registry, case=None) -> CheckContext:

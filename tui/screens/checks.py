@@ -1,23 +1,19 @@
 """Checks screen: pick inputs, run checks in a worker, watch results arrive, read each finding."""
 from __future__ import annotations
 
-from pathlib import Path
-
 from textual import work
 from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Markdown, Select, Static, Tree
+from textual.widgets import Button, Footer, Header, Input, Markdown, Static, Tree
 from textual.widget import Widget
 from textual.worker import Worker, WorkerState
 
-from checks.api import (AREAS, Check, CheckContext, CheckOption, InputError, Services, check_option_requirements,
-                        in_words)
+from checks.api import AREAS, Check, CheckContext, CheckOption, InputError, Services, in_words
 from checks.inventory import Cluster
 from checks.model import CheckResult, Finding
-from checks.paths import typed_path
 from checks.report import finding_markdown, summary_counts
 from checks.runner import CheckFinished, CheckProgress, CheckStarted
 
@@ -25,6 +21,7 @@ from ..background import BackgroundRun
 from ..messages import CheckEventMessage, RunCompleted
 from ..widgets import HintedScroll
 from ..widgets.cluster_form import ClusterForm
+from ..widgets.option_form import OptionForm
 from ..widgets.results import ResultsTree
 from ..workers import ReportsWorkerErrors, ask_password_first, run_in_thread
 
@@ -89,7 +86,7 @@ class ChecksScreen(ReportsWorkerErrors, Screen):
         yield Footer()
 
     def compose_inputs(self) -> ComposeResult:
-        """The inputs above the Run button: the cluster form and one input per declared option."""
+        """The inputs above the Run button: the cluster form and the option form."""
         if self._needs_cluster():
             yield from self.compose_cluster_form()
         pasteable = [c.id for c in self.selected_checks if c.guided_steps]
@@ -99,28 +96,19 @@ class ChecksScreen(ReportsWorkerErrors, Screen):
             yield Button("Paste server output…", id="paste-steps", compact=True,
                          tooltip=f"For {', '.join(pasteable)}: one box per command to run; "
                                  "the check re-runs on each paste")
-        yield from self.compose_option_inputs(self._options())
+        yield self.option_form()
 
     def compose_cluster_form(self) -> ComposeResult:
         """Pick a cluster of the inventory or type its interfaces (read back by ``_cluster``)."""
         yield ClusterForm(self.app.inventory, self.cluster_name, id="cluster-form")
 
-    def compose_option_inputs(self, options: list[CheckOption]) -> ComposeResult:
-        """One input per option (read back by ``_typed_option_values``). Area screens that draw
-        their own inputs pass the options they do not draw — a plugin's, for instance."""
-        if options:
-            yield Label("Inputs", classes="section-title")
-        for o in options:
-            if o.kind == "flag":
-                yield Checkbox(o.human, id=f"o-{o.dest}", compact=True, tooltip=self.in_words(o.help))
-            elif o.choices and not o.multiple:  # a closed list: pick, never type
-                yield Label(o.human, classes="input-label")
-                yield Select([(o.choice_label(c), c) for c in o.choices], prompt=o.unset_label or "not given",
-                             allow_blank=True, id=f"o-{o.dest}", compact=True, tooltip=self.in_words(o.help))
-            else:
-                yield Label(o.human + (f" ({o.list_hint})" if o.multiple else ""), classes="input-label")
-                yield Input(placeholder=self.in_words(o.help), id=f"o-{o.dest}", tooltip=self.in_words(o.help),
-                            compact=True)
+    def form_options(self) -> list[CheckOption]:
+        """The options the option form draws: all of them here; a screen that serves some in its
+        own way (paste boxes) leaves those out."""
+        return self._options()
+
+    def option_form(self) -> OptionForm:
+        return OptionForm(self.form_options(), words=self.in_words, id="options")
 
     def compose_after_run(self) -> ComposeResult:
         """Widgets under the run status (e.g. facts read from evidence)."""
@@ -162,54 +150,20 @@ class ChecksScreen(ReportsWorkerErrors, Screen):
         return self.query_one(ClusterForm).cluster() if self._needs_cluster() else None
 
     def _option_values(self) -> dict[str, object] | None:
-        values = self._typed_option_values(self._options())
-        if values is None:
-            return None
+        """The values of the options, or None after saying what is wrong (nothing runs then)."""
+        return self._form_values()
+
+    def _form_values(self) -> dict[str, object] | None:
+        """The option form's values, checked like the CLI's flags; a problem is shown in words."""
         try:
-            check_option_requirements(self._options(), values)
+            return self.query_one(OptionForm).values()
         except InputError as exc:
             self.notify(self.in_words(str(exc)), severity="error", timeout=10)
             return None
-        return values
 
     def in_words(self, text: str) -> str:
         """An engine message or reason with the option flags (``--patches FILE``) as their labels."""
         return in_words(text, self.app.registry.options())
-
-    def _typed_option_values(self, options: list[CheckOption]) -> dict[str, object] | None:
-        """The values typed into ``compose_option_inputs``' inputs, validated like the CLI does."""
-        values: dict[str, object] = {}
-        for o in options:
-            if o.kind == "flag":
-                values[o.dest] = self.query_one(f"#o-{o.dest}", Checkbox).value
-                continue
-            if o.choices and not o.multiple:
-                chosen = self.query_one(f"#o-{o.dest}", Select)
-                values[o.dest] = None if chosen.is_blank() else str(chosen.value)
-                continue
-            raw = self.query_one(f"#o-{o.dest}", Input).value.strip()
-            try:
-                items = _split_values(o, raw)
-            except ValueError as exc:
-                self.notify(self.in_words(str(exc)), title=o.human, severity="error", timeout=10)
-                return None
-            if o.kind in ("path", "location"):  # as pasted: quotes, ~, escaped spaces, file:// URIs
-                items = [str(typed_path(i)) for i in items]
-            for item in items:
-                if o.kind == "path" and not Path(item).is_file():
-                    self.notify(f"{item} is not a file", title=o.human, severity="error")
-                    return None
-                if o.kind == "location" and not Path(item).exists():
-                    self.notify(f"{item} does not exist", title=o.human, severity="error")
-                    return None
-                if o.validate is not None:  # same up-front validation as the CLI
-                    try:
-                        o.validate(item)
-                    except InputError as exc:
-                        self.notify(self.in_words(str(exc)), title=o.human, severity="error", timeout=10)
-                        return None
-            values[o.dest] = items if o.multiple else (items[0] if items else None)
-        return values
 
     def services(self) -> Services:
         """Engine services for a run (``CheckContext.services``); area screens add their own."""
@@ -220,8 +174,12 @@ class ChecksScreen(ReportsWorkerErrors, Screen):
     RUN_ON_SUBMIT = True
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        if self.RUN_ON_SUBMIT and (event.input.id or "").startswith(("o-", "c-")):
+        if self.RUN_ON_SUBMIT and (event.input.id or "").startswith("c-"):  # the cluster form's lines
             event.stop()
+            self.action_run()
+
+    def on_option_form_submitted(self, message: OptionForm.Submitted) -> None:
+        if self.RUN_ON_SUBMIT:
             self.action_run()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
@@ -345,12 +303,3 @@ class ChecksScreen(ReportsWorkerErrors, Screen):
 
 def _escape(text: str) -> str:
     return text.replace("[", r"\[")
-
-
-def _split_values(o: CheckOption, raw: str) -> list[str]:
-    """The values typed in one input: the option's own splitter, else commas (multiple options)."""
-    if not o.multiple:
-        return [raw] if raw else []
-    if o.split is not None:
-        return o.split(raw)
-    return [p.strip() for p in raw.split(",") if p.strip()]

@@ -1,31 +1,27 @@
 """Client logs: point at the Webex app logs, run ``client.logs``, read the facts and the timeline.
 
-The same check as ``wxtriage logs`` and ``wxtriage run``; this screen only collects the path and
-the window, and draws the check's :class:`~checks.artifacts.LogSummary`: the extracted facts (with
-a button to copy them into the case) and the timeline of findings.
+The same check as ``wxtriage logs`` and ``wxtriage run``; its inputs (the logs, the window) are
+the checks screen's option form, and this screen draws the check's
+:class:`~checks.artifacts.LogSummary`: the extracted facts (with a button to copy them into the
+case) and the timeline of findings.
 """
 from __future__ import annotations
 
-from contextlib import ExitStack
-from pathlib import Path
+from dataclasses import replace
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.widgets import Button, DataTable, Input, Label, Markdown, Static
+from textual.widgets import Button, DataTable, Label, Markdown, Static
 
-from dataclasses import replace
-
-from checks.api import CheckOption
 from checks.artifacts import LogSummary, artifacts_of
-from checks.case import CaseFieldError, parse_time
+from checks.case import parse_time
 from checks.humanize import fmt_time
-from checks.evidence.logs import LogInputError, default_log_dirs, find_default_logs, open_source
 from checks.model import CheckResult, Finding
-from checks.paths import typed_path
 from checks.report import finding_markdown
 
 from .checks import ChecksScreen
+
 
 def window_line(d: LogSummary) -> str:
     """Which window the run used, where it came from and what it left out."""
@@ -44,24 +40,6 @@ class ClientLogsScreen(ChecksScreen):
         self.summary: LogSummary | None = None
         self.row_findings: dict[str, Finding] = {}
 
-    def compose_inputs(self) -> ComposeResult:
-        yield Label("Logs: folder, file, .zip or .tar.gz", classes="input-label")
-        yield Input(placeholder=self._default_hint(), id="o-logs", compact=True,
-                    tooltip="The user's Webex app log folder, or the zip/tar.gz they sent")
-        window = self.app.case.time_window if self.app.case else None
-        for name, edge in (("since", "start"), ("until", "end")):
-            value = getattr(window, edge, None) if window else None
-            yield Label(f"{name} (ISO time)", classes="input-label")
-            yield Input(placeholder=f"case window: {fmt_time(value)}" if value else "no limit",
-                        id=f"o-{name}", compact=True, tooltip=f"Overrides the case's time window ({name})")
-        # Another check in this checklist (a plugin) gets the generic cluster form and inputs.
-        if self._needs_cluster():
-            yield from self.compose_cluster_form()
-        yield from self.compose_option_inputs(self._other_options())
-
-    def _other_options(self) -> list[CheckOption]:
-        return [o for o in self._options() if o.name not in ("logs", "since", "until")]
-
     def compose_after_run(self) -> ComposeResult:
         yield Label("Facts from the logs", classes="section-title")
         yield Static("Run the check to read the client version, user and org.", id="facts", markup=False)
@@ -70,40 +48,10 @@ class ClientLogsScreen(ChecksScreen):
 
     def compose_extra_results(self) -> ComposeResult:
         yield Label("Timeline", classes="section-title", id="timeline-title")
-        yield DataTable(id="timeline", cursor_type="row", zebra_stripes=True)
-
-    def on_mount(self) -> None:
-        # Textual also calls ChecksScreen.on_mount (handlers run for every class in the MRO), after
-        # this one: the columns must exist before it shows the case's previous results.
-        self.query_one("#timeline", DataTable).add_columns("time", "finding", "where")
-
-    @staticmethod
-    def _default_hint() -> str:
-        dirs = default_log_dirs()
-        return f"default: {dirs[0]}" if dirs else "path to the logs (no Webex app on Linux)"
-
-    # Inputs ------------------------------------------------------------------------
-    def _option_values(self) -> dict[str, object] | None:
-        raw = self.query_one("#o-logs", Input).value.strip()
-        try:
-            path = typed_path(raw) if raw else find_default_logs()
-            with ExitStack() as stack:
-                open_source(path, stack)  # a bad path or archive: say so now, not as a crashed check
-        except LogInputError as exc:
-            self.notify(self.in_words(str(exc)), title="Logs", severity="error", timeout=10)
-            return None
-        values: dict[str, object] = {"logs": str(path)}
-        for name in ("since", "until"):
-            text = self.query_one(f"#o-{name}", Input).value.strip()
-            try:
-                values[name] = parse_time(text, name).isoformat() if text else None
-            except CaseFieldError as exc:
-                self.notify(self.in_words(str(exc)), title=name.capitalize(), severity="error")
-                return None
-        others = self._typed_option_values(self._other_options())
-        if others is None:
-            return None
-        return values | others
+        # Columns from the start: the checks screen shows the case's previous results on mount.
+        timeline: DataTable[str | Text] = DataTable(id="timeline", cursor_type="row", zebra_stripes=True)
+        timeline.add_columns("time", "finding", "where")
+        yield timeline
 
     # Results -----------------------------------------------------------------------
     def _show_result(self, r: CheckResult) -> None:

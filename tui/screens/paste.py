@@ -13,12 +13,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.timer import Timer
-from textual.widgets import Input, Label, Select, Static, TextArea
+from textual.widgets import Label, Static, TextArea
 
 from checks.api import CheckOption, GuidedStep, InputError
 from checks.redact import redact_pasted_text, safe_message
 from checks.textsafe import one_line
 
+from ..widgets.option_form import OptionForm
 from .checks import ChecksScreen
 
 RERUN_DELAY_S = 0.6  # wait for the paste to finish arriving before re-reading it
@@ -46,8 +47,8 @@ class PasteStepsScreen(ChecksScreen):
     def steps(self) -> list[GuidedStep]:
         return steps_for(self.selected_checks)
 
-    def _other_options(self) -> list[CheckOption]:
-        """Options no paste box serves: they get the generic inputs (a drop-down for a closed list)."""
+    def form_options(self) -> list[CheckOption]:
+        """Options no paste box serves: they get the option form (a drop-down for a closed list)."""
         served = {s.option for s in self.steps}
         return [o for o in self._options() if o.name not in served]
 
@@ -55,7 +56,7 @@ class PasteStepsScreen(ChecksScreen):
         yield Static("Run each command on the server and paste its output below. Every paste is "
                      "checked at once; the results on the right update.", id="paste-intro")
         # What the pastes leave open (the release, the platform, a plugin's inputs) comes first.
-        yield from self.compose_option_inputs(self._other_options())
+        yield self.option_form()
         for step in self.steps:
             with Vertical(classes="paste-step", id=f"step-{step.id}"):
                 yield Label(step.label, classes="section-title")
@@ -71,11 +72,8 @@ class PasteStepsScreen(ChecksScreen):
 
     # Pastes ------------------------------------------------------------------------
     @on(TextArea.Changed)
-    @on(Input.Submitted)
-    @on(Select.Changed)
-    def _schedule_rerun(self, event: TextArea.Changed | Input.Submitted | Select.Changed) -> None:
-        if not isinstance(event, TextArea.Changed) and not (event.control.id or "").startswith("o-"):
-            return  # the cluster form's own controls
+    @on(OptionForm.Changed)
+    def _schedule_rerun(self) -> None:
         if self._timer is not None:
             self._timer.stop()
         self._timer = self.set_timer(RERUN_DELAY_S, self._rerun)
@@ -115,7 +113,7 @@ class PasteStepsScreen(ChecksScreen):
                 continue
             status.update(f"✓ read ({len(text.splitlines())} lines)")
             _set(values, option, str(path))
-        others = self._typed_option_values(self._other_options())
+        others = self._form_values()
         if others is None:
             return None
         values.update(others)
