@@ -5,6 +5,7 @@
     python benchmarks/logs.py --engine re     # the pure-Python fallback (no google-re2)
     python benchmarks/logs.py --match-rate 0.5   # dense: half the lines match a rule (an app
                                                  # retrying a failing token fetch all day)
+    python benchmarks/logs.py --match-rate 0.0005,0.5   # both goals, one after the other
 
 It writes rotated desktop logs plus a mobile log into a temporary folder (removed afterwards unless
 --keep), warms the page cache, then times each tool --repeat times, alternating (median of the runs; the CPU
@@ -129,6 +130,68 @@ def children_cpu() -> float:
     return r.ru_utime + r.ru_stime
 
 
+def rates(text: str) -> list[float]:
+    """``--match-rate`` values: one share, or several separated by commas."""
+    try:
+        out = [float(x) for x in text.split(",") if x.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a share or a list of shares: {text!r}") from None
+    if not out or any(not 0 < r <= 1 for r in out):
+        raise argparse.ArgumentTypeError(f"each match rate must be in (0, 1]: {text!r}")
+    return out
+
+
+def measure(folder: Path, match_rate: float, args: argparse.Namespace, grep: str) -> str:
+    """Generate logs of ``match_rate`` under ``folder``, time both tools, print the figures and
+    return a one-line summary."""
+    t0 = time.perf_counter()
+    files = generate(folder, args.size_mb, match_rate=match_rate)
+    total = sum(f.stat().st_size for f in files)
+    mb = total / 1e6
+    print(f"match rate {match_rate:g}; generated {len(files)} files, {mb:.0f} MB in {time.perf_counter() - t0:.1f} s under {folder}")
+    pats = folder / "patterns.ere"
+    pats.write_text("\n".join(to_ere(p) for p in load_patterns().raw.values()) + "\n")
+    cmd = [grep, "-c", "-E", "-i", "-f", str(pats), *map(str, files)]
+
+    def run_grep(locale: str) -> int:
+        env = dict(os.environ, LC_ALL=locale)
+        p = subprocess.run(cmd, capture_output=True, text=True, check=False, env=env)
+        if p.returncode > 1:
+            raise SystemExit(f"grep failed: {p.stderr.strip()}")
+        return sum(int(line.rsplit(":", 1)[1]) for line in p.stdout.splitlines())
+
+    run_grep("C")  # warm the page cache for both tools
+    g_runs: list[tuple[float, float]] = []
+    s_runs: list[tuple[float, float]] = []
+    for _ in range(max(1, args.repeat)):  # alternate, so a burst of load hits both tools alike
+        g_wall, g_cpu, g_lines = timed(lambda: run_grep("C"), children_cpu)
+        g_runs.append((g_wall, g_cpu))
+        s_wall, s_cpu, scan = timed(lambda: scan_logs(folder, engine=args.engine), time.process_time)
+        s_runs.append((s_wall, s_cpu))
+    g_time, g_cpu = (statistics.median(r[i] for r in g_runs) for i in (0, 1))
+    s_time, s_cpu = (statistics.median(r[i] for r in s_runs) for i in (0, 1))
+    hits = sum(s.count for s in scan.stats.values())  # type: ignore[union-attr]
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs; medians of {len(s_runs)} runs")
+    print(f"grep -c -E -i, C locale ({len(load_patterns().raw)} patterns): {g_time:.2f} s, "
+          f"{mb / g_time:.0f} MB/s, CPU {g_cpu:.2f} s, {g_lines} matching lines "
+          f"({g_lines / max(1, scan.lines):.1%} of the lines)")  # type: ignore[union-attr]
+    print(f"wxtriage scan (engine {scan.engine}): {s_time:.2f} s, {mb / s_time:.0f} MB/s, "  # type: ignore[union-attr]
+          f"CPU {s_cpu:.2f} s, {scan.lines} lines, {hits} rule matches in {len(scan.stats)} groups, "  # type: ignore[union-attr]
+          f"peak RSS {rss:.0f} MB")
+    ratio = s_time / g_time
+    verdict = "OK" if ratio <= 5 else "over the goal"
+    print(f"ratio wxtriage/grep (C locale): {ratio:.2f}x wall, {s_cpu / g_cpu:.2f}x CPU (goal: <= 5x) -> {verdict}")
+    print("runs (wall s, wxtriage/grep): " + ", ".join(f"{s:.2f}/{g:.2f}" for (s, _), (g, _) in zip(s_runs, g_runs)))
+    if args.utf8_grep:
+        u_time = statistics.median(timed(lambda: run_grep("C.UTF-8"), children_cpu)[0]
+                                   for _ in range(max(1, args.repeat)))
+        print(f"grep -c -E -i, C.UTF-8 locale: {u_time:.2f} s, {mb / u_time:.0f} MB/s; "
+              f"ratio wxtriage/grep (UTF-8): {s_time / u_time:.2f}x (for comparison; goal <= 5x)")
+    return (f"match rate {match_rate:g}: {ratio:.2f}x wall, {s_cpu / g_cpu:.2f}x CPU "
+            f"({s_time:.2f} s vs grep {g_time:.2f} s, {mb:.0f} MB; goal <= 5x) -> {verdict}")
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--size-mb", type=int, default=500, help="how much log to generate (default 500)")
@@ -136,8 +199,9 @@ def main() -> int:
     ap.add_argument("--keep", action="store_true", help="keep the generated logs")
     ap.add_argument("--engine", choices=("auto", "re", "re2"), default="auto", help="prefilter engine")
     ap.add_argument("--repeat", type=int, default=3, help="timed runs per tool; the median counts (default 3)")
-    ap.add_argument("--match-rate", type=float, default=1 / 2000,
-                    help="share of entries a rule matches (default 1/2000, sparse; 0.5 is dense)")
+    ap.add_argument("--match-rate", type=rates, default=[1 / 2000],
+                    help="share of entries a rule matches (default 1/2000, sparse; 0.5 is dense); several "
+                         "separated by commas are measured one after the other (0.0005,0.5: both goals)")
     ap.add_argument("--utf8-grep", action="store_true",
                     help="also time grep in the C.UTF-8 locale (slow on dense logs; for comparison)")
     args = ap.parse_args()
@@ -146,53 +210,20 @@ def main() -> int:
         print("grep not found: cannot compute the ratio", file=sys.stderr)
         return 2
     folder = args.dir or Path(tempfile.mkdtemp(prefix="wxtriage-logs-bench-"))
+    summaries: list[str] = []
     try:
-        t0 = time.perf_counter()
-        files = generate(folder, args.size_mb, match_rate=args.match_rate)
-        total = sum(f.stat().st_size for f in files)
-        mb = total / 1e6
-        print(f"match rate {args.match_rate:g}; generated {len(files)} files, {mb:.0f} MB in {time.perf_counter() - t0:.1f} s under {folder}")
-        pats = folder / "patterns.ere"
-        pats.write_text("\n".join(to_ere(p) for p in load_patterns().raw.values()) + "\n")
-        cmd = [grep, "-c", "-E", "-i", "-f", str(pats), *map(str, files)]
-
-        def run_grep(locale: str) -> int:
-            env = dict(os.environ, LC_ALL=locale)
-            p = subprocess.run(cmd, capture_output=True, text=True, check=False, env=env)
-            if p.returncode > 1:
-                raise SystemExit(f"grep failed: {p.stderr.strip()}")
-            return sum(int(line.rsplit(":", 1)[1]) for line in p.stdout.splitlines())
-
-        run_grep("C")  # warm the page cache for both tools
-        g_runs: list[tuple[float, float]] = []
-        s_runs: list[tuple[float, float]] = []
-        for _ in range(max(1, args.repeat)):  # alternate, so a burst of load hits both tools alike
-            g_wall, g_cpu, g_lines = timed(lambda: run_grep("C"), children_cpu)
-            g_runs.append((g_wall, g_cpu))
-            s_wall, s_cpu, scan = timed(lambda: scan_logs(folder, engine=args.engine), time.process_time)
-            s_runs.append((s_wall, s_cpu))
-        g_time, g_cpu = (statistics.median(r[i] for r in g_runs) for i in (0, 1))
-        s_time, s_cpu = (statistics.median(r[i] for r in s_runs) for i in (0, 1))
-        hits = sum(s.count for s in scan.stats.values())  # type: ignore[union-attr]
-        rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs; medians of {len(s_runs)} runs")
-        print(f"grep -c -E -i, C locale ({len(load_patterns().raw)} patterns): {g_time:.2f} s, "
-              f"{mb / g_time:.0f} MB/s, CPU {g_cpu:.2f} s, {g_lines} matching lines")
-        print(f"wxtriage scan (engine {scan.engine}): {s_time:.2f} s, {mb / s_time:.0f} MB/s, "  # type: ignore[union-attr]
-              f"CPU {s_cpu:.2f} s, {scan.lines} lines, {hits} rule matches in {len(scan.stats)} groups, "  # type: ignore[union-attr]
-              f"peak RSS {rss:.0f} MB")
-        ratio = s_time / g_time
-        print(f"ratio wxtriage/grep (C locale): {ratio:.2f}x wall, {s_cpu / g_cpu:.2f}x CPU "
-              f"(goal: <= 5x) -> {'OK' if ratio <= 5 else 'over the goal'}")
-        print("runs (wall s, wxtriage/grep): " + ", ".join(f"{s:.2f}/{g:.2f}" for (s, _), (g, _) in zip(s_runs, g_runs)))
-        if args.utf8_grep:
-            u_time = statistics.median(timed(lambda: run_grep("C.UTF-8"), children_cpu)[0]
-                                       for _ in range(max(1, args.repeat)))
-            print(f"grep -c -E -i, C.UTF-8 locale: {u_time:.2f} s, {mb / u_time:.0f} MB/s; "
-                  f"ratio wxtriage/grep (UTF-8): {s_time / u_time:.2f}x (for comparison; goal <= 5x)")
+        for n, rate in enumerate(args.match_rate):
+            sub = folder if len(args.match_rate) == 1 else folder / f"rate-{n}"
+            sub.mkdir(parents=True, exist_ok=True)
+            summaries.append(measure(sub, rate, args, grep))
+            if not args.keep and not args.dir and sub != folder:
+                shutil.rmtree(sub, ignore_errors=True)  # room for the next size on a small disk
+            print()
     finally:
         if not args.keep and not args.dir:
             shutil.rmtree(folder, ignore_errors=True)
+    if len(summaries) > 1:
+        print("summary:\n  " + "\n  ".join(summaries))
     return 0
 
 

@@ -331,3 +331,15 @@ def test_entries_tested_together_give_the_same_findings(tmp_path, monkeypatch, c
         assert sum(taken) > 1000  # most generic and SIP matches went through the entry batches
     assert ref["stats"]["sip_registration"][0] > 500
     assert sum(v[0] for k, v in ref["stats"].items() if k.startswith("other_error:")) > 1000
+
+
+@SETTINGS
+@given(seed=st.integers(0, 2**32 - 1), n=st.integers(0, 40), mix=st.integers(1, len(HEAD_SHAPES)),
+       junk=st.lists(st.binary(max_size=30), max_size=3))
+def test_all_start_entries_is_a_match_per_line(seed, n, mix, junk):
+    """The one-comparison test that every counted line starts its entry says what TS_START_RE says
+    line by line, for one shape, mixed shapes, cut-short lines and lines without a timestamp."""
+    rng = random.Random(seed)
+    heads = _heads(rng, rng.sample(HEAD_SHAPES, mix), n) + [j.replace(b"\n", b" ") for j in junk]
+    rng.shuffle(heads)
+    assert LM.all_start_entries(heads) == all(LM.TS_START_RE.match(h) for h in heads)

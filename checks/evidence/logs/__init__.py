@@ -6,7 +6,7 @@ runs ONE combined prefilter regex (RE2 when available, else Python ``re``) over 
 the rare lines the prefilter hits are decoded and checked against the individual catalog
 patterns (``catalog/client_log_rules.toml``). Where matches are dense, RE2's pattern set says per
 line which patterns match, and a finding that holds its excerpts counts its further matches a
-chunk at a time. Undecodable bytes become U+FFFD, binary files are skipped with a note, and every
+chunk at a time (entry-wide tests too run over a chunk's entries at once, on plain ASCII text). Undecodable bytes become U+FFFD, binary files are skipped with a note, and every
 excerpt goes through the shared :class:`~checks.redact.Redactor`.
 
 Times without a zone (the mobile shape, some desktop lines) are compared with the time window as

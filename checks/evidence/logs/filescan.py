@@ -1,15 +1,17 @@
 """Scanning one log file's chunks: counts, the prefilter's candidate lines, and the match-dense
-path where RE2's pattern set classifies every line and saturated findings are counted in batches."""
+path where RE2's pattern set classifies every line and saturated findings are counted in batches
+(lines one plain rule decides by their answer alone, lines a rule with an entry-wide test decides
+after testing all such entries of the chunk together)."""
 from __future__ import annotations
 
 import bisect
 import re
-from operator import itemgetter
+from itertools import compress
 from typing import TYPE_CHECKING, Any, Callable
 
 from .chunks import _last_entry_start
 from .model import (MAX_FACT_VALUES, MAX_HITS_PER_RULE, MOBILE_RE, TS_AFTER_NL_RE, TS_START_RE, LogFileInfo,
-                    _ENTRY_NL_RE, count_hit, count_hits, parse_log_time)
+                    _ENTRY_NL_RE, all_start_entries, count_hit, count_hits, parse_log_time)
 from .patterns import Rule, _Plan, plain_bytes
 
 if TYPE_CHECKING:
@@ -38,7 +40,7 @@ class _FileScanner:
         self.last_entry_key: dict[str, int] = {}
         self.open_last_line = False
         #: pattern-set answer -> the rule whose finding its lines now only count (see _only_counts)
-        self.counted: dict[tuple[int, ...], str] = {}
+        self.counted: dict[bytes, str] = {}
 
     def active_keys(self) -> list[str]:
         keys = [f"rule:{r.key}" for r in self.s.patterns.rules]
@@ -143,13 +145,13 @@ class _FileScanner:
         not_plain = None if mbody.isascii() and not mbody.translate(None, _PLAIN_BYTES) else _NOT_PLAIN.search
         res = self.s.result
         assert res is not None
-        # Only the matching lines' answers are kept (the empty ones are dropped in C, so a chunk's
-        # worth of lists never lives long enough to wake the garbage collector).
-        # (typeshed's filter() cannot type itemgetter as the predicate; the types are int, list[int])
-        found = list(filter(itemgetter(1), enumerate(map(line_set.Match, mlines))))  # type: ignore[arg-type]
-        hits: list[int] = list(map(itemgetter(0), found))  # the matching lines
-        keys: list[tuple[int, ...]] = list(map(tuple, map(itemgetter(1), found)))
-        del found
+        # Each line's answer as bytes (pattern indices < 256): the answer lists die at once, and
+        # bytes are not tracked by the garbage collector (a chunk's worth of lists or tuples would
+        # wake it again and again); a line without a match gives the shared empty bytes.
+        answers = list(map(bytes, map(line_set.Match, mlines)))
+        hits = list(compress(range(len(answers)), answers))  # the matching lines
+        keys = list(compress(answers, answers))
+        del answers
         # rule key -> lines (indices, in order) that only bump its counter, counted at the end
         batches: dict[str, list[int]] = {}
         todo = hits
@@ -161,7 +163,8 @@ class _FileScanner:
                 heads = [mlines[i] for i in idx]
                 # A counted line starts its own entry (so no earlier line counted that entry) and
                 # is plain; the rare other line goes through _line with the rest.
-                misfits = [i for i, ok in zip(idx, map(TS_START_RE.match, heads)) if ok is None]
+                misfits = [] if all_start_entries(heads) else \
+                    [i for i, ok in zip(idx, map(TS_START_RE.match, heads)) if ok is None]
                 if not_plain is not None:
                     misfits += [i for i, bad in zip(idx, map(not_plain, heads)) if bad is not None]
                 if misfits:
@@ -191,8 +194,8 @@ class _FileScanner:
             count_hits(res.stats[stats_key], self.info.name, heads, lines_before + idx[-1] + 1)
 
     def _dense_entries(self, lines: list[bytes], mlines: list[bytes], hits: list[int], todo: list[int],
-                       todo_keys: list[tuple[int, ...]], out: dict[str, tuple[list[int], list[bytes]]]
-                       ) -> tuple[list[int], list[tuple[int, ...]]]:
+                       todo_keys: list[bytes], out: dict[str, tuple[list[int], list[bytes]]]
+                       ) -> tuple[list[int], list[bytes]]:
         """Matching lines of a plain dense chunk that one rule with an entry-wide test (require,
         exclude, a generic rule's code) decides, once that finding holds its excerpts: the tests run
         over all such entries at once and the matches go into ``out`` to be counted. A line qualifies
@@ -204,14 +207,14 @@ class _FileScanner:
         assert res is not None
         plans, done, ts_start = pf.plans, self.done_facts, TS_START_RE.match
         n = len(mlines)
-        groups: dict[tuple[int, ...], list[int]] = {}
+        groups: dict[bytes, list[int]] = {}
         for i, key in zip(todo, todo_keys):
             group = groups.get(key)
             if group is None:
                 groups[key] = [i]
             else:
                 group.append(i)
-        keep: list[tuple[int, tuple[int, ...]]] = []  # (line, its answer) for _dense_in_order
+        keep: list[tuple[int, bytes]] = []  # (line, its answer) for _dense_in_order
         # rule key -> (matching line, its entry's first line, the line after the entry)
         cands: dict[str, list[tuple[int, int, int]]] = {}
         rules: dict[str, Rule] = {}
@@ -226,8 +229,13 @@ class _FileScanner:
             rules[rule.key] = rule
             found = cands.setdefault(rule.key, [])
             # Most entries are one line: it and the next one start with a timestamp.
-            starts = list(map(ts_start, [mlines[i] for i in group]))
-            nexts = list(map(ts_start, [mlines[i + 1] if i + 1 < n else b"" for i in group]))
+            heads = [mlines[i] for i in group]
+            next_heads = [mlines[i + 1] if i + 1 < n else b"" for i in group]
+            if ts_start(heads[0]) is not None and all_start_entries(heads) and all_start_entries(next_heads):
+                found += [(i, i, i + 1) for i in group]
+                continue
+            starts = list(map(ts_start, heads))
+            nexts = list(map(ts_start, next_heads))
             found += [(i, i, i + 1) for i, a, b in zip(group, starts, nexts) if a is not None and b is not None]
             for i in [i for i, a, b in zip(group, starts, nexts) if a is None or b is None]:
                 first = i  # the entry's first line, as _entry finds it (at most 200 lines back)
@@ -286,7 +294,7 @@ class _FileScanner:
         return [i for i, _ in keep], [key for _, key in keep]
 
     def _dense_in_order(self, chunk: bytes, start: int, lines: list[bytes], mlines: list[bytes], lines_before: int,
-                        todo: list[int], todo_keys: list[tuple[int, ...]], not_plain: Callable[[bytes], Any] | None,
+                        todo: list[int], todo_keys: list[bytes], not_plain: Callable[[bytes], Any] | None,
                         batches: dict[str, list[int]]) -> None:
         """The matching lines of a dense chunk that are not only counted, in order; a line whose
         answer becomes counted on the way joins its rule's batch."""

@@ -215,6 +215,22 @@ _DIGITS_TO_0 = bytes.maketrans(b"0123456789", b"0" * 10)
 _SORTABLE_SHAPES = (b"0000-00-00T00:00:00.000Z", b"0000-00-00 00:00:00.000 ")
 
 
+#: Two texts of an entry-starting timestamp (digits as "0"), desktop and mobile.
+_TS_TEMPLATES = (b"0000-00-00T00:00:00", b"0000-00-00 00:00:00")
+
+
+def all_start_entries(heads: list[bytes]) -> bool:
+    """Whether every line of ``heads`` starts with a timestamp (``TS_START_RE``); one comparison
+    when they share the desktop or the mobile shape (the usual case), else a match per line."""
+    if not heads:
+        return True
+    for template in _TS_TEMPLATES:
+        n = len(template)
+        if b"\n".join([h[:n] for h in heads]).translate(_DIGITS_TO_0) == b"\n".join([template] * len(heads)):
+            return True
+    return None not in map(TS_START_RE.match, heads)
+
+
 def _time_range(heads: list[bytes]) -> tuple[_dt.datetime | None, _dt.datetime | None]:
     """Earliest and latest time of lines (as :func:`parse_log_time` reads each), parsing two lines
     instead of all when every line has the same sortable shape, the usual case."""

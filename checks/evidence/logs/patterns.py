@@ -267,7 +267,7 @@ class Prefilter:
         #: RE2 pattern set of every fact and rule trigger (facts first, in catalog order), for
         #: match-dense chunks; ``plans`` maps its answer for a line to the facts and rules to apply.
         self.line_set: Any | None = None
-        self.plans: dict[tuple[int, ...], _Plan] = {}
+        self.plans: dict[bytes, _Plan] = {}
         self._patterns = patterns
         #: the entry-wide and extraction regexes, with their cheaper tests on plain text
         self.require: dict[str, PlainSearch] = {}
@@ -281,8 +281,9 @@ class Prefilter:
             self.line_set = _pattern_set(mod, [f.pattern.pattern for f in patterns.facts]
                                          + [r.trigger.pattern for r in patterns.rules])
 
-    def plan(self, key: tuple[int, ...]) -> "_Plan":
-        """The facts and rules (in catalog order) of a set answer: its pattern indices, any order."""
+    def plan(self, key: bytes) -> "_Plan":
+        """The facts and rules (in catalog order) of a set answer: its pattern indices (as bytes),
+        in any order."""
         assert self._patterns is not None
         ids = sorted(key)
         nf = len(self._patterns.facts)
@@ -338,6 +339,8 @@ class _Plan:
 
 def _pattern_set(mod: Any, patterns: list[str]) -> Any | None:
     """A compiled RE2 set of ``patterns`` (case-insensitive), or None if RE2 refuses one."""
+    if len(patterns) > 256:
+        return None  # the dense path keeps a line's answer as bytes, one per pattern index
     try:
         opts = mod.Options()
         opts.max_mem = 64 << 20  # room for the DFA of 17 patterns, so a set match never gives up
