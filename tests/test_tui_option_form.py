@@ -6,14 +6,18 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.app import App, ComposeResult
-from textual.widgets import Checkbox, Input, Label, Select
+from textual.widgets import Checkbox, Input, Label, Select, TextArea
 
 from checks.api import Check, CheckContext, CheckOption, InputError
 from checks.registry import Registry
 from tui.app import make_app
+from tui.demo import DEMO_CASE_ID, demo_app
 from tui.screens.checks import ChecksScreen
+from tui.screens.paste import PasteStepsScreen
 from tui.screenshots import wait_for_run
 from tui.widgets.option_form import OptionForm
+
+from . import bwfixtures as fx
 
 SIZE = (120, 36)
 
@@ -138,3 +142,29 @@ async def test_on_the_checks_screen_a_bad_value_is_one_line_and_good_values_reac
         await wait_for_run(pilot)
         assert OptionsCheck.seen == [{"loud": True, "platform": "xsp", "ca_file": str(ca), "pin": [],
                                       "tag": ["x", "y"]}]
+
+
+async def test_the_paste_screen_runs_again_when_an_option_changes(tmp_path: Path) -> None:
+    """The paste screen listens to the form's Changed message: a choice picked (or enter in a
+    line) runs the checks again with the new value, as a paste does."""
+    app = demo_app(tmp_path / "ws")
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_case(DEMO_CASE_ID)
+        app.action_area("blf")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, PasteStepsScreen)
+        screen.query_one("#p-as_patches", TextArea).load_text(fx.listpatch(fx.BLF["R23"]))
+        await wait_for_run(pilot)
+        assert screen._run_options["xsp_platform"] is None
+        screen.query_one("#o-xsp_platform", Select).value = "adp"
+        await pilot.pause()
+        assert screen._timer is not None  # the re-run is scheduled, as after a paste
+        await wait_for_run(pilot)
+        assert screen._run_options["xsp_platform"] == "adp"
+        release = screen.query_one("#o-release", Input)
+        release.value = "R24"
+        release.focus()
+        await pilot.press("enter")
+        await wait_for_run(pilot)
+        assert screen._run_options["release"] == "R24"
