@@ -94,7 +94,7 @@ async def test_har_given_to_the_live_session_checks_screen_is_in_the_bundle(tmp_
     from checks.bundle import export_case_bundle
     from tui.demo import DEMO_CASE_ID, demo_app
 
-    from .test_tui_paste import wait_status
+    from .tui_helpers import wait_for_run
 
     har = hf.seed_har(tmp_path / "live.har")
     app = demo_app(tmp_path / "ws")
@@ -104,7 +104,7 @@ async def test_har_given_to_the_live_session_checks_screen_is_in_the_bundle(tmp_
         await pilot.pause()
         app.screen.query_one("#o-har", Input).value = f'"{har}"'  # quoted, as pasted
         await pilot.press("ctrl+r")
-        assert "done" in await wait_status(pilot)
+        assert (await wait_for_run(pilot)).startswith("done")
         done = export_case_bundle(app.store, DEMO_CASE_ID, tmp_path / "b.zip")
     assert verify_bundle(done.path) == []
     with zipfile.ZipFile(done.path) as zf:

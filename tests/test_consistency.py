@@ -194,6 +194,8 @@ async def test_tui_shows_the_har_mismatch_and_offers_found_facts(tmp_path):
     from tui.screens.bundle import BundleScreen
     from tui.screens.case import CaseScreen
 
+    from .tui_helpers import workers_done
+
     log = _logs(tmp_path, LOG_LINES)
     seed = hf.seed_har(tmp_path / "seed.har")
     app = demo_app(tmp_path / "ws")
@@ -201,10 +203,8 @@ async def test_tui_shows_the_har_mismatch_and_offers_found_facts(tmp_path):
     async with app.run_test(size=(100, 30), notifications=True) as pilot:
         app.open_case(case.id)
         app.action_har(str(seed))
-        for _ in range(100):
-            await pilot.pause(0.05)
-            if app.screen.analysis is not None:
-                break
+        await workers_done(pilot)
+        assert app.screen.analysis is not None
         ol = app.screen.query_one("#har-findings", OptionList)
         labels = [str(ol.get_option_at_index(i).prompt) for i in range(ol.option_count)]
         assert any("har.case.mismatch" in lbl and "does not match the case" in lbl for lbl in labels)

@@ -16,7 +16,8 @@ from checks.bundle import export_case_bundle
 from checks.playbooks import Walk, load_playbooks, rank
 from checks.runner import run_one
 from checks.store import CaseStore
-from tests.test_tui_playbooks import SIZE, Walker, _app, _goal, _open
+from tests.test_tui_playbooks import SIZE, _app, _goal, _walk
+from tests.tui_helpers import wait_for_run
 from tests.user_csv_fixtures import CH_HEADER, controlhub_rows, status_rows, write_csv
 
 BOOKS = load_playbooks()
@@ -112,14 +113,12 @@ def test_the_untrusted_email_playbook_branches_on_the_status_export(tmp_path: Pa
 # ----------------------------------------------------------------------------- in the TUI
 async def test_seed_001_licence_not_assigned_reaches_its_verdict(tmp_path: Path) -> None:
     src = write_csv(tmp_path / "exported users.csv", controlhub_rows("WAHR", "FALSCH"), "utf-8-sig", ";")
-    async with _app(tmp_path).run_test(size=SIZE) as pilot:
-        w = Walker(pilot)
-        screen = await _open(w, "users are not auto-assigned a webex calling licence")
+    async with _walk(tmp_path, "users are not auto-assigned a webex calling licence") as (w, screen):
         assert screen.playbook.id == "calling-licence-not-assigned"
         await w.press("2", "1")  # added by an admin; a template covers them
         await w.type(str(src))
         await w.press("enter")
-        await w.until_step("verdict-no-number")
+        await w.at_step("verdict-no-number")
         _goal(w, 4)
         labels = [str(n.label) for n in screen.query_one("#pb-findings").root.children[0].children]
         assert any("no phone number" in label for label in labels), labels
@@ -132,20 +131,16 @@ async def test_seed_001_licence_not_assigned_reaches_its_verdict(tmp_path: Path)
 
 async def test_seed_003_untrusted_email_users_reach_their_verdict(tmp_path: Path) -> None:
     src = write_csv(tmp_path / "user-status.csv", status_rows(), "utf-16", "\t")
-    async with _app(tmp_path).run_test(size=SIZE) as pilot:
-        w = Walker(pilot)
-        screen = await _open(w, "users provisioned with untrusted emails are stuck")
+    async with _walk(tmp_path, "users provisioned with untrusted emails are stuck") as (w, screen):
         await w.press("1", "1", "1")  # untrusted flow; retried; template settings right
         await w.type(str(src))
         await w.press("enter")
-        await w.until_step("verdict-errors")
+        await w.at_step("verdict-errors")
         _goal(w, 5)
 
 
 async def test_seed_004_error_2017_without_a_har_reaches_its_verdict(tmp_path: Path) -> None:
-    async with _app(tmp_path).run_test(size=SIZE) as pilot:
-        w = Walker(pilot)
-        screen = await _open(w, "2017")
+    async with _walk(tmp_path, "2017") as (w, screen):
         assert screen.playbook.id == "attach-existing-org-2017"
         await w.press("1", "1", "1", "2")  # error 2017; approval needed; toggle on; not approved yet
         assert screen.walk.transcript.current == "verdict-approval"
@@ -155,9 +150,7 @@ async def test_seed_004_error_2017_without_a_har_reaches_its_verdict(tmp_path: P
 async def test_a_wrong_file_at_the_csv_step_gets_a_visible_message(tmp_path: Path) -> None:
     bad = tmp_path / "notes.csv"
     bad.write_text("Name,Age\nAna,3\n", encoding="utf-8")
-    async with _app(tmp_path).run_test(size=SIZE) as pilot:
-        w = Walker(pilot)
-        screen = await _open(w, "users are not auto-assigned a webex calling licence")
+    async with _walk(tmp_path, "users are not auto-assigned a webex calling licence") as (w, screen):
         await w.press("2", "1")
         await w.type(str(bad))
         await w.press("enter")
@@ -199,9 +192,7 @@ def test_the_bundle_carries_the_users_to_fix_not_the_export(tmp_path: Path) -> N
     ("adding webex for broadworks to an existing org fails", ("2",), "verdict-new-org"),
 ])
 async def test_the_management_playbooks_reach_their_verdicts(tmp_path: Path, words: str, keys, verdict: str) -> None:
-    async with _app(tmp_path).run_test(size=SIZE) as pilot:
-        w = Walker(pilot)
-        screen = await _open(w, words)
+    async with _walk(tmp_path, words) as (w, screen):
         await w.press(*keys)
         assert screen.walk.transcript.current == verdict
         _goal(w, 1 + len(keys))
@@ -212,13 +203,11 @@ async def test_the_management_playbooks_reach_their_verdicts(tmp_path: Path, wor
 async def test_flowthrough_reads_the_pasted_patches(tmp_path: Path) -> None:
     from tui.demo import DEMO_BLF_PASTES
 
-    async with _app(tmp_path).run_test(size=SIZE) as pilot:
-        w = Walker(pilot)
-        screen = await _open(w, "flowthrough creates no users")
+    async with _walk(tmp_path, "flowthrough creates no users") as (w, screen):
         await w.press("1", "1", "1", "1")  # waited; flowthrough; URL reachable; account right
         await w.paste(DEMO_BLF_PASTES["as_patches"])
         await w.press("ctrl+s")
-        await w.until_step("verdict-patch")
+        await w.at_step("verdict-patch")
         _goal(w, 6)
         assert screen.walk.record("server-check").state == "failed"
 
@@ -254,10 +243,7 @@ async def test_the_provisioning_checklist_takes_a_user_export(tmp_path: Path) ->
         assert not app.store.latest_results(app.case.id)  # refused before running: not a file
         box.value = str(src)
         await pilot.press("ctrl+r")
-        for _ in range(100):
-            await pilot.pause(0.1)
-            if any(r.check_id == "users.csv" for r in app.store.latest_results(app.case.id)):
-                break
+        assert (await wait_for_run(pilot)).startswith("done")
         result = next(r for r in app.store.latest_results(app.case.id) if r.check_id == "users.csv")
         assert result.status.value == "fail"
         assert "users.status.summary" in {f.code for f in result.findings}

@@ -121,7 +121,7 @@ async def test_empty_timeline_takes_paging_keys(tmp_path: Path) -> None:
     from tui.screens.client_logs import ClientLogsScreen
 
     from .test_client_logs import token_failure_logs
-    from .test_tui_paste import wait_status
+    from .tui_helpers import wait_for_run
 
     app = demo_app(tmp_path / "ws")
     async with app.run_test(size=(120, 36), notifications=True) as pilot:
@@ -146,7 +146,8 @@ async def test_empty_timeline_takes_paging_keys(tmp_path: Path) -> None:
         screen.query_one("#o-until", Input).value = "2026-11-20T14:00:09Z"
         screen.query_one("#o-logs", Input).focus()
         await pilot.press("ctrl+r")
-        assert "1 warn" in await wait_status(pilot)
+        status = await wait_for_run(pilot)
+        assert status.startswith("done") and "1 warn" in status
         assert timeline.row_count == 0
         timeline.focus()
         await pilot.press("pagedown", "end", "enter", "pageup")

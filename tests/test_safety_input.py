@@ -263,6 +263,8 @@ async def test_tui_shows_an_internal_error_in_one_line_and_keeps_running(tmp_pat
     from tui.screens import har as har_screen
     from tui.screens.home import HomeScreen
 
+    from .tui_helpers import workers_done
+
     def boom(*a, **k):  # the screen's own worker fails (a check that crashes is an error result)
         raise RuntimeError(f"parser fell over on token={hf.REFRESH}")
 
@@ -273,10 +275,7 @@ async def test_tui_shows_an_internal_error_in_one_line_and_keeps_running(tmp_pat
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
         app.action_har(str(src))
-        for _ in range(200):
-            await pilot.pause(0.05)
-            if app.internal_error:
-                break
+        await workers_done(pilot)
         line = app.internal_error
         assert line.startswith("internal error: RuntimeError") and "please report it" in line
         assert hf.REFRESH not in line and "\n" not in line

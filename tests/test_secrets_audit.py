@@ -151,6 +151,7 @@ def test_password_column_and_passcode_of_pasted_cli_output_are_redacted():
 async def test_tui_never_shows_or_saves_planted_secrets(tmp_path: Path):
     from textual.widgets import Input, Label, TextArea
 
+    from tests.tui_helpers import wait_for_run
     from tui.app import make_app
     from tui.screens.paste import PasteStepsScreen
 
@@ -177,10 +178,7 @@ async def test_tui_never_shows_or_saves_planted_secrets(tmp_path: Path):
         shown = " ".join(i.value for i in app.screen.query(Input))
         assert not _has_planted(shown) and "xsp.example.com" in shown
         await pilot.click("#run")
-        for _ in range(200):
-            await pilot.pause(0.05)
-            if app.store.latest_results(app.case.id):
-                break
+        assert (await wait_for_run(pilot)).startswith("done")
         codes = {f.code for r in app.store.latest_results(app.case.id) for f in r.findings}
         assert {"url.credentials_in_url", "url.query_or_fragment"} <= codes
         assert not _has_planted(app.export_screenshot())
@@ -191,10 +189,7 @@ async def test_tui_never_shows_or_saves_planted_secrets(tmp_path: Path):
         assert isinstance(app.screen, PasteStepsScreen)
         app.screen.query_one("#p-as_patches", TextArea).load_text(LIST_PASTE)
         saved = Path(app.store.path).parent / "pastes" / app.case.id / "as_patches.txt"
-        for _ in range(100):
-            await pilot.pause(0.05)
-            if saved.exists():
-                break
+        await wait_for_run(pilot)  # the paste is saved when its re-run reads it
         assert saved.exists() and "S3CRET" not in saved.read_text() and "ap368814" in saved.read_text()
     assert KEYRING_PW.encode() not in _store_bytes(app.store)
 
@@ -211,11 +206,12 @@ def test_inventory_json_never_prints_url_credentials(tmp_path, capsys):
 
 
 async def test_tui_har_error_line_never_echoes_url_credentials(tmp_path: Path):
-    from tests.test_tui_har import _wait_status
+    from tests.tui_helpers import har_status
     from tui.demo import demo_app
     app = demo_app(tmp_path / "ws")
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
         app.action_har(f"https://admin:{URL_PW}@xsp.example.com/cap.har")  # a URL where a file belongs
-        status = await _wait_status(pilot, "cap.har")
+        status = await har_status(pilot)
+        assert "cap.har" in status
         assert URL_PW not in status and "<redacted:" in status

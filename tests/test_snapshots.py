@@ -7,23 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from tui.demo import DEMO_CASE_ID, demo_app
-from tui.screenshots import markdown_settled, steady_cursors, type_symptom, wait_for_run, walk_status_400
+from tui.screenshots import type_symptom, wait_for_run, walk_status_400
 
-SIZE = (120, 36)
-
-
-async def steady(pilot) -> None:
-    """Last step before every picture: a blinking cursor would make it depend on timing, and a
-    screen that moves the focus after its first refresh (the case form) must have done so — on
-    a busy machine that comes a few frames later."""
-    for _ in range(40):
-        await pilot.pause()
-        if pilot.app.focused is not None:
-            break
-        await pilot.pause(0.05)
-    await markdown_settled(pilot)
-    steady_cursors(pilot.app)
-    await pilot.pause()
+from .tui_helpers import SIZE, SMALL, on_demo_case, steady
 
 
 def test_home(snap_compare, tmp_path: Path):
@@ -31,23 +17,17 @@ def test_home(snap_compare, tmp_path: Path):
 
 
 def test_case_screen(snap_compare, tmp_path: Path):
-    async def open_case(pilot):
-        pilot.app.open_case(DEMO_CASE_ID)
-        pilot.app.action_edit_case()
-        await steady(pilot)
-
-    assert snap_compare(demo_app(tmp_path), terminal_size=SIZE, run_before=open_case)
+    assert snap_compare(demo_app(tmp_path), terminal_size=SIZE, run_before=on_demo_case("edit_case"))
 
 
 def test_case_screen_invalid_org_id(snap_compare, tmp_path: Path):
     async def type_bad(pilot):
-        pilot.app.open_case(DEMO_CASE_ID)
-        pilot.app.action_edit_case()
         await pilot.pause()
         pilot.app.screen.query_one("#f-org_id").value = "not-an-org"
         await steady(pilot)
 
-    assert snap_compare(demo_app(tmp_path), terminal_size=SIZE, run_before=type_bad)
+    assert snap_compare(demo_app(tmp_path), terminal_size=SIZE,
+                        run_before=on_demo_case("edit_case", before_picture=type_bad))
 
 
 async def run_urls(pilot) -> None:
@@ -68,16 +48,11 @@ def test_checks_screen_with_findings(snap_compare, tmp_path: Path):
 
 def test_checks_screen_on_a_small_terminal(snap_compare, tmp_path: Path):
     # 80×24: the input panel shrinks so the findings keep most of the width.
-    assert snap_compare(demo_app(tmp_path), terminal_size=(80, 24), run_before=run_urls)
+    assert snap_compare(demo_app(tmp_path), terminal_size=SMALL, run_before=run_urls)
 
 
 def test_guided(snap_compare, tmp_path: Path):
-    async def guided(pilot):
-        pilot.app.open_case(DEMO_CASE_ID)
-        pilot.app.action_guided()
-        await steady(pilot)
-
-    assert snap_compare(demo_app(tmp_path), terminal_size=SIZE, run_before=guided)
+    assert snap_compare(demo_app(tmp_path), terminal_size=SIZE, run_before=on_demo_case("guided"))
 
 
 def test_home_search(snap_compare, tmp_path: Path):
@@ -88,22 +63,18 @@ def test_home_search(snap_compare, tmp_path: Path):
     assert snap_compare(demo_app(tmp_path), terminal_size=SIZE, run_before=search)
 
 
-def test_playbook_at_its_verdict(snap_compare, tmp_path: Path):
-    async def walk(pilot):
-        pilot.app.open_case(DEMO_CASE_ID)
-        await walk_status_400(pilot)
-        await steady(pilot)
+async def walk_to_verdict(pilot) -> None:
+    pilot.app.open_case(DEMO_CASE_ID)
+    await walk_status_400(pilot)
+    await steady(pilot)
 
-    assert snap_compare(demo_app(tmp_path), terminal_size=SIZE, run_before=walk)
+
+def test_playbook_at_its_verdict(snap_compare, tmp_path: Path):
+    assert snap_compare(demo_app(tmp_path), terminal_size=SIZE, run_before=walk_to_verdict)
 
 
 def test_playbook_on_a_small_terminal(snap_compare, tmp_path: Path):
-    async def walk(pilot):
-        pilot.app.open_case(DEMO_CASE_ID)
-        await walk_status_400(pilot)
-        await steady(pilot)
-
-    assert snap_compare(demo_app(tmp_path), terminal_size=(80, 24), run_before=walk)
+    assert snap_compare(demo_app(tmp_path), terminal_size=SMALL, run_before=walk_to_verdict)
 
 
 def test_fleet_view(snap_compare, tmp_path: Path):
@@ -118,7 +89,6 @@ def test_fleet_view(snap_compare, tmp_path: Path):
 
 # 80×24, the smallest terminal in use: recent cases on screen, "▼ more below" where content is
 # hidden, input fields as wide as the panel allows while one has the focus.
-SMALL = (80, 24)
 
 
 def test_home_on_a_small_terminal(snap_compare, tmp_path: Path):
@@ -126,29 +96,18 @@ def test_home_on_a_small_terminal(snap_compare, tmp_path: Path):
 
 
 def test_guided_on_a_small_terminal(snap_compare, tmp_path: Path):
-    async def guided(pilot):
-        pilot.app.open_case(DEMO_CASE_ID)
-        pilot.app.action_guided()
-        await steady(pilot)
-
-    assert snap_compare(demo_app(tmp_path), terminal_size=SMALL, run_before=guided)
+    assert snap_compare(demo_app(tmp_path), terminal_size=SMALL, run_before=on_demo_case("guided"))
 
 
 def test_case_screen_on_a_small_terminal(snap_compare, tmp_path: Path):
-    async def open_case(pilot):
-        pilot.app.open_case(DEMO_CASE_ID)
-        pilot.app.action_edit_case()
-        await steady(pilot)
-
-    assert snap_compare(demo_app(tmp_path), terminal_size=SMALL, run_before=open_case)
+    assert snap_compare(demo_app(tmp_path), terminal_size=SMALL, run_before=on_demo_case("edit_case"))
 
 
 def test_checks_inputs_on_a_small_terminal(snap_compare, tmp_path: Path):
     async def typing(pilot):
-        pilot.app.open_case(DEMO_CASE_ID)
-        pilot.app.action_area("urls")
         await pilot.pause()
         pilot.app.screen.query_one("#c-xsi_events").focus()
         await steady(pilot)
 
-    assert snap_compare(demo_app(tmp_path), terminal_size=SMALL, run_before=typing)
+    assert snap_compare(demo_app(tmp_path), terminal_size=SMALL,
+                        run_before=on_demo_case("area", "urls", before_picture=typing))

@@ -3,24 +3,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tui.demo import DEMO_CASE_ID, demo_app, load_demo_pastes
-from tui.screenshots import markdown_settled, steady_cursors, wait_for_run
+from tui.demo import demo_app, load_demo_pastes
 
-SIZE = (120, 36)
+from .tui_helpers import SIZE, on_demo_case, steady, wait_for_run
 
 
 def test_paste_steps(snap_compare, tmp_path: Path):
     async def paste(pilot):
-        pilot.app.open_case(DEMO_CASE_ID)
-        pilot.app.action_paste_steps(check_ids=("bw.blf",))
         await pilot.pause()
         load_demo_pastes(pilot.app.screen)
-        await wait_for_run(pilot)
+        assert (await wait_for_run(pilot)).startswith("done")
         tree = pilot.app.screen.query_one("#results")
         tree.focus()
         tree.cursor_line = 1
-        await markdown_settled(pilot)
-        steady_cursors(pilot.app)
-        await pilot.pause()
+        await steady(pilot)
 
-    assert snap_compare(demo_app(tmp_path), terminal_size=SIZE, run_before=paste)
+    assert snap_compare(demo_app(tmp_path), terminal_size=SIZE,
+                        run_before=on_demo_case("paste_steps", ("bw.blf",), before_picture=paste))

@@ -15,9 +15,8 @@ from tui.screens.case import CaseScreen
 from tui.screens.checks import ChecksScreen
 from tui.screens.finding import FindingScreen
 from tui.screens.home import HomeScreen
-from tui.screenshots import wait_for_run
 
-SIZE = (120, 36)
+from .tui_helpers import SIZE, demo_pilot, findings_in, settled, wait_for_run, workers_done
 
 
 async def test_live_session_flow_case_checks_finding_bundle(tmp_path: Path):
@@ -59,19 +58,9 @@ async def test_live_session_flow_case_checks_finding_bundle(tmp_path: Path):
         app.action_checks(check_ids=("xsp.urls",))
         await pilot.pause()
         await pilot.click("#run")
-        await wait_for_run(pilot)
-        await pilot.pause()
-        assert str(app.screen.query_one("#run-status", Static).render()) == "done: 1 fail"
+        assert await wait_for_run(pilot) == "done: 1 fail"
         tree = app.screen.query_one("#results", Tree)
-        findings = []
-
-        def walk(node):
-            if isinstance(node.data, Finding):
-                findings.append(node.data)
-            for child in node.children:
-                walk(child)
-        walk(tree.root)
-        assert "url.path.missing_v2" in {f.code for f in findings}
+        assert "url.path.missing_v2" in {f.code for f in findings_in(app.screen)}
         # Results are stored in the case.
         assert [r.check_id for r in app.store.latest_results(new_id)] == ["xsp.urls"]
 
@@ -94,11 +83,7 @@ async def test_live_session_flow_case_checks_finding_bundle(tmp_path: Path):
         out = tmp_path / "tac.zip"
         app.screen.query_one("#bundle-path", Input).value = str(out)
         await pilot.click("#export")
-        for _ in range(100):
-            await pilot.pause(0.05)
-            if out.exists():
-                break
-        await pilot.pause(0.1)
+        await workers_done(pilot)
         assert "Wrote" in str(app.screen.query_one("#bundle-message", Label).render())
     assert verify_bundle(out) == []
     with zipfile.ZipFile(out) as zf:
@@ -107,18 +92,14 @@ async def test_live_session_flow_case_checks_finding_bundle(tmp_path: Path):
 
 
 async def test_bundle_error_is_visible(tmp_path: Path):
-    app = demo_app(tmp_path / "ws")
-    async with app.run_test(size=SIZE) as pilot:
-        app.open_case(DEMO_CASE_ID)
+    async with demo_pilot(tmp_path / "ws") as pilot:
+        app = pilot.app
         app.action_export_bundle()
         await pilot.pause()
         app.screen.query_one("#bundle-path", Input).value = str(tmp_path / "missing" / "x.zip")
         app.screen.query_one("#bundle-path", Input).focus()
         await pilot.press("enter")  # enter in the path field exports, like the button
-        for _ in range(60):
-            await pilot.pause(0.05)
-            if "does not exist" in str(app.screen.query_one("#bundle-message", Label).render()):
-                break
+        await workers_done(pilot)
         assert "does not exist" in str(app.screen.query_one("#bundle-message", Label).render())
 
 
@@ -126,15 +107,14 @@ async def _palette(pilot, command: str) -> None:
     await pilot.press("ctrl+p")
     await pilot.pause()
     await pilot.press(*command)
-    await pilot.pause(0.3)
+    await workers_done(pilot)  # the palette searches in a worker
     await pilot.press("enter")
     await pilot.pause()
 
 
 async def test_command_palette_runs_a_check(tmp_path: Path):
-    app = demo_app(tmp_path / "ws")
-    async with app.run_test(size=SIZE) as pilot:
-        app.open_case(DEMO_CASE_ID)
+    async with demo_pilot(tmp_path / "ws") as pilot:
+        app = pilot.app
         await _palette(pilot, "run: Cluster interface URLs")  # by its title, not its id
         assert isinstance(app.screen, ChecksScreen)
         await wait_for_run(pilot)
@@ -194,9 +174,8 @@ async def test_broken_inventory_is_reported_not_fatal(tmp_path: Path):
 
 async def test_invalid_text_survives_a_closed_terminal(tmp_path: Path):
     """Text that does not validate yet is kept as a draft and shown again on reopening."""
-    app = demo_app(tmp_path / "ws")
-    async with app.run_test(size=SIZE) as pilot:
-        app.open_case(DEMO_CASE_ID)
+    async with demo_pilot(tmp_path / "ws") as pilot:
+        app = pilot.app
         app.action_edit_case()
         await pilot.pause()
         app.screen.query_one("#f-emails", Input).value = "alex.doe@customer.example.com, half-typed@"
@@ -222,9 +201,8 @@ async def test_every_checklist_screen_lists_each_check_once(tmp_path: Path):
     from checks.api import AREAS
     from tui.screens import screen_for_area
 
-    app = demo_app(tmp_path / "ws")
-    async with app.run_test(size=SIZE) as pilot:
-        app.open_case(DEMO_CASE_ID)
+    async with demo_pilot(tmp_path / "ws") as pilot:
+        app = pilot.app
         for area in AREAS:
             screen = screen_for_area(area, guided=True)
             if not hasattr(screen, "selected_checks"):
@@ -240,12 +218,8 @@ async def test_every_checklist_screen_lists_each_check_once(tmp_path: Path):
 
 
 async def _first_field_focused(pilot) -> None:
-    """A checks screen focuses its first field after its first refresh (later on a busy machine)."""
-    for _ in range(100):
-        await pilot.pause()
-        if isinstance(pilot.app.focused, Input):
-            return
-        await pilot.pause(0.02)
+    """A checks screen focuses its first field after its first refresh."""
+    await settled(pilot)
     assert isinstance(pilot.app.focused, Input), pilot.app.focused
 
 async def test_typing_starts_in_the_first_field_without_an_inventory(tmp_path: Path):
@@ -262,10 +236,6 @@ async def test_typing_starts_in_the_first_field_without_an_inventory(tmp_path: P
         assert str(app.screen.query_one("#run-status", Static).render()) == "done: 1 fail"
         # The run the user asked for ends on its worst finding: enter opens it.
         tree = app.screen.query_one("#results", Tree)
-        for _ in range(20):
-            await pilot.pause(0.02)
-            if isinstance(tree.cursor_node and tree.cursor_node.data, Finding):
-                break
         assert app.focused is tree and tree.cursor_node.data.code == "url.path.missing_v2"
         await pilot.press("enter")
         await pilot.pause()
@@ -283,8 +253,7 @@ async def test_long_checks_form_starts_at_its_top(tmp_path: Path):
         await pilot.press("escape", "n")
         await pilot.pause()
         await pilot.press("ctrl+r")
-        for _ in range(5):
-            await pilot.pause(0.05)
+        await settled(pilot)
         assert isinstance(app.screen, ChecksScreen)
         panel = app.screen.query_one("#inputs")
         assert panel.max_scroll_y > 0  # the form really is longer than the screen
@@ -389,9 +358,8 @@ async def test_screen_keys_work_while_typing_in_an_input(tmp_path: Path):
     # the screen while a field has the focus — which is most of the time on these screens.
     from tui.screens.bundle import BundleScreen
 
-    app = demo_app(tmp_path / "ws")
-    async with app.run_test(size=SIZE) as pilot:
-        app.open_case(DEMO_CASE_ID)
+    async with demo_pilot(tmp_path / "ws") as pilot:
+        app = pilot.app
         app.action_checks(check_ids=("xsp.urls",))
         await _first_field_focused(pilot)
         await pilot.press("ctrl+b")
@@ -448,9 +416,8 @@ async def test_no_command_line_words_on_the_checks_screens(tmp_path: Path):
     """Field labels, skip reasons and input errors use the options' labels, not their flags."""
     from textual.widgets import Input, Label
 
-    app = demo_app(tmp_path / "ws")
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        app.open_case(DEMO_CASE_ID)
+    async with demo_pilot(tmp_path / "ws", notifications=True) as pilot:
+        app = pilot.app
         app.action_checks(check_ids=("bw.blf", "xsp.tls"))
         await pilot.pause()
         screen = app.screen

@@ -6,13 +6,11 @@ from pathlib import Path
 
 from textual.widgets import Button, DataTable, Input, Markdown, OptionList, Static
 
-from tui.demo import DEMO_CASE_ID, demo_app
+from tui.demo import DEMO_CASE_ID
 from tui.screens.client_logs import ClientLogsScreen
 
 from .test_client_logs import SECRETS, mixed_folder
-from .test_tui_paste import findings_in, wait_status
-
-SIZE = (120, 36)
+from .tui_helpers import demo_pilot, findings_in, wait_for_run
 
 
 async def test_guided_client_logs_run_timeline_and_copy_facts(tmp_path: Path) -> None:
@@ -22,9 +20,8 @@ async def test_guided_client_logs_run_timeline_and_copy_facts(tmp_path: Path) ->
         for p in sorted(folder.rglob("*")):
             if p.is_file():
                 zf.write(p, p.relative_to(folder).as_posix())
-    app = demo_app(tmp_path / "ws")
-    async with app.run_test(size=SIZE, notifications=True) as pilot:
-        app.open_case(DEMO_CASE_ID)
+    async with demo_pilot(tmp_path / "ws", notifications=True) as pilot:
+        app = pilot.app
         app.action_guided()
         await pilot.pause()
         areas = app.screen.query_one("#areas", OptionList)
@@ -47,8 +44,8 @@ async def test_guided_client_logs_run_timeline_and_copy_facts(tmp_path: Path) ->
         screen.query_one("#o-since", Input).value = "2026-11-20T14:00Z"
         await pilot.pause(0.3)  # a button ignores a click while it still shows the last one
         await pilot.click("#run")
-        status = await wait_status(pilot)
-        assert "1 fail" in status
+        status = await wait_for_run(pilot)
+        assert status.startswith("done") and "1 fail" in status
         codes = {f.code for f in findings_in(screen)}
         assert {"logs.bwtoken.fetch_failed", "logs.config_wxt.failed", "logs.summary"} <= codes
         assert "logs.sbc.unreachable" not in codes  # 13:06, before --since
@@ -84,9 +81,8 @@ async def test_guided_client_logs_run_timeline_and_copy_facts(tmp_path: Path) ->
 async def test_enter_in_the_path_input_runs_the_check(tmp_path: Path) -> None:
     # A new user types the path and presses Enter: that runs the check (no hunt for the Run button).
     folder = mixed_folder(tmp_path / "sent")
-    app = demo_app(tmp_path / "ws")
-    async with app.run_test(size=SIZE) as pilot:
-        app.open_case(DEMO_CASE_ID)
+    async with demo_pilot(tmp_path / "ws") as pilot:
+        app = pilot.app
         app.action_area("client-logs")
         await pilot.pause()
         screen = app.screen
@@ -94,6 +90,6 @@ async def test_enter_in_the_path_input_runs_the_check(tmp_path: Path) -> None:
         path.focus()
         path.value = str(folder)
         await pilot.press("enter")
-        status = await wait_status(pilot)
-        assert "1 fail" in status
+        status = await wait_for_run(pilot)
+        assert status.startswith("done") and "1 fail" in status
         assert "logs.bwtoken.fetch_failed" in {f.code for f in findings_in(screen)}

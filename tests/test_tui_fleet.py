@@ -12,19 +12,14 @@ from tui.app import make_app
 from tui.screens.fleet import FleetScreen
 from tui.screens.probes import ProbeChecksScreen
 
+from .tui_helpers import workers_done
+
 XSI = "/com.broadsoft.xsi-actions/v2.0/"
 
 
 def _rows(screen) -> dict[str, list[str]]:
     table = screen.query_one("#fleet-table", DataTable)
     return {str(k.value): [str(c) for c in table.get_row(k)] for k in table.rows}
-
-
-async def _until_done(pilot, screen, timeout: float = 60.0) -> None:
-    waited = 0.0
-    while "pass." not in str(screen.query_one("#fleet-status").render()) and waited < timeout:
-        await pilot.pause(0.1)
-        waited += 0.1
 
 
 async def test_fleet_view_lists_each_cluster_and_opens_one(tmp_path: Path, monkeypatch):
@@ -46,8 +41,7 @@ async def test_fleet_view_lists_each_cluster_and_opens_one(tmp_path: Path, monke
         async with app.run_test(size=(120, 36)) as pilot:
             screen = FleetScreen(options={"resolve": pins, "probe_timeout": "3"})
             app.push_screen(screen)
-            await pilot.pause()
-            await _until_done(pilot, screen)
+            await workers_done(pilot, timeout=60)
             rows = _rows(screen)
             assert rows["alpha"][1].endswith("pass")
             assert rows["bravo"][1].endswith("fail") and "step tls" in rows["bravo"][3]

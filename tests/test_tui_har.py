@@ -1,7 +1,6 @@
 """The HAR screen driven with Pilot: pick a file, ranked findings, drill in, copy into the case."""
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
 from textual.widgets import Button, Input, Markdown, OptionList, Static
@@ -13,20 +12,9 @@ from tui.screens.finding import FindingScreen
 from tui.screens.har import HarScreen
 
 from . import har_fixtures as hf
+from .tui_helpers import har_status
 
 SIZE = (120, 36)
-
-
-async def _wait_status(pilot, needle: str, timeout: float = 20.0) -> str:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while loop.time() < deadline:
-        await pilot.pause()
-        text = str(pilot.app.screen.query_one("#har-status", Static).render())
-        if needle in text:
-            return text
-        await asyncio.sleep(0.05)
-    raise TimeoutError(f"status never showed {needle!r}")
 
 
 async def test_har_screen_ranks_drills_in_and_copies_into_the_case(tmp_path: Path):
@@ -41,7 +29,7 @@ async def test_har_screen_ranks_drills_in_and_copies_into_the_case(tmp_path: Pat
         assert isinstance(screen, HarScreen)
         screen.query_one("#har-path", Input).value = str(seed)
         await pilot.click("#har-analyse")
-        status = await _wait_status(pilot, "entries")
+        status = await har_status(pilot)
         assert "seed.har: 10 entries, 1 error finding(s)" in status
         ol = screen.query_one("#har-findings", OptionList)
         first = str(ol.get_option_at_index(0).prompt)
@@ -99,7 +87,7 @@ async def test_har_screen_ranks_drills_in_and_copies_into_the_case(tmp_path: Pat
         out = case_dir(case_id) / "seed.redacted.har"
         assert app.screen.query_one("#save-path", Input).value == str(out)
         await pilot.press("enter")
-        await _wait_status(pilot, "wrote")
+        assert "wrote" in await har_status(pilot)
         assert out.exists() and hf.BEARER not in out.read_text()
         # Again: the copy exists, so the console asks; keeping it (the default) writes nothing.
         out.write_text("mine", encoding="utf-8")
@@ -115,7 +103,7 @@ async def test_har_screen_ranks_drills_in_and_copies_into_the_case(tmp_path: Pat
         (tmp_path / "for tac").mkdir()
         app.screen.query_one("#save-path", Input).value = f"'{tmp_path / 'for tac'}'"
         await pilot.press("enter")
-        await _wait_status(pilot, "wrote")
+        assert "wrote" in await har_status(pilot)
         assert hf.BEARER not in (tmp_path / "for tac" / "seed.redacted.har").read_text()
         assert not (tmp_path / "seed.redacted.har").exists()  # never beside the source unasked
 
@@ -127,7 +115,7 @@ async def test_har_screen_bad_file_shows_one_line(tmp_path: Path):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         app.action_har(str(bad))
-        status = await _wait_status(pilot, "bad.har")
+        status = await har_status(pilot)
         assert "JSON but not a HAR" in status
         assert app.screen.query_one("#har-status", Static).has_class("error")
 
@@ -142,7 +130,7 @@ async def test_har_screen_shows_server_text_and_file_names_as_plain_text(tmp_pat
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         app.action_har(str(har))
-        status = await _wait_status(pilot, "entries")
+        status = await har_status(pilot)
         assert status.startswith("capture [b].har: 1 entries")
         first = str(app.screen.query_one("#har-findings", OptionList).get_option_at_index(0).prompt)
         assert "value [/] in field [bold]name" in first
@@ -156,12 +144,12 @@ async def test_har_screen_redacts_each_har_of_a_zip(tmp_path: Path):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         app.action_har(str(two))
-        assert "two.zip: 20 entries" in await _wait_status(pilot, "entries")
+        assert "two.zip: 20 entries" in await har_status(pilot)
         await pilot.click("#har-redact")
         await pilot.pause()
         app.screen.query_one("#save-path", Input).value = str(tmp_path)
         await pilot.press("enter")
-        await _wait_status(pilot, "wrote")
+        assert "wrote" in await har_status(pilot)
     with zipfile.ZipFile(tmp_path / "two.redacted.zip") as zf:
         assert zf.namelist() == ["capture.redacted.har", "capture1.redacted.har"]
         assert hf.BEARER not in zf.read("capture1.redacted.har").decode()
@@ -176,7 +164,7 @@ async def test_redacted_copy_is_of_the_file_shown_not_the_last_analysed(tmp_path
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         app.action_har(str(first))
-        await _wait_status(pilot, "entries")
+        assert "entries" in await har_status(pilot)
         screen = app.screen
         # The field now names another file, pasted as a file:// URI (drag-and-drop).
         screen.query_one("#har-path", Input).value = other.as_uri()
@@ -188,7 +176,7 @@ async def test_redacted_copy_is_of_the_file_shown_not_the_last_analysed(tmp_path
         assert app.screen.query_one("#save-path", Input).value.endswith("other file.redacted.har")
         app.screen.query_one("#save-path", Input).value = str(tmp_path / "out.har")
         await pilot.press("enter")
-        await _wait_status(pilot, "wrote")
+        assert "wrote" in await har_status(pilot)
     text = (tmp_path / "out.har").read_text()
     assert "people/me" in text and hf.BEARER not in text and "license/api" not in text
 
@@ -206,7 +194,7 @@ async def test_a_crashing_har_check_is_one_redacted_line_not_a_crash(tmp_path: P
     app = demo_app(tmp_path / "ws")
     async with app.run_test(size=(120, 36), notifications=True) as pilot:
         app.action_har(str(seed))
-        status = await _wait_status(pilot, "RuntimeError")
+        status = await har_status(pilot)
         assert "parser fell over" in status and hf.BEARER not in status and "\n" not in status
         assert app.screen.query_one("#har-status", Static).has_class("error")
         assert not app.screen.query_one("#har-analyse", Button).disabled

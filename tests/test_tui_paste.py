@@ -1,47 +1,19 @@
 """The paste-steps screen (Pilot): one box per guided step; each paste re-runs bw.blf."""
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 
-from textual.widgets import OptionList, Static, TextArea, Tree
-
-from checks.model import Finding
-from tui.demo import DEMO_CASE_ID, demo_app
+from textual.widgets import OptionList, Static, TextArea
+from tui.demo import DEMO_CASE_ID
 from tui.screens.paste import PasteStepsScreen
 
 from . import bwfixtures as fx
-
-SIZE = (120, 36)
-
-
-def findings_in(screen) -> list[Finding]:
-    out: list[Finding] = []
-
-    def walk(node) -> None:
-        if isinstance(node.data, Finding):
-            out.append(node.data)
-        for child in node.children:
-            walk(child)
-    walk(screen.query_one("#results", Tree).root)
-    return out
-
-
-async def wait_status(pilot, prefix: str = "done", timeout: float = 20.0) -> str:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while loop.time() < deadline:
-        text = str(pilot.app.screen.query_one("#run-status", Static).render())
-        if text.startswith(prefix):
-            return text
-        await asyncio.sleep(0.05)
-    raise TimeoutError(f"no run status starting {prefix!r}")
+from .tui_helpers import demo_pilot, findings_in, wait_for_run
 
 
 async def test_guided_blf_paste_boxes_rerun_and_bad_paste(tmp_path: Path) -> None:
-    app = demo_app(tmp_path / "ws")
-    async with app.run_test(size=SIZE) as pilot:
-        app.open_case(DEMO_CASE_ID)
+    async with demo_pilot(tmp_path / "ws") as pilot:
+        app = pilot.app
         app.action_guided()
         await pilot.pause()
         areas = app.screen.query_one("#areas", OptionList)
@@ -63,7 +35,7 @@ async def test_guided_blf_paste_boxes_rerun_and_bad_paste(tmp_path: Path) -> Non
         screen.query_one("#p-features", TextArea).load_text(fx.features({"101642": False}))
         screen.query_one("#p-device_type", TextArea).load_text(fx.device_type(rpi="false"))
         screen.query_one("#p-config_wxt", TextArea).load_text(fx.CONFIG_RESOLVED)
-        await wait_status(pilot)
+        assert (await wait_for_run(pilot)).startswith("done")
         problems = sorted(f.code for f in findings_in(screen) if f.severity.value != "info")
         assert problems == ["bw.device_type.remote_party_info_disabled", "bw.feature.not_activated",
                             "bw.patch.missing"]
@@ -73,7 +45,7 @@ async def test_guided_blf_paste_boxes_rerun_and_bad_paste(tmp_path: Path) -> Non
         # A paste of the wrong command: a visible message under that box, the rest still checked.
         screen.query_one("#run-status", Static).update("")
         screen.query_one("#p-features", TextArea).load_text(fx.device_type(rpi="true"))
-        await wait_status(pilot)
+        assert (await wait_for_run(pilot)).startswith("done")
         message = str(screen.query_one("#s-features", Static).render())
         assert "AS_CLI/System/ActivatableFeature> get" in message and "looks like" in message
         assert screen.query_one("#s-features", Static).has_class("error")
@@ -86,9 +58,8 @@ async def test_checklist_with_a_paste_check_offers_its_paste_boxes(tmp_path: Pat
     # lists, so the screen has a button that opens that check's paste boxes.
     from textual.widgets import Button
 
-    app = demo_app(tmp_path / "ws")
-    async with app.run_test(size=SIZE) as pilot:
-        app.open_case(DEMO_CASE_ID)
+    async with demo_pilot(tmp_path / "ws") as pilot:
+        app = pilot.app
         app.action_area("mtls")
         await pilot.pause()
         button = app.screen.query_one("#paste-steps", Button)
@@ -101,7 +72,7 @@ async def test_checklist_with_a_paste_check_offers_its_paste_boxes(tmp_path: Pat
         assert [b.id for b in screen.query(TextArea)] == ["p-as_patches", "p-xsp_patches"]
         assert not screen.query("#paste-steps")  # no button to itself
         screen.query_one("#p-xsp_patches", TextArea).load_text(fx.listpatch(["AP.xsp.23.0.1075.ap382053"]))
-        await wait_status(pilot)
+        assert (await wait_for_run(pilot)).startswith("done")
         assert ("bw.patch.missing", "AP.xsp.23.0.1075.ap376509") in {
             (f.code, f.data.get("patch")) for f in findings_in(screen)}
 
@@ -115,15 +86,14 @@ async def test_a_paste_message_is_one_plain_line(tmp_path: Path, monkeypatch) ->
         raise bwcli.PasteError("cannot read [/b] [red]this[/red]\nsecond line \x1b[2J")
 
     monkeypatch.setattr(bwcli, "read_paste", bad)
-    app = demo_app(tmp_path / "ws")
-    async with app.run_test(size=SIZE) as pilot:
-        app.open_case(DEMO_CASE_ID)
+    async with demo_pilot(tmp_path / "ws") as pilot:
+        app = pilot.app
         app.action_paste_steps(("bw.blf",))
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, PasteStepsScreen)
         screen.query_one("#p-features", TextArea).load_text("anything at all\n")
-        await wait_status(pilot)
+        assert (await wait_for_run(pilot)).startswith("done")
         status = screen.query_one("#s-features", Static)
         message = str(status.render())
         assert status.has_class("error") and app.is_running

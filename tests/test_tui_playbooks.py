@@ -3,8 +3,9 @@ Pilot, counting screens and keystrokes (goal: ≤ 3 screens, ≤ 12 keys, not co
 of search words and paths). Probes run against real TLS servers on loopback."""
 from __future__ import annotations
 
-import datetime as dt
+from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import AsyncIterator
 
 import trustme
 
@@ -15,6 +16,8 @@ from tui.demo import DEMO_BLF_PASTES
 from tui.screens.help import HelpScreen
 from tui.screens.home import HomeScreen
 from tui.screens.playbook import PlaybookScreen
+
+from .tui_helpers import settled
 
 ROOT = Path(__file__).resolve().parents[1]
 SIZE = (120, 36)
@@ -43,13 +46,12 @@ class Walker:
         self.pilot.app.screen.focused.post_message(events.Paste(text))
         await self.pilot.pause()
 
-    async def until_step(self, step_id: str, timeout: float = 20.0) -> None:
-        screen = self.pilot.app.screen
-        loop = 0.0
-        while screen.walk.transcript.current != step_id and loop < timeout:
-            await self.pilot.pause(0.1)
-            loop += 0.1
-        assert screen.walk.transcript.current == step_id, (screen.walk.transcript.current, screen.walk.transcript.records)
+    async def at_step(self, step_id: str, timeout: float = 30.0) -> None:
+        """The walk's checks (a worker per step, the next step's started by the last one's
+        results) have run, and the walk stands at ``step_id``."""
+        screen = await settled(self.pilot, timeout)
+        transcript = screen.walk.transcript
+        assert transcript.current == step_id, (transcript.current, transcript.records)
 
 
 def _app(tmp_path: Path, inventory: str = ""):
@@ -68,19 +70,24 @@ async def _open(w: Walker, words: str) -> PlaybookScreen:
     return screen
 
 
+@asynccontextmanager
+async def _walk(tmp_path: Path, symptom: str, inventory: str = "") -> AsyncIterator[tuple[Walker, PlaybookScreen]]:
+    """The app at home, the symptom typed and its playbook opened: the walker counts from here."""
+    async with _app(tmp_path, inventory).run_test(size=SIZE) as pilot:
+        w = Walker(pilot)
+        yield w, await _open(w, symptom)
+
+
 def _goal(w: Walker, keys: int) -> None:
     assert w.keys == keys and w.keys <= 12 and len(w.screens) <= 3, (w.keys, w.screens)
 
 
 async def test_status_400_reaches_the_carrier_verdict(tmp_path: Path):
-    app = _app(tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
-        w = Walker(pilot)
-        screen = await _open(w, "status 400")
+    async with _walk(tmp_path, "status 400") as (w, screen):
         await w.press("2")  # licence assignment
         await w.type(str(ROOT / "examples" / "har" / "onboard-10991.har"))
         await w.press("enter")
-        await w.until_step("verdict-carrier")
+        await w.at_step("verdict-carrier")
         assert "10991" in str(screen.query_one("#pb-findings").root.children[0].children[0].label)
         _goal(w, 3)
         await w.press("y")  # fixed
@@ -93,22 +100,17 @@ async def test_status_400_reaches_the_carrier_verdict(tmp_path: Path):
 
 
 async def test_cluster_validation_reaches_the_v2_verdict_without_network(tmp_path: Path):
-    app = _app(tmp_path)
-    async with app.run_test(size=SIZE) as pilot:
-        w = Walker(pilot)
-        await _open(w, "interface validation failed")
+    async with _walk(tmp_path, "interface validation failed") as (w, _):
         await w.press("1")  # Xsi-Actions or Xsi-Events
         await w.type("https://xsp.example.com/com.broadsoft.xsi-actions/ "
                      "https://xsp.example.com/com.broadsoft.xsi-events/v2.0/")
         await w.press("enter")
-        await w.until_step("verdict-v2")
+        await w.at_step("verdict-v2")
         _goal(w, 3)
 
 
 async def test_cluster_validation_first_cluster_mtls_is_expected(tmp_path: Path):
-    async with _app(tmp_path).run_test(size=SIZE) as pilot:
-        w = Walker(pilot)
-        screen = await _open(w, "auth service validation fails")
+    async with _walk(tmp_path, "auth service validation fails") as (w, screen):
         await w.press("2", "y")
         assert screen.walk.transcript.current == "verdict-expected-mtls"
         _goal(w, 3)
@@ -117,9 +119,7 @@ async def test_cluster_validation_first_cluster_mtls_is_expected(tmp_path: Path)
 
 
 async def test_a_typed_url_of_no_known_interface_gets_a_visible_message(tmp_path: Path):
-    async with _app(tmp_path).run_test(size=SIZE) as pilot:
-        w = Walker(pilot)
-        screen = await _open(w, "cluster validation")
+    async with _walk(tmp_path, "cluster validation") as (w, screen):
         await w.press("1")
         await w.type("https://xsp.example.com/somewhere/")
         await w.press("enter")
@@ -141,25 +141,22 @@ async def test_all_users_cannot_sign_in_finds_mtls_not_configured(tmp_path: Path
                  f'auth_mode = "ci-token"\nnodes = ["127.0.0.31"]\n')
     routes = {"/authService": Route(404)}
     with TlsServer(leaf_spec(ca.issue_cert(HOST), routes=routes), "127.0.0.31", port):  # no client auth at all
-        async with _app(tmp_path, inventory).run_test(size=SIZE) as pilot:
-            w = Walker(pilot)
-            screen = await _open(w, "all users cannot sign in")
+        async with _walk(tmp_path, "all users cannot sign in", inventory) as (w, screen):
             await w.press("y", "1")  # all users; mTLS
             await w.type("lab")
             await w.press("enter", "enter")  # the cluster; no CA file (empty enter skips)
-            await w.until_step("verdict-mtls-off")
+            await w.at_step("verdict-mtls-off")
             _goal(w, 5)
             assert screen.walk.record("webex-ca").state == "skipped"
 
 
 async def test_phone_services_disconnected_reads_the_logs(tmp_path: Path):
-    async with _app(tmp_path).run_test(size=SIZE) as pilot:
-        w = Walker(pilot)
-        screen = await _open(w, "disconnected")
+    async with _walk(tmp_path, "disconnected") as (w, screen):
+        pilot = w.pilot
         await w.press("y", "3")
         await w.type(str(LOGS / "desktop"))
         await w.press("enter")
-        await w.until_step("verdict-token")
+        await w.at_step("verdict-token")
         _goal(w, 4)
         await w.press("c")  # the verdict's fix goes to the clipboard (OSC 52)
         assert pilot.app.clipboard.startswith(str(screen.walk.current.fix[0])[:20])
@@ -172,9 +169,7 @@ async def test_phone_services_disconnected_reads_the_logs(tmp_path: Path):
 
 
 async def test_phone_services_other_service_and_no_icon(tmp_path: Path):
-    async with _app(tmp_path).run_test(size=SIZE) as pilot:
-        w = Walker(pilot)
-        screen = await _open(w, "no calling icon")
+    async with _walk(tmp_path, "no calling icon") as (w, screen):
         await w.press("n")
         assert screen.walk.transcript.current == "verdict-not-enabled"
         await w.press("backspace", "y", "2")
@@ -182,21 +177,17 @@ async def test_phone_services_other_service_and_no_icon(tmp_path: Path):
 
 
 async def test_blf_reads_pasted_server_output(tmp_path: Path):
-    async with _app(tmp_path).run_test(size=SIZE) as pilot:
-        w = Walker(pilot)
-        screen = await _open(w, "BLF not working")
+    async with _walk(tmp_path, "BLF not working") as (w, screen):
         await w.paste(DEMO_BLF_PASTES["as_patches"])
         await w.press("ctrl+s")
         await w.press("ctrl+s")  # no features list: an empty paste skips the optional step
-        await w.until_step("verdict-patches")
+        await w.at_step("verdict-patches")
         _goal(w, 3)
         assert screen.walk.record("server-check").state == "failed"
 
 
 async def test_blf_paste_that_is_not_patch_output_is_refused_with_a_message(tmp_path: Path):
-    async with _app(tmp_path).run_test(size=SIZE) as pilot:
-        w = Walker(pilot)
-        screen = await _open(w, "busy lamp field")
+    async with _walk(tmp_path, "busy lamp field") as (w, screen):
         await w.paste("hello, this is not a patch list\n")
         await w.press("ctrl+s")
         assert screen.walk.transcript.current == "patches"
@@ -210,20 +201,16 @@ async def test_certificate_playbook_finds_the_self_signed_certificate(tmp_path: 
     inventory = (f'[[cluster]]\nname = "lab"\nxsi_actions = "https://{HOST}:{port}/com.broadsoft.xsi-actions/v2.0/"\n'
                  f'nodes = ["127.0.0.32"]\n')
     with TlsServer(ServerSpec(chain_pems=[cert], key_pem=key, routes={"/": Route(401)}), "127.0.0.32", port):
-        async with _app(tmp_path, inventory).run_test(size=SIZE) as pilot:
-            w = Walker(pilot)
-            await _open(w, "certificate expires")
+        async with _walk(tmp_path, "certificate expires", inventory) as (w, _):
             await w.press("1")
             await w.type("lab")
             await w.press("enter")
-            await w.until_step("verdict-self-signed")
+            await w.at_step("verdict-self-signed")
             _goal(w, 3)
 
 
 async def test_a_walk_resumes_after_a_restart(tmp_path: Path):
-    async with _app(tmp_path).run_test(size=SIZE) as pilot:
-        w = Walker(pilot)
-        await _open(w, "disconnected")
+    async with _walk(tmp_path, "disconnected") as (w, _):
         await w.press("y")
         await w.press("ctrl+n")
         await w.type("user on Windows 11")
@@ -267,23 +254,17 @@ async def test_home_search_shows_no_match_and_letters_work_outside_the_field(tmp
 
 
 async def test_checks_that_cannot_decide_say_so_and_wait_for_evidence(tmp_path: Path):
-    async with _app(tmp_path).run_test(size=SIZE) as pilot:
-        w = Walker(pilot)
-        screen = await _open(w, "disconnected")
+    async with _walk(tmp_path, "disconnected") as (w, screen):
         await w.press("y", "3")
         await w.press("enter")  # no logs given: the collect step is skipped
-        await w.until_step("read-logs")
-        for _ in range(100):  # the checks run in a worker; wait for their record
-            if screen.walk.undecided():
-                break
-            await pilot.pause(0.05)
-        assert screen.walk.transcript.current == "read-logs" and screen.walk.undecided()
+        await w.at_step("read-logs")
+        assert screen.walk.undecided()
         message = str(screen.query_one("#pb-error").render())
         assert "could not decide" in message and "backspace" in message
         await w.press("backspace")  # back to the collect step, give the logs, and the verdict follows
         await w.type(str(LOGS / "desktop"))
         await w.press("enter")
-        await w.until_step("verdict-token")
+        await w.at_step("verdict-token")
 
 
 async def test_the_palette_opens_playbooks_and_copies_case_ids(tmp_path: Path):

@@ -15,7 +15,8 @@ from tui.screens import screen_for_area
 from tui.screens.password import PasswordScreen
 from checks.artifacts import MatrixCell
 from tui.screens.probes import ProbeChecksScreen
-from tui.screenshots import wait_for_run
+
+from .tui_helpers import demo_pilot, screen_shown, wait_for_run
 
 SIZE = (140, 40)
 XSI = "/com.broadsoft.xsi-actions/v2.0/"
@@ -90,11 +91,7 @@ async def test_password_prompt_is_a_modal_and_stays_in_memory(tmp_path: Path, mo
             s.query_one("#o-resolve", Input).value = f"{HOST}:{srv.port}:127.0.0.22"
             s.query_one("#o-test_user", Input).value = "bob@example.com"
             s.action_run()
-            for _ in range(200):
-                await pilot.pause(0.05)
-                if isinstance(app.screen, PasswordScreen):
-                    break
-            assert isinstance(app.screen, PasswordScreen)
+            assert isinstance(await screen_shown(pilot, PasswordScreen), PasswordScreen)
             await pilot.press(*"Typed-In-Tui-1", "enter")
             await wait_for_run(pilot, timeout=60)
             results = app.store.latest_results(DEMO_CASE_ID)
@@ -104,9 +101,8 @@ async def test_password_prompt_is_a_modal_and_stays_in_memory(tmp_path: Path, mo
 
 
 async def test_a_lone_address_in_resolve_is_bad_input_not_a_crashed_run(tmp_path: Path):
-    app = demo_app(tmp_path / "ws")
-    async with app.run_test(size=SIZE) as pilot:
-        app.open_case(DEMO_CASE_ID)
+    async with demo_pilot(tmp_path / "ws") as pilot:
+        app = pilot.app
         app.push_screen(ProbeChecksScreen(areas=("connectivity",)))
         await pilot.pause()
         s = app.screen

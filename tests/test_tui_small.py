@@ -8,14 +8,13 @@ from pathlib import Path
 import pytest
 from textual.widgets import DataTable, Input, OptionList, Static, Tree
 
-from tui.demo import DEMO_CASE_ID, demo_app
+from tui.demo import demo_app
 from tui.screens import screen_for_area
 from tui.screens.case import CaseScreen
 from tui.screens.checks import ChecksScreen
 from tui.widgets import MORE_BELOW
 
-SMALL = (80, 24)
-LARGE = (120, 36)
+from .tui_helpers import SIZE as LARGE, SMALL, demo_pilot, playbook_from_home, settled, workers_done
 
 
 def _on_screen(app, widget) -> bool:  # type: ignore[no-untyped-def]
@@ -64,9 +63,8 @@ async def test_guided_list_says_more_is_below(tmp_path: Path, size, hidden):
 
 
 async def test_case_form_says_more_is_below_at_80x24(tmp_path: Path):
-    app = demo_app(tmp_path)
-    async with app.run_test(size=SMALL) as pilot:
-        app.open_case(DEMO_CASE_ID)
+    async with demo_pilot(tmp_path, SMALL) as pilot:
+        app = pilot.app
         app.action_edit_case()
         await pilot.pause()
         await pilot.pause()
@@ -92,21 +90,19 @@ async def test_case_screen_says_once_when_it_saves(tmp_path: Path):
 
 @pytest.mark.parametrize("size", [SMALL, LARGE])
 async def test_inputs_take_the_width_while_typing(tmp_path: Path, size):
-    app = demo_app(tmp_path)
-    async with app.run_test(size=size) as pilot:
-        app.open_case(DEMO_CASE_ID)
+    async with demo_pilot(tmp_path, size) as pilot:
+        app = pilot.app
         app.push_screen(screen_for_area("urls", guided=True))
-        await pilot.pause()
-        await pilot.pause()
+        await settled(pilot)
         field = app.screen.query_one("#c-xsi_actions", Input)
         field.focus()
-        await pilot.pause()
+        await settled(pilot)  # the panel is laid out again for its new width
         # A whole Xsi-Actions URL (58 characters) fits on a 120-column terminal; at 80 columns
         # the field still shows well over the ~28 characters of a 40 % panel.
         url = "https://xsp.demo-sp.example.com/com.broadsoft.xsi-actions/"
         assert field.content_region.width >= (len(url) if size == LARGE else 50)
         app.screen.query_one("#results", Tree).focus()
-        await pilot.pause()
+        await settled(pilot)
         # The results get the width back with the focus.
         assert app.screen.query_one("#inputs").region.width <= max(30, size[0] * 0.4)
 
@@ -114,33 +110,27 @@ async def test_inputs_take_the_width_while_typing(tmp_path: Path, size):
 async def test_a_screens_styles_stay_on_that_screen(tmp_path: Path):
     """probes.tcss once narrowed every later checklist's input panel (a screen's CSS_PATH
     applies app-wide once loaded)."""
-    app = demo_app(tmp_path)
-    async with app.run_test(size=LARGE) as pilot:
-        app.open_case(DEMO_CASE_ID)
-        app.push_screen(screen_for_area("urls"))
-        await pilot.pause()
-        app.screen.query_one("#results", Tree).focus()
-        await pilot.pause()
-        before = app.screen.query_one("#inputs").region.width
-        app.pop_screen()
-        app.push_screen(screen_for_area("connectivity"))
-        await pilot.pause()
-        app.screen.query_one("#results", Tree).focus()
-        await pilot.pause()
-        assert app.screen.query_one("#inputs").region.width < before  # its own, narrower panel
-        app.pop_screen()
-        app.push_screen(screen_for_area("urls"))
-        await pilot.pause()
-        app.screen.query_one("#results", Tree).focus()
-        await pilot.pause()
-        assert app.screen.query_one("#inputs").region.width == before
+    async with demo_pilot(tmp_path, LARGE) as pilot:
+        app = pilot.app
+
+        async def panel_width_with_results_focused(area: str) -> int:
+            app.push_screen(screen_for_area(area))
+            await settled(pilot)  # the screen has focused its first field by now
+            app.screen.query_one("#results", Tree).focus()
+            await settled(pilot)  # and the panel is laid out for the results' focus
+            width = app.screen.query_one("#inputs").region.width
+            app.pop_screen()
+            return width
+
+        before = await panel_width_with_results_focused("urls")
+        assert await panel_width_with_results_focused("connectivity") < before  # its own, narrower panel
+        assert await panel_width_with_results_focused("urls") == before
 
 
 @pytest.mark.parametrize("check_ids, areas", [((), ()), (("xsp.urls",), ()), (("xsp.urls", "xsp.tls", "xsp.mtls"), ())])
 async def test_checks_heading_lists_titles_not_ids(tmp_path: Path, check_ids, areas):
-    app = demo_app(tmp_path)
-    async with app.run_test(size=SMALL) as pilot:
-        app.open_case(DEMO_CASE_ID)
+    async with demo_pilot(tmp_path, SMALL) as pilot:
+        app = pilot.app
         app.push_screen(ChecksScreen(check_ids=check_ids, areas=areas))
         await pilot.pause()
         heading = str(app.screen.query_one("#checks-heading", Static).render())
@@ -156,32 +146,25 @@ async def test_checks_heading_lists_titles_not_ids(tmp_path: Path, check_ids, ar
 
 async def test_enter_in_the_bundle_dialog_exports(tmp_path: Path):
     """The dialog opens on Export: enter writes the zip (it used to open the case drop-down)."""
-    app = demo_app(tmp_path / "ws")
-    async with app.run_test(size=SMALL) as pilot:
-        app.open_case(DEMO_CASE_ID)
+    async with demo_pilot(tmp_path / "ws", SMALL) as pilot:
+        app = pilot.app
         app.action_export_bundle()
         await pilot.pause()
         app.screen.query_one("#bundle-path", Input).value = str(tmp_path / "out.zip")
         assert app.focused is app.screen.query_one("#export")
         await pilot.press("enter")
-        for _ in range(100):
-            await pilot.pause(0.05)
-            if (tmp_path / "out.zip").exists() and "Wrote" in str(app.screen.query_one("#bundle-message").render()):
-                break
+        await workers_done(pilot)
+        assert "Wrote" in str(app.screen.query_one("#bundle-message").render())
         assert (tmp_path / "out.zip").is_file()
 
 
 async def test_playbook_steps_wrap_under_their_title(tmp_path: Path):
     """A long step title wraps under the title, not under the check mark (80 columns)."""
-    from tui.screenshots import type_symptom
     from tui.widgets import HangingList
 
-    app = demo_app(tmp_path)
-    async with app.run_test(size=SMALL) as pilot:
-        await type_symptom(pilot, "phone services disconnected")
-        await pilot.press("enter")
-        await pilot.pause()
-        await pilot.pause()
+    async with demo_pilot(tmp_path, SMALL, case=None) as pilot:
+        app = pilot.app
+        await playbook_from_home(pilot, "phone services disconnected")
         steps = app.screen.query_one("#pb-steps", HangingList)
         lines = str(steps.render()).splitlines()
         marks = [i for i, line in enumerate(lines) if line.lstrip("▶ ").startswith("[")]
@@ -196,14 +179,10 @@ async def test_playbook_choices_wrap_under_their_words(tmp_path: Path):
     lines, wrapped under its words, never after the next choice's number."""
     from rich.console import Console
 
-    from tui.screenshots import type_symptom
 
-    app = demo_app(tmp_path)
-    async with app.run_test(size=SMALL) as pilot:
-        await type_symptom(pilot, "status 400")
-        await pilot.press("enter")
-        await pilot.pause()
-        await pilot.pause()
+    async with demo_pilot(tmp_path, SMALL, case=None) as pilot:
+        app = pilot.app
+        await playbook_from_home(pilot, "status 400")
         keys_pane = app.screen.query_one("#pb-keys", Static)
         console = Console(width=keys_pane.content_region.width, record=True, file=open("/dev/null", "w"))
         console.print(keys_pane.content)
@@ -217,9 +196,8 @@ async def test_playbook_choices_wrap_under_their_words(tmp_path: Path):
 async def test_option_help_reads_as_words(tmp_path: Path):
     """An option's help shown as a placeholder names no flag, nor itself by its label (the help
     of "Pinned addresses" read “like curl's “Pinned addresses””)."""
-    app = demo_app(tmp_path)
-    async with app.run_test(size=LARGE) as pilot:
-        app.open_case(DEMO_CASE_ID)
+    async with demo_pilot(tmp_path, LARGE) as pilot:
+        app = pilot.app
         app.push_screen(screen_for_area("connectivity"))
         await pilot.pause()
         labels = {f"o-{o.dest}": o.human for o in app.registry.options()}
@@ -235,14 +213,10 @@ async def test_option_help_reads_as_words(tmp_path: Path):
 async def test_footer_keeps_a_screens_own_keys_at_80_columns(tmp_path: Path):
     from textual.widgets._footer import FooterKey
 
-    from tui.screenshots import type_symptom
 
-    app = demo_app(tmp_path)
-    async with app.run_test(size=SMALL) as pilot:
-        await type_symptom(pilot, "status 400")
-        await pilot.press("enter")
-        await pilot.pause()
-        await pilot.pause()
+    async with demo_pilot(tmp_path, SMALL, case=None) as pilot:
+        app = pilot.app
+        await playbook_from_home(pilot, "status 400")
         keys = {k.key: k for k in app.screen.query(FooterKey)}
         palette = next(k for k in keys.values() if k.has_class("-command-palette"))
         for key in ("y", "n", "s", "c", "f", "r"):
@@ -251,9 +225,8 @@ async def test_footer_keeps_a_screens_own_keys_at_80_columns(tmp_path: Path):
 
 
 async def test_cluster_fields_do_not_repeat_their_label(tmp_path: Path):
-    app = demo_app(tmp_path)
-    async with app.run_test(size=SMALL) as pilot:
-        app.open_case(DEMO_CASE_ID)
+    async with demo_pilot(tmp_path, SMALL) as pilot:
+        app = pilot.app
         app.push_screen(screen_for_area("urls"))
         await pilot.pause()
         labels = [str(lbl.render()) for lbl in app.screen.query(".input-label")]

@@ -14,18 +14,10 @@ from tui.background import BackgroundRun
 from tui.demo import DEMO_CASE_ID, demo_app
 from tui.screens.checks import ChecksScreen
 from tui.screens.password import PasswordScreen
-from tui.screenshots import wait_for_run
 
-SIZE = (120, 36)
+from .tui_helpers import SIZE, demo_pilot, screen_shown, wait_for_run, workers_done
+
 TUI = Path(__file__).resolve().parent.parent / "tui"
-
-
-async def _until(pilot, condition, tries: int = 200) -> bool:  # type: ignore[no-untyped-def]
-    for _ in range(tries):
-        if condition():
-            return True
-        await pilot.pause(0.05)
-    return condition()
 
 
 async def _typed_cluster_for_bob(pilot):
@@ -53,8 +45,7 @@ async def test_a_worker_that_raises_is_one_message_from_the_app(tmp_path: Path, 
         await pilot.pause()
         screen = app.screen
         screen.action_run()
-        assert await _until(pilot, lambda: bool(app.internal_error))
-        await pilot.pause()
+        await workers_done(pilot)
         assert app.internal_error.startswith("internal error: RuntimeError: the runner fell over")
         shown = [n.message for n in app._notifications if "fell over" in n.message]
         assert len(shown) == 1, shown  # one message, from the app; not one per screen and one per app
@@ -78,9 +69,8 @@ async def test_password_is_asked_in_a_modal_before_the_run(tmp_path: Path, monke
 
     monkeypatch.setattr(getpass, "getpass", no_terminal)
     credentials.forget_memory()
-    app = demo_app(tmp_path / "ws")
-    async with app.run_test(size=SIZE) as pilot:
-        app.open_case(DEMO_CASE_ID)
+    async with demo_pilot(tmp_path / "ws") as pilot:
+        app = pilot.app
         if area:
             app.action_area(area)
         else:
@@ -89,7 +79,7 @@ async def test_password_is_asked_in_a_modal_before_the_run(tmp_path: Path, monke
         s = await _typed_cluster_for_bob(pilot)
         s.query_one("#o-ask_password", Checkbox).value = True
         s.action_run()
-        assert await _until(pilot, lambda: isinstance(app.screen, PasswordScreen))
+        assert isinstance(await screen_shown(pilot, PasswordScreen), PasswordScreen)
         assert "running" in str(s.query_one("#run-status").render())
         await pilot.press(*"Typed-1", "enter")
         await wait_for_run(pilot, timeout=60)
@@ -104,9 +94,8 @@ async def test_a_known_password_is_not_asked_again(tmp_path: Path):
 
     credentials.forget_memory()
     credentials.remember("bob@example.com", "Known-1")
-    app = demo_app(tmp_path / "ws")
-    async with app.run_test(size=SIZE) as pilot:
-        app.open_case(DEMO_CASE_ID)
+    async with demo_pilot(tmp_path / "ws") as pilot:
+        app = pilot.app
         app.push_screen(ChecksScreen(check_ids=("cluster.connectivity",)))
         await pilot.pause()
         s = await _typed_cluster_for_bob(pilot)

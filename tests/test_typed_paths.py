@@ -47,7 +47,7 @@ async def test_bundle_dialog_takes_a_dragged_folder_and_logs_a_quoted_path(tmp_p
     from tui.screens.client_logs import ClientLogsScreen
 
     from .test_client_logs import token_failure_logs
-    from .test_tui_paste import wait_status
+    from .tui_helpers import wait_for_run, workers_done
 
     folder = tmp_path / "to send"
     folder.mkdir()
@@ -58,10 +58,7 @@ async def test_bundle_dialog_takes_a_dragged_folder_and_logs_a_quoted_path(tmp_p
         await pilot.pause()
         app.screen.query_one("#bundle-path", Input).value = str(folder).replace(" ", "\\ ") + " "
         await pilot.click("#export")
-        for _ in range(100):
-            await pilot.pause(0.05)
-            if (folder / f"wxtriage-{DEMO_CASE_ID}.zip").exists():
-                break
+        await workers_done(pilot)
         assert (folder / f"wxtriage-{DEMO_CASE_ID}.zip").exists()
         await pilot.press("escape")
         app.push_screen(ClientLogsScreen())
@@ -69,4 +66,5 @@ async def test_bundle_dialog_takes_a_dragged_folder_and_logs_a_quoted_path(tmp_p
         logs = token_failure_logs(tmp_path / "my logs", count=5)
         app.screen.query_one("#o-logs", Input).value = f'"{logs}"'
         await pilot.press("ctrl+r")
-        assert "1 fail" in await wait_status(pilot)
+        status = await wait_for_run(pilot)
+        assert status.startswith("done") and "1 fail" in status

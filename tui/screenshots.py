@@ -50,25 +50,39 @@ async def _settle(pilot, seconds: float = 0.3) -> None:
     await pilot.pause()
 
 
-async def wait_for_run(pilot, timeout: float = 30.0) -> None:
-    """Wait until the checks screen reports the run finished: the run's worker (and any re-run a
-    paste started meanwhile) has ended and its last message has been handled."""
-    from textual.widgets import Static
+async def workers_done(pilot, timeout: float = 30.0) -> None:
+    """Await the app's workers — and those their messages start in turn (a paste's re-run, a
+    playbook's next step) — until three pauses in a row find none running. By then the messages
+    they posted have been handled, and so have the callbacks those scheduled for after the next
+    refresh (the focus a screen sets once drawn, a results tree's cursor). A worker that failed or
+    was cancelled is no error here: the app reports it; the caller reads what the screen says.
 
+    Awaiting the work, not polling a label for a word, keeps a busy machine from ending the wait
+    on the previous run's status or before a scheduled re-run."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
-    # A re-run may still be scheduled: the paste screen runs again a moment after the last paste
-    # (its timer), so on a busy machine the run seen here is not always the last one.
-    while getattr(pilot.app.screen, "_timer", None) is not None and loop.time() < deadline:
-        await asyncio.sleep(0.05)
-    await asyncio.wait_for(pilot.app.workers.wait_for_complete(), timeout)
-    await pilot.pause()
-    while loop.time() < deadline:
-        status = str(pilot.app.screen.query_one("#run-status", Static).render())
-        if status.startswith(("done", "cancelled")):
-            return
-        await asyncio.sleep(0.05)
-    raise TimeoutError("checks did not finish")
+    quiet = 0
+    while quiet < 3:
+        await pilot.pause()
+        running = [w for w in pilot.app.workers if not w.is_finished]
+        quiet = 0 if running else quiet + 1
+        if running:
+            left = deadline - loop.time()
+            if left <= 0:
+                raise TimeoutError(f"workers still running after {timeout} s: {running}")
+            await asyncio.wait_for(asyncio.gather(*(w.wait() for w in running), return_exceptions=True), left)
+
+
+async def wait_for_run(pilot, timeout: float = 30.0) -> str:
+    """Await the checks screen's run (and any re-run a paste started meanwhile) to its end;
+    returns the run's status line ("done: …" or "cancelled: …")."""
+    from textual.widgets import Static
+
+    await workers_done(pilot, timeout)
+    status = str(pilot.app.screen.query_one("#run-status", Static).render())
+    if not status.startswith(("done", "cancelled")):
+        raise RuntimeError(f"the checks did not finish: {status!r}")
+    return status
 
 
 async def type_symptom(pilot, words: str) -> None:
@@ -87,13 +101,10 @@ async def walk_status_400(pilot, timeout: float = 30.0) -> None:
     field = pilot.app.screen.query_one("#pb-input")
     field.value = os.path.relpath(har)  # relative: the picture must not name this machine's folders
     await pilot.press("enter")
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while pilot.app.screen.walk.current is not None and pilot.app.screen.walk.current.kind != "verdict":
-        if loop.time() > deadline:
-            raise TimeoutError("the playbook did not reach a verdict")
-        await asyncio.sleep(0.05)
-    await pilot.pause()
+    await workers_done(pilot, timeout)
+    step = pilot.app.screen.walk.current
+    if step is None or step.kind != "verdict":
+        raise RuntimeError(f"the playbook did not reach a verdict: {step}")
 
 
 async def capture(out_dir: Path) -> list[Path]:
@@ -239,11 +250,7 @@ async def fleet_scan(app, pilot, tmp: Path, refused: bool = True) -> None:
             screen = FleetScreen(options={"resolve": [farm["resolve"], f"{farm['cti']}:127.0.0.1"],
                                           "probe_timeout": "5"})
             app.push_screen(screen)
-            await pilot.pause()
-            loop = asyncio.get_running_loop()
-            deadline = loop.time() + 60
-            while "pass." not in str(screen.query_one("#fleet-status").render()) and loop.time() < deadline:
-                await pilot.pause(0.1)
+            await workers_done(pilot, timeout=60)
             await _settle(pilot)
         finally:
             app.inventory = saved_inventory
@@ -254,20 +261,8 @@ async def fleet_scan(app, pilot, tmp: Path, refused: bool = True) -> None:
 
 
 async def wait_for_har(pilot, timeout: float = 30.0) -> None:
-    """Wait until the HAR screen shows its analysis."""
-    from textual.widgets import Static
-
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while loop.time() < deadline:
-        await pilot.pause()
-        found = pilot.app.screen.query("#har-status")  # empty until the pushed screen is composed
-        if found:
-            widget = found.first(Static)
-            if "entries" in str(widget.render()) or widget.has_class("error"):
-                return
-        await asyncio.sleep(0.05)
-    raise TimeoutError("the HAR was not analysed")
+    """Await the HAR screen's analysis; its status line says what it found (or why not)."""
+    await workers_done(pilot, timeout)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -16,7 +16,7 @@ import zipfile
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, BinaryIO, Callable
+from typing import IO, TYPE_CHECKING, Any, BinaryIO, Callable, cast
 
 from .textio import text_encoding, utf16_to_utf8
 
@@ -36,7 +36,7 @@ class Member:
 
     name: str
     size: int
-    opener: Callable[[], BinaryIO]
+    opener: Callable[[], IO[bytes]]
 
 
 @dataclass
@@ -58,20 +58,33 @@ def is_tar_name(name: str) -> bool:
     return name.lower().endswith(TAR_SUFFIXES)
 
 
+def as_binary(stream: object) -> BinaryIO:
+    """``stream`` typed as the ``BinaryIO`` the readers take. A gzip member, a zip member and the
+    re-encoding readers here are binary streams (``read``, ``close``, ``with``) that typeshed does
+    not class as ``IO[bytes]`` (they derive from ``io.BufferedIOBase``/``io.RawIOBase``): this is
+    the one place that says they are."""
+    return cast(BinaryIO, stream)
+
+
+def file_opener(path: Path) -> Callable[[], BinaryIO]:
+    """An opener for a file on disk, read as bytes."""
+    return lambda: path.open("rb")
+
+
 def gunzip_opener(opener: Callable[[], IO[bytes]]) -> Callable[[], IO[bytes]]:
     """An opener that decompresses what ``opener`` opens (gzip)."""
-    return lambda: gzip.GzipFile(fileobj=opener(), mode="rb")  # type: ignore[return-value]
+    return lambda: as_binary(gzip.GzipFile(fileobj=opener(), mode="rb"))
 
 
 def utf16_opener(opener: Callable[[], IO[bytes]]) -> Callable[[], IO[bytes]]:
     """An opener that re-encodes what ``opener`` opens (UTF-16 with a BOM) to UTF-8 on the fly."""
-    return lambda: utf16_to_utf8(opener())  # type: ignore[arg-type, return-value]
+    return lambda: utf16_to_utf8(as_binary(opener()))
 
 
-def maybe_gunzip(name: str, opener: Callable[[], BinaryIO]) -> Callable[[], BinaryIO]:
+def maybe_gunzip(name: str, opener: Callable[[], IO[bytes]]) -> Callable[[], IO[bytes]]:
     """``opener``, decompressing when ``name`` ends in .gz (a rotated log, a .har.gz)."""
     if name.lower().endswith(".gz"):
-        return gunzip_opener(opener)  # type: ignore[return-value]
+        return gunzip_opener(opener)
     return opener
 
 
@@ -121,7 +134,7 @@ def list_folder(path: Path, wanted: Callable[[str], bool], max_files: int = MAX_
             except OSError as exc:
                 src.skipped.append((rel, f"cannot read: {exc.strerror}"))
                 continue
-            src.members.append(Member(rel, size, maybe_gunzip(fn, functools.partial(open, full, "rb"))))
+            src.members.append(Member(rel, size, maybe_gunzip(fn, file_opener(full))))
     return src
 
 
@@ -170,10 +183,10 @@ def list_tar(path: Path, stack: ExitStack, wanted: Callable[[str], bool],
         elif not wanted(name):
             src.ignored += 1
         else:
-            def opener(info: tarfile.TarInfo = info) -> BinaryIO:
+            def opener(info: tarfile.TarInfo = info) -> IO[bytes]:
                 fh = tf.extractfile(info)
                 assert fh is not None  # regular files always have a stream
-                return fh  # type: ignore[return-value]
+                return fh
             src.members.append(Member(name, info.size, maybe_gunzip(name, opener)))
     return src
 
@@ -195,7 +208,7 @@ class TextStream:
     note: str = ""
 
 
-def text_stream(raw: BinaryIO) -> TextStream:
+def text_stream(raw: IO[bytes]) -> TextStream:
     """``raw`` as UTF-8 bytes: a UTF-8 BOM dropped, UTF-16 (BOM or not) re-encoded while read;
     empty and binary streams are refused with a note. The caller still closes ``raw``."""
     head = raw.read(SNIFF_BYTES)
@@ -206,16 +219,16 @@ def text_stream(raw: BinaryIO) -> TextStream:
         return TextStream(None, "binary", f"{why}: skipped")
     enc = text_encoding(head)
     if enc is not None and enc.startswith("utf-16"):
-        return TextStream(utf16_to_utf8(Prepend(head, raw), enc), "text", "UTF-16 text")  # type: ignore[arg-type]
+        return TextStream(utf16_to_utf8(as_binary(Prepend(head, raw)), enc), "text", "UTF-16 text")
     if head.startswith(codecs.BOM_UTF8):
         head = head[len(codecs.BOM_UTF8):]
-    return TextStream(Prepend(head, raw))  # type: ignore[arg-type]
+    return TextStream(as_binary(Prepend(head, raw)))
 
 
 class Prepend(io.RawIOBase):
     """A stream that first returns ``head`` (already read for sniffing), then the rest of ``raw``."""
 
-    def __init__(self, head: bytes, raw: BinaryIO):
+    def __init__(self, head: bytes, raw: IO[bytes]):
         self.head = head
         self.raw = raw
 
@@ -231,7 +244,7 @@ class Prepend(io.RawIOBase):
             if len(out) < n:
                 out += self.raw.read(n - len(out))
             return out
-        return self.raw.read(n)
+        return self.raw.read(-1 if n is None else n)
 
     def readinto(self, b: Any) -> int:  # pragma: no cover - read() is what the scanner calls
         data = self.read(len(b))

@@ -7,12 +7,12 @@ exactly as on the checks screen, whose behaviour this screen inherits.
 """
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.timer import Timer
 from textual.widgets import Label, Static, TextArea
 
 from checks.api import CheckOption, GuidedStep, InputError
@@ -36,11 +36,10 @@ def steps_for(checks) -> list[GuidedStep]:
 
 class PasteStepsScreen(ChecksScreen):
     CSS_PATH = "paste.tcss"
-    RUN_ON_SUBMIT = False  # the other inputs re-run through the paste timer below
+    RUN_ON_SUBMIT = False  # the other inputs re-run through _rerun_soon below
 
     def __init__(self, check_ids: tuple[str, ...] = (), areas: tuple[str, ...] = (), guided: bool = True) -> None:
         super().__init__(check_ids=check_ids, areas=areas, guided=guided)
-        self._timer: Timer | None = None
         self.step_errors: dict[str, str] = {}
 
     @property
@@ -74,12 +73,13 @@ class PasteStepsScreen(ChecksScreen):
     @on(TextArea.Changed)
     @on(OptionForm.Changed)
     def _schedule_rerun(self) -> None:
-        if self._timer is not None:
-            self._timer.stop()
-        self._timer = self.set_timer(RERUN_DELAY_S, self._rerun)
+        self._rerun_soon()
 
-    def _rerun(self) -> None:
-        self._timer = None
+    @work(exclusive=True, group="paste-rerun", exit_on_error=False)
+    async def _rerun_soon(self) -> None:
+        """Re-run a moment after the last change. A worker, not a timer: the next change replaces
+        it (exclusive), and whoever awaits the screen's workers awaits this re-run too."""
+        await asyncio.sleep(RERUN_DELAY_S)
         if any(self.query_one(f"#p-{s.id}", TextArea).text.strip() for s in self.steps):
             self.action_run()
 

@@ -25,12 +25,13 @@ import sys
 import zipfile
 from contextlib import ExitStack
 from pathlib import Path, PurePosixPath
-from typing import BinaryIO, Callable, Mapping
+from typing import Callable, Mapping
 
 from ...case import TimeWindow
 from ...paths import refuse_special
 from ...redact import Redactor
-from ..sources import MAX_WALK_FILES, Listing, Member, is_tar_name, list_folder, list_tar, list_zip, maybe_gunzip
+from ..sources import (MAX_WALK_FILES, Listing, Member, file_opener, is_tar_name, list_folder, list_tar, list_zip,
+                       maybe_gunzip)
 from .chunks import CHUNK_SIZE, MAX_CARRY, iter_chunks
 from .filescan import DENSE_AFTER, DENSE_SHARE  # copies for reading: the scan reads them in .filescan
 from .model import (MAX_FACT_VALUES, MAX_HITS_PER_RULE, MAX_TIMELINE, MOBILE_RE, TS_AFTER_NL_RE, TS_PARSE_RE,
@@ -123,20 +124,13 @@ def open_source(path: Path | str, stack: ExitStack) -> LogSource:
             size = p.stat().st_size
         except OSError as exc:
             raise LogInputError(f"{p}: cannot read ({exc.strerror})") from None
-        src = LogSource(str(p), "file", [LogMember(p.name, size, maybe_gunzip(p.name, _file_opener(p)))])
+        src = LogSource(str(p), "file", [LogMember(p.name, size, maybe_gunzip(p.name, file_opener(p)))])
     if not src.members:
         what = {"folder": "folder", "zip": "zip", "tar": "archive"}.get(src.kind, "path")
         extra = f" ({src.ignored} other files ignored)" if src.ignored else ""
         raise LogInputError(f"no log files in the {what} {p}{extra}; expected current_log.txt / current_log, "
                             "*.log or *.txt files from the Webex app")
     return src
-
-
-def _file_opener(path: Path) -> Callable[[], BinaryIO]:
-    """Opens ``path`` for reading bytes each time it is called (a member is opened when scanned)."""
-    def opener() -> BinaryIO:
-        return open(path, "rb")
-    return opener
 
 
 def scan_logs(path: Path | str, window: TimeWindow | None = None, *, redactor: Redactor | None = None,
