@@ -300,3 +300,19 @@ def test_a_cut_inside_a_body_leaves_every_entry_before_it_to_the_fast_reader(tmp
     reader = HarReader(path, lazy_bodies=True, summaries=True)
     assert sum(1 for _ in reader.records()) == len(entries) - 1
     assert reader.fast_count == len(entries) - 1 and reader.truncated
+
+
+@pytest.mark.parametrize("layout", ["minified", "minified-ascii", "blanks", "one-line"])
+@pytest.mark.parametrize("chunk", [37, 512])
+def test_a_stream_cut_mid_number_or_literal_reads_on(tmp_path, layout, chunk):
+    """Where the bytes read so far end inside a number, a literal or an escape, msgspec calls the
+    value invalid rather than cut: the any-layout reader must read on, not hand over to ijson."""
+    for seed in range(1050, 1062):
+        data = _dump(_doc(seed, 12), layout)
+        plain, packed = tmp_path / f"{seed}.har", tmp_path / f"{seed}.har.gz"
+        plain.write_bytes(data)
+        packed.write_bytes(gzip.compress(data, 1))
+        whole = HarReader(plain, lazy_bodies=True, summaries=True)
+        streamed = HarReader(packed, lazy_bodies=True, summaries=True, chunk_size=chunk)
+        assert [_materialise(r.raw) for r in streamed.records()] == [_materialise(r.raw) for r in whole.records()]
+        assert streamed.fast_count == whole.fast_count == whole.count, seed

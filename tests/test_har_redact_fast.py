@@ -327,3 +327,24 @@ def test_a_new_token_in_every_entry_does_not_send_the_copy_through_the_rules_aga
     res = redact_har_file(src, tmp_path / "out.har")
     text = (tmp_path / "out.har").read_text()
     assert rewrites == [False] and res.entries == 300 and "Zq81Kx02Lm93" not in text
+
+
+@pytest.mark.parametrize("indent", [2, None], ids=["pretty", "minified"])
+def test_a_lone_surrogate_escape_is_written_back_as_an_escape(tmp_path, indent):
+    """"\\ud800" is valid JSON that Python's json reads into a str UTF-8 cannot hold: the redacted
+    copy writes it back as the escape (it crashed with UnicodeEncodeError). ijson, which reads
+    the minified file (msgspec refuses lone surrogates), reads it as "?": the copy keeps what was read."""
+    from checks.evidence.har import HarReader
+
+    odd = hf.entry("GET", "https://admin.webex.com/api/v1/me", 200, "x" * 400)
+    odd["request"]["headers"].append({"name": "X-Note", "value": "a\ud800b"})
+    src = tmp_path / "s.har"
+    src.write_text(json.dumps(hf.har_doc([odd, *hf.seed_entries()]), indent=indent), encoding="ascii")
+    read = next(iter(HarReader(src, lazy_bodies=True).records())).raw["request"]["headers"][-1]
+    assert read["value"] == ("a\ud800b" if indent else "a?b")
+    out = tmp_path / "r.har"
+    redact_har_file(src, out)
+    doc = json.loads(out.read_bytes().decode("utf-8"))
+    first = doc["log"]["entries"][0]
+    assert read in first["request"]["headers"] and first["response"]["content"]["text"] == "x" * 400
+    assert not any(s in out.read_text(encoding="utf-8") for s in hf.SECRETS)

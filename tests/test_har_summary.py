@@ -44,7 +44,7 @@ def three_ways(tmp_path, doc, monkeypatch, *, ijson: bool = True) -> tuple[dict,
     pretty.write_text(json.dumps(doc, indent=2), encoding="utf-8")
     fast = snapshot(analyze_har(pretty))
     with monkeypatch.context() as m:
-        m.setattr(har_mod, "_summarise", lambda meta, bodies: None)
+        m.setattr(har_mod, "_summarise", lambda meta, bodies, decoded=None: None)
         full = snapshot(analyze_har(pretty))
     if not ijson:
         return fast, full
@@ -124,7 +124,7 @@ def test_invalid_utf8_where_msgspec_skips_is_refused_as_before(tmp_path, monkeyp
     for summaries in (True, False):
         with monkeypatch.context() as m:
             if not summaries:
-                m.setattr(har_mod, "_summarise", lambda meta, bodies: None)
+                m.setattr(har_mod, "_summarise", lambda meta, bodies, decoded=None: None)
             try:
                 outcomes.append(("ok", snapshot(analyze_har(p))))
             except har_mod.HarError as exc:

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 from .har_fast import FAST_CHUNK, _fast_entries
 from .har_records import (HarRecord, LazyBody, LazyHarRecord, _meta_of_outline, _normalise, _NotPretty,
-                          _parse_pretty_entry, _summarise, body_text)
+                          _parse_pretty_entry, _summarise, _summary_decoder, body_text)
 from .har_sources import CHUNK, HarError, HarSource, _CountingReader, _first_line, har_sources, validate_har
 
 # The reader's parts live in har_sources, har_records and har_fast; these names stay importable
@@ -86,15 +86,17 @@ class HarReader:
         except (OSError, zipfile.BadZipFile) as exc:
             raise HarError(f"{src.name}: cannot open: {exc}") from None
         summaries = self.summaries
+        # The any-layout reader decodes a summary where that also confirms where an entry ends.
+        decode = _summary_decoder() if summaries else None
         seen = 0
         outline: list[bytes] = []
         try:
             with fh:
-                for meta, raws in _fast_entries(src, fh, layout, used, outline, self.chunk_size):
+                for meta, raws, decoded in _fast_entries(src, fh, layout, used, outline, self.chunk_size, decode):
                     seen += 1
                     if seen <= progress[0]:
                         continue  # delivered by the reader before, which stopped further on
-                    summary = _summarise(meta, len(raws)) if summaries else None
+                    summary = _summarise(meta, len(raws), decoded) if summaries else None
                     if summary is not None:
                         yield LazyHarRecord(self.count, src.name, summary, meta, raws)
                     else:

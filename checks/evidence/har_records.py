@@ -251,9 +251,8 @@ def _unsplit(meta: bytes, raws: list[Any]) -> bytes:
 _DECODER: Any = None
 
 
-def _summarise(meta: bytes, bodies: int) -> Any:
-    """The entry's summary, or None when only the full json decoding gives the exact answer
-    (msgspec refuses the input, request/response are missing, or a body marker is misplaced)."""
+def _summary_decoder() -> Any:
+    """The summary decoder's ``decode`` (None without msgspec)."""
     global _DECODER
     if _DECODER is None:
         decoder: Any
@@ -262,7 +261,15 @@ def _summarise(meta: bytes, bodies: int) -> Any:
         except ImportError:  # msgspec missing: every entry is decoded in full (slower, same results)
             decoder = False
         _DECODER = decoder
-    if _DECODER is False:
+    return _DECODER.decode if _DECODER is not False else None
+
+
+def _summarise(meta: bytes, bodies: int, decoded: Any = None) -> Any:
+    """The entry's summary, or None when only the full json decoding gives the exact answer
+    (msgspec refuses the input, request/response are missing, or a body marker is misplaced).
+    ``decoded``: the summary decoder's result for ``meta`` when a reader already has it."""
+    decode = _summary_decoder()
+    if decode is None:
         return None
     if not meta.isascii():  # msgspec does not check UTF-8 in the strings it skips; json does
         try:
@@ -270,7 +277,7 @@ def _summarise(meta: bytes, bodies: int) -> Any:
         except UnicodeDecodeError:
             return None
     try:
-        s = _DECODER.decode(meta)
+        s = decoded if decoded is not None else decode(meta)
     except Exception:  # noqa: BLE001 - msgspec.DecodeError/ValidationError: json decides
         return None
     req, resp = s.request, s.response

@@ -99,7 +99,10 @@ class _Spool:
         self._learnt = array("Q")  # how many secrets the redactor knew when the line was redacted
 
     def add(self, line: str, learnt: int) -> None:
-        data = line.encode("utf-8")
+        try:
+            data = line.encode("utf-8")
+        except UnicodeEncodeError:
+            data = _utf8_safe(line).encode("utf-8")
         self._fh.write(self._enc.update(data))
         self._sizes.append(len(data))
         self._learnt.append(learnt)
@@ -191,6 +194,23 @@ def _member_name(src: Path, source_name: str, taken: set[str]) -> str:
     return name
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _utf8_safe(text: str) -> str:
+    """JSON text with each lone surrogate written as its ``\\u`` escape. Python's json reads an
+    escaped lone surrogate (``"\\ud800"``, valid JSON) into a str that UTF-8 cannot encode; it
+    can only stand inside a JSON string, where the escape is the same value."""
+    return _LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def _write_text(fh: Any, text: str) -> None:
+    try:
+        fh.write(text)
+    except UnicodeEncodeError:  # nothing was written: the text is encoded before the write
+        fh.write(_utf8_safe(text))
+
+
 def _write_redacted_har(meta: Any, path: Path, scanner: LeakScanner, label: str,
                         lines: Iterable[tuple[str, int]], late: _LateCheck) -> int:
     """One redacted HAR into ``path``: its ``log`` fields, then its entries' ``lines`` (each with the
@@ -200,14 +220,14 @@ def _write_redacted_har(meta: Any, path: Path, scanner: LeakScanner, label: str,
         head = json.dumps(meta, ensure_ascii=False)
         for leak in scanner.scan_blob(head, f"{label} log header"):
             raise LeakError([leak])
-        fh.write('{"log": ' + head[:-1] + (', ' if meta else '') + '"entries": [\n')
+        _write_text(fh, '{"log": ' + head[:-1] + (', ' if meta else '') + '"entries": [\n')
         for line, known in lines:
             late.check(line, known)
             leaks = scanner.scan_blob(line, f"{label} entry {n + 1}")
             if leaks:
                 where = f"{label} entry {n + 1} ({_short_url(json.loads(line))})"
                 raise LeakError([Leak(where, leak.what) for leak in leaks])
-            fh.write((",\n" if n else "") + line)
+            _write_text(fh, (",\n" if n else "") + line)
             n += 1
         fh.write("\n]}}\n")
     return n
