@@ -261,6 +261,11 @@ async def test_checks_that_cannot_decide_say_so_and_wait_for_evidence(tmp_path: 
         assert screen.walk.undecided()
         message = str(screen.query_one("#pb-error").render())
         assert "could not decide" in message and "backspace" in message
+        # In words, not as a CLI flag: the admin has no command line here.
+        assert "--logs" not in message and "“Logs”" in message, message
+        tree = screen.query_one("#pb-findings")
+        lines = [str(n.label) for n in tree.root.children]
+        assert lines and not any("--logs" in line for line in lines) and any("“Logs”" in line for line in lines), lines
         await w.press("backspace")  # back to the collect step, give the logs, and the verdict follows
         await w.type(str(LOGS / "desktop"))
         await w.press("enter")

@@ -17,7 +17,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Markdown, Static, TextArea, Tree
 from textual.worker import Worker, WorkerState
 
-from checks.api import CheckContext, InputError
+from checks.api import CheckContext, InputError, in_words
 from checks.model import CheckResult, Finding
 from checks.playbooks import Playbook, Step, Walk, checklist, tac_items
 from checks.playbooks.inputs import cluster_from_text, collected_value, evidence_placeholder
@@ -144,6 +144,10 @@ class PlaybookScreen(ReportsWorkerErrors, Screen):
         rec = self.walk.record(step.id) if self.walk else None
         return step_markdown(step, tac_lines, rec.note if rec else "")
 
+    def _in_words(self, text: str) -> str:
+        """A reason for this screen: CLI flags become the options' names (the admin has no CLI here)."""
+        return in_words(text, self.app.registry.options())
+
     def _undecided_message(self, step: Step) -> str:
         """Why a check step waits: none of its checks could decide, each with its own reason."""
         if step.id in self.results:
@@ -152,7 +156,7 @@ class PlaybookScreen(ReportsWorkerErrors, Screen):
             rec = self.walk.record(step.id) if self.walk else None
             reasons = [f"{r.get('check_id')}: {r.get('reason') or r.get('status')}" for r in (rec.results if rec else ())]
         return ("The checks could not decide, so there is no verdict yet — "
-                + "; ".join(_esc(safe_message(x)) for x in reasons)
+                + "; ".join(_esc(safe_message(self._in_words(x))) for x in reasons)
                 + ". Go back with backspace to give the evidence they need, r to run them again, "
                   "or s to skip this step (the walk then goes on without a verdict from it).")
 
@@ -172,7 +176,7 @@ class PlaybookScreen(ReportsWorkerErrors, Screen):
     def _show_findings(self, step: Step) -> None:
         tree = self.query_one("#pb-findings", ResultsTree)
         results = self._results_for(step)
-        tree.show_flat(results)
+        tree.show_flat(results, words=self._in_words)
         tree.display = bool(results)
 
     def _results_for(self, step: Step) -> list[CheckResult]:

@@ -6,7 +6,7 @@ colours with the theme's variables, so a theme change or a colour-blind palette 
 """
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Callable, Protocol
 
 from rich.style import Style
 from rich.text import Text
@@ -94,12 +94,14 @@ class ResultsTree(Tree[Finding | CheckResult | None]):
                 parent = groups[group]
             parent.add_leaf(self.finding_label(f), data=f)
 
-    def show_flat(self, results: list[CheckResult]) -> None:
-        """Only ``results``, each with its findings right below it (a playbook step's checks)."""
+    def show_flat(self, results: list[CheckResult], words: Callable[[str], str] = str) -> None:
+        """Only ``results``, each with its findings right below it (a playbook step's checks);
+        ``words`` turns a reason's CLI flags into the screen's words (``checks.api.in_words``)."""
         self.clear()
         for r in results:
             node = self.root.add(Text.assemble(f"{r.status.symbol} ", r.title,
-                                               (f" — {r.reason}" if r.reason else "", tone_style(self, "muted"))),
+                                               (f" — {words(r.reason)}" if r.reason else "",
+                                                tone_style(self, "muted"))),
                                  data=None, expand=True)
             for f in sorted(r.findings, key=lambda f: -f.severity.rank):
                 node.add_leaf(self.finding_label(f), data=f)
