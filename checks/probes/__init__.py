@@ -22,7 +22,7 @@ from .http import HttpClients, HttpResult, probe_http
 from .tcp import TcpResult, connect
 from .tls import TlsResult, probe_tls
 from .tls_versions import probe_versions_supported
-from .trust import default_trust_locations
+from .trust import trust_locations
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..api import CheckContext
@@ -194,9 +194,7 @@ class ProbeSettings:
     probe_versions: bool = True
 
     def trust(self) -> tuple[str | None, str | None]:
-        if self.cafile or self.capath:
-            return self.cafile, self.capath
-        return default_trust_locations()
+        return trust_locations(self.cafile, self.capath)
 
 
 class Prober:

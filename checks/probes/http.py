@@ -71,11 +71,9 @@ class HttpClients:
         self._ssl: ssl.SSLContext | None = None
 
     def trust(self) -> tuple[str | None, str | None]:
-        if self.cafile or self.capath:
-            return self.cafile, self.capath
-        from .trust import default_trust_locations
+        from .trust import trust_locations
 
-        return default_trust_locations()
+        return trust_locations(self.cafile, self.capath)
 
     def ssl_context(self) -> ssl.SSLContext:
         """The verified context, built once (loading a trust store costs a few ms)."""

@@ -26,6 +26,14 @@ def default_trust_locations() -> tuple[str | None, str | None]:
     capath = os.environ.get(p.openssl_capath_env) or p.capath or (p.openssl_capath if os.path.isdir(p.openssl_capath) else None)
     return cafile, capath
 
+
+def trust_locations(cafile: str | None, capath: str | None) -> tuple[str | None, str | None]:
+    """The trust store a run uses: the one given (a lab's or a test's CA), else the system's."""
+    if cafile or capath:
+        return cafile, capath
+    return default_trust_locations()
+
+
 @dataclass(frozen=True)
 class TrustAssessment:
     trusted: bool  # chains to a root in the trust store (judged at a time inside the leaf's validity)
