@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from checks.evidence import har as har_mod
-from checks.evidence.har import HarReader, LazyBody, LazyHarRecord
+from checks.evidence.har import HarError, HarReader, LazyBody, LazyHarRecord
 from checks.evidence.har_analysis import analyze_har
 
 from . import har_fixtures as hf
@@ -86,8 +86,20 @@ def _cookie_header_only() -> dict:
     return e
 
 
+def _odd_cookies() -> list[dict]:
+    """Cookie values the secret collection skips or remembers: empty, not a string, repeated, the
+    bearer token already remembered from a header, and a new value after those."""
+    e = hf.entry("GET", "https://admin.webex.com/api/v1/me?access_token=" + hf.CLIENT_SECRET, 200, "{}")
+    e["request"]["cookies"] += [{"name": "empty", "value": ""}, {"name": "num", "value": 42},
+                                {"name": "none", "value": None}, {"name": "bearer", "value": hf.BEARER},
+                                {"name": "again", "value": hf.COOKIE_SESSION}, {"name": "new", "value": "n3w-c00kie-v4lue"}]
+    e["response"]["cookies"] = [{"name": "set", "value": "r3sp0nse-c00kie"}, {"value": "nameless-c00kie"}]
+    return [e, e, *hf.seed_entries()]
+
+
 @pytest.mark.parametrize("entries", [
     pytest.param(lambda: hf.seed_entries(), id="seed"),
+    pytest.param(_odd_cookies, id="odd-cookies"),
     pytest.param(lambda: hf.seed_entries(auth=False, pageref=None, base64_body=True), id="sanitised-base64"),
     pytest.param(lambda: [*_odd_entries(), *hf.seed_entries()], id="odd-values"),
     pytest.param(lambda: [*hf.seed_entries(auth=False), _cookie_header_only()], id="cookie-header-only"),
@@ -223,3 +235,25 @@ def test_stream_reader_cuts_the_same_entries_whatever_the_read_size(tmp_path, mo
     assert sum(isinstance(slot, LazyBody) for e in raws
                for slot in (e["response"].get("content"), e["request"].get("postData"))) == long_bodies
     assert [json.loads(json.dumps(e, default=dict)) for e in raws] == [json.loads(json.dumps(e)) for e in entries]
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_analysis_leaves_the_garbage_collector_as_it_found_it(tmp_path, enabled):
+    """The cyclic collector is off while entries stream, and back as it was afterwards — also when
+    the file is refused half-way."""
+    import gc
+
+    good = tmp_path / "good.har"
+    good.write_text(json.dumps(hf.har_doc(hf.seed_entries()), indent=2), encoding="utf-8")
+    bad = tmp_path / "bad.har"
+    bad.write_text('{"log": {"entries": [{"request": 5}, oops', encoding="utf-8")
+    was = gc.isenabled()
+    try:
+        gc.enable() if enabled else gc.disable()
+        analyze_har(good)
+        assert gc.isenabled() is enabled
+        with pytest.raises(HarError):
+            analyze_har(bad)
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable() if was else gc.disable()

@@ -8,6 +8,7 @@ context), and extracts what a TAC case asks for. Everything that leaves this mod
 """
 from __future__ import annotations
 
+import gc
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -358,10 +359,19 @@ def analyze_har(path: Path | str, redactor: Redactor | None = None, progress=Non
     """
     reader = HarReader(path, lazy_bodies=True, summaries=True)
     an = _Analyzer(path, redactor)
-    for rec in reader.records():
-        an.visit(rec)
-        if progress is not None and rec.index % 5000 == 0 and rec.index:
-            progress(f"{rec.index} entries read")
+    # The entries make no reference cycles and die young, yet each one allocates a few tracked
+    # objects, so the cyclic collector would run every few hundred entries over every object
+    # the program holds (~4 % of the time on 30,000 entries). It is off while they stream.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        for rec in reader.records():
+            an.visit(rec)
+            if progress is not None and rec.index % 5000 == 0 and rec.index:
+                progress(f"{rec.index} entries read")
+    finally:
+        if collecting:
+            gc.enable()
     findings, extract = an.findings(reader.count, reader.warnings, bool(reader.truncated))
     # One streaming pass: a value may be quoted in an early body and only named as a secret (a
     # header, a parameter) later. Everything kept goes once more through the secrets now known.

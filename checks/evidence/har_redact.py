@@ -90,6 +90,7 @@ class HarRedactor(HarTextRules):
         """:meth:`collect` for an entry summary (:class:`~checks.evidence.har.LazyHarRecord`):
         the same values remembered in the same order, read from attributes instead of dicts."""
         names = _SECRET_HEADER_NAMES
+        remember, remembered = self.redactor.secret, self.redactor._map
         for msg in (summary.request, summary.response):
             if msg is None:
                 continue
@@ -112,16 +113,19 @@ class HarRedactor(HarTextRules):
                     self._collected.add(key)  # type: ignore[arg-type]
                     self._header_value(*key)
             for c in msg.cookies or ():
-                if isinstance(c.value, str):
-                    self.redactor.secret(c.value, "cookie")
+                value = c.value
+                # secret() returns at once for an empty or already remembered value: skip the call
+                # (the same session cookie is on every entry).
+                if value.__class__ is str and value and value not in remembered:
+                    remember(value, "cookie")
             for q in msg.queryString or ():
                 if is_secret_name(str(q.name)) and isinstance(q.value, str):
-                    self.redactor.secret(q.value, "param")
+                    remember(q.value, "param")
             post = msg.postData
             if post is not None:
                 for prm in post.params or ():
                     if is_secret_name(str(prm.name)) and isinstance(prm.value, str):
-                        self.redactor.secret(prm.value, "param")
+                        remember(prm.value, "param")
 
     # -- full structural redaction
     def entry_line(self, entry: dict[str, Any]) -> str:
