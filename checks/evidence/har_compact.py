@@ -4,8 +4,8 @@ from __future__ import annotations
 import re
 from typing import Any, Iterator
 
-from .har_cut import (_HEAD_LIMIT, FAST_CHUNK, _check_outline, _consumed, _cut_pretty_entry, _raw_decoder,
-                      _value_end)
+from .har_cut import (_HEAD_LIMIT, _RELEASE_EVERY, FAST_CHUNK, _check_outline, _consumed, _cut_pretty_entry,
+                      _raw_decoder, _value_end)
 from .har_records import _LAZY_JSON0, _LAZY_MIN, _NotPretty
 from .har_sources import _BOM, _CountingReader
 
@@ -197,6 +197,9 @@ def _compact_entries(reader: _CountingReader | None, mapped: Any = None, outline
         yield cut[0], cut[1], decoded if decode is not None else None  # type: ignore[index]
         if len(body_at) > 64:
             body_at = {k: v for k, v in body_at.items() if k > end}
+        if mapped is not None and end - released < _RELEASE_EVERY:  # (what _consumed would say)
+            pos = end + 1
+            continue
         dropped, released = _consumed(buf, mapped, end + 1, released, chunk)
         pos = end + 1 - dropped
         if dropped:

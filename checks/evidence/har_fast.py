@@ -8,7 +8,7 @@ import re
 from typing import IO, Any, Iterator
 
 from .har_compact import _compact_entries
-from .har_cut import _HEAD_LIMIT, FAST_CHUNK, _check_outline, _check_value, _consumed, _cut_pretty_entry
+from .har_cut import _HEAD_LIMIT, _RELEASE_EVERY, FAST_CHUNK, _check_outline, _check_value, _consumed, _cut_pretty_entry
 from .har_records import _LAZY_MIN, _NoPrettyHead, _NotPretty
 from .har_sources import _BOM, HarSource, _CountingReader
 
@@ -145,5 +145,6 @@ def _pretty_entries(reader: _CountingReader | None, mapped: Any = None, outline:
             _check_outline(head + b"]" + bytes(buf[buf.find(b"]", end) + 1:]), outline)
             return
         start = end + 2 + inner  # at the next entry's "{"
-        dropped, released = _consumed(buf, mapped, start, released, chunk)
-        start -= dropped
+        if mapped is None or start - released > _RELEASE_EVERY:  # (else _consumed has nothing to do)
+            dropped, released = _consumed(buf, mapped, start, released, chunk)
+            start -= dropped

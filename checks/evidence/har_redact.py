@@ -95,16 +95,18 @@ class HarRedactor(HarTextRules):
             if msg is None:
                 continue
             for h in msg.headers or ():
-                value = h.value
-                if value.__class__ is not str:  # msgspec gives exact str, never a subclass
-                    continue
-                name = h.name if h.name.__class__ is str else str(h.name)
+                name = h.name
+                if name.__class__ is not str:
+                    name = str(name)
                 secret = names.get(name)
                 if secret is None:
                     if len(names) > 4096:  # bounded like _secret_header's own cache
                         names.clear()
                     secret = names[name] = _secret_header(name)
-                if secret:
+                if secret:  # the value only of the few secret-named headers
+                    value = h.value
+                    if value.__class__ is not str:  # msgspec gives exact str, never a subclass
+                        continue
                     key = (name, value)
                     if key in self._collected:
                         continue
