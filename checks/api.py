@@ -25,7 +25,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 __all__ = ["AREAS", "Area", "Check", "CheckContext", "CheckOption", "CredentialStore", "CredentialsUnavailable",
-           "GuidedStep", "InputError", "NEED_DESCRIPTIONS", "PasswordPrompt", "ProgressCallback", "Services",
+           "GuidedStep", "InputError", "NEED_DESCRIPTIONS", "NEED_SCREEN_WORDS", "PasswordPrompt", "ProgressCallback", "Services",
            "SkipCheck", "add_areas", "areas_from", "check_option_requirements", "in_words", "password_users"]
 
 
@@ -131,8 +131,12 @@ _CLI_HINT_RE = re.compile(r"\s*with `wxtriage [^`]*` or ")
 def in_words(text: str, options: Iterable[CheckOption]) -> str:
     """``text`` (a skip reason, an input error) for a screen rather than a command line: every
     ``--name [VALUE]`` of a known option becomes its label in quotes, and "with `wxtriage …` or"
-    alternatives are dropped. Unknown flags stay as they are."""
+    alternatives are dropped; a need (a cluster, a case) is said as a screen asks for it. Unknown
+    flags stay as they are."""
     labels = {o.name: o.human for o in options}
+    for need, cli_words in NEED_DESCRIPTIONS.items():
+        if need in NEED_SCREEN_WORDS:
+            text = text.replace(cli_words, NEED_SCREEN_WORDS[need])
 
     def flag(m: re.Match[str]) -> str:
         name = m.group(1)
@@ -313,6 +317,12 @@ class CheckContext:
 NEED_DESCRIPTIONS: dict[str, str] = {
     "cluster": "a cluster (--inventory FILE --cluster NAME, or the interface URLs such as --xsi-actions)",
     "case": "a case (--case ID)",
+}
+#: The same needs in a screen's words (a screen has a cluster form and a case, not flags):
+#: :func:`in_words` puts them in place of :data:`NEED_DESCRIPTIONS`' command-line wording.
+NEED_SCREEN_WORDS: dict[str, str] = {
+    "cluster": "a cluster (pick one from the inventory in the cluster form, or type its interface URLs there)",
+    "case": "a case (open one from the home screen, or start a new one)",
 }
 
 
