@@ -202,32 +202,67 @@ class HarRedactor(HarTextRules):
                 return self._pair(obj, parent)
             if _secret_pair(obj):  # {"name": "password", "value": …} anywhere else in the capture
                 return {k: (self._secret_value(v) if k == "value" else self._walk(v, str(k))) for k, v in obj.items()}
-            out: dict[str, Any] = {}
-            for k, v in obj.items():
-                if v.__class__ in _SCALARS:
-                    out[k] = v
-                    continue
-                key = str(k)
-                kind = _key_kind(key)
-                if kind == _URL_KEY and isinstance(v, str):
-                    out[k] = self.url(v)
-                elif kind == _SECRET_KEY and isinstance(v, (str, list, dict)):
-                    out[k] = self._secret_value(v)
-                elif kind == _LIST_KEY and isinstance(v, str):
-                    out[k] = self.text(FORM_PAIR_RE.sub(self._url_param, v))  # a list given as a string
-                elif v.__class__ is str:
-                    out[k] = self._string(v)
-                else:
-                    out[k] = self._walk(v, key)
-            return out
+            return self._fields(obj)
         if isinstance(obj, list):
-            if parent in _PAIR_PARENTS:  # headers, cookies …: straight to _pair, as _walk would send them
-                return [self._pair(v, parent) if v.__class__ is dict and "name" in v and "value" in v
-                        and not ("mimeType" in v and "text" in v) else self._walk(v, parent) for v in obj]
+            if parent in _PAIR_PARENTS:  # headers, cookies …
+                return self._pairs(obj, parent)
             return [self._walk(v, parent) for v in obj]
         if isinstance(obj, str):
             return self._string(obj)
         return obj
+
+    def _fields(self, obj: dict[str, Any]) -> dict[str, Any]:
+        """A dict that is neither a body nor a pair (an entry, its request and response, timings),
+        key by key; strings the memo knows are copied without a call (the walk's hot path)."""
+        r = self.redactor
+        memo = self._memo
+        out: dict[str, Any] = {}
+        for k, v in obj.items():
+            if v.__class__ in _SCALARS:
+                out[k] = v
+                continue
+            key = k if k.__class__ is str else str(k)
+            kind = _key_kind(key)
+            if kind == _URL_KEY and isinstance(v, str):
+                out[k] = self.url(v)
+            elif kind == _SECRET_KEY and isinstance(v, (str, list, dict)):
+                out[k] = self._secret_value(v)
+            elif kind == _LIST_KEY and isinstance(v, str):
+                out[k] = self.text(FORM_PAIR_RE.sub(self._url_param, v))  # a list given as a string
+            elif v.__class__ is str:
+                # _string's memo, read inline while it is exact (the redactor learnt nothing since)
+                if len(v) <= _MEMO_LEN and len(r._map) + len(r.known_secrets) + len(r.short_secrets) == \
+                        self._memo_size:
+                    done = memo.get(v)
+                    if done is not None:
+                        out[k] = done
+                        continue
+                out[k] = self._string(v)
+            else:
+                out[k] = self._walk(v, key)
+        return out
+
+    def _pairs(self, items: list[Any], parent: str) -> list[Any]:
+        """Headers, cookies, query and post parameters: a pair whose value the memo knows is copied
+        with it, without a call; any other to _pair (a pair) or _walk (anything else)."""
+        memo = self._remembered()
+        out: list[Any] = []
+        for v in items:
+            if v.__class__ is dict and "name" in v and "value" in v and not ("mimeType" in v and "text" in v):
+                value = v["value"]
+                if value.__class__ is str and len(value) <= _MEMO_LEN:
+                    name = v["name"]
+                    done = memo.get((parent, name if name.__class__ is str else str(name), value))
+                    if done is not None:
+                        pair = dict(v)
+                        pair["value"] = done
+                        out.append(pair)
+                        continue
+                out.append(self._pair(v, parent))
+            else:
+                out.append(self._walk(v, parent))
+            memo = self._remembered()  # it may have learnt a secret: the memo is emptied then
+        return out
 
     def _json_text(self, text: str) -> str | None:
         """``text`` redacted as JSON when it is a JSON object or array, else None."""
