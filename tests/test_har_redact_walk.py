@@ -184,3 +184,22 @@ def test_the_memo_is_not_read_after_the_walk_learnt_a_secret(reference):
     assert "Ck0123456789" not in fast[1] and "Sh0rtTok99" not in fast[3]
     reference()
     assert (fast, fast_map) == _lines([a, b, c, d])
+
+
+@pytest.mark.parametrize(("mime", "text"), [
+    ("text/plain", "hello \ud800 world token=abcdefabcdef1234"),
+    ("application/json", '{"a": "\ud800", "password": "hunter2hunter2"}'),
+    ("text/html", "<p>\udfff</p> Authorization: Bearer abcdefghijklmnop.qrstuvwx"),
+])
+def test_a_lone_surrogate_in_a_body_is_redacted_not_a_crash(mime, text):
+    """RE2 reads UTF-8, so the prefilter cannot scan a lone surrogate: such a body is not quiet and
+    the rules decide it (it used to raise UnicodeEncodeError from quiet())."""
+    redactor = HarRedactor()
+    assert redactor.quiet(text) is False
+    entry = {"request": {"method": "GET", "url": "https://x.example/a", "headers": [], "cookies": [],
+                         "queryString": []},
+             "response": {"status": 200, "headers": [], "cookies": [], "content": {"mimeType": mime, "text": text}}}
+    line = redactor.entry_line(entry)
+    assert "<redacted:" in line
+    for secret in ("abcdefabcdef1234", "hunter2hunter2", "abcdefghijklmnop"):
+        assert secret not in line

@@ -75,11 +75,8 @@ class HarTextRules:
         if len(text) < MIN_KNOWN_LEN:
             return text  # too short for any credential shape or remembered secret
         if len(text) <= _QUIET_FIRST and "://" not in text:
-            try:  # a header value, a tracking ID: one prefilter scan instead of every rule
-                if self.quiet(text):
-                    return text
-            except UnicodeEncodeError:  # a lone surrogate (RE2 reads UTF-8): the rules decide
-                pass
+            if self.quiet(text):  # a header value, a tracking ID: one prefilter scan, not every rule
+                return text
         r = self.redactor
         out = _sub_matches(text, _matches_at(JWT_RE, text, _JWT_ANCHORS), lambda m: r.secret(m.group(0), "jwt"))
         out = _sub_matches(out, _matches_at(BEARER_RE, out, _BEARER_ANCHORS, fold=True),
@@ -99,7 +96,10 @@ class HarTextRules:
         known = r.known_values()
         if r.short_secrets:
             known = [*known, *r.short_secrets]
-        return not _prefilter().may_change(text, known, raw)
+        try:
+            return not _prefilter().may_change(text, known, raw)
+        except UnicodeEncodeError:  # a lone surrogate (RE2 reads UTF-8): not quiet, the rules decide
+            return False
 
 
 def is_script(mime: str) -> bool:
