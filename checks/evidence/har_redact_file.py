@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from ..redact.documents import default_known_secrets
+from ..redact.known import KnownValues
 from ..redact.scan import Leak, LeakError, LeakScanner
 from ..redact.text import MIN_KNOWN_LEN, Redactor
 from .har_redact import HarRedactor
@@ -237,43 +238,33 @@ class _LateCheck:
     """Whether a spooled line may hold a secret learnt after the line was redacted, as the rules
     would have replaced it: verbatim, JSON-escaped (for printable ASCII that only adds
     backslashes, so the line is compared without any), or a longer secret around a shorter one
-    that was replaced on its own. One RE2 pass over the line for every learnt value at once (a
-    capture with a new token in every entry must not cost lines × tokens searches). A value known
+    that was replaced on its own. The learnt values are looked up by the line's own substrings
+    (:class:`~checks.redact.known.KnownValues`: a capture with a new token in every entry must not
+    cost lines × tokens searches). A value known
     before the line cannot be in it either (the rules replaced it), so any hit sends the copy
     through the rules again."""
 
     def __init__(self, learnt: list[str], redactor: Redactor):
-        from ..linre import compile_linear
-
         self.count = len(learnt)
         values = [v for v in learnt if len(v) >= MIN_KNOWN_LEN]  # shorter: never replaced in text
         plain = [v for v in values if v.isascii() and v.isprintable()]
         # A line redacted before such a value was learnt may hold it escaped in ways not compared here.
         self._odd_from = max((i for i, v in enumerate(learnt) if len(v) >= MIN_KNOWN_LEN and not (
             v.isascii() and v.isprintable())), default=-1)
-        self._rx: Any = None
-        self._always = False
-        needles = {v.replace("\\", "") for v in plain}
-        if not needles:
-            return
-        try:
-            rx = compile_linear("|".join(re.escape(n) for n in sorted(needles, key=len, reverse=True)))
-            for v in plain:  # a longer secret holding a shorter one: the rest of it stays around its placeholder
-                for m in rx.finditer(v.replace("\\", "")):
-                    inner = m.group(0)
-                    if inner != v and inner in redactor._map:
-                        needles.add(v.replace(inner, redactor._map[inner]).replace("\\", ""))
-            self._rx = compile_linear("|".join(re.escape(n) for n in sorted(needles, key=len, reverse=True)))
-        except Exception:  # noqa: BLE001 - too many for RE2's memory budget: every early line is redone
-            self._always = True
+        self._needles = KnownValues(v.replace("\\", "") for v in plain)
+        for v in plain:  # a longer secret holding a shorter one: the rest of it stays around its placeholder
+            bare = v.replace("\\", "")
+            for inner in self._needles.found_in(bare):
+                if inner != v and inner in redactor._map:
+                    self._needles.add(bare.replace(inner, redactor._map[inner]))
 
     def check(self, line: str, known: int) -> None:
         """Raise :class:`_LateSecret` when ``line``, redacted knowing ``known`` secrets, may hold a later one."""
         if known >= self.count:
             return
-        if self._always or self._odd_from >= known:
+        if self._odd_from >= known:
             raise _LateSecret
-        if self._rx is not None and self._rx.search(line.replace("\\", "")) is not None:
+        if len(self._needles) and self._needles.any_in(line.replace("\\", "")):
             raise _LateSecret
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from urllib.parse import unquote_plus
 
 from ..redact.names import SECRET_HEADERS, credential_like, is_secret_name
-from ..redact.prefilter import _prefilter
+from ..redact.prefilter import _prefilter, may_hold
 from ..redact.text import (BEARER_RE, JWT_RE, MIN_KNOWN_LEN, URL_USERINFO_RE, _BEARER_ANCHORS, _JWT_ANCHORS,
                            Redactor, _matches_at, _sub_matches, _userinfo_matches)
 
@@ -93,13 +93,12 @@ class HarTextRules:
         """True when no rule would change ``text`` (nor learn a secret from it): bodies that are
         quiet are kept exactly as captured, without decoding a JSON document string by string."""
         r = self.redactor
-        known = r.known_values()
-        if r.short_secrets:
-            known = [*known, *r.short_secrets]
         try:
-            return not _prefilter().may_change(text, known, raw)
+            if _prefilter().may_change(text, r.known(), raw):
+                return False
         except UnicodeEncodeError:  # a lone surrogate (RE2 reads UTF-8): not quiet, the rules decide
             return False
+        return not (r.short_secrets and may_hold(text, r.short_secrets))
 
 
 def is_script(mime: str) -> bool:

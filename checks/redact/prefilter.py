@@ -10,6 +10,7 @@ import re
 from typing import Iterable
 
 from ..linre import compile_linear  # imports RE2 only when a pattern is compiled
+from .known import KnownValues, plain_json
 from .names import JSON_BODY_PLAIN_NAMES, SECRET_EXACT_NAMES, SECRET_NAME_PARTS
 from .text import _BEARER_ANCHORS, _COOKIE_ANCHORS, _DIGEST_ANCHORS, _HTML_TAGS, _JWT_ANCHORS, _KV_WORDS
 
@@ -64,9 +65,10 @@ class _Prefilter:
         self._url_words = compile_linear("|".join([_spelled(w) for w in _PREFILTER_URL_WORDS] + ["%"]),
                                          re.IGNORECASE)
 
-    def may_change(self, text: str, known: Iterable[str] = (), raw: bool = False) -> bool:
+    def may_change(self, text: str, known: KnownValues | Iterable[str] = (), raw: bool = False) -> bool:
         """Whether a rule could change ``text`` (``raw``: a JSON string literal as in the file,
-        which also counts as changed when it is not valid JSON as it stands)."""
+        which also counts as changed when it is not valid JSON as it stands); ``known``: values
+        the redactor replaces wherever they occur."""
         if (self._words_raw if raw else self._words).search(text) is not None:
             return True
         if "/" in text:
@@ -74,18 +76,21 @@ class _Prefilter:
                 return True
             if self._url.search(text) is not None and self._url_words.search(text) is not None:
                 return True
-        escaped = "\\" in text
-        for value in known:
-            if value in text:
-                return True
-            if escaped and not _plain_json(value):  # it may be in the text written as an escape
-                return True
-        return False
+        return may_hold(text, known)
 
 
-def _plain_json(value: str) -> bool:
-    """Whether ``value`` is written the same inside a JSON string (no escapes possible)."""
-    return value.isascii() and value.isprintable() and '"' not in value and "\\" not in value and "/" not in value
+def may_hold(text: str, known: KnownValues | Iterable[str]) -> bool:
+    """Whether ``text`` may hold one of the ``known`` values: as it is, or (when the text has
+    escapes and a value would be written with some) written as a JSON escape."""
+    if isinstance(known, KnownValues):
+        return ("\\" in text and known.escapable) or known.any_in(text)
+    escaped = "\\" in text
+    for value in known:
+        if value in text:
+            return True
+        if escaped and not plain_json(value):  # it may be in the text written as an escape
+            return True
+    return False
 
 
 _PREFILTER: _Prefilter | None = None

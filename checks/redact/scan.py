@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable
 
+from .known import KnownValues
 from .names import credential_like, looks_like_credential
 from .text import (BEARER_RE, JWT_RE, MIN_KNOWN_LEN, _BEARER_ANCHORS, _JWT_ANCHORS, _matches_at, _short_token_re,
                    _userinfo_matches)
@@ -38,7 +39,7 @@ class LeakScanner:
 
     def __init__(self, known_secrets: Iterable[str] = (), strict: bool = False):
         values = set(known_secrets)
-        self.known = {s for s in values if len(s) >= MIN_KNOWN_LEN}
+        self.known = KnownValues(s for s in values if len(s) >= MIN_KNOWN_LEN)
         # Shorter values given here (stored passwords such as a PIN) are looked for as whole tokens;
         # short values learnt later through add() (a cookie "en") are not secrets worth refusing on.
         self._short_re = _short_token_re(s for s in values if 0 < len(s) < MIN_KNOWN_LEN)
@@ -63,9 +64,8 @@ class LeakScanner:
                 if not m.group(3).startswith("<redacted"):
                     leaks.append(Leak(loc, "a password inside a URL"))
                     break
-        for secret in self.known:
-            if secret in text:
-                leaks.append(Leak(loc, f"a known secret value ({len(secret)} characters)"))
+        for secret in self.known.found_in(text):
+            leaks.append(Leak(loc, f"a known secret value ({len(secret)} characters)"))
         if self._short_re is not None:
             m = self._short_re.search(text)
             if m:

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
+from .known import MIN_KNOWN_LEN, KnownValues
 from .names import (MAX_NAME, _is_secret_column, _is_secret_key, _secret_pair, _strong_name, is_secret_name,
                     looks_like_credential)
 
@@ -56,8 +57,6 @@ _TABLE_RULE_RE = re.compile(r"^\s*(?:={4,}|-{4,})\s*$")
 _TABLE_HEADER_COL_RE = re.compile(r"\S+(?: \S+)*")
 _PLACEHOLDER_RE = re.compile(r"<redacted:([a-z-]+):(\d+)>")
 
-#: Remembered values shorter than this are not replaced inside other text (too ambiguous).
-MIN_KNOWN_LEN = 6
 
 
 def _matches_at(pattern: re.Pattern[str], text: str, anchors: tuple[str, ...], fold: bool = False):
@@ -202,8 +201,10 @@ class Redactor:
     known_secrets: set[str] = field(default_factory=set)
     _map: dict[str, str] = field(default_factory=dict)
     _counts: dict[str, int] = field(default_factory=dict)
+    #: The values replaced inside other text, kept up to date by secret(); _known_size is the size
+    #: of _map and known_secrets it holds, so values put in known_secrets directly are taken too.
+    _known: KnownValues = field(default_factory=KnownValues)
     _known_size: int = -1
-    _known_sorted: list[str] = field(default_factory=list)
     #: Stored passwords shorter than MIN_KNOWN_LEN: replaced only as whole tokens (see _short_token_re).
     short_secrets: set[str] = field(default_factory=set)
     _short_re: Any = None
@@ -219,9 +220,14 @@ class Redactor:
             return value
         self._counts[kind] = self._counts.get(kind, 0) + 1
         placeholder = f"<redacted:{kind}:{self._counts[kind]}>"
+        in_step = self._known_size == len(self._map) + len(self.known_secrets)
         self._map[value] = placeholder
         if len(value) >= 4:
             self.known_secrets.add(value)
+        if in_step:  # one value more, not a full pass over every value (tens of thousands in a big HAR)
+            if len(value) >= MIN_KNOWN_LEN:
+                self._known.add(value)
+            self._known_size = len(self._map) + len(self.known_secrets)
         return placeholder
 
     def note_placeholders(self, text: str) -> None:
@@ -304,25 +310,27 @@ class Redactor:
         learnt: a streaming pass that meets a token's name after it quoted its value)."""
         return self._replace_known(text) if text else text
 
-    def known_values(self) -> list[str]:
-        """The values :meth:`_replace_known` replaces inside other text, longest first."""
-        size = len(self._map) + len(self.known_secrets)
-        if size != self._known_size:
-            self._known_size = size
-            values = {v for v in self._map if len(v) >= MIN_KNOWN_LEN}
-            values |= {v for v in self.known_secrets if len(v) >= MIN_KNOWN_LEN}
-            self._known_sorted = sorted(values, key=len, reverse=True)
-        return self._known_sorted
+    def known(self) -> KnownValues:
+        """The values :meth:`_replace_known` replaces inside other text (at least
+        :data:`MIN_KNOWN_LEN` characters: the remembered ones and the externally known ones)."""
+        if self._known_size != len(self._map) + len(self.known_secrets):
+            self._known.update(v for v in self._map if len(v) >= MIN_KNOWN_LEN)
+            self._known.update(v for v in self.known_secrets if len(v) >= MIN_KNOWN_LEN)
+            self._known_size = len(self._map) + len(self.known_secrets)
+        return self._known
 
     def _replace_known(self, text: str) -> str:
-        """Replace every remembered secret (and every externally known one) found in ``text``.
+        """Replace every remembered secret (and every externally known one) found in ``text``,
+        longest first (a secret holding a shorter one is replaced whole).
 
         Only values of at least :data:`MIN_KNOWN_LEN` characters: a short cookie value such as
         ``en`` or ``1`` must not rewrite every ``en`` or ``1`` in later text.
         """
-        for value in self.known_values():
-            if value in text:
-                text = text.replace(value, self.secret(value))
+        found = self.known().found_in(text)
+        if found:
+            for value in sorted(found, key=len, reverse=True):
+                if value in text:
+                    text = text.replace(value, self.secret(value))
         if self.short_secrets:
             key = frozenset(self.short_secrets)
             if key != self._short_key:
