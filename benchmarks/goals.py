@@ -37,6 +37,8 @@ GOALS: dict[str, tuple[str, list[str], list[str]]] = {
               ["probes.py", "--clusters", "50", "--rounds", "3"], ["probes.py", "--clusters", "5", "--rounds", "1"]),
     "store": ("5. Case store, 10,000 cases and 100,000 results (<= 0.3 s)",
               ["store.py", "--rounds", "5"], ["store.py", "--cases", "500", "--results", "5000", "--rounds", "1"]),
+    "known": ("Many known secrets (a new token or cookie in every call): lookups flat, redaction linear",
+              ["known_values.py"], ["known_values.py", "--texts", "300", "--counts", "1000,5000", "--calls", "300,600"]),
 }
 #: Lines of a benchmark's output that state a result against a goal.
 _RESULT_WORDS = ("goal", "OK", "MISSED", "ratio")
