@@ -23,8 +23,16 @@ from .har import HarReader, HarRecord, LazyHarRecord, body_text
 from .har_failures import (_EMAIL_IN_TEXT, _ERRORISH, _ORG_FIELD, _ORG_IN_PATH, _TRACKING_IN_TEXT, BODY_LIMIT,
                            EVIDENCE_BODY_CHARS, WRITE_METHODS, ApiFailure, _codes_in_text, _compile, _errors_in,
                            _first_line, _has_auth, _has_auth_summary, _json_or_none, _orgs_in, _path_of, _shorten,
-                           _valid_email, match_rule)
+                           _valid_email, endpoint_shape, match_rule)
 from .har_redact import HarRedactor
+
+
+#: The failing write calls the extract keeps, most relevant first (each with its response content);
+#: the others are counted (a bulk change failing for 30,000 users is not 30,000 bodies for TAC).
+MAX_FAILING_REQUESTS = 50
+#: Past this many findings for one failure on one endpoint shape (a bulk change failing for every
+#: user: ``POST /Users/{id}`` 30,000 times), its calls are one finding together, not one each.
+MAX_SIMILAR_FINDINGS = 10
 
 
 @dataclass
@@ -37,6 +45,7 @@ class HarExtract:
     first_time: str = ""
     last_time: str = ""
     failing_requests: list[dict[str, str]] = field(default_factory=list)  # request line, time, body
+    failing_requests_total: int = 0  # failing write calls in all (only MAX_FAILING_REQUESTS are kept)
 
     def case_fields(self) -> dict[str, Any]:
         """Values ready for :meth:`Case.create` (already normalised; ``Case.with_facts`` takes the
@@ -47,7 +56,7 @@ class HarExtract:
     def to_dict(self) -> dict[str, Any]:
         return {"org_ids": self.org_ids, "tracking_ids": self.tracking_ids, "emails": self.emails,
                 "first_time": self.first_time, "last_time": self.last_time,
-                "failing_requests": self.failing_requests}
+                "failing_requests": self.failing_requests, "failing_requests_total": self.failing_requests_total}
 
 
 @dataclass
@@ -247,8 +256,8 @@ class _Analyzer:
         for f in problems:  # one finding per rule, user and endpoint; repeats are counted
             key = (f.rule["code"] if f.rule else ",".join(f.codes) or f.http_status, f.email, f.method, f.path)
             groups.setdefault(key, []).append(f)
-        for rank, group in enumerate(groups.values(), 1):
-            out.append(self._problem_finding(group, rank))
+        for rank, (group, shape) in enumerate(_bulk_merged(groups), 1):
+            out.append(self._problem_finding(group, rank, shape))
         if truncated:  # before the context: the failing call may be after the break
             for w in warnings:
                 if "incomplete" in w:
@@ -263,7 +272,9 @@ class _Analyzer:
             out.append(self._extract_finding(rules["extracted"], extract))
         return out, extract
 
-    def _problem_finding(self, group: list[ApiFailure], rank: int) -> Finding:
+    def _problem_finding(self, group: list[ApiFailure], rank: int, shape: str = "") -> Finding:
+        """The finding for ``group``: the calls of one failure; ``shape``: the endpoint shape when
+        they are the calls of a bulk change (many users or objects, see :func:`_bulk_merged`)."""
         f = group[0]
         rule = f.rule or self.catalog["rules"]["unknown"]
         code_or_status = ", ".join(f.codes) or (f"inner status {f.inner_status}" if f.inner_status else
@@ -283,9 +294,19 @@ class _Analyzer:
             evidence.append(Evidence("request body", f.request_body, "text", f"{f.source} entry {f.index + 1}"))
         if f.tracking_ids:
             evidence.append(Evidence("tracking ID", ", ".join(f.tracking_ids), "text", f"{f.source} entry {f.index + 1}"))
+        emails = list(dict.fromkeys(g.email for g in group if g.email))
+        if shape:
+            values["endpoint"] = shape
+            values["email_or_user"] = f"{len(emails)} users" if len(emails) > 1 else values["email_or_user"]
+            evidence.append(Evidence("bulk failure", f"the same failure on {len({g.path for g in group})} "
+                                     f"endpoints of the shape {f.method} {shape}" +
+                                     (f", for {len(emails)} users: " + ", ".join(emails[:20]) +
+                                      (f" … +{len(emails) - 20} more" if len(emails) > 20 else "") if emails else ""),
+                                     "text", f.source))
         if len(group) > 1:
             evidence.append(Evidence("repeats", f"{len(group)} times: entries " +
-                                     ", ".join(str(g.index + 1) for g in group[:20]), "text", f.source))
+                                     ", ".join(str(g.index + 1) for g in group[:20]) +
+                                     (f" … +{len(group) - 20} more" if len(group) > 20 else ""), "text", f.source))
         detail = ""
         if f.hidden:
             detail = (f"\n\nThe HTTP status was {f.http_status}: the failure is only visible inside the response "
@@ -294,6 +315,8 @@ class _Analyzer:
                 "inner_status": f.inner_status, "codes": list(f.codes), "email": f.email,
                 "tracking_ids": list(f.tracking_ids), "relevance": f.relevance, "count": len(group),
                 "started": f.started}
+        if shape:
+            data.update(endpoint=shape, endpoints=len({g.path for g in group}), emails=emails[:50], users=len(emails))
         return _rule_finding(rule, values, data, evidence, severity, detail)
 
     def _context_finding(self, rule: Mapping[str, Any], context: list[ApiFailure]) -> Finding:
@@ -321,6 +344,9 @@ class _Analyzer:
         for f in problems:
             if f.method in WRITE_METHODS and f.index not in seen:
                 seen.add(f.index)
+                ex.failing_requests_total += 1
+                if len(ex.failing_requests) >= MAX_FAILING_REQUESTS:
+                    continue
                 ex.failing_requests.append({"request": f.request_line, "time": f.started,
                                             "status": str(f.http_status), "response": f.response_body})
         return ex
@@ -339,6 +365,23 @@ class _Analyzer:
             ev.append(Evidence(f"POST response content: {r['request']}", r["response"] or "(empty body)",
                                "http-exchange", r["time"]))
         return _rule_finding(rule, {}, ex.to_dict(), ev)
+
+
+def _bulk_merged(groups: dict[tuple[Any, ...], list[ApiFailure]]) -> list[tuple[list[ApiFailure], str]]:
+    """``groups`` (rule, user, method, endpoint → calls) in their order, except that the groups of
+    one failure on more than :data:`MAX_SIMILAR_FINDINGS` endpoints of one shape or users (a bulk
+    change failing for everyone) become one, where the first of them stood, with that shape."""
+    similar: dict[tuple[Any, ...], list[tuple[Any, ...]]] = {}
+    for key in groups:
+        similar.setdefault((key[0], key[2], endpoint_shape(key[3])), []).append(key)
+    out: list[tuple[list[ApiFailure], str]] = []
+    for key, group in groups.items():
+        keys = similar[(key[0], key[2], endpoint_shape(key[3]))]
+        if len(keys) <= MAX_SIMILAR_FINDINGS:
+            out.append((group, ""))
+        elif keys[0] == key:
+            out.append(([f for k in keys for f in groups[k]], endpoint_shape(key[3])))
+    return out
 
 
 def _rule_finding(rule: Mapping[str, Any], values: Mapping[str, Any], data: Mapping[str, Any],

@@ -62,6 +62,18 @@ class ApiFailure:
     #: Noise for an admin error: routine lookups and telemetry, read calls nobody explains
     #: (set by the analyser from the catalog's ``[relevance]`` table).
     is_context: bool = False
+# A path segment that names one object (a numeric or UUID ID, a long hex or base64 ID with a digit,
+# an e-mail address) rather than a kind of object: "/Users/3f2a…" and "/Users/91c0…" are one endpoint.
+_ID_SEGMENT = re.compile(r"\d+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|(?=[^/]*\d)[0-9a-f]{12,}"
+                         r"|(?=[^/]*\d)[A-Za-z0-9+_=%-]{20,}|[^/@]+@[^/]+", re.IGNORECASE)
+
+
+def endpoint_shape(path: str) -> str:
+    """``path`` with the segments that name one object as ``{id}`` (how failures of a bulk change,
+    one call per user, are recognised as the same failure)."""
+    return "/".join("{id}" if seg and _ID_SEGMENT.fullmatch(seg) else seg for seg in path.split("/"))
+
+
 def _compile(catalog: Mapping[str, Any]) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
     def rx(pattern: str | None) -> re.Pattern[str] | None:
         return re.compile(pattern, re.IGNORECASE) if pattern else None
