@@ -94,3 +94,19 @@ def test_the_extract_keeps_the_most_relevant_failing_calls_and_counts_all(tmp_pa
     extract = analyze_har(har).extract
     assert len(extract.failing_requests) == MAX_FAILING_REQUESTS
     assert extract.failing_requests_total == n and extract.to_dict()["failing_requests_total"] == n
+
+
+def test_the_extract_keeps_the_first_tracking_ids_and_emails_and_counts_all(tmp_path: Path) -> None:
+    from checks.evidence.har_analysis import MAX_EXTRACT_VALUES
+
+    n = MAX_EXTRACT_VALUES + 30
+    entries = [_entry(i, f"/identity/scim/v1/Users/{i + 1}", 400, 400106, f"u{i}@example.com") for i in range(n)]
+    for i, e in enumerate(entries):  # each failing call has its own tracking ID, as Control Hub's do
+        e["response"]["headers"].append({"name": "TrackingID", "value": f"ATLAS_0f4b3c2a-1d2e-4f50-8a9b-{i:012d}_0"})
+    analysis = analyze_har(_har(tmp_path, entries))
+    ex = analysis.extract
+    assert len(ex.tracking_ids) == len(ex.emails) == MAX_EXTRACT_VALUES
+    assert ex.tracking_ids_total == ex.emails_total == n
+    (extracted,) = [f for f in analysis.findings if f.code == "har.extracted"]
+    shown = {e.label: e.content for e in extracted.evidence}
+    assert shown["tracking IDs"].endswith("… +30 more") and shown["affected e-mails"].endswith("… +30 more")

@@ -30,6 +30,9 @@ from .har_redact import HarRedactor
 #: The failing write calls the extract keeps, most relevant first (each with its response content);
 #: the others are counted (a bulk change failing for 30,000 users is not 30,000 bodies for TAC).
 MAX_FAILING_REQUESTS = 50
+#: Tracking IDs and e-mails the extract keeps, most relevant first (each failing call of a bulk
+#: change has its own); the others are counted. A case takes fewer still (MAX_COPIED_TRACKING_IDS).
+MAX_EXTRACT_VALUES = 50
 #: Past this many findings for one failure on one endpoint shape (a bulk change failing for every
 #: user: ``POST /Users/{id}`` 30,000 times), its calls are one finding together, not one each.
 MAX_SIMILAR_FINDINGS = 10
@@ -46,6 +49,8 @@ class HarExtract:
     last_time: str = ""
     failing_requests: list[dict[str, str]] = field(default_factory=list)  # request line, time, body
     failing_requests_total: int = 0  # failing write calls in all (only MAX_FAILING_REQUESTS are kept)
+    tracking_ids_total: int = 0  # tracking IDs found in all (only MAX_EXTRACT_VALUES are kept)
+    emails_total: int = 0
 
     def case_fields(self) -> dict[str, Any]:
         """Values ready for :meth:`Case.create` (already normalised; ``Case.with_facts`` takes the
@@ -56,7 +61,8 @@ class HarExtract:
     def to_dict(self) -> dict[str, Any]:
         return {"org_ids": self.org_ids, "tracking_ids": self.tracking_ids, "emails": self.emails,
                 "first_time": self.first_time, "last_time": self.last_time,
-                "failing_requests": self.failing_requests, "failing_requests_total": self.failing_requests_total}
+                "failing_requests": self.failing_requests, "failing_requests_total": self.failing_requests_total,
+                "tracking_ids_total": self.tracking_ids_total, "emails_total": self.emails_total}
 
 
 @dataclass
@@ -338,8 +344,10 @@ class _Analyzer:
         orgs = sorted(self.org_counts.items(), key=lambda kv: -kv[1])
         failing_orgs = [o for f in problems for o in _orgs_in(f.url)]
         ex.org_ids = list(dict.fromkeys([*failing_orgs, *(o for o, _ in orgs)]))
-        ex.tracking_ids = list(dict.fromkeys(t for f in problems for t in f.tracking_ids))
-        ex.emails = list(dict.fromkeys(f.email for f in problems if f.email))
+        tracking_ids = list(dict.fromkeys(t for f in problems for t in f.tracking_ids))
+        emails = list(dict.fromkeys(f.email for f in problems if f.email))
+        ex.tracking_ids, ex.tracking_ids_total = tracking_ids[:MAX_EXTRACT_VALUES], len(tracking_ids)
+        ex.emails, ex.emails_total = emails[:MAX_EXTRACT_VALUES], len(emails)
         seen: set[int] = set()
         for f in problems:
             if f.method in WRITE_METHODS and f.index not in seen:
@@ -356,15 +364,20 @@ class _Analyzer:
         if ex.org_ids:
             ev.append(Evidence("org IDs", "\n".join(ex.org_ids), "text"))
         if ex.tracking_ids:
-            ev.append(Evidence("tracking IDs", "\n".join(ex.tracking_ids), "text"))
+            ev.append(Evidence("tracking IDs", "\n".join(ex.tracking_ids) + _more(ex.tracking_ids_total, ex.tracking_ids),
+                               "text"))
         if ex.emails:
-            ev.append(Evidence("affected e-mails", "\n".join(ex.emails), "text"))
+            ev.append(Evidence("affected e-mails", "\n".join(ex.emails) + _more(ex.emails_total, ex.emails), "text"))
         if ex.first_time:
             ev.append(Evidence("time window", f"{ex.first_time} – {ex.last_time}", "text"))
         for r in ex.failing_requests[:5]:
             ev.append(Evidence(f"POST response content: {r['request']}", r["response"] or "(empty body)",
                                "http-exchange", r["time"]))
         return _rule_finding(rule, {}, ex.to_dict(), ev)
+
+
+def _more(total: int, shown: list[str]) -> str:
+    return f"\n… +{total - len(shown)} more" if total > len(shown) else ""
 
 
 def _bulk_merged(groups: dict[tuple[Any, ...], list[ApiFailure]]) -> list[tuple[list[ApiFailure], str]]:
