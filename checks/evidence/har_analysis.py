@@ -300,11 +300,12 @@ class _Analyzer:
             evidence.append(Evidence("request body", f.request_body, "text", f"{f.source} entry {f.index + 1}"))
         if f.tracking_ids:
             evidence.append(Evidence("tracking ID", ", ".join(f.tracking_ids), "text", f"{f.source} entry {f.index + 1}"))
-        emails = list(dict.fromkeys(g.email for g in group if g.email))
+        emails = list(dict.fromkeys(g.email for g in group if g.email)) if shape else []
+        endpoints = len({g.path for g in group}) if shape else 1
         if shape:
             values["endpoint"] = shape
             values["email_or_user"] = f"{len(emails)} users" if len(emails) > 1 else values["email_or_user"]
-            evidence.append(Evidence("bulk failure", f"the same failure on {len({g.path for g in group})} "
+            evidence.append(Evidence("bulk failure", f"the same failure on {endpoints} "
                                      f"endpoints of the shape {f.method} {shape}" +
                                      (f", for {len(emails)} users: " + ", ".join(emails[:20]) +
                                       (f" … +{len(emails) - 20} more" if len(emails) > 20 else "") if emails else ""),
@@ -322,7 +323,7 @@ class _Analyzer:
                 "tracking_ids": list(f.tracking_ids), "relevance": f.relevance, "count": len(group),
                 "started": f.started}
         if shape:
-            data.update(endpoint=shape, endpoints=len({g.path for g in group}), emails=emails[:50], users=len(emails))
+            data.update(endpoint=shape, endpoints=endpoints, emails=emails[:50], users=len(emails))
         return _rule_finding(rule, values, data, evidence, severity, detail)
 
     def _context_finding(self, rule: Mapping[str, Any], context: list[ApiFailure]) -> Finding:
@@ -384,16 +385,17 @@ def _bulk_merged(groups: dict[tuple[Any, ...], list[ApiFailure]]) -> list[tuple[
     """``groups`` (rule, user, method, endpoint → calls) in their order, except that the groups of
     one failure on more than :data:`MAX_SIMILAR_FINDINGS` endpoints of one shape or users (a bulk
     change failing for everyone) become one, where the first of them stood, with that shape."""
+    shape_of = {key: endpoint_shape(key[3]) for key in groups}
     similar: dict[tuple[Any, ...], list[tuple[Any, ...]]] = {}
-    for key in groups:
-        similar.setdefault((key[0], key[2], endpoint_shape(key[3])), []).append(key)
+    for key, shape in shape_of.items():
+        similar.setdefault((key[0], key[2], shape), []).append(key)
     out: list[tuple[list[ApiFailure], str]] = []
     for key, group in groups.items():
-        keys = similar[(key[0], key[2], endpoint_shape(key[3]))]
+        keys = similar[(key[0], key[2], shape_of[key])]
         if len(keys) <= MAX_SIMILAR_FINDINGS:
             out.append((group, ""))
         elif keys[0] == key:
-            out.append(([f for k in keys for f in groups[k]], endpoint_shape(key[3])))
+            out.append(([f for k in keys for f in groups[k]], shape_of[key]))
     return out
 
 

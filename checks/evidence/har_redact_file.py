@@ -240,9 +240,8 @@ class _LateCheck:
     backslashes, so the line is compared without any), or a longer secret around a shorter one
     that was replaced on its own. The learnt values are looked up by the line's own substrings
     (:class:`~checks.redact.known.KnownValues`: a capture with a new token in every entry must not
-    cost lines × tokens searches). A value known
-    before the line cannot be in it either (the rules replaced it), so any hit sends the copy
-    through the rules again."""
+    cost lines × tokens searches). A value known before the line cannot be in it either (the rules
+    replaced it), so any hit sends the copy through the rules again."""
 
     def __init__(self, learnt: list[str], redactor: Redactor):
         self.count = len(learnt)
@@ -264,7 +263,7 @@ class _LateCheck:
             return
         if self._odd_from >= known:
             raise _LateSecret
-        if len(self._needles) and self._needles.any_in(line.replace("\\", "")):
+        if self._needles.any_in(line.replace("\\", "")):
             raise _LateSecret
 
 
